@@ -1,0 +1,157 @@
+package dev.messenger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.DeliveryAck;
+import dev.messenger.api.v1.PresenceState;
+import dev.messenger.api.v1.PresenceUpdate;
+import dev.messenger.api.v1.Receipt;
+import dev.messenger.api.v1.ReceiptKind;
+import dev.messenger.api.v1.ServerFrame;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ReceiveTest {
+  private final ClientHarness harness = new ClientHarness();
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  private FakeStream awaitStream(int index) {
+    await().until(() -> harness.server.streams().size() > index
+        && !harness.server.stream(index).frames().isEmpty());
+    return harness.server.stream(index);
+  }
+
+  private static List<Long> c1Acks(FakeStream stream) {
+    return stream.acks().stream()
+        .filter(ack -> ack.getConversationId().equals("c1"))
+        .map(DeliveryAck::getUpToSeq)
+        .toList();
+  }
+
+  private static List<Long> seqs(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  @Test
+  void should_open_with_hello_carrying_the_stored_cursor_and_the_bearer_token() {
+    Cursor stored = Cursor.newBuilder().putSeqs("dm:alice:bob", 7).putSeqs("g:1", 3).build();
+    harness.start(harness.builder()
+        .cursorStore(new InMemoryCursorStore(stored))
+        .clientVersion("test/1"));
+
+    FakeStream stream = awaitStream(0);
+
+    assertThat(stream.frames().get(0).hasHello()).isTrue();
+    assertThat(stream.hello().getResume()).isEqualTo(stored);
+    assertThat(stream.hello().getClientVersion()).isEqualTo("test/1");
+    assertThat(stream.authorization()).isEqualTo("Bearer token-1");
+  }
+
+  @Test
+  void should_deliver_in_order_advance_the_cursor_and_ack_in_batches() throws Exception {
+    InMemoryCursorStore store = new InMemoryCursorStore();
+    MessengerClient client = harness.start(harness.builder()
+        .cursorStore(store)
+        .ackBatching(Duration.ofMinutes(1), 64));
+    FakeStream stream = awaitStream(0);
+
+    stream.welcome().deliverRange("c1", 1, 200).deliverRange("c2", 1, 3).caughtUp();
+
+    assertThat(client.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
+    assertThat(harness.listener.seqs("c1")).isEqualTo(seqs(1, 200));
+    assertThat(harness.listener.seqs("c2")).isEqualTo(seqs(1, 3));
+    Cursor expected = Cursor.newBuilder().putSeqs("c1", 200).putSeqs("c2", 3).build();
+    assertThat(client.cursor()).isEqualTo(expected);
+    assertThat(store.load()).isEqualTo(expected);
+    // One ack per 64 messages, and one at CaughtUp; an ack that could not be written at once (the stream
+    // was not ready) is merged into the next one of the same conversation.
+    await().untilAsserted(() -> assertThat(c1Acks(stream)).last().isEqualTo(200L));
+    assertThat(c1Acks(stream)).isSorted().doesNotHaveDuplicates().hasSizeBetween(2, 4).startsWith(64L);
+    await().untilAsserted(() -> assertThat(stream.acks())
+        .filteredOn(ack -> ack.getConversationId().equals("c2"))
+        .extracting(DeliveryAck::getUpToSeq)
+        .containsExactly(3L));
+    assertThat(client.state()).isEqualTo(ConnectionState.CAUGHT_UP);
+    assertThat(harness.listener.states).containsSubsequence(
+        ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.CAUGHT_UP);
+  }
+
+  @Test
+  void should_ack_live_messages_after_the_batching_delay() {
+    MessengerClient client = harness.start(harness.builder().ackBatching(Duration.ofMillis(50), 64));
+    FakeStream stream = awaitStream(0);
+    stream.welcome().caughtUp();
+    await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
+
+    stream.deliverRange("c1", 1, 10);
+
+    await().untilAsserted(() -> assertThat(stream.acks()).isNotEmpty()
+        .last().extracting(DeliveryAck::getUpToSeq).isEqualTo(10L));
+    assertThat(stream.acks()).hasSizeLessThan(10);
+  }
+
+  @Test
+  void should_drop_duplicates() {
+    MessengerClient client = harness.start(harness.builder()
+        .cursorStore(new InMemoryCursorStore(Cursor.newBuilder().putSeqs("c1", 5).build())));
+    FakeStream stream = awaitStream(0);
+
+    stream.welcome().deliver("c1", 4).deliver("c1", 5).deliver("c1", 6).deliver("c1", 6).deliver("c1", 7)
+        .caughtUp();
+
+    await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
+    assertThat(harness.listener.seqs("c1")).containsExactly(6L, 7L);
+    assertThat(client.stats().duplicatesDropped()).isEqualTo(3);
+    assertThat(client.cursor().getSeqsMap()).containsEntry("c1", 7L);
+    assertThat(harness.server.streams()).hasSize(1);
+  }
+
+  @Test
+  void should_report_a_gap_and_reconnect_from_the_last_good_seq() {
+    MessengerClient client = harness.start();
+    FakeStream first = awaitStream(0);
+
+    first.welcome().deliver("c1", 1).deliver("c1", 2).deliver("c1", 4);
+
+    FakeStream second = awaitStream(1);
+    assertThat(harness.listener.errorReasons()).contains(ClientReasons.GAP_DETECTED);
+    assertThat(second.hello().getResume().getSeqsMap()).containsEntry("c1", 2L);
+    await().until(first::clientEnded);
+    assertThat(client.stats().gapsDetected()).isEqualTo(1);
+
+    second.welcome().deliver("c1", 3).deliver("c1", 4).caughtUp();
+
+    await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
+    assertThat(harness.listener.seqs("c1")).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void should_pass_receipts_and_presence_to_the_listener() {
+    harness.start();
+    FakeStream stream = awaitStream(0);
+    stream.welcome();
+
+    stream.send(ServerFrame.newBuilder()
+        .setReceipt(Receipt.newBuilder().setConversationId("c1").setUserId("bob")
+            .setKind(ReceiptKind.RECEIPT_KIND_READ).setUpToSeq(3))
+        .build());
+    stream.send(ServerFrame.newBuilder()
+        .setPresence(PresenceUpdate.newBuilder().setUserId("bob")
+            .setState(PresenceState.PRESENCE_STATE_ONLINE))
+        .build());
+
+    await().until(() -> harness.listener.receipts.size() == 1 && harness.listener.presence.size() == 1);
+    assertThat(harness.listener.receipts.get(0).getUpToSeq()).isEqualTo(3);
+  }
+}

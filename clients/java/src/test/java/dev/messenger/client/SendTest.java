@@ -1,0 +1,125 @@
+package dev.messenger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.StreamError;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class SendTest {
+  private final ClientHarness harness = new ClientHarness();
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  private FakeStream connected() {
+    await().until(() -> !harness.server.streams().isEmpty()
+        && !harness.server.stream(0).frames().isEmpty());
+    return harness.server.stream(0).welcome();
+  }
+
+  private static StreamError error(String code, String reason, SendRequest request) {
+    return StreamError.newBuilder().setCode(code).setReason(reason).setMessage("test")
+        .setClientMessageId(request.getClientMessageId()).build();
+  }
+
+  @Test
+  void should_fail_and_forget_a_send_rejected_for_good() {
+    InMemoryOutbox outbox = new InMemoryOutbox();
+    MessengerClient client = harness.start(harness.builder().outbox(outbox));
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> future = client.send("c1", "x".repeat(10));
+    await().until(() -> stream.sends().size() == 1);
+
+    stream.error(error("INVALID_ARGUMENT", "BODY_TOO_LONG", stream.sends().get(0)));
+
+    assertThat(future).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(SendFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo("BODY_TOO_LONG"));
+    assertThat(outbox.pending()).isEmpty();
+    assertThat(harness.listener.errorReasons()).containsExactly("BODY_TOO_LONG");
+  }
+
+  @Test
+  void should_keep_and_retry_a_rate_limited_send_with_the_same_id() throws Exception {
+    InMemoryOutbox outbox = new InMemoryOutbox();
+    MessengerClient client = harness.start(harness.builder().outbox(outbox));
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> future = client.send("c1", "hello");
+    await().until(() -> stream.sends().size() == 1);
+    SendRequest first = stream.sends().get(0);
+
+    stream.error(error("RESOURCE_EXHAUSTED", "RATE_LIMITED", first));
+
+    await().until(() -> stream.sends().size() == 2);
+    assertThat(stream.sends().get(1)).isEqualTo(first);
+    assertThat(future).isNotDone();
+    assertThat(outbox.pending()).containsExactly(first);
+
+    stream.ack(first, 5, false);
+    assertThat(future.get().getSeq()).isEqualTo(5);
+    await().until(() -> outbox.pending().isEmpty());
+  }
+
+  @Test
+  void should_fail_sends_at_once_when_the_outbox_is_full() {
+    MessengerClient client = harness.start(harness.builder().outbox(new InMemoryOutbox(2)));
+
+    CompletableFuture<SendAck> one = client.send("c1", "1");
+    CompletableFuture<SendAck> two = client.send("c1", "2");
+    CompletableFuture<SendAck> three = client.send("c1", "3");
+
+    assertThat(one).isNotDone();
+    assertThat(two).isNotDone();
+    assertThat(three).failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(OutboxFullException.class);
+  }
+
+  @Test
+  void should_resend_what_a_previous_run_left_in_the_outbox() {
+    InMemoryOutbox outbox = new InMemoryOutbox();
+    SendRequest leftOver = SendRequest.newBuilder()
+        .setClientMessageId("01LEFTOVER").setConversationId("c1").setBody("from yesterday").build();
+    outbox.add(leftOver);
+    harness.start(harness.builder().outbox(outbox));
+    FakeStream stream = connected();
+
+    await().until(() -> stream.sends().size() == 1);
+    assertThat(stream.sends().get(0)).isEqualTo(leftOver);
+    stream.ack(leftOver, 3, true);
+
+    await().until(() -> outbox.pending().isEmpty());
+    await().until(() -> harness.listener.sendAcks.size() == 1);
+  }
+
+  @Test
+  void should_use_unique_client_message_ids_of_at_most_64_characters() {
+    MessengerClient client = harness.start();
+    FakeStream stream = connected();
+    for (int i = 0; i < 50; i++) {
+      client.send("c1", "m" + i);
+    }
+
+    await().untilAsserted(() -> assertThat(stream.sends()).hasSize(50));
+    Set<String> ids = new HashSet<>();
+    stream.sends().forEach(send -> ids.add(send.getClientMessageId()));
+    assertThat(ids).hasSize(50).allSatisfy(id -> assertThat(id).hasSizeBetween(1, 64));
+    assertThat(stream.sends()).extracting(SendRequest::getBody)
+        .startsWith("m0", "m1", "m2").endsWith("m49");
+  }
+}

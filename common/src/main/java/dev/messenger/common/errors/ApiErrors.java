@@ -1,0 +1,88 @@
+package dev.messenger.common.errors;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+/**
+ * The one place that builds client-facing errors: a gRPC status whose details carry a google.rpc.ErrorInfo
+ * with a machine-readable reason (UPPER_SNAKE_CASE) in the "messenger" domain.
+ */
+public final class ApiErrors {
+  public static final String DOMAIN = "messenger";
+
+  private ApiErrors() {}
+
+  public static StatusRuntimeException of(Status.Code code, String reason, String message) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage(message)
+            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  public static StatusRuntimeException invalidArgument(String reason, String message) {
+    return of(Status.Code.INVALID_ARGUMENT, reason, message);
+  }
+
+  public static StatusRuntimeException unauthenticated(String reason, String message) {
+    return of(Status.Code.UNAUTHENTICATED, reason, message);
+  }
+
+  public static StatusRuntimeException permissionDenied(String reason, String message) {
+    return of(Status.Code.PERMISSION_DENIED, reason, message);
+  }
+
+  public static StatusRuntimeException notFound(String reason, String message) {
+    return of(Status.Code.NOT_FOUND, reason, message);
+  }
+
+  public static StatusRuntimeException failedPrecondition(String reason, String message) {
+    return of(Status.Code.FAILED_PRECONDITION, reason, message);
+  }
+
+  public static StatusRuntimeException resourceExhausted(String reason, String message) {
+    return of(Status.Code.RESOURCE_EXHAUSTED, reason, message);
+  }
+
+  public static StatusRuntimeException unavailable(String reason, String message) {
+    return of(Status.Code.UNAVAILABLE, reason, message);
+  }
+
+  public static StatusRuntimeException internal() {
+    return of(Status.Code.INTERNAL, "INTERNAL", "internal error");
+  }
+
+  /** The ErrorInfo reason of an error built here, or empty when there is none. */
+  public static String reasonOf(Throwable error) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(error);
+    if (status == null) {
+      return "";
+    }
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        try {
+          return detail.unpack(ErrorInfo.class).getReason();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return "";
+        }
+      }
+    }
+    return "";
+  }
+
+  /** Maps any exception to what a client may see: our own errors pass, anything else is INTERNAL. */
+  public static StatusRuntimeException toClientError(Throwable error) {
+    if (error instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (error instanceof io.grpc.StatusException se) {
+      return se.getStatus().asRuntimeException(se.getTrailers());
+    }
+    return internal();
+  }
+}

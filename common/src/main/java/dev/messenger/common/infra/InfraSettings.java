@@ -1,0 +1,83 @@
+package dev.messenger.common.infra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.config.Settings;
+import io.etcd.jetcd.Client;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where etcd, NATS and the CQL store are, as every service reads it: MESSENGER_ETCD_ENDPOINTS (comma-separated
+ * URLs), MESSENGER_NATS_URL, MESSENGER_CQL_CONTACT_POINTS (comma-separated host:port) and
+ * MESSENGER_CQL_DATACENTER, or the same names as flags.
+ */
+public record InfraSettings(
+    List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter) {
+
+  public InfraSettings {
+    etcdEndpoints = List.copyOf(etcdEndpoints);
+    cqlContactPoints = List.copyOf(cqlContactPoints);
+    if (cqlDatacenter == null || cqlDatacenter.isBlank()) {
+      cqlDatacenter = "datacenter1";
+    }
+  }
+
+  public static InfraSettings from(Settings settings) {
+    return new InfraSettings(
+        settings.list("etcd-endpoints").isEmpty()
+            ? List.of("http://127.0.0.1:2379")
+            : settings.list("etcd-endpoints"),
+        settings.string("nats-url", "nats://127.0.0.1:4222"),
+        (settings.list("cql-contact-points").isEmpty()
+                ? List.of("127.0.0.1:9042")
+                : settings.list("cql-contact-points"))
+            .stream()
+            .map(InfraSettings::hostPort)
+            .toList(),
+        settings.string("cql-datacenter", "datacenter1"));
+  }
+
+  public Client connectEtcd() {
+    return Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+  }
+
+  public Connection connectNats(String connectionName) {
+    Options options =
+        new Options.Builder()
+            .server(natsUrl)
+            .connectionName(connectionName)
+            .maxReconnects(-1)
+            .reconnectWait(Duration.ofMillis(200))
+            .connectionTimeout(Duration.ofSeconds(5))
+            .build();
+    try {
+      return Nats.connect(options);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot connect to NATS at " + natsUrl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    }
+  }
+
+  /** A session without a keyspace; the caller creates or selects its keyspace. */
+  public CqlSession connectCql() {
+    return CqlSession.builder()
+        .addContactPoints(cqlContactPoints)
+        .withLocalDatacenter(cqlDatacenter)
+        .build();
+  }
+
+  static InetSocketAddress hostPort(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("expected host:port, got: " + value);
+    }
+    return new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.messenger.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A single Cassandra node in its own JVM, listening on 127.0.0.1 only; stands in for ScyllaDB. */
+final class CassandraNode implements LocalServer {
+  private static final Logger log = LoggerFactory.getLogger(CassandraNode.class);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+  private final ChildProcess process;
+  private final InetSocketAddress contactPoint;
+
+  private CassandraNode(ChildProcess process, InetSocketAddress contactPoint) {
+    this.process = process;
+    this.contactPoint = contactPoint;
+  }
+
+  static CassandraNode start(
+      String classpath, Path directory, Path logFile, int storagePort, int nativePort, String heap,
+      Duration timeout) {
+    int javaVersion = Runtime.version().feature();
+    if (javaVersion != 11 && javaVersion != 17) {
+      log.warn("Cassandra 5.0 runs on Java 11 or 17; this is Java {} and it may not start", javaVersion);
+    }
+    Path configFile = directory.resolve("cassandra.yaml");
+    Path logbackFile = directory.resolve("logback.xml");
+    try {
+      Files.createDirectories(directory);
+      Files.writeString(configFile, CassandraYaml.render(directory, storagePort, nativePort));
+      Files.writeString(logbackFile, CassandraJvm.logbackConfig());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the Cassandra configuration in " + directory, e);
+    }
+    ChildProcess process = JavaProcess.builder(CassandraJvm.MAIN_CLASS)
+        .name("cassandra")
+        .classpath(classpath)
+        .jvmOptions(CassandraJvm.options(heap, configFile, directory, logbackFile))
+        .logFile(logFile)
+        .stopGrace(STOP_GRACE)
+        .start();
+    InetSocketAddress contactPoint = new InetSocketAddress("127.0.0.1", nativePort);
+    Readiness.await(process, timeout, Readiness.acceptsConnections(contactPoint));
+    return new CassandraNode(process, contactPoint);
+  }
+
+  InetSocketAddress contactPoint() {
+    return contactPoint;
+  }
+
+  @Override
+  public ChildProcess process() {
+    return process;
+  }
+
+  @Override
+  public Duration stopGrace() {
+    return STOP_GRACE;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.messenger.launcher;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Names and formats of the MESSENGER_* variables that carry infrastructure endpoints between processes. */
+final class EnvironmentVariables {
+  static final String ETCD_ENDPOINTS = "MESSENGER_ETCD_ENDPOINTS";
+  static final String NATS_URL = "MESSENGER_NATS_URL";
+  static final String CQL_CONTACT_POINTS = "MESSENGER_CQL_CONTACT_POINTS";
+  static final String CQL_DATACENTER = "MESSENGER_CQL_DATACENTER";
+  static final String DATA_DIR = "MESSENGER_DATA_DIR";
+
+  private EnvironmentVariables() {}
+
+  static Optional<String> value(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  static List<String> list(Map<String, String> env, String name) {
+    return value(env, name).stream()
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::strip)
+        .filter(v -> !v.isEmpty())
+        .toList();
+  }
+
+  static List<InetSocketAddress> hostPorts(Map<String, String> env, String name) {
+    return list(env, name).stream().map(v -> parseHostPort(name, v)).toList();
+  }
+
+  static InetSocketAddress parseHostPort(String name, String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(name + ": expected host:port but got '" + value + "'");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": bad port in '" + value + "'", e);
+    }
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException(name + ": port out of range in '" + value + "'");
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  static String formatHostPort(InetSocketAddress address) {
+    String host = address.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}

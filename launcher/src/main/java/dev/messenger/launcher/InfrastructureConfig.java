@@ -1,0 +1,118 @@
+package dev.messenger.launcher;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What {@link Infrastructure#start} starts and how. Each external endpoint given is used instead of starting that part
+ * locally: that is how a running etcd cluster, NATS cluster or ScyllaDB cluster is reached.
+ *
+ * @param externalEtcdEndpoints etcd client URLs to use; empty to start a local etcd
+ * @param externalNatsUrl NATS URL to use; empty to start a local nats-server with JetStream
+ * @param externalCqlContactPoints CQL contact points to use; empty to start a local Cassandra
+ * @param cqlLocalDatacenter the CQL local datacenter (a local Cassandra is always {@code datacenter1})
+ * @param dataDirectory where local processes keep data and logs; empty for a fresh temporary directory that is
+ *     deleted on close (a given directory is kept)
+ * @param cassandraHeap heap of the local Cassandra JVM, in {@code -Xmx} syntax
+ * @param jetStreamMaxMemoryBytes JetStream memory storage limit of the local nats-server
+ * @param jetStreamMaxFileBytes JetStream file storage limit of the local nats-server
+ * @param startupTimeout how long etcd and nats-server may take to answer
+ * @param cassandraStartupTimeout how long Cassandra may take to accept CQL connections
+ */
+public record InfrastructureConfig(
+    List<String> externalEtcdEndpoints,
+    Optional<String> externalNatsUrl,
+    List<InetSocketAddress> externalCqlContactPoints,
+    String cqlLocalDatacenter,
+    Optional<Path> dataDirectory,
+    String cassandraHeap,
+    long jetStreamMaxMemoryBytes,
+    long jetStreamMaxFileBytes,
+    Duration startupTimeout,
+    Duration cassandraStartupTimeout) {
+
+  private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+
+  public InfrastructureConfig {
+    externalEtcdEndpoints = externalEtcdEndpoints == null ? List.of() : List.copyOf(externalEtcdEndpoints);
+    externalNatsUrl = externalNatsUrl == null ? Optional.empty() : externalNatsUrl;
+    externalCqlContactPoints = externalCqlContactPoints == null ? List.of() : List.copyOf(externalCqlContactPoints);
+    cqlLocalDatacenter = cqlLocalDatacenter == null ? InfrastructureEndpoints.DEFAULT_DATACENTER : cqlLocalDatacenter;
+    dataDirectory = dataDirectory == null ? Optional.empty() : dataDirectory;
+    cassandraHeap = cassandraHeap == null ? "512m" : cassandraHeap;
+    jetStreamMaxMemoryBytes = jetStreamMaxMemoryBytes == 0 ? 256L << 20 : jetStreamMaxMemoryBytes;
+    jetStreamMaxFileBytes = jetStreamMaxFileBytes == 0 ? 1L << 30 : jetStreamMaxFileBytes;
+    startupTimeout = startupTimeout == null ? Duration.ofSeconds(30) : startupTimeout;
+    cassandraStartupTimeout = cassandraStartupTimeout == null ? Duration.ofSeconds(120) : cassandraStartupTimeout;
+
+    if (!HEAP.matcher(cassandraHeap).matches()) {
+      throw new IllegalArgumentException("cassandraHeap must look like 512m or 1g, not '" + cassandraHeap + "'");
+    }
+    if (jetStreamMaxMemoryBytes < 0 || jetStreamMaxFileBytes < 0) {
+      throw new IllegalArgumentException("JetStream limits must be positive");
+    }
+    if (startupTimeout.isNegative() || startupTimeout.isZero()
+        || cassandraStartupTimeout.isNegative() || cassandraStartupTimeout.isZero()) {
+      throw new IllegalArgumentException("startup timeouts must be positive");
+    }
+  }
+
+  /** Starts everything locally in a temporary directory, with default limits. */
+  public static InfrastructureConfig defaults() {
+    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null);
+  }
+
+  /**
+   * Defaults, overridden by MESSENGER_ETCD_ENDPOINTS, MESSENGER_NATS_URL, MESSENGER_CQL_CONTACT_POINTS,
+   * MESSENGER_CQL_DATACENTER and MESSENGER_DATA_DIR where set.
+   */
+  public static InfrastructureConfig fromEnvironment(Map<String, String> env) {
+    requireNonNull(env, "env");
+    return new InfrastructureConfig(
+        EnvironmentVariables.list(env, EnvironmentVariables.ETCD_ENDPOINTS),
+        EnvironmentVariables.value(env, EnvironmentVariables.NATS_URL),
+        EnvironmentVariables.hostPorts(env, EnvironmentVariables.CQL_CONTACT_POINTS),
+        EnvironmentVariables.value(env, EnvironmentVariables.CQL_DATACENTER).orElse(null),
+        EnvironmentVariables.value(env, EnvironmentVariables.DATA_DIR).map(Path::of),
+        null,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** A copy that keeps local data in {@code directory} instead of a temporary directory. */
+  public InfrastructureConfig withDataDirectory(Path directory) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout);
+  }
+
+  /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
+  public InfrastructureConfig withCassandraHeap(String heap) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout);
+  }
+
+  boolean startsEtcd() {
+    return externalEtcdEndpoints.isEmpty();
+  }
+
+  boolean startsNats() {
+    return externalNatsUrl.isEmpty();
+  }
+
+  boolean startsCassandra() {
+    return externalCqlContactPoints.isEmpty();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.messenger.launcher;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Where etcd, NATS and the CQL store can be reached.
+ *
+ * <p>Services read these from MESSENGER_* environment variables ({@link #fromEnvironment}); launchers hand them to
+ * child processes with {@link #toEnvironment}.
+ *
+ * @param etcdEndpoints etcd client URLs, e.g. {@code http://127.0.0.1:2379}
+ * @param natsUrl NATS server URL, e.g. {@code nats://127.0.0.1:4222}
+ * @param cqlContactPoints CQL native transport addresses
+ * @param cqlLocalDatacenter the datacenter the CQL driver treats as local
+ */
+public record InfrastructureEndpoints(
+    List<String> etcdEndpoints,
+    String natsUrl,
+    List<InetSocketAddress> cqlContactPoints,
+    String cqlLocalDatacenter) {
+
+  /** Comma-separated etcd client URLs. */
+  public static final String ETCD_ENDPOINTS_VARIABLE = EnvironmentVariables.ETCD_ENDPOINTS;
+  /** NATS server URL. */
+  public static final String NATS_URL_VARIABLE = EnvironmentVariables.NATS_URL;
+  /** Comma-separated host:port CQL contact points. */
+  public static final String CQL_CONTACT_POINTS_VARIABLE = EnvironmentVariables.CQL_CONTACT_POINTS;
+  /** CQL local datacenter; {@value #DEFAULT_DATACENTER} when absent. */
+  public static final String CQL_DATACENTER_VARIABLE = EnvironmentVariables.CQL_DATACENTER;
+  /** The datacenter name of a single-node Cassandra or ScyllaDB started with default settings. */
+  public static final String DEFAULT_DATACENTER = "datacenter1";
+
+  public InfrastructureEndpoints {
+    etcdEndpoints = List.copyOf(etcdEndpoints);
+    requireNonNull(natsUrl, "natsUrl");
+    cqlContactPoints = List.copyOf(cqlContactPoints);
+    requireNonNull(cqlLocalDatacenter, "cqlLocalDatacenter");
+    if (etcdEndpoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one etcd endpoint is needed");
+    }
+    if (cqlContactPoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one CQL contact point is needed");
+    }
+  }
+
+  /** Reads all endpoints from MESSENGER_* variables; empty unless etcd, NATS and CQL are all given. */
+  public static Optional<InfrastructureEndpoints> fromEnvironment(Map<String, String> env) {
+    List<String> etcd = EnvironmentVariables.list(env, EnvironmentVariables.ETCD_ENDPOINTS);
+    Optional<String> nats = EnvironmentVariables.value(env, EnvironmentVariables.NATS_URL);
+    List<InetSocketAddress> cql = EnvironmentVariables.hostPorts(env, EnvironmentVariables.CQL_CONTACT_POINTS);
+    if (etcd.isEmpty() || nats.isEmpty() || cql.isEmpty()) {
+      return Optional.empty();
+    }
+    String datacenter = EnvironmentVariables.value(env, EnvironmentVariables.CQL_DATACENTER).orElse(DEFAULT_DATACENTER);
+    return Optional.of(new InfrastructureEndpoints(etcd, nats.get(), cql, datacenter));
+  }
+
+  /** The MESSENGER_* variables that {@link #fromEnvironment} reads back into these endpoints. */
+  public Map<String, String> toEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(ETCD_ENDPOINTS_VARIABLE, String.join(",", etcdEndpoints));
+    env.put(NATS_URL_VARIABLE, natsUrl);
+    env.put(
+        CQL_CONTACT_POINTS_VARIABLE,
+        cqlContactPoints.stream().map(EnvironmentVariables::formatHostPort).collect(Collectors.joining(",")));
+    env.put(CQL_DATACENTER_VARIABLE, cqlLocalDatacenter);
+    return Collections.unmodifiableMap(env);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.messenger.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class GeneratedConfigurationTest {
+  private final Path directory = Path.of("/tmp/messenger-infra-1/cassandra");
+
+  @Test
+  void should_keep_every_cassandra_file_under_its_directory() {
+    String yaml = CassandraYaml.render(directory, 7100, 9100);
+
+    assertThat(yaml)
+        .contains("storage_port: 7100\n", "native_transport_port: 9100\n", "- seeds: \"127.0.0.1:7100\"")
+        .contains("listen_address: 127.0.0.1\n", "rpc_address: 127.0.0.1\n")
+        .contains("  - \"/tmp/messenger-infra-1/cassandra/data\"\n")
+        .contains("commitlog_directory: \"/tmp/messenger-infra-1/cassandra/commitlog\"\n")
+        .contains("saved_caches_directory: \"/tmp/messenger-infra-1/cassandra/saved_caches\"\n")
+        .contains("hints_directory: \"/tmp/messenger-infra-1/cassandra/hints\"\n")
+        .contains("cdc_raw_directory: \"/tmp/messenger-infra-1/cassandra/cdc_raw\"\n")
+        .contains("commitlog_sync: periodic\n", "auto_snapshot: false\n", "storage_compatibility_mode: NONE\n");
+    assertThat(yaml.lines().filter(line -> line.contains("/")))
+        .allSatisfy(line -> assertThat(line).contains("/tmp/messenger-infra-1/cassandra/"));
+  }
+
+  @Test
+  void should_quote_paths_in_yaml() {
+    assertThat(CassandraYaml.render(Path.of("/tmp/a \"b\"\\c"), 1, 2))
+        .contains("commitlog_directory: \"/tmp/a \\\"b\\\"\\\\c/commitlog\"");
+  }
+
+  @Test
+  void should_give_cassandra_its_heap_config_and_module_flags() {
+    Path config = directory.resolve("cassandra.yaml");
+
+    assertThat(CassandraJvm.options("384m", config, directory, directory.resolve("logback.xml")))
+        .contains("-Xms384m", "-Xmx384m", "-Dcassandra-foreground=yes")
+        .contains("-Dcassandra.config=file:///tmp/messenger-infra-1/cassandra/cassandra.yaml")
+        .contains("-Dcassandra.storagedir=/tmp/messenger-infra-1/cassandra")
+        .contains("-Dlogback.configurationFile=/tmp/messenger-infra-1/cassandra/logback.xml")
+        .containsSequence("--add-opens", "java.base/java.nio=ALL-UNNAMED")
+        .contains("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+  }
+
+  @Test
+  void should_find_the_cassandra_runtime_jars() {
+    assertThat(CassandraJvm.classpath().split(":"))
+        .anySatisfy(jar -> assertThat(jar).contains("cassandra-all-"))
+        .anySatisfy(jar -> assertThat(jar).contains("netty-all-4.1."))
+        .noneSatisfy(jar -> assertThat(jar).contains("logback-classic-1.5"));
+  }
+
+  @Test
+  void should_limit_jetstream_and_listen_on_loopback_only() {
+    String config = NatsServer.config(4222, 8222, Path.of("/tmp/n/jetstream"), 1024, 2048);
+
+    assertThat(config)
+        .contains("listen: \"127.0.0.1:4222\"\n", "http: \"127.0.0.1:8222\"\n")
+        .contains("store_dir: \"/tmp/n/jetstream\"\n", "max_memory_store: 1024\n", "max_file_store: 2048\n");
+  }
+
+  @Test
+  void should_run_etcd_on_loopback_urls_only() {
+    assertThat(EtcdServer.command(Path.of("/usr/bin/etcd"), Path.of("/tmp/e"), 2379, 2380, 2381))
+        .startsWith("/usr/bin/etcd")
+        .containsSequence("--listen-client-urls", "http://127.0.0.1:2379")
+        .containsSequence("--initial-cluster", "n1=http://127.0.0.1:2380")
+        .containsSequence("--listen-metrics-urls", "http://127.0.0.1:2381")
+        .contains("--logger=zap", "--log-level=warn")
+        .filteredOn(argument -> argument.startsWith("http"))
+        .allSatisfy(url -> assertThat(url).startsWith("http://127.0.0.1:"));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.messenger.history;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.config.Settings;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServiceServer;
+import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.history.store.HistoryConfig;
+import dev.messenger.history.store.HistorySchema;
+import dev.messenger.history.store.HistoryStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the History service: {@code --grpc-host} (127.0.0.1), {@code --grpc-port} (7300),
+ * {@code --metrics-port} (9300), {@code --token-key} (MESSENGER_TOKEN_KEY), {@code --shutdown-grace} (10s),
+ * the CQL settings of {@link InfraSettings} and {@link HistoryConfig}. Creates the schema when missing.
+ */
+public final class HistoryMain {
+  private static final Logger log = LoggerFactory.getLogger(HistoryMain.class);
+  /** Only for local development: anyone can mint tokens with it. */
+  static final String DEV_TOKEN_KEY = "messenger-dev-token-key-change-me-0123456789";
+
+  private HistoryMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Settings settings = Settings.of(args, System.getenv());
+    String host = settings.string("grpc-host", "127.0.0.1");
+    int port = settings.integer("grpc-port", 7300);
+    int metricsPort = settings.integer("metrics-port", 9300);
+    Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
+    String tokenKey = settings.get("token-key").orElseGet(() -> {
+      log.warn("no --token-key / MESSENGER_TOKEN_KEY set: using the public development key; never do this in production");
+      return DEV_TOKEN_KEY;
+    });
+    HistoryConfig config = HistoryConfig.from(settings);
+    InfraSettings infra = InfraSettings.from(settings);
+
+    CqlSession session = infra.connectCql();
+    HistorySchema.create(session, config);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
+    ServiceServer server =
+        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKey, Clock.systemUTC()), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort, registry);
+    log.info("history listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
+
+    ShutdownSignal.install(() -> {
+      log.info("history shutting down");
+      server.shutdown(grace);
+      metrics.close();
+      session.close();
+    }).await();
+  }
+}

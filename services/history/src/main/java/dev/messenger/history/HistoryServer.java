@@ -1,0 +1,26 @@
+package dev.messenger.history;
+
+import dev.messenger.common.auth.AuthInterceptor;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.server.ServiceServer;
+import dev.messenger.history.api.HistoryService;
+import dev.messenger.history.store.HistoryStore;
+import io.grpc.BindableService;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.Set;
+
+/** Wires the History gRPC service the same way for {@code main} and for tests (which pass an in-process builder). */
+public final class HistoryServer {
+  private HistoryServer() {}
+
+  /** Starts the History service on {@code builder} with token authentication, health, metrics and error mapping. */
+  public static ServiceServer start(
+      ServerBuilder<?> builder, HistoryStore store, Tokens tokens, PrometheusRegistry registry) {
+    List<BindableService> services = List.of(new HistoryService(store.reader()));
+    List<ServerInterceptor> interceptors = List.of(new AuthInterceptor(tokens, Set.of()));
+    return ServiceServer.start(builder, services, interceptors, registry);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.messenger.history.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.messenger.api.v1.ConversationKind;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code conversations} table: one row per conversation with its members and two max-registers.
+ *
+ * <p>Timestamps: {@code last_seq} and {@code fanned_out_seq} are written {@code USING TIMESTAMP <seq>} so
+ * they only grow. The metadata of a 1:1 row ({@code kind}, {@code members}, {@code created_ms}) is written
+ * with the fixed timestamp 1: it never changes, so rewriting it is harmless (on a tie the larger
+ * {@code created_ms} wins, so racing creators converge). Never write any of these cells with a normal
+ * (current-time) timestamp and never delete these rows: that would stick or shadow them for good.
+ */
+final class ConversationTable {
+  private static final long FIXED_TIMESTAMP = 1;
+
+  private final CqlSession session;
+  private final HistoryConfig config;
+  private final PreparedStatement insertDirect;
+  private final PreparedStatement select;
+  private final PreparedStatement updateProgress;
+
+  ConversationTable(CqlSession session, HistoryConfig config) {
+    this.session = session;
+    this.config = config;
+    String table = config.table("conversations");
+    this.insertDirect =
+        session.prepare(
+            "INSERT INTO " + table + " (conversation_id, kind, members, created_ms) VALUES (?, ?, ?, ?) "
+                + "USING TIMESTAMP " + FIXED_TIMESTAMP);
+    this.select =
+        session.prepare(
+            "SELECT kind, members, title, created_ms, last_seq, fanned_out_seq FROM " + table
+                + " WHERE conversation_id = ?");
+    this.updateProgress =
+        session.prepare(
+            "UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ?, fanned_out_seq = ? WHERE conversation_id = ?");
+  }
+
+  CompletionStage<Void> ensureDirect(String conversationId, String userA, String userB, long nowMs) {
+    String expected = ConversationIds.direct(userA, userB);
+    if (!expected.equals(conversationId)) {
+      throw new IllegalArgumentException(conversationId + " is not the conversation of " + userA + " and " + userB);
+    }
+    return session
+        .executeAsync(
+            insertDirect
+                .bind(
+                    conversationId,
+                    ConversationKind.CONVERSATION_KIND_DIRECT.getNumber(),
+                    Set.of(userA, userB),
+                    nowMs)
+                .setConsistencyLevel(config.consistency())
+                .setIdempotent(true))
+        .thenApply(rs -> null);
+  }
+
+  CompletionStage<Optional<ConversationInfo>> find(String conversationId) {
+    return session
+        .executeAsync(select.bind(conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true))
+        .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> toInfo(conversationId, row)));
+  }
+
+  /** The members, or empty when the conversation is unknown (no row, or no members recorded). */
+  CompletionStage<Optional<Set<String>>> members(String conversationId) {
+    return find(conversationId)
+        .thenApply(info -> info.map(ConversationInfo::members).filter(m -> !m.isEmpty()));
+  }
+
+  /** Raises {@code last_seq} and {@code fanned_out_seq} to {@code seq} (never lowers them). */
+  CompletionStage<Void> recordFannedOut(String conversationId, long seq) {
+    return session
+        .executeAsync(
+            updateProgress
+                .bind(seq, seq, seq, conversationId)
+                .setConsistencyLevel(config.consistency())
+                .setIdempotent(true))
+        .thenApply(rs -> null);
+  }
+
+  private static ConversationInfo toInfo(String conversationId, Row row) {
+    ConversationKind kind = row.isNull("kind") ? null : ConversationKind.forNumber(row.getInt("kind"));
+    return new ConversationInfo(
+        conversationId,
+        kind == null ? ConversationIds.kindOf(conversationId) : kind,
+        row.getSet("members", String.class),
+        row.getString("title"),
+        row.getLong("created_ms"),
+        row.getLong("last_seq"),
+        row.getLong("fanned_out_seq"));
+  }
+}

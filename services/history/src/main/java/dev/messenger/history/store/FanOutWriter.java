@@ -1,0 +1,172 @@
+package dev.messenger.history.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.messenger.api.v1.ConversationKind;
+import dev.messenger.api.v1.Message;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Copies committed messages to every member: their {@code user_messages} rows, then their
+ * {@code user_conversations} row, then the conversation's {@code fanned_out_seq}. Every write is idempotent,
+ * so a fan-out can be redone after any failure.
+ *
+ * <p>Ordering per member: the copies are written before {@code last_seq}, so a reader that bounds its reads
+ * by {@code last_seq} never sees a hole in the member's copies.
+ *
+ * <p>Timestamps: {@code kind}, {@code peer_user_id}, {@code last_seq}, {@code last_message} and
+ * {@code last_time_ms} are written {@code USING TIMESTAMP <last seq>} and {@code read_seq} {@code USING TIMESTAMP <read seq>}, so neither ever
+ * moves backwards, whatever order writes land in. Never write these cells with a normal (current-time)
+ * timestamp and never delete these rows: the row would be stuck for good.
+ */
+final class FanOutWriter {
+  /** {@code last_message} keeps at most this many code points of the body: it is a preview for the list. */
+  static final int PREVIEW_CODE_POINTS = 1000;
+
+  private final CqlSession session;
+  private final HistoryConfig config;
+  private final ConversationTable conversations;
+  private final PreparedStatement insertCopy;
+  private final PreparedStatement updateLast;
+  private final PreparedStatement updateRead;
+
+  FanOutWriter(CqlSession session, HistoryConfig config, ConversationTable conversations) {
+    this.session = session;
+    this.config = config;
+    this.conversations = conversations;
+    this.insertCopy =
+        session.prepare(
+            "INSERT INTO " + config.table("user_messages") + " (user_id, conversation_id, bucket, seq, "
+                + MessageRows.VALUE_COLUMNS + ") VALUES (:user_id, :conversation_id, :bucket, :seq, "
+                + MessageRows.VALUE_MARKERS + ")");
+    String userConversations = config.table("user_conversations");
+    this.updateLast =
+        session.prepare(
+            "UPDATE " + userConversations + " USING TIMESTAMP :ts SET kind = :kind, peer_user_id = :peer, "
+                + "last_seq = :last_seq, last_message = :last_message, last_time_ms = :last_time_ms "
+                + "WHERE user_id = :user_id AND conversation_id = :conversation_id");
+    this.updateRead =
+        session.prepare(
+            "UPDATE " + userConversations + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
+  }
+
+  /** Writes every member's copies and conversation row, then raises the conversation's fanned-out seq. */
+  CompletionStage<Void> fanOut(Collection<String> members, List<Message> messages) {
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("nothing to fan out");
+    }
+    String conversationId = messages.get(0).getConversationId();
+    requireAscending(conversationId, messages);
+    List<List<Message>> chunks = CommitBatches.chunks(messages, CommitBatches.MAX_BATCH_BYTES);
+    Message last = messages.get(messages.size() - 1);
+    Map<String, Long> sentUpTo = new HashMap<>();
+    for (Message message : messages) {
+      sentUpTo.merge(message.getSenderUserId(), message.getSeq(), Math::max);
+    }
+    List<Supplier<CompletionStage<Void>>> perMember = new ArrayList<>();
+    for (String member : Set.copyOf(members)) {
+      perMember.add(() -> writeMember(member, conversationId, chunks, last, sentUpTo.get(member)));
+    }
+    return AsyncCql.inParallel(perMember, AsyncCql.MAX_IN_FLIGHT)
+        .thenCompose(done -> conversations.recordFannedOut(conversationId, last.getSeq()));
+  }
+
+  private CompletionStage<Void> writeMember(
+      String member, String conversationId, List<List<Message>> chunks, Message last, Long readUpTo) {
+    CompletionStage<Void> copies = null;
+    for (List<Message> chunk : chunks) {
+      Statement<?> statement = copies(member, chunk);
+      copies = copies == null
+          ? execute(statement)
+          : copies.thenCompose(done -> execute(statement));
+    }
+    return copies.thenCompose(done -> writeConversationRow(member, conversationId, last, readUpTo));
+  }
+
+  private CompletionStage<Void> writeConversationRow(
+      String member, String conversationId, Message last, Long readUpTo) {
+    ConversationKind kind = ConversationIds.kindOf(conversationId);
+    String peer = ConversationIds.peerOf(conversationId, member).orElse(null);
+    BoundStatementBuilder row =
+        updateLast
+            .boundStatementBuilder()
+            .setLong("ts", last.getSeq())
+            .setInt("kind", kind.getNumber())
+            .setLong("last_seq", last.getSeq())
+            .setByteBuffer("last_message", ByteBuffer.wrap(preview(last).toByteArray()))
+            .setLong("last_time_ms", last.getServerTimeMs())
+            .setString("user_id", member)
+            .setString("conversation_id", conversationId);
+    if (peer != null) {
+      row.setString("peer", peer); // left unset for groups: no tombstone
+    }
+    List<Supplier<CompletionStage<?>>> writes = new ArrayList<>();
+    writes.add(() -> execute(row.build()));
+    if (readUpTo != null) {
+      writes.add(() -> execute(updateRead.bind(readUpTo, readUpTo, member, conversationId)));
+    }
+    return AsyncCql.allOf(writes, writes.size());
+  }
+
+  private Statement<?> copies(String member, List<Message> chunk) {
+    if (chunk.size() == 1) {
+      return copy(member, chunk.get(0));
+    }
+    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+    for (Message message : chunk) {
+      batch.addStatement(copy(member, message));
+    }
+    return batch.build();
+  }
+
+  private BoundStatement copy(String member, Message message) {
+    return MessageRows.bindValues(insertCopy.boundStatementBuilder(), message)
+        .setString("user_id", member)
+        .setString("conversation_id", message.getConversationId())
+        .setLong("bucket", Buckets.of(message.getSeq()))
+        .setLong("seq", message.getSeq())
+        .build();
+  }
+
+  private CompletionStage<Void> execute(Statement<?> statement) {
+    return session
+        .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
+        .thenApply(rs -> null);
+  }
+
+  /** The message with its body cut to {@link #PREVIEW_CODE_POINTS} code points. */
+  static Message preview(Message message) {
+    String body = message.getBody();
+    if (body.codePointCount(0, body.length()) <= PREVIEW_CODE_POINTS) {
+      return message;
+    }
+    return message.toBuilder().setBody(body.substring(0, body.offsetByCodePoints(0, PREVIEW_CODE_POINTS))).build();
+  }
+
+  private static void requireAscending(String conversationId, List<Message> messages) {
+    long previous = 0;
+    for (Message message : messages) {
+      if (!message.getConversationId().equals(conversationId)) {
+        throw new IllegalArgumentException("messages of several conversations in one fan-out");
+      }
+      if (message.getSeq() <= previous) {
+        throw new IllegalArgumentException("seqs must be ascending and at least 1");
+      }
+      previous = message.getSeq();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.messenger.history.store;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Metrics of the history store. A registry refuses a second registration of a name, so {@link #of} hands out
+ * one instance per registry: several stores opened on one registry (router and session in one process)
+ * share it. Labels are bounded: fixed operation names.
+ */
+public final class HistoryMetrics {
+  private static final Map<PrometheusRegistry, HistoryMetrics> BY_REGISTRY = new WeakHashMap<>();
+
+  private final Histogram writes;
+  private final Histogram reads;
+  private final Counter conflicts;
+  private final Counter committed;
+
+  /** The metrics registered in {@code registry}, registering them on first use. */
+  public static HistoryMetrics of(PrometheusRegistry registry) {
+    synchronized (BY_REGISTRY) {
+      return BY_REGISTRY.computeIfAbsent(registry, HistoryMetrics::new);
+    }
+  }
+
+  private HistoryMetrics(PrometheusRegistry registry) {
+    this.writes =
+        Histogram.builder()
+            .name("messenger_history_cql_write_duration_seconds")
+            .help("Duration of history writes to CQL, by operation")
+            .labelNames("op")
+            .register(registry);
+    this.reads =
+        Histogram.builder()
+            .name("messenger_history_cql_read_duration_seconds")
+            .help("Duration of history reads from CQL, by operation")
+            .labelNames("op")
+            .register(registry);
+    this.conflicts =
+        Counter.builder()
+            .name("messenger_history_commit_conflicts_total")
+            .help("Commits refused because another writer already holds one of the seqs")
+            .register(registry);
+    this.committed =
+        Counter.builder()
+            .name("messenger_history_messages_committed_total")
+            .help("Messages committed to the conversation log")
+            .register(registry);
+  }
+
+  /** Times an asynchronous write; {@code op} must be a fixed name. */
+  <T> CompletionStage<T> write(String op, Supplier<CompletionStage<T>> action) {
+    return timed(writes, op, action);
+  }
+
+  /** Times an asynchronous read; {@code op} must be a fixed name. */
+  <T> CompletionStage<T> read(String op, Supplier<CompletionStage<T>> action) {
+    return timed(reads, op, action);
+  }
+
+  void commitConflict() {
+    conflicts.inc();
+  }
+
+  void committed(int messages) {
+    committed.inc(messages);
+  }
+
+  private static <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {
+    long start = System.nanoTime();
+    return action.get()
+        .whenComplete((r, e) -> histogram.labelValues(op).observe((System.nanoTime() - start) / 1e9));
+  }
+}

@@ -1,0 +1,151 @@
+package dev.messenger.history.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.messenger.api.v1.ConversationSummary;
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The read path, for the History service and for session servers' catch-up. Reads only the caller's own
+ * partitions ({@code user_conversations}, {@code user_messages}); membership checks read the conversation's
+ * row. Authorization is the caller's job: check {@link #isMember} before {@link #page}.
+ */
+public final class HistoryReader {
+  /** Concurrent per-conversation reads of one {@link #since} call. */
+  private static final int SYNC_PARALLELISM = 8;
+
+  private final CqlSession session;
+  private final HistoryConfig config;
+  private final HistoryMetrics metrics;
+  private final ConversationTable conversations;
+  private final UserMessages copies;
+  private final PreparedStatement selectConversations;
+  private final PreparedStatement selectLastSeq;
+
+  public HistoryReader(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
+    this.session = session;
+    this.config = config;
+    this.metrics = metrics;
+    this.conversations = new ConversationTable(session, config);
+    this.copies = new UserMessages(session, config);
+    String table = config.table("user_conversations");
+    this.selectConversations =
+        session.prepare("SELECT " + ConversationRow.COLUMNS + " FROM " + table + " WHERE user_id = ?");
+    this.selectLastSeq =
+        session.prepare("SELECT last_seq FROM " + table + " WHERE user_id = ? AND conversation_id = ?");
+  }
+
+  /**
+   * Every conversation of the user that has at least one message, most recent activity first. Reads the
+   * user's whole {@code user_conversations} partition and sorts it in memory: fine for the thousands of
+   * conversations a user has, not meant for millions.
+   */
+  public CompletionStage<List<ConversationSummary>> conversations(String userId) {
+    return metrics.read(
+        "conversations",
+        () -> rows(userId).thenApply(rows -> rows.stream().map(ConversationRow::toSummary).toList()));
+  }
+
+  private CompletionStage<List<ConversationRow>> rows(String userId) {
+    Statement<?> statement =
+        selectConversations.bind(userId).setConsistencyLevel(config.consistency()).setIdempotent(true);
+    return AsyncCql.allRows(session.executeAsync(statement))
+        .thenApply(rows -> rows.stream()
+            .filter(r -> !r.isNull("last_seq"))
+            .map(ConversationRow::from)
+            .sorted(ConversationRow.NEWEST_FIRST)
+            .toList());
+  }
+
+  /**
+   * True when the user belongs to the conversation. A 1:1 id names its two members, so that needs no read
+   * (the user of a 1:1 conversation that has no message yet is a member of an empty conversation); any other
+   * conversation must exist and list the user.
+   */
+  public CompletionStage<Boolean> isMember(String userId, String conversationId) {
+    Optional<ConversationIds.Pair> direct = ConversationIds.directMembers(conversationId);
+    if (direct.isPresent()) {
+      return CompletableFuture.completedFuture(
+          direct.get().first().equals(userId) || direct.get().second().equals(userId));
+    }
+    return metrics.read(
+        "members",
+        () -> conversations.members(conversationId).thenApply(m -> m.map(s -> s.contains(userId)).orElse(false)));
+  }
+
+  /**
+   * A page of the user's copy of a conversation, ascending, at most {@code pageSize} messages, with whether
+   * more lie beyond it in the anchor's direction. Empty when the user has no copies.
+   */
+  public CompletionStage<MessagePage> page(String userId, String conversationId, PageAnchor anchor, int pageSize) {
+    if (pageSize <= 0) {
+      throw new IllegalArgumentException("pageSize must be positive");
+    }
+    return metrics.read(
+        "page",
+        () ->
+            lastSeq(userId, conversationId)
+                .thenCompose(last -> last.isEmpty()
+                    ? CompletableFuture.completedFuture(new MessagePage(List.of(), false))
+                    : pageUpTo(userId, conversationId, anchor, pageSize, last.get())));
+  }
+
+  private CompletionStage<MessagePage> pageUpTo(
+      String userId, String conversationId, PageAnchor anchor, int pageSize, long lastSeq) {
+    if (anchor.direction() == PageAnchor.Direction.AFTER) {
+      return copies
+          .after(userId, conversationId, anchor.seq(), lastSeq, pageSize + 1)
+          .thenApply(found -> found.size() > pageSize
+              ? new MessagePage(found.subList(0, pageSize), true)
+              : new MessagePage(found, false));
+    }
+    long before = anchor.seq() == 0 || anchor.seq() > lastSeq ? lastSeq + 1 : anchor.seq();
+    return copies
+        .before(userId, conversationId, before, pageSize + 1)
+        .thenApply(found -> found.size() > pageSize
+            ? new MessagePage(found.subList(found.size() - pageSize, found.size()), true)
+            : new MessagePage(found, false));
+  }
+
+  private CompletionStage<Optional<Long>> lastSeq(String userId, String conversationId) {
+    Statement<?> statement =
+        selectLastSeq.bind(userId, conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true);
+    return session
+        .executeAsync(statement)
+        .thenApply(rs -> Optional.ofNullable(rs.one())
+            .filter(row -> !row.isNull("last_seq"))
+            .map(row -> row.getLong("last_seq")));
+  }
+
+  /**
+   * Everything the user's conversations hold beyond {@code cursor}, at most {@code maxMessages} messages:
+   * per conversation in seq order (most recently active conversations first), bounded by each
+   * conversation's {@code last_seq} as read at the start. {@code complete} is true when nothing stored at that
+   * moment is left out. Conversations absent from the cursor start at 0.
+   */
+  public CompletionStage<SyncResult> since(String userId, Cursor cursor, int maxMessages) {
+    if (maxMessages <= 0) {
+      throw new IllegalArgumentException("maxMessages must be positive");
+    }
+    return metrics.read("since", () -> rows(userId).thenCompose(rows -> readBeyond(userId, cursor, rows, maxMessages)));
+  }
+
+  private CompletionStage<SyncResult> readBeyond(
+      String userId, Cursor cursor, List<ConversationRow> rows, int maxMessages) {
+    SyncPlan plan = SyncPlan.of(cursor, rows, maxMessages);
+    List<Supplier<CompletionStage<List<Message>>>> tasks = new ArrayList<>();
+    for (SyncPlan.Read read : plan.reads()) {
+      tasks.add(() -> copies.after(userId, read.conversationId(), read.afterSeq(), read.upToSeq(), read.limit()));
+    }
+    return AsyncCql.inParallel(tasks, SYNC_PARALLELISM)
+        .thenApply(found -> plan.assemble(cursor, found));
+  }
+}

@@ -1,0 +1,77 @@
+package dev.messenger.history.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the history keyspace and tables when they are missing. Plain CQL that runs unchanged on ScyllaDB
+ * and Cassandra: no materialized views, no secondary or SASI indexes. Run it from one process at a time (the
+ * history service on start): concurrent DDL from several nodes can disagree on schema.
+ */
+public final class HistorySchema {
+  private static final Logger log = LoggerFactory.getLogger(HistorySchema.class);
+  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+  private HistorySchema() {}
+
+  /** The statements {@link #create} runs, in order. */
+  public static List<String> statements(HistoryConfig config) {
+    String ks = config.keyspace();
+    return List.of(
+        "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + config.replication(),
+        "CREATE TABLE IF NOT EXISTS " + ks + ".conversation_log ("
+            + "conversation_id text, bucket bigint, seq bigint, "
+            + messageColumns()
+            + "PRIMARY KEY ((conversation_id, bucket), seq)) WITH CLUSTERING ORDER BY (seq ASC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".conversations ("
+            + "conversation_id text PRIMARY KEY, kind int, members set<text>, title text, created_ms bigint, "
+            + "last_seq bigint, fanned_out_seq bigint)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".client_message_ids ("
+            + "conversation_id text, sender_user_id text, client_message_id text, seq bigint, message_id text, "
+            + "server_time_ms bigint, PRIMARY KEY ((conversation_id, sender_user_id), client_message_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".router_inflight ("
+            + "shard int, conversation_id text, since_ms bigint, PRIMARY KEY ((shard), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".user_messages ("
+            + "user_id text, conversation_id text, bucket bigint, seq bigint, "
+            + messageColumns()
+            + "PRIMARY KEY ((user_id, conversation_id, bucket), seq)) WITH CLUSTERING ORDER BY (seq ASC)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".user_conversations ("
+            + "user_id text, conversation_id text, kind int, peer_user_id text, title text, last_seq bigint, "
+            + "last_message blob, last_time_ms bigint, read_seq bigint, PRIMARY KEY ((user_id), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".device_cursors ("
+            + "user_id text, device_id text, conversation_id text, delivered_seq bigint, "
+            + "PRIMARY KEY ((user_id), device_id, conversation_id))");
+  }
+
+  /** Creates whatever is missing and waits until every node agrees on the schema. Blocking: call on start. */
+  public static void create(CqlSession session, HistoryConfig config) {
+    for (String ddl : statements(config)) {
+      ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
+      if (!result.getExecutionInfo().isSchemaInAgreement()) {
+        awaitAgreement(session);
+      }
+    }
+    log.info("history schema ready in keyspace {}", config.keyspace());
+  }
+
+  private static void awaitAgreement(CqlSession session) {
+    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
+    while (!session.checkSchemaAgreement()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no schema agreement after " + AGREEMENT_TIMEOUT);
+      }
+      // checkSchemaAgreement itself polls for up to the driver's schema-agreement timeout before answering.
+    }
+  }
+
+  private static String messageColumns() {
+    return "message_id text, sender_user_id text, sender_device_id text, client_message_id text, body text, "
+        + "server_time_ms bigint, kind int, ";
+  }
+}

@@ -1,0 +1,53 @@
+package dev.messenger.history.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+
+/**
+ * The history store's parts over one shared {@link CqlSession}, with one set of metrics. The session stays
+ * the caller's: it is opened before and closed after the store. The schema must exist
+ * ({@link HistorySchema#create}).
+ */
+public final class HistoryStore {
+  private final MessageLog log;
+  private final HistoryReader reader;
+  private final ReceiptStore receipts;
+
+  private HistoryStore(MessageLog log, HistoryReader reader, ReceiptStore receipts) {
+    this.log = log;
+    this.reader = reader;
+    this.receipts = receipts;
+  }
+
+  /**
+   * Prepares every statement (blocking, once at start) and registers the metrics in {@code registry} (shared
+   * with other stores opened on the same registry).
+   */
+  public static HistoryStore open(CqlSession session, HistoryConfig config, PrometheusRegistry registry, Clock clock) {
+    requireNonNull(session, "session");
+    requireNonNull(config, "config");
+    HistoryMetrics metrics = HistoryMetrics.of(requireNonNull(registry, "registry"));
+    return new HistoryStore(
+        new MessageLog(session, config, metrics, requireNonNull(clock, "clock")),
+        new HistoryReader(session, config, metrics),
+        new ReceiptStore(session, config, metrics));
+  }
+
+  /** The router's write path. */
+  public MessageLog log() {
+    return log;
+  }
+
+  /** Conversation lists, pages and catch-up. */
+  public HistoryReader reader() {
+    return reader;
+  }
+
+  /** Delivered cursors and read markers. */
+  public ReceiptStore receipts() {
+    return receipts;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.messenger.history.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Delivered cursors (per device and conversation, {@code device_cursors.delivered_seq}) and read markers
+ * (per user and conversation, {@code user_conversations.read_seq}). Both are max-registers: written
+ * {@code USING TIMESTAMP <seq>}, so a late or repeated write of a lower seq never moves them back. Never write
+ * these cells with a normal (current-time) timestamp, and never delete these rows: they would be stuck.
+ * Callers bound {@code upToSeq} by the conversation's head: a marker set too high cannot be lowered.
+ */
+public final class ReceiptStore {
+  private final CqlSession session;
+  private final HistoryConfig config;
+  private final HistoryMetrics metrics;
+  private final PreparedStatement updateDelivered;
+  private final PreparedStatement updateRead;
+  private final PreparedStatement selectDelivered;
+  private final PreparedStatement selectRead;
+
+  public ReceiptStore(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
+    this.session = session;
+    this.config = config;
+    this.metrics = metrics;
+    String cursors = config.table("device_cursors");
+    String userConversations = config.table("user_conversations");
+    this.updateDelivered =
+        session.prepare(
+            "UPDATE " + cursors + " USING TIMESTAMP ? SET delivered_seq = ? "
+                + "WHERE user_id = ? AND device_id = ? AND conversation_id = ?");
+    this.updateRead =
+        session.prepare(
+            "UPDATE " + userConversations + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
+    this.selectDelivered =
+        session.prepare("SELECT device_id, conversation_id, delivered_seq FROM " + cursors + " WHERE user_id = ?");
+    this.selectRead =
+        session.prepare("SELECT read_seq FROM " + userConversations + " WHERE user_id = ? AND conversation_id = ?");
+  }
+
+  /** Raises the device's delivered cursor in a conversation to {@code upToSeq}; never lowers it. 0 is a no-op. */
+  public CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq) {
+    if (upToSeq == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    requirePositive(upToSeq);
+    return write(updateDelivered.bind(upToSeq, upToSeq, userId, deviceId, conversationId));
+  }
+
+  /** Raises the user's read marker in a conversation to {@code upToSeq}; never lowers it. 0 is a no-op. */
+  public CompletionStage<Void> recordRead(String userId, String conversationId, long upToSeq) {
+    if (upToSeq == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    requirePositive(upToSeq);
+    return write(updateRead.bind(upToSeq, upToSeq, userId, conversationId));
+  }
+
+  /** Every delivered cursor of the user: device id to conversation id to delivered seq. */
+  public CompletionStage<Map<String, Map<String, Long>>> deliveredCursors(String userId) {
+    Statement<?> statement = selectDelivered.bind(userId).setConsistencyLevel(config.consistency()).setIdempotent(true);
+    return metrics.read(
+        "delivered",
+        () ->
+            AsyncCql.allRows(session.executeAsync(statement))
+                .thenApply(rows -> {
+                  Map<String, Map<String, Long>> byDevice = new TreeMap<>();
+                  for (Row row : rows) {
+                    byDevice
+                        .computeIfAbsent(row.getString("device_id"), d -> new TreeMap<>())
+                        .put(row.getString("conversation_id"), row.getLong("delivered_seq"));
+                  }
+                  return byDevice;
+                }));
+  }
+
+  /** The user's read marker in a conversation; 0 when never set. */
+  public CompletionStage<Long> readSeq(String userId, String conversationId) {
+    Statement<?> statement =
+        selectRead.bind(userId, conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true);
+    return metrics.read(
+        "read_seq",
+        () ->
+            session
+                .executeAsync(statement)
+                .thenApply(rs -> {
+                  Row row = rs.one();
+                  return row == null ? 0L : row.getLong("read_seq");
+                }));
+  }
+
+  private CompletionStage<Void> write(Statement<?> statement) {
+    return metrics.write(
+        "receipt",
+        () ->
+            session
+                .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
+                .thenApply(rs -> null));
+  }
+
+  private static void requirePositive(long seq) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must not be negative: " + seq);
+    }
+  }
+}

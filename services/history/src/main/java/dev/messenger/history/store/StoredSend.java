@@ -1,0 +1,6 @@
+package dev.messenger.history.store;
+
+/** What was stored for a sender's client message id: enough to answer a retried send with the original ack. */
+public record StoredSend(
+    String conversationId, String senderUserId, String clientMessageId, long seq, String messageId,
+    long serverTimeMs) {}

@@ -1,0 +1,16 @@
+package dev.messenger.history.store;
+
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.Message;
+import java.util.List;
+
+/**
+ * What a device is missing after its cursor: per conversation in seq order without gaps (conversations one
+ * after the other), the cursor after applying them, and whether that is everything stored when the read
+ * began.
+ */
+public record SyncResult(List<Message> messages, Cursor nextCursor, boolean complete) {
+  public SyncResult {
+    messages = List.copyOf(messages);
+  }
+}

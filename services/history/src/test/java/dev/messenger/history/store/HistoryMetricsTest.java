@@ -1,0 +1,32 @@
+package dev.messenger.history.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class HistoryMetricsTest {
+  @Test
+  void should_share_one_set_of_metrics_per_registry() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+
+    assertThat(HistoryMetrics.of(registry)).isSameAs(HistoryMetrics.of(registry));
+    assertThat(HistoryMetrics.of(new PrometheusRegistry())).isNotSameAs(HistoryMetrics.of(registry));
+  }
+
+  @Test
+  void should_count_conflicts_and_time_operations() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    HistoryMetrics metrics = HistoryMetrics.of(registry);
+
+    metrics.commitConflict();
+    metrics.write("commit", () -> CompletableFuture.completedFuture(true));
+
+    assertThat(registry.scrape().stream().map(s -> s.getMetadata().getPrometheusName()))
+        .contains(
+            "messenger_history_commit_conflicts",
+            "messenger_history_cql_write_duration_seconds",
+            "messenger_history_cql_read_duration_seconds");
+  }
+}

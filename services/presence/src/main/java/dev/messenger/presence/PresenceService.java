@@ -1,0 +1,158 @@
+package dev.messenger.presence;
+
+import dev.messenger.api.v1.GetPresenceRequest;
+import dev.messenger.api.v1.GetPresenceResponse;
+import dev.messenger.api.v1.PresenceGrpc;
+import dev.messenger.api.v1.PresenceUpdate;
+import dev.messenger.api.v1.SetPresenceVisibilityRequest;
+import dev.messenger.api.v1.SetPresenceVisibilityResponse;
+import dev.messenger.api.v1.WatchPresenceRequest;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.auth.Principal;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.internal.v1.PresenceCommand;
+import dev.messenger.internal.v1.VisibilityChanged;
+import dev.messenger.presence.client.PresencePartitions;
+import dev.messenger.presence.client.PresenceReporter;
+import dev.messenger.presence.store.PresenceStore;
+import dev.messenger.presence.store.StoredPresence;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Subscription;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public Presence API. Reads answer from the durable state (what watchers were last told), so any
+ * instance answers for any user. WatchPresence registers its watches like a session stream does (through
+ * this instance's own reporter) and forwards the updates that then arrive on the caller's user subject.
+ */
+final class PresenceService extends PresenceGrpc.PresenceImplBase {
+  static final int MAX_GET_USERS = 200;
+  static final int MAX_WATCH_USERS = 500;
+  private static final Logger log = LoggerFactory.getLogger(PresenceService.class);
+
+  private final PresenceStore store;
+  private final PresenceReporter watchReporter;
+  private final Connection nats;
+  private final Subjects subjects;
+  private final Dispatcher dispatcher;
+  private final int partitions;
+  private final Executor executor;
+  private final AtomicLong watchIds = new AtomicLong();
+
+  PresenceService(PresenceStore store, PresenceReporter watchReporter, Connection nats, Subjects subjects, int partitions,
+      Executor executor) {
+    this.store = store;
+    this.watchReporter = watchReporter;
+    this.nats = nats;
+    this.subjects = subjects;
+    this.dispatcher = nats.createDispatcher();
+    this.partitions = partitions;
+    this.executor = executor;
+  }
+
+  @Override
+  public void getPresence(GetPresenceRequest request, StreamObserver<GetPresenceResponse> responses) {
+    List<String> users = request.getUserIdsList();
+    validate(users, MAX_GET_USERS);
+    store.loadAll(users).whenComplete((stored, error) -> {
+      if (error != null) {
+        log.warn("presence read failed: {}", error.toString());
+        responses.onError(unavailable());
+        return;
+      }
+      GetPresenceResponse.Builder response = GetPresenceResponse.newBuilder();
+      stored.forEach(presence -> response.addPresences(presence.view()));
+      responses.onNext(response.build());
+      responses.onCompleted();
+    });
+  }
+
+  @Override
+  public void watchPresence(WatchPresenceRequest request, StreamObserver<PresenceUpdate> responses) {
+    Principal caller = Principal.current();
+    validate(request.getUserIdsList(), MAX_WATCH_USERS);
+    Set<String> users = new LinkedHashSet<>(request.getUserIdsList());
+    ServerCallStreamObserver<PresenceUpdate> out = (ServerCallStreamObserver<PresenceUpdate>) responses;
+    WatchCall call = new WatchCall(out, users);
+    out.setOnCancelHandler(call::ended);
+    out.setOnReadyHandler(call::drain);
+    String streamId = "watch-" + watchIds.incrementAndGet();
+    Subscription subscription =
+        dispatcher.subscribe(subjects.user(caller.userId()), message -> call.onUserEvent(message.getData()));
+    call.onEnd(() -> {
+      dispatcher.unsubscribe(subscription);
+      watchReporter.unwatchAll(caller.userId(), streamId);
+    });
+    try {
+      nats.flush(Duration.ofSeconds(5)); // subscribed before reading, so no change falls in between
+    } catch (TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      call.fail(ApiErrors.unavailable("BUS_UNAVAILABLE", "the message bus did not answer; retry"));
+      return;
+    }
+    watchReporter.watch(caller.userId(), streamId, users, List.of());
+    store.loadAll(List.copyOf(users)).whenComplete((stored, error) -> {
+      if (error != null) {
+        log.warn("presence read failed: {}", error.toString());
+        call.fail(unavailable());
+        return;
+      }
+      call.initial(stored.stream().map(StoredPresence::view).toList());
+    });
+  }
+
+  @Override
+  public void setPresenceVisibility(SetPresenceVisibilityRequest request,
+      StreamObserver<SetPresenceVisibilityResponse> responses) {
+    String userId = Principal.current().userId();
+    boolean hidden = request.getHidden();
+    store.setHidden(userId, hidden).thenRunAsync(() -> {
+      PresenceCommand command = PresenceCommand.newBuilder()
+          .setVisibility(VisibilityChanged.newBuilder().setUserId(userId).setHidden(hidden))
+          .build();
+      nats.publish(PresencePartitions.subject(subjects, PresencePartitions.of(userId, partitions)), command.toByteArray());
+    }, executor).whenComplete((v, error) -> {
+      if (error != null) {
+        log.warn("presence visibility not stored: {}", error.toString());
+        responses.onError(unavailable());
+        return;
+      }
+      responses.onNext(SetPresenceVisibilityResponse.getDefaultInstance());
+      responses.onCompleted();
+    });
+  }
+
+  /** Stops taking watch subscriptions' messages. */
+  void close() {
+    nats.closeDispatcher(dispatcher);
+  }
+
+  private static void validate(List<String> users, int max) {
+    if (users.size() > max) {
+      throw ApiErrors.invalidArgument("TOO_MANY_USERS", "at most " + max + " users per request");
+    }
+    for (String userId : users) {
+      if (!Tokens.isValidId(userId)) {
+        throw ApiErrors.invalidArgument("INVALID_USER_ID", "not a valid user id");
+      }
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException unavailable() {
+    return ApiErrors.unavailable("STORE_UNAVAILABLE", "presence could not be read or written; retry");
+  }
+}

@@ -1,0 +1,32 @@
+package dev.messenger.router;
+
+import dev.messenger.api.v1.Message;
+import dev.messenger.common.Subjects;
+import dev.messenger.internal.v1.UserEvent;
+import io.nats.client.Connection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Tells every device of every member about new messages by publishing on each member's user subject, in
+ * seq order. Core NATS may drop a message: session servers notice the gap and read it from history.
+ */
+final class NatsDeliveryPublisher implements DeliveryPublisher {
+  private final Connection nats;
+  private final Subjects subjects;
+
+  NatsDeliveryPublisher(Connection nats, Subjects subjects) {
+    this.nats = nats;
+    this.subjects = subjects;
+  }
+
+  @Override
+  public void publish(Set<String> members, List<Message> messages) {
+    for (String member : members) {
+      String subject = subjects.user(member);
+      for (Message message : messages) {
+        nats.publish(subject, UserEvent.newBuilder().setMessage(message).build().toByteArray());
+      }
+    }
+  }
+}

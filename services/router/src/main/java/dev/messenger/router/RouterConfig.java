@@ -1,0 +1,59 @@
+package dev.messenger.router;
+
+import dev.messenger.common.Subjects;
+import dev.messenger.common.config.Settings;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Router settings; see {@link #from(Settings)} for the flag names. */
+public record RouterConfig(
+    String routerId,
+    String grpcHost,
+    int grpcPort,
+    int metricsPort,
+    int shards,
+    Duration leaseTtl,
+    Duration reconcileInterval,
+    int workerThreads,
+    Subjects subjects) {
+
+  public RouterConfig {
+    if (routerId == null || routerId.isBlank()) {
+      routerId = "router-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+    if (shards < 1 || shards > 4096) {
+      throw new IllegalArgumentException("shards must be 1..4096 and the same on every router");
+    }
+    if (leaseTtl.toSeconds() < 2) {
+      throw new IllegalArgumentException("lease TTL must be at least 2 s");
+    }
+    if (workerThreads < 1) {
+      throw new IllegalArgumentException("worker threads must be at least 1");
+    }
+  }
+
+  /** The same settings in another namespace (tests give each cluster its own). */
+  public RouterConfig withSubjects(Subjects other) {
+    return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, shards, leaseTtl, reconcileInterval,
+        workerThreads, other);
+  }
+
+  /** Defaults for tests and single-machine runs. */
+  public static RouterConfig defaults(String routerId) {
+    return new RouterConfig(routerId, "127.0.0.1", 0, 0, 64, Duration.ofSeconds(5),
+        Duration.ofMillis(500), 4, Subjects.defaults());
+  }
+
+  public static RouterConfig from(Settings s) {
+    return new RouterConfig(
+        s.string("router-id", ""),
+        s.string("grpc-host", "127.0.0.1"),
+        s.integer("grpc-port", 7200),
+        s.integer("metrics-port", 9200),
+        s.integer("shards", 64),
+        s.duration("lease-ttl", Duration.ofSeconds(5)),
+        s.duration("reconcile-interval", Duration.ofMillis(500)),
+        s.integer("worker-threads", 4),
+        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.messenger.router;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.config.Settings;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServiceServer;
+import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.history.store.HistoryConfig;
+import io.etcd.jetcd.Client;
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one router. Its gRPC port serves health and reflection only: work arrives over NATS. */
+public final class RouterMain {
+  private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
+
+  private RouterMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.of(args, System.getenv());
+    RouterConfig config = RouterConfig.from(settings);
+    InfraSettings infra = InfraSettings.from(settings);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Client etcd = infra.connectEtcd();
+    Connection nats = infra.connectNats(config.routerId());
+    CqlSession cql = infra.connectCql();
+    Router router = Router.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
+    ServiceServer server = ServiceServer.start(
+        GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    log.info("router {} listening on {}:{} (metrics :{})", config.routerId(), config.grpcHost(), server.port(),
+        metrics.port());
+    ShutdownSignal.install(() -> {
+      server.markNotServing();
+      router.close();
+      server.shutdown(Duration.ofSeconds(5));
+      try {
+        nats.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      cql.close();
+      etcd.close();
+      metrics.close();
+      log.info("router {} stopped", config.routerId());
+    }).await();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.messenger.router;
+
+import dev.messenger.common.etcd.EtcdRegistration;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds this router's share of the conversation shards in etcd. Every router registers under
+ * {@code /<ns>/routers/<id>} with a lease; the owner of each shard is chosen by rendezvous hashing
+ * over the live routers, and takes the shard by creating {@code /<ns>/shards/<n>} under its own
+ * lease only if the key does not exist. A router whose lease expired (pause, partition) loses its keys
+ * with it; it notices either when its keep-alive is overdue or when it sees another owner, and stops.
+ * Ownership only decides who serves a shard: sequence numbers are fenced separately in the CQL store.
+ */
+final class ShardOwnership implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShardOwnership.class);
+
+  private final Client etcd;
+  private final String routersPrefix;
+  private final String shardsPrefix;
+  private final String routerId;
+  private final int shardCount;
+  private final Duration leaseTtl;
+  private final ShardListener listener;
+  private final ScheduledExecutorService loop;
+  private final BitSet owned = new BitSet();
+  private EtcdRegistration registration;
+
+  ShardOwnership(Client etcd, dev.messenger.common.Subjects subjects, String routerId, int shardCount, Duration leaseTtl,
+      ShardListener listener) {
+    this.etcd = etcd;
+    this.routersPrefix = subjects.etcdPrefix("routers");
+    this.shardsPrefix = subjects.etcdPrefix("shards");
+    this.routerId = routerId;
+    this.shardCount = shardCount;
+    this.leaseTtl = leaseTtl;
+    this.listener = listener;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "shard-ownership");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start(Duration interval) {
+    loop.scheduleWithFixedDelay(this::reconcileSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** True while this router believes it owns the shard. */
+  synchronized boolean owns(int shard) {
+    return owned.get(shard);
+  }
+
+  synchronized int ownedCount() {
+    return owned.cardinality();
+  }
+
+  private void reconcileSafely() {
+    try {
+      reconcile();
+    } catch (Exception e) {
+      log.warn("shard reconciliation failed: {}", e.toString());
+    }
+  }
+
+  /** One round: make sure we are registered, drop what we lost, take or release shards. */
+  void reconcile() throws Exception {
+    if (registration != null && registration.sinceLastRenewal().compareTo(leaseTtl.multipliedBy(2).dividedBy(3)) > 0) {
+      log.warn("router {} lease keep-alive overdue; giving up all shards", routerId);
+      loseAll();
+      registration.close();
+      registration = null;
+    }
+    Set<String> routers = childNames(routersPrefix);
+    if (registration == null || !routers.contains(routerId)) {
+      if (registration != null) {
+        log.warn("router {} registration vanished (lease expired); giving up all shards", routerId);
+        loseAll();
+        registration.close();
+      }
+      registration = EtcdRegistration.register(etcd, routersPrefix + routerId, routerId, leaseTtl);
+      routers.add(routerId);
+    }
+    Map<Integer, String> owners = shardOwners();
+    for (int shard = 0; shard < shardCount; shard++) {
+      String owner = owners.get(shard);
+      boolean mine = owns(shard);
+      boolean desired = Rendezvous.owner(shard, routers).map(routerId::equals).orElse(false);
+      if (mine && !routerId.equals(owner)) {
+        log.warn("router {} lost shard {} to {}", routerId, shard, owner);
+        setOwned(shard, false);
+        listener.onLost(shard);
+      } else if (mine && !desired) {
+        log.info("router {} hands shard {} over", routerId, shard);
+        setOwned(shard, false);
+        listener.onReleasing(shard);
+        release(shard);
+      } else if (!mine && desired && owner == null && acquire(shard)) {
+        listener.onAcquired(shard);
+        setOwned(shard, true);
+        log.info("router {} owns shard {}", routerId, shard);
+      } else if (!mine && routerId.equals(owner)) {
+        // A key of ours from before a restart of this object: adopt it.
+        listener.onAcquired(shard);
+        setOwned(shard, true);
+      }
+    }
+  }
+
+  private synchronized void setOwned(int shard, boolean value) {
+    owned.set(shard, value);
+  }
+
+  private void loseAll() {
+    for (int shard = 0; shard < shardCount; shard++) {
+      if (owns(shard)) {
+        setOwned(shard, false);
+        listener.onLost(shard);
+      }
+    }
+  }
+
+  private boolean acquire(int shard) throws Exception {
+    ByteSequence key = bytes(shardsPrefix + shard);
+    return etcd.getKVClient()
+        .txn()
+        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+        .Then(Op.put(key, bytes(routerId), PutOption.builder().withLeaseId(registration.leaseId()).build()))
+        .commit()
+        .get(5, TimeUnit.SECONDS)
+        .isSucceeded();
+  }
+
+  private void release(int shard) throws Exception {
+    ByteSequence key = bytes(shardsPrefix + shard);
+    etcd.getKVClient()
+        .txn()
+        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(routerId))))
+        .Then(Op.delete(key, DeleteOption.DEFAULT))
+        .commit()
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  private Set<String> childNames(String prefix) throws Exception {
+    Set<String> names = new HashSet<>();
+    for (KeyValue kv : list(prefix)) {
+      names.add(kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length()));
+    }
+    return names;
+  }
+
+  private Map<Integer, String> shardOwners() throws Exception {
+    Map<Integer, String> owners = new HashMap<>();
+    for (KeyValue kv : list(shardsPrefix)) {
+      String name = kv.getKey().toString(StandardCharsets.UTF_8).substring(shardsPrefix.length());
+      owners.put(Integer.parseInt(name), kv.getValue().toString(StandardCharsets.UTF_8));
+    }
+    return owners;
+  }
+
+  private Iterable<KeyValue> list(String prefix) throws Exception {
+    return etcd.getKVClient()
+        .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+        .get(5, TimeUnit.SECONDS)
+        .getKvs();
+  }
+
+  /** Gives every shard back at once (graceful stop) and revokes the lease. */
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (int shard = 0; shard < shardCount; shard++) {
+      if (owns(shard)) {
+        setOwned(shard, false);
+        listener.onReleasing(shard);
+      }
+    }
+    if (registration != null) {
+      registration.close();
+    }
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+}

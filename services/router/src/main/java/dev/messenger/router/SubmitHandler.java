@@ -1,0 +1,111 @@
+package dev.messenger.router;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.StreamError;
+import dev.messenger.common.ConversationIds;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.internal.v1.SubmitReply;
+import dev.messenger.internal.v1.SubmitRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers SubmitRequests arriving on the submit subjects of owned shards: checks that the sender belongs to
+ * the conversation, then hands the message to the sequencer and replies with its SendAck or an error.
+ * Session servers validated the content already; the router checks what only it can know.
+ */
+final class SubmitHandler {
+  private static final Logger log = LoggerFactory.getLogger(SubmitHandler.class);
+
+  private final Connection nats;
+  private final CommitLog commitLog;
+  private final Sequencer sequencer;
+  private final RouterMetrics metrics;
+
+  SubmitHandler(Connection nats, CommitLog commitLog, Sequencer sequencer, RouterMetrics metrics) {
+    this.nats = nats;
+    this.commitLog = commitLog;
+    this.sequencer = sequencer;
+    this.metrics = metrics;
+  }
+
+  void handle(int shard, Message natsMessage) {
+    SubmitRequest request;
+    try {
+      request = SubmitRequest.parseFrom(natsMessage.getData());
+    } catch (InvalidProtocolBufferException e) {
+      reply(natsMessage, error(ApiErrors.invalidArgument("MALFORMED_SUBMIT", "malformed submit request"), ""));
+      return;
+    }
+    members(request)
+        .thenCompose(members -> {
+          if (!members.contains(request.getSenderUserId())) {
+            throw new CompletionException(
+                ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation"));
+          }
+          return sequencer.submit(request, members, shard);
+        })
+        .whenComplete((ack, failure) -> {
+          if (failure == null) {
+            metrics.submission(ack.getDuplicate() ? "duplicate" : "stored");
+            reply(natsMessage, SubmitReply.newBuilder().setAck(ack).build());
+          } else {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            StatusRuntimeException mapped = ApiErrors.toClientError(cause);
+            if (mapped.getStatus().getCode() == Status.Code.INTERNAL) {
+              log.error("submit in {} failed", request.getConversationId(), cause);
+            }
+            metrics.submission(mapped.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT));
+            reply(natsMessage, error(mapped, request.getClientMessageId()));
+          }
+        });
+  }
+
+  private CompletionStage<Set<String>> members(SubmitRequest request) {
+    String conversationId = request.getConversationId();
+    if (ConversationIds.isDirect(conversationId)) {
+      String[] pair;
+      try {
+        pair = ConversationIds.directMembers(conversationId);
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(
+            ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID", e.getMessage()));
+      }
+      return commitLog
+          .ensureDirectConversation(conversationId, pair[0], pair[1])
+          .thenApply(ignored -> Set.of(pair[0], pair[1]));
+    }
+    return commitLog
+        .members(conversationId)
+        .thenApply((Optional<Set<String>> members) -> members.orElseThrow(() -> new CompletionException(
+            ApiErrors.notFound("UNKNOWN_CONVERSATION", "no such conversation: " + conversationId))));
+  }
+
+  private static SubmitReply error(StatusRuntimeException e, String clientMessageId) {
+    return SubmitReply.newBuilder()
+        .setError(StreamError.newBuilder()
+            .setCode(e.getStatus().getCode().name())
+            .setReason(ApiErrors.reasonOf(e))
+            .setMessage(e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription())
+            .setClientMessageId(clientMessageId))
+        .build();
+  }
+
+  private void reply(Message request, SubmitReply reply) {
+    if (request.getReplyTo() != null) {
+      nats.publish(request.getReplyTo(), reply.toByteArray());
+    }
+  }
+
+}

@@ -1,0 +1,47 @@
+package dev.messenger.session;
+
+import dev.messenger.api.v1.ConversationSummary;
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.history.store.HistoryStore;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** The session server's {@link SessionStore} on the history module's CQL store. */
+final class CqlSessionStore implements SessionStore {
+  private final HistoryStore history;
+
+  CqlSessionStore(HistoryStore history) {
+    this.history = history;
+  }
+
+  @Override
+  public CompletionStage<Batch> since(String userId, Cursor cursor, int max) {
+    return history.reader().since(userId, cursor, max)
+        .thenApply(r -> new Batch(r.messages(), r.nextCursor(), r.complete()));
+  }
+
+  @Override
+  public CompletionStage<Optional<Set<String>>> members(String conversationId) {
+    return history.log().members(conversationId);
+  }
+
+  @Override
+  public CompletionStage<Long> lastSeq(String userId, String conversationId) {
+    return history.reader().conversations(userId).thenApply(list -> list.stream()
+        .filter(c -> c.getConversationId().equals(conversationId))
+        .mapToLong(ConversationSummary::getLastSeq)
+        .findFirst()
+        .orElse(0L));
+  }
+
+  @Override
+  public CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq) {
+    return history.receipts().recordDelivered(userId, deviceId, conversationId, upToSeq);
+  }
+
+  @Override
+  public CompletionStage<Void> recordRead(String userId, String conversationId, long upToSeq) {
+    return history.receipts().recordRead(userId, conversationId, upToSeq);
+  }
+}

@@ -1,0 +1,236 @@
+package dev.messenger.session;
+
+import dev.messenger.api.v1.CaughtUp;
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.Delivery;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.ServerFrame;
+import dev.messenger.common.errors.ApiErrors;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one device's stream: what it has been sent, and a bounded queue of frames written
+ * only while gRPC says the client is ready. Catch-up reads history in batches, one batch at a time and
+ * only while the queue has room, so a slow client never makes the server read or buffer ahead. Live
+ * messages arriving during catch-up wait in a bounded buffer; per conversation, a message is written only
+ * if it is the next seq, duplicates are dropped and a gap starts another catch-up round. A client whose
+ * queue is full is cut with RESOURCE_EXHAUSTED (SLOW_CONSUMER) and resumes from its cursor.
+ */
+final class DeviceStream {
+  private static final Logger log = LoggerFactory.getLogger(DeviceStream.class);
+
+  private final String userId;
+  private final String deviceId;
+  private final ServerCallStreamObserver<ServerFrame> out;
+  private final SessionStore store;
+  private final Executor executor;
+  private final StreamLimits limits;
+  private final Consumer<DeviceStream> onClosed;
+  private final Map<String, Long> sent = new HashMap<>();
+  private final ArrayDeque<ServerFrame> queue = new ArrayDeque<>();
+  private final ArrayDeque<Message> heldLive = new ArrayDeque<>();
+  private boolean catchingUp;
+  private boolean catchUpReadInFlight;
+  private boolean heldOverflow;
+  private boolean caughtUpSent;
+  private long caughtUpCount;
+  private boolean closed;
+
+  DeviceStream(String userId, String deviceId, ServerCallStreamObserver<ServerFrame> out, Cursor resume,
+      SessionStore store, Executor executor, StreamLimits limits, Consumer<DeviceStream> onClosed) {
+    this.userId = userId;
+    this.deviceId = deviceId;
+    this.out = out;
+    this.store = store;
+    this.executor = executor;
+    this.limits = limits;
+    this.onClosed = onClosed;
+    this.sent.putAll(resume.getSeqsMap());
+  }
+
+  String userId() {
+    return userId;
+  }
+
+  String deviceId() {
+    return deviceId;
+  }
+
+  /** Sends Welcome-like first frames and starts catch-up. Call after the user's subject is subscribed. */
+  synchronized void start(ServerFrame welcome) {
+    enqueue(welcome);
+    beginCatchUp();
+  }
+
+  /** A frame that is not a delivery (acks, receipts, typing, errors). */
+  synchronized void send(ServerFrame frame) {
+    enqueue(frame);
+  }
+
+  /** A live message from the user's subject. */
+  synchronized void onLive(Message message) {
+    if (closed) {
+      return;
+    }
+    if (catchingUp) {
+      if (heldLive.size() >= limits.maxHeldLive()) {
+        heldLive.clear();
+        heldOverflow = true;
+      } else if (!heldOverflow) {
+        heldLive.add(message);
+      }
+      return;
+    }
+    deliverInOrder(message);
+  }
+
+  /** The highest seq this stream has written for the conversation (0 if none). */
+  synchronized long sentSeq(String conversationId) {
+    return sent.getOrDefault(conversationId, 0L);
+  }
+
+  /** gRPC's onReady: write what the client can take now. */
+  synchronized void drain() {
+    while (!closed && !queue.isEmpty() && out.isReady()) {
+      out.onNext(queue.poll());
+    }
+    if (!closed && catchingUp && !catchUpReadInFlight && queue.size() < limits.maxQueuedFrames() / 2) {
+      readNextCatchUpBatch();
+    }
+  }
+
+  /** Ends the stream with an error status (displaced, slow, draining). */
+  synchronized void close(StatusRuntimeException status) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.clear();
+    heldLive.clear();
+    try {
+      out.onError(status);
+    } catch (IllegalStateException alreadyClosed) {
+      log.debug("stream of {}/{} already closed", userId, deviceId);
+    }
+    onClosed.accept(this);
+  }
+
+  /** Ends the stream normally (the client half-closed). */
+  synchronized void complete() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      out.onCompleted();
+    } catch (IllegalStateException alreadyClosed) {
+      log.debug("stream of {}/{} already closed", userId, deviceId);
+    }
+    onClosed.accept(this);
+  }
+
+  /** The client went away (cancelled). */
+  synchronized void cancelled() {
+    if (!closed) {
+      closed = true;
+      queue.clear();
+      heldLive.clear();
+      onClosed.accept(this);
+    }
+  }
+
+  private void deliverInOrder(Message message) {
+    long last = sent.getOrDefault(message.getConversationId(), 0L);
+    if (message.getSeq() <= last) {
+      return;
+    }
+    if (message.getSeq() > last + 1) {
+      // A live message was lost between router and here: history has it.
+      heldLive.add(message);
+      beginCatchUp();
+      return;
+    }
+    sent.put(message.getConversationId(), message.getSeq());
+    enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
+  }
+
+  private void beginCatchUp() {
+    if (catchingUp) {
+      return;
+    }
+    catchingUp = true;
+    readNextCatchUpBatch();
+  }
+
+  private void readNextCatchUpBatch() {
+    catchUpReadInFlight = true;
+    Cursor cursor = Cursor.newBuilder().putAllSeqs(sent).build();
+    store.since(userId, cursor, limits.catchUpBatch())
+        .whenCompleteAsync((batch, error) -> onCatchUpBatch(batch, error), executor);
+  }
+
+  private synchronized void onCatchUpBatch(SessionStore.Batch batch, Throwable error) {
+    if (closed) {
+      return;
+    }
+    if (error != null) {
+      catchUpReadInFlight = false;
+      log.warn("catch-up read for {} failed: {}", userId, error.toString());
+      close(ApiErrors.unavailable("HISTORY_UNAVAILABLE", "history could not be read; reconnect with your cursor"));
+      return;
+    }
+    for (Message message : batch.messages()) {
+      long last = sent.getOrDefault(message.getConversationId(), 0L);
+      if (message.getSeq() == last + 1) {
+        sent.put(message.getConversationId(), message.getSeq());
+        caughtUpCount++;
+        enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
+      }
+    }
+    catchUpReadInFlight = false;
+    if (closed) {
+      return;
+    }
+    if (!batch.complete()) {
+      if (queue.size() < limits.maxQueuedFrames() / 2) {
+        readNextCatchUpBatch();
+      }
+      // Otherwise drain() asks for the next batch once the client has taken half of the queue.
+      return;
+    }
+    if (heldOverflow) {
+      heldOverflow = false;
+      readNextCatchUpBatch();
+      return;
+    }
+    catchingUp = false;
+    if (!caughtUpSent) {
+      caughtUpSent = true;
+      enqueue(ServerFrame.newBuilder().setCaughtUp(CaughtUp.newBuilder().setDelivered(caughtUpCount)).build());
+    }
+    while (!catchingUp && !heldLive.isEmpty() && !closed) {
+      deliverInOrder(heldLive.poll());
+    }
+  }
+
+  private void enqueue(ServerFrame frame) {
+    if (closed) {
+      return;
+    }
+    if (queue.size() >= limits.maxQueuedFrames()) {
+      close(ApiErrors.resourceExhausted("SLOW_CONSUMER",
+          "the client fell too far behind; reconnect and resume from your cursor"));
+      return;
+    }
+    queue.add(frame);
+    drain();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.messenger.session;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.messenger.api.v1.ServerFrame;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.internal.v1.UserEvent;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams this server holds, by user and device. While it holds at least one stream of a user, it is
+ * subscribed to that user's NATS subject: subject interest is the whole map from user to session server.
+ * A second stream of the same device displaces the first.
+ */
+final class LocalStreams {
+  private static final Logger log = LoggerFactory.getLogger(LocalStreams.class);
+
+  private final Connection nats;
+  private final Subjects subjects;
+  private final Dispatcher dispatcher;
+  private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
+  private final Map<String, Subscription> subscriptions = new HashMap<>();
+  private int count;
+
+  LocalStreams(Connection nats, Subjects subjects) {
+    this.nats = nats;
+    this.subjects = subjects;
+    this.dispatcher = nats.createDispatcher();
+  }
+
+  /**
+   * Registers a stream and makes sure the server is subscribed to its user's subject before returning,
+   * so that nothing published after this call can be missed.
+   */
+  void add(DeviceStream stream) {
+    DeviceStream displaced;
+    synchronized (this) {
+      Map<String, DeviceStream> devices = byUser.computeIfAbsent(stream.userId(), u -> new HashMap<>());
+      displaced = devices.put(stream.deviceId(), stream);
+      if (displaced == null) {
+        count++;
+      }
+      if (!subscriptions.containsKey(stream.userId())) {
+        String user = stream.userId();
+        subscriptions.put(user, dispatcher.subscribe(subjects.user(user), msg -> onEvent(user, msg.getData())));
+      }
+    }
+    if (displaced != null) {
+      displaced.close(ApiErrors.of(io.grpc.Status.Code.ALREADY_EXISTS, "DISPLACED",
+          "another stream of this device was opened"));
+    }
+    try {
+      nats.flush(Duration.ofSeconds(5));
+    } catch (TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw ApiErrors.unavailable("BUS_UNAVAILABLE", "the message bus did not answer; retry");
+    }
+  }
+
+  /** Forgets a closed stream; unsubscribes from the user's subject when it was the user's last one here. */
+  synchronized void remove(DeviceStream stream) {
+    Map<String, DeviceStream> devices = byUser.get(stream.userId());
+    if (devices == null || devices.get(stream.deviceId()) != stream) {
+      return;
+    }
+    devices.remove(stream.deviceId());
+    count--;
+    if (devices.isEmpty()) {
+      byUser.remove(stream.userId());
+      Subscription subscription = subscriptions.remove(stream.userId());
+      if (subscription != null) {
+        dispatcher.unsubscribe(subscription);
+      }
+    }
+  }
+
+  synchronized int count() {
+    return count;
+  }
+
+  synchronized boolean hasUser(String userId) {
+    return byUser.containsKey(userId);
+  }
+
+  /** Every stream, for draining at shutdown. */
+  synchronized List<DeviceStream> all() {
+    List<DeviceStream> all = new ArrayList<>();
+    byUser.values().forEach(devices -> all.addAll(devices.values()));
+    return all;
+  }
+
+  private void onEvent(String userId, byte[] data) {
+    UserEvent event;
+    try {
+      event = UserEvent.parseFrom(data);
+    } catch (InvalidProtocolBufferException e) {
+      log.warn("dropping malformed event for a user");
+      return;
+    }
+    List<DeviceStream> streams;
+    synchronized (this) {
+      Map<String, DeviceStream> devices = byUser.get(userId);
+      if (devices == null) {
+        return;
+      }
+      streams = new ArrayList<>(devices.values());
+    }
+    for (DeviceStream stream : streams) {
+      switch (event.getEventCase()) {
+        case MESSAGE -> stream.onLive(event.getMessage());
+        case RECEIPT -> stream.send(ServerFrame.newBuilder().setReceipt(event.getReceipt()).build());
+        case TYPING -> stream.send(ServerFrame.newBuilder().setTyping(event.getTyping()).build());
+        case PRESENCE -> stream.send(ServerFrame.newBuilder().setPresence(event.getPresence()).build());
+        default -> { }
+      }
+    }
+  }
+}

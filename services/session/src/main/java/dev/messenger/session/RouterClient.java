@@ -1,0 +1,90 @@
+package dev.messenger.session;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.StreamError;
+import dev.messenger.common.ConversationIds;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.internal.v1.SubmitReply;
+import dev.messenger.internal.v1.SubmitRequest;
+import io.grpc.Status;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands validated sends to the router owning the conversation's shard (NATS request/reply on its submit
+ * subject). While no router answers (none owns the shard yet, or the owner died and its lease has not
+ * expired) it retries with the same client message id, which the router deduplicates, until a deadline.
+ */
+final class RouterClient {
+  private final Connection nats;
+  private final Subjects subjects;
+  private final int shards;
+  private final Duration attemptTimeout;
+  private final Duration deadline;
+  private final ScheduledExecutorService scheduler;
+
+  RouterClient(Connection nats, Subjects subjects, int shards, Duration attemptTimeout, Duration deadline,
+      ScheduledExecutorService scheduler) {
+    this.nats = nats;
+    this.subjects = subjects;
+    this.shards = shards;
+    this.attemptTimeout = attemptTimeout;
+    this.deadline = deadline;
+    this.scheduler = scheduler;
+  }
+
+  CompletableFuture<SendAck> submit(SubmitRequest request) {
+    CompletableFuture<SendAck> result = new CompletableFuture<>();
+    attempt(request, System.nanoTime() + deadline.toNanos(), 50, result);
+    return result;
+  }
+
+  private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs, CompletableFuture<SendAck> result) {
+    String subject = subjects.submit(ConversationIds.shardOf(request.getConversationId(), shards));
+    nats.requestWithTimeout(subject, request.toByteArray(), attemptTimeout)
+        .whenComplete((reply, error) -> {
+          if (error == null) {
+            try {
+              complete(SubmitReply.parseFrom(reply.getData()), result, request, deadlineNanos, backoffMs);
+            } catch (InvalidProtocolBufferException e) {
+              result.completeExceptionally(ApiErrors.internal());
+            }
+            return;
+          }
+          retryOrFail(request, deadlineNanos, backoffMs, result);
+        });
+  }
+
+  private void complete(SubmitReply reply, CompletableFuture<SendAck> result, SubmitRequest request,
+      long deadlineNanos, long backoffMs) {
+    if (reply.hasAck()) {
+      result.complete(reply.getAck());
+      return;
+    }
+    StreamError error = reply.getError();
+    if (Status.Code.valueOf(error.getCode()) == Status.Code.UNAVAILABLE) {
+      retryOrFail(request, deadlineNanos, backoffMs, result);
+      return;
+    }
+    result.completeExceptionally(ApiErrors.of(Status.Code.valueOf(error.getCode()), error.getReason(),
+        error.getMessage()));
+  }
+
+  private void retryOrFail(SubmitRequest request, long deadlineNanos, long backoffMs,
+      CompletableFuture<SendAck> result) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadlineNanos) {
+      result.completeExceptionally(new CompletionException(ApiErrors.unavailable("ROUTER_UNAVAILABLE",
+          "no router could store the message in time; resend it with the same client_message_id")));
+      return;
+    }
+    scheduler.schedule(() -> attempt(request, deadlineNanos, Math.min(backoffMs * 2, 1000), result),
+        backoffMs, TimeUnit.MILLISECONDS);
+  }
+
+}

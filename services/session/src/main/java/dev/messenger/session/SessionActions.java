@@ -1,0 +1,150 @@
+package dev.messenger.session;
+
+import dev.messenger.api.v1.DeliveryAck;
+import dev.messenger.api.v1.ReadMarker;
+import dev.messenger.api.v1.Receipt;
+import dev.messenger.api.v1.ReceiptKind;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.Typing;
+import dev.messenger.api.v1.TypingUpdate;
+import dev.messenger.common.ConversationIds;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.auth.Principal;
+import dev.messenger.internal.v1.UserEvent;
+import io.nats.client.Connection;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a device can do, shared by the Connect stream and the unary web calls: send, acknowledge delivery,
+ * mark read, type. Receipts go to the other members' devices over their user subjects.
+ */
+final class SessionActions {
+  private final RouterClient router;
+  private final SessionStore store;
+  private final Connection nats;
+  private final Subjects subjects;
+  private final SendRateLimiter rateLimiter;
+  private final Clock clock;
+  private final SessionMetrics metrics;
+
+  SessionActions(RouterClient router, SessionStore store, Connection nats, Subjects subjects, SendRateLimiter rateLimiter, Clock clock,
+      SessionMetrics metrics) {
+    this.router = router;
+    this.store = store;
+    this.nats = nats;
+    this.subjects = subjects;
+    this.rateLimiter = rateLimiter;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** Validates, rate-limits and stores a message; completes with its SendAck once it is durable. */
+  CompletableFuture<SendAck> send(Principal sender, SendRequest request) {
+    try {
+      var submit = SendValidator.validate(sender, request);
+      if (!rateLimiter.tryAcquire(sender.userId())) {
+        metrics.sendRejected("RATE_LIMITED");
+        return CompletableFuture.failedFuture(ApiErrors.resourceExhausted("RATE_LIMITED",
+            "too many messages; slow down and resend with the same client_message_id"));
+      }
+      long start = System.nanoTime();
+      return router.submit(submit).whenComplete((ack, error) -> metrics.sendCompleted(start, error));
+    } catch (RuntimeException e) {
+      metrics.sendRejected(ApiErrors.reasonOf(e));
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Records that the device has everything up to {@code upToSeq} and tells the other members' devices.
+   * {@code knownLastSeq} is the highest seq the caller may acknowledge.
+   */
+  CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, long knownLastSeq) {
+    if (ack.getUpToSeq() == 0 || ack.getUpToSeq() > knownLastSeq) {
+      return CompletableFuture.failedFuture(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
+          "up_to_seq must be between 1 and the last seq delivered to this device"));
+    }
+    return members(caller, ack.getConversationId())
+        .thenCompose(members -> store
+            .recordDelivered(caller.userId(), caller.deviceId(), ack.getConversationId(), ack.getUpToSeq())
+            .thenRun(() -> publishReceipt(members, caller.userId(), ack.getConversationId(),
+                ReceiptKind.RECEIPT_KIND_DELIVERED, ack.getUpToSeq(), false)));
+  }
+
+  /** Moves the user's read marker forward and tells every member's devices, the reader's own included. */
+  CompletionStage<Void> read(Principal caller, ReadMarker marker) {
+    return members(caller, marker.getConversationId())
+        .thenCompose(members -> store.lastSeq(caller.userId(), marker.getConversationId())
+            .thenCompose(last -> {
+              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > last) {
+                throw new CompletionException(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
+                    "up_to_seq must be between 1 and the conversation's last seq"));
+              }
+              return store.recordRead(caller.userId(), marker.getConversationId(), marker.getUpToSeq());
+            })
+            .thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
+                ReceiptKind.RECEIPT_KIND_READ, marker.getUpToSeq(), true)));
+  }
+
+  /** Tells the other members that the caller is (not) typing. */
+  CompletionStage<Void> typing(Principal caller, Typing typing) {
+    return members(caller, typing.getConversationId()).thenAccept(members -> {
+      byte[] event = UserEvent.newBuilder().setTyping(TypingUpdate.newBuilder()
+          .setConversationId(typing.getConversationId())
+          .setUserId(caller.userId())
+          .setTyping(typing.getTyping())).build().toByteArray();
+      for (String member : members) {
+        if (!member.equals(caller.userId())) {
+          nats.publish(subjects.user(member), event);
+        }
+      }
+    });
+  }
+
+  /** The members of a conversation the caller belongs to; PERMISSION_DENIED or NOT_FOUND otherwise. */
+  CompletionStage<Set<String>> members(Principal caller, String conversationId) {
+    if (ConversationIds.isDirect(conversationId)) {
+      String[] pair;
+      try {
+        pair = ConversationIds.directMembers(conversationId);
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID", e.getMessage()));
+      }
+      if (!pair[0].equals(caller.userId()) && !pair[1].equals(caller.userId())) {
+        return CompletableFuture.failedFuture(notAMember());
+      }
+      return CompletableFuture.completedFuture(Set.of(pair[0], pair[1]));
+    }
+    return store.members(conversationId).thenApply(members -> {
+      if (members.isEmpty() || !members.get().contains(caller.userId())) {
+        throw new CompletionException(notAMember());
+      }
+      return members.get();
+    });
+  }
+
+  private void publishReceipt(Set<String> members, String userId, String conversationId, ReceiptKind kind,
+      long upToSeq, boolean includeSelf) {
+    byte[] event = UserEvent.newBuilder().setReceipt(Receipt.newBuilder()
+        .setConversationId(conversationId)
+        .setUserId(userId)
+        .setKind(kind)
+        .setUpToSeq(upToSeq)
+        .setTimeMs(clock.millis())).build().toByteArray();
+    for (String member : members) {
+      if (includeSelf || !member.equals(userId)) {
+        nats.publish(subjects.user(member), event);
+      }
+    }
+  }
+
+  private static RuntimeException notAMember() {
+    return ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.messenger.session;
+
+import dev.messenger.common.Subjects;
+import dev.messenger.common.config.Settings;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Session server settings; see {@link #from(Settings)} for the flag names. */
+public record SessionConfig(
+    String serverId,
+    String grpcHost,
+    int grpcPort,
+    String advertisedHost,
+    int metricsPort,
+    String tokenKey,
+    int shards,
+    Duration leaseTtl,
+    Duration heartbeatInterval,
+    int sendRatePerSecond,
+    int sendWindow,
+    int maxQueuedFrames,
+    Duration submitTimeout,
+    Duration drainGrace,
+    Subjects subjects) {
+
+  public SessionConfig {
+    if (serverId == null || serverId.isBlank()) {
+      serverId = "session-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+    if (advertisedHost == null || advertisedHost.isBlank()) {
+      advertisedHost = "0.0.0.0".equals(grpcHost) ? "127.0.0.1" : grpcHost;
+    }
+    if (sendRatePerSecond < 1 || sendWindow < 1 || maxQueuedFrames < 16 || shards < 1) {
+      throw new IllegalArgumentException("invalid session settings");
+    }
+  }
+
+  public static SessionConfig defaults(String serverId, String tokenKey) {
+    return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, tokenKey, 64, Duration.ofSeconds(5),
+        Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), Duration.ofSeconds(5), Subjects.defaults());
+  }
+
+  public SessionConfig withSendRate(int perSecond) {
+    return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
+        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, subjects);
+  }
+
+  public SessionConfig withMaxQueuedFrames(int frames) {
+    return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
+        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, drainGrace, subjects);
+  }
+
+  public SessionConfig withSubjects(Subjects other) {
+    return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, other);
+  }
+
+  public static SessionConfig from(Settings s, String defaultTokenKey) {
+    return new SessionConfig(
+        s.string("server-id", ""),
+        s.string("grpc-host", "127.0.0.1"),
+        s.integer("grpc-port", 7100),
+        s.string("advertised-host", ""),
+        s.integer("metrics-port", 9100),
+        s.string("token-key", defaultTokenKey),
+        s.integer("shards", 64),
+        s.duration("lease-ttl", Duration.ofSeconds(5)),
+        s.duration("heartbeat-interval", Duration.ofSeconds(15)),
+        s.integer("send-rate", 200),
+        s.integer("send-window", 64),
+        s.integer("max-queued-frames", 1024),
+        s.duration("submit-timeout", Duration.ofSeconds(15)),
+        s.duration("drain-grace", Duration.ofSeconds(5)),
+        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
+  }
+}

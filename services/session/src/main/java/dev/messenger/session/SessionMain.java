@@ -1,0 +1,48 @@
+package dev.messenger.session;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.config.Settings;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.history.store.HistoryConfig;
+import io.etcd.jetcd.Client;
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one session server. */
+public final class SessionMain {
+  private static final Logger log = LoggerFactory.getLogger(SessionMain.class);
+
+  private SessionMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.of(args, System.getenv());
+    SessionConfig config = SessionConfig.from(settings, DevDefaults.TOKEN_KEY);
+    if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
+      log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
+    }
+    InfraSettings infra = InfraSettings.from(settings);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Client etcd = infra.connectEtcd();
+    Connection nats = infra.connectNats(config.serverId());
+    CqlSession cql = infra.connectCql();
+    SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    log.info("session {} listening on {} (metrics :{})", config.serverId(), node.address(), metrics.port());
+    ShutdownSignal.install(() -> {
+      node.close();
+      try {
+        nats.drain(java.time.Duration.ofSeconds(5));
+      } catch (Exception e) {
+        log.debug("nats drain", e);
+      }
+      cql.close();
+      etcd.close();
+      metrics.close();
+    }).await();
+  }
+}

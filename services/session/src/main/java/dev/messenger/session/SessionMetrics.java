@@ -1,0 +1,42 @@
+package dev.messenger.session;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.IntSupplier;
+
+/** The session server's own metrics; label values are bounded (reasons and outcomes, never ids). */
+final class SessionMetrics {
+  private final Histogram sendDuration;
+  private final Counter sends;
+  private final Counter streamsClosed;
+
+  SessionMetrics(PrometheusRegistry registry, IntSupplier openStreams) {
+    sendDuration = Histogram.builder().name("messenger_session_send_duration_seconds")
+        .help("time from a valid send to its durable acknowledgement").register(registry);
+    sends = Counter.builder().name("messenger_session_sends_total")
+        .help("sends by outcome").labelNames("outcome").register(registry);
+    streamsClosed = Counter.builder().name("messenger_session_streams_closed_total")
+        .help("streams ended by the server, by reason").labelNames("reason").register(registry);
+    GaugeWithCallback.builder().name("messenger_session_streams").help("open device streams")
+        .callback(cb -> cb.call(openStreams.getAsInt())).register(registry);
+  }
+
+  void sendCompleted(long startNanos, Throwable error) {
+    if (error == null) {
+      sendDuration.observe((System.nanoTime() - startNanos) / 1e9);
+      sends.labelValues("acked").inc();
+    } else {
+      sends.labelValues("failed").inc();
+    }
+  }
+
+  void sendRejected(String reason) {
+    sends.labelValues(reason.isEmpty() ? "rejected" : reason.toLowerCase(java.util.Locale.ROOT)).inc();
+  }
+
+  void streamClosed(String reason) {
+    streamsClosed.labelValues(reason).inc();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.messenger.session;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.api.v1.DiscoveryGrpc;
+import dev.messenger.common.auth.AuthInterceptor;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServiceServer;
+import dev.messenger.history.store.HistoryConfig;
+import dev.messenger.history.store.HistoryStore;
+import io.etcd.jetcd.Client;
+import io.grpc.BindableService;
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running session server: gRPC listener, streams, etcd registration. Main and tests both build it here. */
+public final class SessionNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionNode.class);
+
+  private final SessionConfig config;
+  private final ServiceServer server;
+  private final SessionDirectory directory;
+  private final LocalStreams streams;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
+
+  private SessionNode(SessionConfig config, ServiceServer server, SessionDirectory directory, LocalStreams streams,
+      ExecutorService executor, ScheduledExecutorService scheduler) {
+    this.config = config;
+    this.server = server;
+    this.directory = directory;
+    this.streams = streams;
+    this.executor = executor;
+    this.scheduler = scheduler;
+  }
+
+  /** Starts serving on config's host and port, and registers in etcd. The caller owns the connections. */
+  public static SessionNode start(SessionConfig config, Client etcd, Connection nats, CqlSession cql,
+      HistoryConfig history, PrometheusRegistry registry) {
+    ExecutorService executor = Executors.newFixedThreadPool(4, daemon("session-worker"));
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("session-timer"));
+    Clock clock = Clock.systemUTC();
+    LocalStreams streams = new LocalStreams(nats, config.subjects());
+    SessionMetrics metrics = new SessionMetrics(registry, streams::count);
+    SessionStore store = new CqlSessionStore(HistoryStore.open(cql, history, registry, clock));
+    RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
+        config.submitTimeout(), scheduler);
+    SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
+        new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics);
+    StreamLimits limits = new StreamLimits(config.maxQueuedFrames(), config.maxQueuedFrames(),
+        Math.min(256, config.maxQueuedFrames() / 2));
+    StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics);
+    SessionDirectory[] directoryHolder = new SessionDirectory[1];
+    List<BindableService> services = List.of(
+        new SessionService(factory, actions, store, clock, config.sendWindow()),
+        new DiscoveryService(() -> directoryHolder[0]));
+    ServiceServer server = ServiceServer.start(
+        GrpcServers.netty(config.grpcHost(), config.grpcPort()),
+        services,
+        List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of(DiscoveryGrpc.SERVICE_NAME))),
+        registry);
+    SessionDirectory directory =
+        new SessionDirectory(etcd, config.subjects().etcdPrefix("sessions"), config.serverId(), config.advertisedHost() + ":" + server.port());
+    directoryHolder[0] = directory;
+    directory.register(config.leaseTtl());
+    scheduler.scheduleWithFixedDelay(() -> directory.report(streams.count()), 1, 1, TimeUnit.SECONDS);
+    return new SessionNode(config, server, directory, streams, executor, scheduler);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String address() {
+    return config.advertisedHost() + ":" + server.port();
+  }
+
+  public int openStreams() {
+    return streams.count();
+  }
+
+  /**
+   * Graceful stop: NOT_SERVING, leave discovery, stop accepting calls, tell open streams to reconnect
+   * elsewhere, then wait for the rest up to the drain grace.
+   */
+  @Override
+  public void close() {
+    server.markNotServing();
+    directory.close();
+    for (DeviceStream stream : streams.all()) {
+      stream.close(ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; reconnect"));
+    }
+    server.shutdown(config.drainGrace());
+    scheduler.shutdownNow();
+    executor.shutdown();
+    log.info("session server {} stopped", config.serverId());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,114 @@
+package dev.messenger.session;
+
+import dev.messenger.api.v1.ClientFrame;
+import dev.messenger.api.v1.DeliveryAck;
+import dev.messenger.api.v1.DeliveryAckResponse;
+import dev.messenger.api.v1.HeartbeatRequest;
+import dev.messenger.api.v1.HeartbeatResponse;
+import dev.messenger.api.v1.ReadMarker;
+import dev.messenger.api.v1.ReadMarkerResponse;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.ServerFrame;
+import dev.messenger.api.v1.SessionGrpc;
+import dev.messenger.api.v1.SubscribeRequest;
+import dev.messenger.api.v1.Typing;
+import dev.messenger.api.v1.TypingResponse;
+import dev.messenger.common.auth.Principal;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** The Session gRPC service: Connect for apps; Subscribe and unary calls for web clients. */
+final class SessionService extends SessionGrpc.SessionImplBase {
+  private final StreamFactory streams;
+  private final SessionActions actions;
+  private final SessionStore store;
+  private final Clock clock;
+  private final int sendWindow;
+
+  SessionService(StreamFactory streams, SessionActions actions, SessionStore store, Clock clock, int sendWindow) {
+    this.streams = streams;
+    this.actions = actions;
+    this.store = store;
+    this.clock = clock;
+    this.sendWindow = sendWindow;
+  }
+
+  @Override
+  public StreamObserver<ClientFrame> connect(StreamObserver<ServerFrame> responseObserver) {
+    ServerCallStreamObserver<ServerFrame> out = (ServerCallStreamObserver<ServerFrame>) responseObserver;
+    out.disableAutoRequest();
+    ConnectHandler handler = new ConnectHandler(Principal.current(), out, streams, actions, clock, sendWindow);
+    out.setOnReadyHandler(handler::onReady);
+    out.setOnCancelHandler(() -> handler.onError(null));
+    out.request(1);
+    return handler;
+  }
+
+  @Override
+  public void subscribe(SubscribeRequest request, StreamObserver<ServerFrame> responseObserver) {
+    ServerCallStreamObserver<ServerFrame> out = (ServerCallStreamObserver<ServerFrame>) responseObserver;
+    DeviceStream[] holder = new DeviceStream[1];
+    out.setOnReadyHandler(() -> {
+      if (holder[0] != null) {
+        holder[0].drain();
+      }
+    });
+    out.setOnCancelHandler(() -> {
+      if (holder[0] != null) {
+        holder[0].cancelled();
+      }
+    });
+    holder[0] = streams.open(Principal.current(), out, request.getResume());
+  }
+
+  @Override
+  public void send(SendRequest request, StreamObserver<SendAck> responseObserver) {
+    reply(actions.send(Principal.current(), request), () -> null, responseObserver, true);
+  }
+
+  @Override
+  public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
+    Principal caller = Principal.current();
+    CompletionStage<Void> done = store.lastSeq(caller.userId(), request.getConversationId())
+        .thenCompose(last -> actions.deliveryAck(caller, request, last));
+    reply(done, DeliveryAckResponse::getDefaultInstance, responseObserver, false);
+  }
+
+  @Override
+  public void markRead(ReadMarker request, StreamObserver<ReadMarkerResponse> responseObserver) {
+    reply(actions.read(Principal.current(), request), ReadMarkerResponse::getDefaultInstance, responseObserver,
+        false);
+  }
+
+  @Override
+  public void setTyping(Typing request, StreamObserver<TypingResponse> responseObserver) {
+    reply(actions.typing(Principal.current(), request), TypingResponse::getDefaultInstance, responseObserver,
+        false);
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responseObserver) {
+    responseObserver.onNext(HeartbeatResponse.newBuilder()
+        .setClientTimeMs(request.getClientTimeMs())
+        .setServerTimeMs(clock.millis())
+        .build());
+    responseObserver.onCompleted();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void reply(CompletionStage<?> result, Supplier<T> response, StreamObserver<T> observer,
+      boolean useResult) {
+    result.whenComplete((value, error) -> {
+      if (error != null) {
+        observer.onError(ConnectHandler.unwrap(error));
+      } else {
+        observer.onNext(useResult ? (T) value : response.get());
+        observer.onCompleted();
+      }
+    });
+  }
+}

@@ -1,0 +1,27 @@
+package dev.messenger.session;
+
+import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.Message;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** What a session server reads and writes in the history store. Implemented on CQL by {@link CqlSessionStore}. */
+interface SessionStore {
+  /** Messages after the cursor, per conversation in seq order, at most {@code max}. */
+  CompletionStage<Batch> since(String userId, Cursor cursor, int max);
+
+  /** Members of a conversation; empty if it does not exist. */
+  CompletionStage<Optional<Set<String>>> members(String conversationId);
+
+  /** The highest seq of a conversation as the user's conversation list has it (0 if unknown). */
+  CompletionStage<Long> lastSeq(String userId, String conversationId);
+
+  CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq);
+
+  CompletionStage<Void> recordRead(String userId, String conversationId, long upToSeq);
+
+  /** One page of catch-up. */
+  record Batch(List<Message> messages, Cursor next, boolean complete) {}
+}

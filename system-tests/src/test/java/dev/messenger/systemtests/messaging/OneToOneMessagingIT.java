@@ -1,0 +1,132 @@
+package dev.messenger.systemtests.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.ReceiptKind;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.client.InMemoryCursorStore;
+import dev.messenger.client.MessengerClient;
+import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.session.SessionNode;
+import dev.messenger.testing.WithRealInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Promises 1, 2 and 3 for 1:1 conversations: two session servers, two routers, real etcd, NATS and CQL. */
+@WithRealInfrastructure
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class OneToOneMessagingIT {
+  private static TestCluster cluster;
+  private static SessionNode sessionA;
+  private static SessionNode sessionB;
+
+  @BeforeAll
+  static void start(InfrastructureEndpoints endpoints) throws Exception {
+    cluster = TestCluster.start(endpoints);
+    sessionA = cluster.startSession("session-a", UnaryOperator.identity());
+    sessionB = cluster.startSession("session-b", UnaryOperator.identity());
+    cluster.startRouter("router-1");
+    cluster.startRouter("router-2");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ownedShards() == 64);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private MessengerClient connect(String user, String device, SessionNode server, DeviceRecorder recorder,
+      InMemoryCursorStore cursor) {
+    return cluster.track(cluster.clientBuilder(user, device, server, recorder)
+        .cursorStore(cursor)
+        .useDiscovery(false)
+        .build()
+        .start());
+  }
+
+  @Test
+  void should_show_every_device_every_message_once_in_one_order_with_receipts() throws Exception {
+    DeviceRecorder alice = new DeviceRecorder("alice-phone");
+    DeviceRecorder bobPhone = new DeviceRecorder("bob-phone");
+    DeviceRecorder bobLaptop = new DeviceRecorder("bob-laptop");
+    MessengerClient alicePhone = connect("alice", "phone", sessionA, alice, new InMemoryCursorStore());
+    MessengerClient bobOnPhone = connect("bob", "phone", sessionA, bobPhone, new InMemoryCursorStore());
+    MessengerClient bobOnLaptop = connect("bob", "laptop", sessionB, bobLaptop, new InMemoryCursorStore());
+    for (MessengerClient c : List.of(alicePhone, bobOnPhone, bobOnLaptop)) {
+      assertThat(c.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    }
+
+    List<CompletableFuture<SendAck>> acks = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      acks.add(alicePhone.sendTo("bob", "from alice " + i));
+      acks.add((i % 2 == 0 ? bobOnPhone : bobOnLaptop).sendTo("alice", "from bob " + i));
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    String conversation = acks.get(0).join().getConversationId();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (DeviceRecorder device : List.of(alice, bobPhone, bobLaptop)) {
+        assertThat(device.in(conversation)).as(device.name).hasSize(120);
+      }
+    });
+    List<Long> expectedSeqs = LongStream.rangeClosed(1, 120).boxed().toList();
+    List<Message> reference = alice.in(conversation);
+    assertThat(reference).extracting(Message::getSeq).containsExactlyElementsOf(expectedSeqs);
+    assertThat(bobPhone.in(conversation)).containsExactlyElementsOf(reference);
+    assertThat(bobLaptop.in(conversation)).containsExactlyElementsOf(reference);
+    assertThat(acks).extracting(f -> f.join().getSeq()).doesNotHaveDuplicates();
+
+    // Delivery acks of Bob's devices become DELIVERED receipts at Alice; a read marker becomes READ.
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> alice.receiptUpTo("bob", ReceiptKind.RECEIPT_KIND_DELIVERED) == 120);
+    bobOnLaptop.markRead(conversation, 120);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> alice.receiptUpTo("bob", ReceiptKind.RECEIPT_KIND_READ) == 120);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> bobPhone.receiptUpTo("alice", ReceiptKind.RECEIPT_KIND_DELIVERED) == 120);
+    assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_DELIVERED).count())
+        .as("receipts are batched, not one per message").isLessThan(120);
+  }
+
+  @Test
+  void should_catch_up_a_device_that_was_offline_on_another_session_server() throws Exception {
+    DeviceRecorder alice = new DeviceRecorder("alice-tablet");
+    DeviceRecorder phoneBefore = new DeviceRecorder("carol-phone-1");
+    InMemoryCursorStore phoneCursor = new InMemoryCursorStore();
+    MessengerClient sender = connect("dave", "tablet", sessionB, alice, new InMemoryCursorStore());
+    MessengerClient phone = connect("carol", "phone", sessionA, phoneBefore, phoneCursor);
+    assertThat(phone.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    String conversation = sender.sendTo("carol", "hello before").get(20, TimeUnit.SECONDS).getConversationId();
+    await().atMost(Duration.ofSeconds(20)).until(() -> phoneBefore.in(conversation).size() == 1);
+    phone.close();
+
+    List<CompletableFuture<SendAck>> missed = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      missed.add(sender.send(conversation, "while offline " + i));
+    }
+    CompletableFuture.allOf(missed.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    DeviceRecorder phoneAfter = new DeviceRecorder("carol-phone-2");
+    MessengerClient back = connect("carol", "phone", sessionB, phoneAfter, phoneCursor);
+    assertThat(back.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+    sender.send(conversation, "live after catch-up").get(20, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> phoneAfter.in(conversation).size() == 501);
+    assertThat(phoneAfter.in(conversation)).extracting(Message::getSeq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(2, 502).boxed().toList());
+    assertThat(phoneAfter.in(conversation).get(500).getBody()).isEqualTo("live after catch-up");
+  }
+}

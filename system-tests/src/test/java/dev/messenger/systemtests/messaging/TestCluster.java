@@ -1,0 +1,158 @@
+package dev.messenger.systemtests.messaging;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.client.MessengerClient;
+import dev.messenger.client.MessengerListener;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.auth.Principal;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.history.store.HistoryConfig;
+import dev.messenger.history.store.HistorySchema;
+import dev.messenger.history.store.HistoryStore;
+import dev.messenger.launcher.ChildProcess;
+import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.launcher.JavaProcess;
+import dev.messenger.launcher.ModuleClasspath;
+import dev.messenger.router.Router;
+import dev.messenger.router.RouterConfig;
+import dev.messenger.session.SessionConfig;
+import dev.messenger.session.SessionNode;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A messenger deployment for one test class on the shared real infrastructure: its own keyspace and
+ * namespace, session servers and routers in this JVM, and optionally routers as separate processes that a
+ * test can kill -9.
+ */
+final class TestCluster implements AutoCloseable {
+  static final String TOKEN_KEY = "system-test-signing-key-0123456789-abcdef";
+
+  final InfraSettings infra;
+  final HistoryConfig historyConfig;
+  final Subjects subjects;
+  final CqlSession cql;
+  final HistoryStore history;
+  final Tokens tokens = new Tokens(TOKEN_KEY, Clock.systemUTC());
+  final List<SessionNode> sessions = new ArrayList<>();
+  final List<Router> routers = new ArrayList<>();
+  final List<ChildProcess> routerProcesses = new ArrayList<>();
+  private final Client etcd;
+  private final List<Connection> natsConnections = new ArrayList<>();
+  private final List<MessengerClient> clients = new ArrayList<>();
+  private final String name;
+
+  private TestCluster(InfrastructureEndpoints endpoints) {
+    this.name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    this.infra = new InfraSettings(endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(),
+        endpoints.cqlLocalDatacenter());
+    this.historyConfig = HistoryConfig.inKeyspace(name);
+    this.subjects = new Subjects(name);
+    this.cql = infra.connectCql();
+    HistorySchema.create(cql, historyConfig);
+    this.history = HistoryStore.open(cql, historyConfig, new PrometheusRegistry(), Clock.systemUTC());
+    this.etcd = infra.connectEtcd();
+  }
+
+  static TestCluster start(InfrastructureEndpoints endpoints) {
+    return new TestCluster(endpoints);
+  }
+
+  SessionNode startSession(String id, UnaryOperator<SessionConfig> customize) {
+    Connection nats = infra.connectNats(id);
+    natsConnections.add(nats);
+    SessionConfig config = customize.apply(SessionConfig.defaults(id, TOKEN_KEY).withSubjects(subjects));
+    SessionNode node = SessionNode.start(config, etcd, nats, cql, historyConfig, new PrometheusRegistry());
+    sessions.add(node);
+    return node;
+  }
+
+  Router startRouter(String id) {
+    Connection nats = infra.connectNats(id);
+    natsConnections.add(nats);
+    Router router = Router.start(RouterConfig.defaults(id).withSubjects(subjects), etcd, nats, cql, historyConfig,
+        new PrometheusRegistry());
+    routers.add(router);
+    return router;
+  }
+
+  /** A router in its own JVM, exactly as RouterMain runs in production. */
+  ChildProcess startRouterProcess(String id) throws Exception {
+    Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
+    Map<String, String> env = new HashMap<>();
+    env.put("MESSENGER_ETCD_ENDPOINTS", String.join(",", infra.etcdEndpoints()));
+    env.put("MESSENGER_NATS_URL", infra.natsUrl());
+    env.put("MESSENGER_CQL_CONTACT_POINTS", infra.cqlContactPoints().stream()
+        .map(a -> a.getHostString() + ":" + a.getPort()).reduce((a, b) -> a + "," + b).orElseThrow());
+    env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
+    Path logs = Files.createDirectories(root.resolve("system-tests/target/process-logs"));
+    ChildProcess process = JavaProcess.builder("dev.messenger.router.RouterMain")
+        .name(id)
+        .classpath(ModuleClasspath.of(root, "services/router"))
+        .jvmOptions("-Xmx256m")
+        .environment(env)
+        .args("--router-id=" + id, "--namespace=" + name, "--cql-keyspace=" + name, "--grpc-port=0",
+            "--metrics-port=0")
+        .logFile(logs.resolve(name + "-" + id + ".log"))
+        .start();
+    routerProcesses.add(process);
+    return process;
+  }
+
+  /** Number of shards with an owner in etcd. */
+  int ownedShards() throws Exception {
+    ByteSequence prefix = ByteSequence.from(subjects.etcdPrefix("shards"), StandardCharsets.UTF_8);
+    return (int) etcd.getKVClient().get(prefix, GetOption.builder().isPrefix(true).withCountOnly(true).build())
+        .get(5, TimeUnit.SECONDS).getCount();
+  }
+
+  String token(String user, String device) {
+    return tokens.issue(new Principal(user, device), Duration.ofHours(1));
+  }
+
+  MessengerClient.Builder clientBuilder(String user, String device, SessionNode target, MessengerListener listener) {
+    String token = token(user, device);
+    return MessengerClient.builder()
+        .target(target.address())
+        .tokenSupplier(() -> token)
+        .listener(listener);
+  }
+
+  MessengerClient track(MessengerClient client) {
+    clients.add(client);
+    return client;
+  }
+
+  @Override
+  public void close() throws Exception {
+    clients.forEach(MessengerClient::close);
+    for (ChildProcess process : routerProcesses) {
+      process.stop(Duration.ofSeconds(10));
+    }
+    sessions.forEach(SessionNode::close);
+    routers.forEach(Router::close);
+    for (Connection nats : natsConnections) {
+      nats.close();
+    }
+    etcd.close();
+    cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + name)
+        .setTimeout(Duration.ofSeconds(60)));
+    cql.close();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.messenger.stack;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Asks a gRPC server's standard health service whether it is SERVING. */
+final class HealthProbe {
+  private HealthProbe() {}
+
+  /** Polls until SERVING or the timeout; false on timeout. */
+  static boolean awaitServing(String host, int port, Duration timeout, java.util.function.BooleanSupplier alive)
+      throws InterruptedException {
+    ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && alive.getAsBoolean()) {
+        try {
+          ServingStatus status = HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance())
+              .getStatus();
+          if (status == ServingStatus.SERVING) {
+            return true;
+          }
+        } catch (io.grpc.StatusRuntimeException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(200);
+      }
+      return false;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
