@@ -122,6 +122,18 @@ final class TestCluster implements AutoCloseable {
         .get(5, TimeUnit.SECONDS).getCount();
   }
 
+  /** Shard number to owning router id, as etcd has it now. */
+  Map<Integer, String> shardOwners() throws Exception {
+    String prefix = subjects.etcdPrefix("shards");
+    Map<Integer, String> owners = new HashMap<>();
+    for (var kv : etcd.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs()) {
+      owners.put(Integer.parseInt(kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length())),
+          kv.getValue().toString(StandardCharsets.UTF_8));
+    }
+    return owners;
+  }
+
   String token(String user, String device) {
     return tokens.issue(new Principal(user, device), Duration.ofHours(1));
   }
