@@ -105,7 +105,7 @@ public final class PresenceNode implements AutoCloseable {
             .withPartitions(config.partitions())
             .withRefreshInterval(config.refreshInterval())
             .withSilenceLimit(Duration.ZERO)
-            .withSendCurrentOnWatch(false));
+            .withWatchMode(PresenceReporterConfig.WatchMode.STANDALONE));
     PresenceService service = new PresenceService(store, watchReporter, nats, config.subjects(),
         config.partitions(), fanout);
     ServiceServer server = ServiceServer.start(

@@ -282,13 +282,16 @@ final class Sequencer {
       failAll(c, ApiErrors.unavailable("SEQUENCE_CONTENDED", "conversation is being moved; retry"));
       return;
     }
-    // Someone else committed these numbers; any of ours they committed (a retry) is now a duplicate.
+    // Someone else committed these numbers, or part of this batch was committed before a later part
+    // failed. Repair first (it records the client ids of everything committed), then whatever of ours is
+    // found stored is done, and the rest goes back to the front of the queue.
     List<CompletableFuture<Void>> checks = new ArrayList<>();
     List<Pending> retry = new ArrayList<>();
+    CompletableFuture<Void> repaired = repair(c.id, c.members).toCompletableFuture();
     for (Pending p : batch) {
       checks.add(
-          commitLog
-              .findClientId(c.id, p.request.getSenderUserId(), p.request.getClientMessageId())
+          repaired.thenCompose(ignored -> commitLog
+              .findClientId(c.id, p.request.getSenderUserId(), p.request.getClientMessageId()))
               .thenAccept(stored -> {
                 if (stored.isPresent()) {
                   synchronized (c) {
@@ -300,8 +303,7 @@ final class Sequencer {
                     retry.add(p);
                   }
                 }
-              })
-              .toCompletableFuture());
+              }));
     }
     CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
         .whenCompleteAsync(

@@ -34,8 +34,19 @@ import org.slf4j.LoggerFactory;
  * (a dropped message, a presence instance taking over a partition) and forgets, within {@link
  * PresenceReporterConfig#ttl()}, whatever this reporter stops reporting, also when this process dies.
  *
- * <p>Thread-safe. Stream ids must be unique among the streams this server holds (any string; a counter or
- * UUID will do).
+ * <p>How a session server uses it (one reporter per server, its id the one registered in etcd):
+ * <ul>
+ *   <li>a stream (Connect or Subscribe) is registered: {@link #streamOpened};
+ *   <li>the stream shows life (Heartbeat frame, or the unary Heartbeat call of a web client): {@link
+ *       #heartbeat}; streams silent for longer than the silence limit stop counting as online;
+ *   <li>the stream ends, for any reason (completed, cancelled, displaced, cut, drained): {@link
+ *       #streamClosed};
+ *   <li>a PresenceWatch frame: {@link #watch}, sending its StatusRuntimeException back as a StreamError;
+ *   <li>the server stops: close the streams (each reports its end), then {@link #close()}.
+ * </ul>
+ *
+ * <p>Thread-safe. Stream ids must be unique among the streams this server holds, also across its restarts
+ * under the same id (a UUID will do).
  */
 public final class PresenceReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PresenceReporter.class);
@@ -146,7 +157,9 @@ public final class PresenceReporter implements AutoCloseable {
 
   /**
    * Changes the users whose presence changes reach {@code userId} through this stream: removals first, then
-   * additions; watching oneself is ignored. The contacts of the user's 1:1 conversations need no watch.
+   * additions; watching oneself is ignored. The contacts of the user's 1:1 conversations need no watch. In
+   * {@link PresenceReporterConfig.WatchMode#STREAM} mode a new watch is answered with the watched user's
+   * current presence, and watches of a stream that is not open are ignored.
    *
    * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT (INVALID_USER_ID) for a malformed user id,
    *     RESOURCE_EXHAUSTED (WATCH_LIMIT) when the stream would watch more than the limit; nothing changes then
@@ -162,6 +175,9 @@ public final class PresenceReporter implements AutoCloseable {
     }
     synchronized (lock) {
       if (closed) {
+        return;
+      }
+      if (streamMode() && !isOpen(userId, streamId)) {
         return;
       }
       WatchState current = watches.get(streamId);
@@ -188,7 +204,7 @@ public final class PresenceReporter implements AutoCloseable {
       }
       for (String id : after) {
         if (!before.contains(id)) {
-          batch.liveWatch(id, userId, streamId, config.sendCurrentOnWatch());
+          batch.liveWatch(id, userId, streamId, streamMode());
         }
       }
       if (after.isEmpty()) {
@@ -273,6 +289,15 @@ public final class PresenceReporter implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("presence refresh of {} failed: {}", config.serverId(), e.toString());
     }
+  }
+
+  private boolean streamMode() {
+    return config.watchMode() == PresenceReporterConfig.WatchMode.STREAM;
+  }
+
+  private boolean isOpen(String userId, String streamId) {
+    StreamState stream = streams.get(streamId);
+    return stream != null && stream.userId.equals(userId);
   }
 
   private void endWatches(String userId, String streamId, ReportBatch batch) {

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param silenceLimit a stream without {@code streamOpened} or {@code heartbeat} for longer than this is no
  *     longer reported, so presence lets it expire; {@link Duration#ZERO} disables the check
  * @param watchLimit most users one stream may watch explicitly
- * @param sendCurrentOnWatch whether presence answers a new watch with the watched user's current state
+ * @param watchMode whether watches belong to open streams ({@link WatchMode#STREAM}, session servers) or
+ *     stand alone ({@link WatchMode#STANDALONE}, presence's own WatchPresence calls)
  * @param maxPending most reports waiting to be published; beyond it the oldest are dropped (refreshes
  *     repair what they said)
  */
@@ -28,8 +29,19 @@ public record PresenceReporterConfig(
     Duration refreshInterval,
     Duration silenceLimit,
     int watchLimit,
-    boolean sendCurrentOnWatch,
+    WatchMode watchMode,
     int maxPending) {
+
+  /** How watches relate to streams. */
+  public enum WatchMode {
+    /**
+     * A watch belongs to an open stream (watches of streams not open are ignored, and end with the stream);
+     * presence answers a new watch with the watched user's current state on the watcher's user subject.
+     */
+    STREAM,
+    /** Watches stand on their own until removed; no current state is sent (the caller reads it itself). */
+    STANDALONE
+  }
 
   /** The default explicit watch limit of a stream, as the public API promises. */
   public static final int DEFAULT_WATCH_LIMIT = 500;
@@ -39,6 +51,7 @@ public record PresenceReporterConfig(
     requireNonNull(serverId, "serverId");
     requireNonNull(refreshInterval, "refreshInterval");
     requireNonNull(silenceLimit, "silenceLimit");
+    requireNonNull(watchMode, "watchMode");
     if (serverId.isBlank() || partitions < 1 || refreshInterval.toMillis() < 10 || silenceLimit.isNegative()
         || watchLimit < 1 || maxPending < 16) {
       throw new IllegalArgumentException("invalid presence reporter settings");
@@ -47,11 +60,11 @@ public record PresenceReporterConfig(
 
   /**
    * 64 partitions, a refresh every 2 s, streams silent for 30 s (twice the session's default heartbeat
-   * interval) left out, 500 watches per stream, current state sent on new watches.
+   * interval) left out, 500 watches per stream, watches tied to streams.
    */
   public static PresenceReporterConfig defaults(Subjects subjects, String serverId) {
     return new PresenceReporterConfig(subjects, serverId, PresencePartitions.DEFAULT_COUNT, Duration.ofSeconds(2),
-        Duration.ofSeconds(30), DEFAULT_WATCH_LIMIT, true, 100_000);
+        Duration.ofSeconds(30), DEFAULT_WATCH_LIMIT, WatchMode.STREAM, 100_000);
   }
 
   /** How long presence keeps what this reporter said without hearing it again: three refresh intervals. */
@@ -61,21 +74,21 @@ public record PresenceReporterConfig(
 
   public PresenceReporterConfig withPartitions(int count) {
     return new PresenceReporterConfig(subjects, serverId, count, refreshInterval, silenceLimit, watchLimit,
-        sendCurrentOnWatch, maxPending);
+        watchMode, maxPending);
   }
 
   public PresenceReporterConfig withRefreshInterval(Duration interval) {
     return new PresenceReporterConfig(subjects, serverId, partitions, interval, silenceLimit, watchLimit,
-        sendCurrentOnWatch, maxPending);
+        watchMode, maxPending);
   }
 
   public PresenceReporterConfig withSilenceLimit(Duration limit) {
     return new PresenceReporterConfig(subjects, serverId, partitions, refreshInterval, limit, watchLimit,
-        sendCurrentOnWatch, maxPending);
+        watchMode, maxPending);
   }
 
-  public PresenceReporterConfig withSendCurrentOnWatch(boolean send) {
-    return new PresenceReporterConfig(subjects, serverId, partitions, refreshInterval, silenceLimit, watchLimit, send,
+  public PresenceReporterConfig withWatchMode(WatchMode mode) {
+    return new PresenceReporterConfig(subjects, serverId, partitions, refreshInterval, silenceLimit, watchLimit, mode,
         maxPending);
   }
 }

@@ -84,6 +84,8 @@ class PresenceReporterTest {
       tooMany.add("user-" + i);
     }
 
+    reporter.streamOpened("alice", "phone", "s1");
+
     assertThatThrownBy(() -> reporter.watch("alice", "s1", tooMany, List.of()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -102,12 +104,40 @@ class PresenceReporterTest {
 
   @Test
   void should_apply_removals_before_additions_and_ignore_watching_oneself() {
+    reporter.streamOpened("alice", "phone", "s1");
     reporter.watch("alice", "s1", List.of("bob", "carol", "alice"), List.of());
     reporter.watch("alice", "s1", List.of("bob"), List.of("bob", "carol"));
 
     await().until(() -> liveWatches() == 2 && endedEntries() == 1);
     assertThat(sent).flatExtracting(s -> s.report().getEndedWatchesList())
         .extracting(WatchEntry::getWatchedUserId).containsExactly("carol");
+  }
+
+  @Test
+  void should_ignore_watches_of_a_stream_that_is_not_open() {
+    reporter.watch("alice", "gone", List.of("bob"), List.of());
+    reporter.streamOpened("alice", "phone", "s1");
+
+    awaitOne();
+    assertThat(liveWatches()).isZero();
+  }
+
+  @Test
+  void should_keep_standalone_watches_without_asking_for_current_state() {
+    List<Sent> standaloneSent = new CopyOnWriteArrayList<>();
+    PresenceReporter standalone = PresenceReporter.start(
+        (subject, payload) -> standaloneSent.add(new Sent(subject, parse(payload))),
+        PresenceReporterConfig.defaults(SUBJECTS, "presence-1").withPartitions(PARTITIONS)
+            .withWatchMode(PresenceReporterConfig.WatchMode.STANDALONE),
+        Executors.newSingleThreadScheduledExecutor(), true, clock);
+    try {
+      standalone.watch("alice", "watch-1", List.of("bob"), List.of());
+
+      await().until(() -> standaloneSent.size() == 1);
+      assertThat(standaloneSent.get(0).report().getLiveWatches(0).getSendCurrent()).isFalse();
+    } finally {
+      standalone.close();
+    }
   }
 
   @Test

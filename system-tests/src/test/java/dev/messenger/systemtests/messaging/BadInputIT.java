@@ -1,0 +1,278 @@
+package dev.messenger.systemtests.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import dev.messenger.api.v1.ClientFrame;
+import dev.messenger.api.v1.DeliveryAck;
+import dev.messenger.api.v1.GetMessagesRequest;
+import dev.messenger.api.v1.HistoryGrpc;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.ServerFrame;
+import dev.messenger.api.v1.SessionGrpc;
+import dev.messenger.api.v1.StreamError;
+import dev.messenger.common.auth.Principal;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServiceServer;
+import dev.messenger.history.HistoryServer;
+import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.session.SessionNode;
+import dev.messenger.testing.WithRealInfrastructure;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Promises 7 and 8: every bad input gets a precise status, and nothing accepted before is lost. */
+@WithRealInfrastructure
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BadInputIT {
+  private static final int RATE = 5;
+  private static TestCluster cluster;
+  private static SessionNode session;
+  private static ServiceServer historyServer;
+  private static ManagedChannel channel;
+
+  @BeforeAll
+  static void start(InfrastructureEndpoints endpoints) {
+    cluster = TestCluster.start(endpoints);
+    session = cluster.startSession("session-bad", c -> c.withSendRate(RATE));
+    cluster.startRouter("router-1");
+    historyServer = HistoryServer.start(GrpcServers.netty("127.0.0.1", 0), cluster.history,
+        new Tokens(TestCluster.TOKEN_KEY, Clock.systemUTC()), new PrometheusRegistry());
+    channel = RawSession.channel(session.address(), 1 << 20);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ownedShards() == 64);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (historyServer != null) {
+      historyServer.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static SessionGrpc.SessionBlockingStub as(String user) {
+    return SessionGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token(user, "phone"))));
+  }
+
+  @Test
+  void should_answer_bad_sends_on_a_stream_with_stream_errors_and_keep_the_stream() throws Exception {
+    RawSession stream = RawSession.connect(session.address(), cluster.token("ivy", "phone"), 1_000, 1 << 20);
+    stream.hello();
+    stream.send(send("empty", "").setToUserId("jack"));
+    stream.send(send("long", "y".repeat(100_001)).setToUserId("jack"));
+    stream.send(send("foreign", "hi").setConversationId("dm:jack:kate"));
+    stream.send(send("self", "hi").setToUserId("ivy"));
+    stream.send(send("good", "a fine message").setToUserId("jack"));
+    stream.send(ClientFrame.newBuilder().setDeliveryAck(DeliveryAck.newBuilder()
+        .setConversationId("dm:ivy:jack").setUpToSeq(1_000)).build());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> errors(stream).size() >= 5 && acks(stream).size() == 1);
+    assertThat(errors(stream)).extracting(StreamError::getClientMessageId, StreamError::getCode, StreamError::getReason)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("empty", "INVALID_ARGUMENT", "EMPTY_BODY"),
+            org.assertj.core.groups.Tuple.tuple("long", "INVALID_ARGUMENT", "BODY_TOO_LONG"),
+            org.assertj.core.groups.Tuple.tuple("foreign", "PERMISSION_DENIED", "NOT_A_MEMBER"),
+            org.assertj.core.groups.Tuple.tuple("self", "INVALID_ARGUMENT", "SELF_CONVERSATION"),
+            org.assertj.core.groups.Tuple.tuple("", "INVALID_ARGUMENT", "SEQ_OUT_OF_RANGE"));
+    assertThat(acks(stream)).extracting(SendAck::getClientMessageId).containsExactly("good");
+    assertThat(stream.closed).isNotDone();
+    stream.close();
+  }
+
+  @Test
+  void should_reject_a_stream_that_does_not_start_with_hello() throws Exception {
+    RawSession stream = RawSession.connect(session.address(), cluster.token("ivy", "tablet"), 10, 1 << 20);
+    stream.send(send("early", "hi").setToUserId("jack"));
+    Status status = stream.closed.get(20, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(ApiErrors.reasonOf(stream.error)).isEqualTo("HELLO_REQUIRED");
+    stream.close();
+  }
+
+  @Test
+  void should_reject_unauthenticated_and_forged_calls() {
+    assertStatus(() -> SessionGrpc.newBlockingStub(channel).send(send("x", "hi").setToUserId("jack").build()),
+        Status.Code.UNAUTHENTICATED, "MISSING_TOKEN");
+    String forged = new Tokens("another-key-that-is-long-enough-0123456789", Clock.systemUTC())
+        .issue(new Principal("jack", "phone"), Duration.ofHours(1));
+    assertStatus(() -> SessionGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(forged)))
+            .send(send("x", "hi").setToUserId("ivy").build()),
+        Status.Code.UNAUTHENTICATED, "INVALID_TOKEN");
+  }
+
+  @Test
+  void should_not_let_anyone_read_a_conversation_they_are_not_in() {
+    SendAck ack = as("lena").send(send("private-1", "just us").setToUserId("mike").build());
+    HistoryGrpc.HistoryBlockingStub intruder = HistoryGrpc.newBlockingStub(RawSession.channel(
+            "127.0.0.1:" + historyServer.port(), 1 << 20))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token("nina", "x"))));
+    assertStatus(() -> intruder.getMessages(GetMessagesRequest.newBuilder()
+        .setConversationId(ack.getConversationId()).build()), Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+    assertStatus(() -> as("nina").send(send("sneak", "let me in").setConversationId(ack.getConversationId()).build()),
+        Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+  }
+
+  @Test
+  void should_reject_malformed_frames_precisely() throws Exception {
+    // A SendRequest whose body is not UTF-8.
+    byte[] badUtf8 = frame(2, concat(field(1, "bad-utf8".getBytes()), field(3, "jack".getBytes()),
+        field(4, new byte[] {(byte) 0xC3, (byte) 0x28})));
+    Status status = rawConnect("olga", List.of(helloBytes(), badUtf8));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).contains("could not be parsed");
+
+    // Bytes that are not a protobuf message at all.
+    Status garbage = rawConnect("olga", List.of(helloBytes(), new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}));
+    assertThat(garbage.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+    // A known field sent with the wrong wire type is ignored as unknown: the send lacks its body.
+    SendRequest wrongType = SendRequest.parseFrom(concat(field(1, "wrong-type".getBytes()),
+        field(3, "jack".getBytes()), varintField(4, 42)));
+    assertStatus(() -> as("olga").send(wrongType), Status.Code.INVALID_ARGUMENT, "EMPTY_BODY");
+  }
+
+  @Test
+  void should_rate_limit_a_flood_and_keep_what_was_accepted() throws Exception {
+    List<String> accepted = new ArrayList<>();
+    StatusRuntimeException limited = null;
+    for (int i = 0; i < 100 && limited == null; i++) {
+      try {
+        accepted.add(as("pete").send(send("flood-" + i, "flood " + i).setToUserId("quinn").build())
+            .getClientMessageId());
+      } catch (StatusRuntimeException e) {
+        limited = e;
+      }
+    }
+    assertThat(limited).isNotNull();
+    assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(ApiErrors.reasonOf(limited)).isEqualTo("RATE_LIMITED");
+    assertThat(accepted).hasSizeGreaterThanOrEqualTo(2 * RATE);
+    // Another user is not affected, and everything accepted before is stored.
+    assertThat(as("rosa").send(send("calm", "hello").setToUserId("quinn").build()).getSeq()).isEqualTo(1);
+    List<Message> stored = cluster.history.log().readLog("dm:pete:quinn", 0, 1_000).toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    assertThat(stored).extracting(Message::getClientMessageId).containsExactlyElementsOf(accepted);
+  }
+
+  private static SendRequest.Builder send(String clientId, String body) {
+    return SendRequest.newBuilder().setClientMessageId(clientId).setBody(body);
+  }
+
+  private static List<StreamError> errors(RawSession s) {
+    return s.frames.stream().filter(ServerFrame::hasError).map(ServerFrame::getError).toList();
+  }
+
+  private static List<SendAck> acks(RawSession s) {
+    return s.frames.stream().filter(ServerFrame::hasSendAck).map(ServerFrame::getSendAck).toList();
+  }
+
+  private static void assertStatus(Runnable call, Status.Code code, String reason) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(code);
+      assertThat(ApiErrors.reasonOf(e)).isEqualTo(reason);
+    });
+  }
+
+  /** Sends raw frames on Connect and returns the status the server ends the call with. */
+  private static Status rawConnect(String user, List<byte[]> frames) throws Exception {
+    MethodDescriptor<byte[], byte[]> method = SessionGrpc.getConnectMethod().toBuilder(RAW, RAW).build();
+    ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    Metadata headers = RawSession.bearer(cluster.token(user, "raw"));
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, headers);
+    call.request(100);
+    for (byte[] f : frames) {
+      call.sendMessage(f);
+    }
+    return closed.get(20, TimeUnit.SECONDS);
+  }
+
+  private static byte[] helloBytes() {
+    return ClientFrame.newBuilder().setHello(dev.messenger.api.v1.Hello.getDefaultInstance()).build().toByteArray();
+  }
+
+  private static byte[] field(int number, byte[] value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CodedOutputStream coded = CodedOutputStream.newInstance(out);
+    coded.writeBytes(number, ByteString.copyFrom(value));
+    coded.flush();
+    return out.toByteArray();
+  }
+
+  private static byte[] varintField(int number, long value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CodedOutputStream coded = CodedOutputStream.newInstance(out);
+    coded.writeInt64(number, value);
+    coded.flush();
+    return out.toByteArray();
+  }
+
+  private static byte[] frame(int number, byte[] message) throws IOException {
+    return field(number, message);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+
+}
