@@ -24,7 +24,13 @@ final class CqlCommitLog implements CommitLog {
   }
 
   static CqlCommitLog create(CqlSession cql, HistoryConfig config, PrometheusRegistry registry) {
-    return new CqlCommitLog(HistoryStore.open(cql, config, registry, Clock.systemUTC()).log());
+    try {
+      return new CqlCommitLog(
+          HistoryStore.openWhenReady(cql, config, registry, Clock.systemUTC(), java.time.Duration.ofSeconds(60)).log());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the history schema", e);
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.grpc.BindableService;
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +53,13 @@ public final class SessionNode implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     LocalStreams streams = new LocalStreams(nats, config.subjects());
     SessionMetrics metrics = new SessionMetrics(registry, streams::count);
-    SessionStore store = new CqlSessionStore(HistoryStore.open(cql, history, registry, clock));
+    SessionStore store;
+    try {
+      store = new CqlSessionStore(HistoryStore.openWhenReady(cql, history, registry, clock, Duration.ofSeconds(60)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the history schema", e);
+    }
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),

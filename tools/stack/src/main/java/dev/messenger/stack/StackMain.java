@@ -21,18 +21,35 @@ import java.util.concurrent.CountDownLatch;
  * "messenger is ready". SIGTERM or Ctrl-C stops the services, then the infrastructure.
  */
 public final class StackMain {
-  private static final List<ServiceSpec> SERVICES = List.of(
-      new ServiceSpec("history", "services/history", "dev.messenger.history.HistoryMain", 7300, 9300),
-      new ServiceSpec("router", "services/router", "dev.messenger.router.RouterMain", 7200, 9200),
-      new ServiceSpec("session", "services/session", "dev.messenger.session.SessionMain", 7100, 9100),
-      new ServiceSpec("presence", "services/presence", "dev.messenger.presence.PresenceMain", 7400, 9400),
-      new ServiceSpec("push", "services/push", "dev.messenger.push.PushMain", 7500, 9500));
-
   private StackMain() {}
 
+  /** History first: it creates the schema the others use. Ports are base + 100 (session) ... base + 500. */
+  static List<ServiceSpec> services(int base) {
+    return List.of(
+        new ServiceSpec("history", "services/history", "dev.messenger.history.HistoryMain", base + 300, base + 2300),
+        new ServiceSpec("router", "services/router", "dev.messenger.router.RouterMain", base + 200, base + 2200),
+        new ServiceSpec("session", "services/session", "dev.messenger.session.SessionMain", base + 100, base + 2100),
+        new ServiceSpec("presence", "services/presence", "dev.messenger.presence.PresenceMain", base + 400,
+            base + 2400),
+        new ServiceSpec("push", "services/push", "dev.messenger.push.PushMain", base + 500, base + 2500));
+  }
+
+  /** Arguments: the repository root, then optionally --base-port=7000 and --run-dir=DIR. */
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-    Path runDir = Files.createDirectories(root.resolve(".messenger").resolve("run"));
+    int basePort = 7000;
+    Path runDir = root.resolve(".messenger").resolve("run");
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--base-port=")) {
+        basePort = Integer.parseInt(args[i].substring("--base-port=".length()));
+      } else if (args[i].startsWith("--run-dir=")) {
+        runDir = Path.of(args[i].substring("--run-dir=".length())).toAbsolutePath();
+      } else {
+        throw new IllegalArgumentException("unknown argument: " + args[i]);
+      }
+    }
+    List<ServiceSpec> specs = services(basePort);
+    Files.createDirectories(runDir);
     Path logs = Files.createDirectories(runDir.resolve("logs"));
     Infrastructure infrastructure = Infrastructure.start(
         InfrastructureConfig.fromEnvironment(System.getenv()).withDataDirectory(fresh(runDir.resolve("data"))));
@@ -52,7 +69,7 @@ public final class StackMain {
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + infrastructure.endpoints().cqlContactPoints());
-    for (ServiceSpec spec : SERVICES) {
+    for (ServiceSpec spec : specs) {
       ChildProcess process = JavaProcess.builder(spec.mainClass())
           .name(spec.name())
           .classpath(ModuleClasspath.of(root, spec.module()))
@@ -63,10 +80,6 @@ public final class StackMain {
           .stopGrace(Duration.ofSeconds(10))
           .start();
       services.add(process);
-    }
-    for (int i = 0; i < SERVICES.size(); i++) {
-      ServiceSpec spec = SERVICES.get(i);
-      ChildProcess process = services.get(i);
       if (!HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), Duration.ofSeconds(90), process::isAlive)) {
         System.err.println(spec.name() + " did not become healthy; last lines of " + process.logFile() + ":");
         System.err.println(process.logTail(30));

@@ -36,6 +36,26 @@ public final class HistoryStore {
         new ReceiptStore(session, config, metrics));
   }
 
+  /**
+   * Opens the store once the history service has created the schema, retrying until {@code timeout}: routers
+   * and session servers start in any order but never create the schema themselves.
+   */
+  public static HistoryStore openWhenReady(CqlSession session, HistoryConfig config, PrometheusRegistry registry,
+      Clock clock, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return open(session, config, registry, clock);
+      } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException missingSchema) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the history schema in keyspace " + config.keyspace()
+              + " does not exist; start the history service first", missingSchema);
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
   /** The router's write path. */
   public MessageLog log() {
     return log;

@@ -32,7 +32,8 @@ public final class CqlContactDirectory implements ContactDirectory {
     this.session = session;
     this.query = SimpleStatement.newInstance(
             "SELECT conversation_id, peer_user_id FROM " + config.table("user_conversations") + " WHERE user_id = ?")
-        .setConsistencyLevel(config.consistency());
+        .setConsistencyLevel(config.consistency())
+        .setIdempotent(true);
     this.maxContacts = maxContacts;
   }
 

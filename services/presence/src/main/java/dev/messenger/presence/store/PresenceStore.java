@@ -100,8 +100,10 @@ public final class PresenceStore {
         .thenApply(v -> users);
   }
 
+  /** Every statement here may safely run twice, so the driver may retry it on another node. */
   private PreparedStatement prepare(PresenceStoreConfig config, String cql) {
-    return session.prepare(SimpleStatement.newInstance(cql).setConsistencyLevel(config.consistency()));
+    return session.prepare(
+        SimpleStatement.newInstance(cql).setConsistencyLevel(config.consistency()).setIdempotent(true));
   }
 
   private static CompletionStage<Void> both(CompletionStage<?> a, CompletionStage<?> b) {
