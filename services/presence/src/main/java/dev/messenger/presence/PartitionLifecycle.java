@@ -32,13 +32,13 @@ final class PartitionLifecycle implements PartitionOwnership.Listener {
     Set<String> online = store.onlineIn(partition).toCompletableFuture().get(10, TimeUnit.SECONDS);
     engine.acquire(partition, online);
     feed.subscribe(partition);
-    log.info("presence {} serves partition {} ({} shown online)", instanceId, partition, online.size());
+    log.debug("presence {} serves partition {} ({} shown online)", instanceId, partition, online.size());
   }
 
   @Override
   public void onReleased(int partition) {
     feed.unsubscribe(partition);
     engine.release(partition);
-    log.info("presence {} no longer serves partition {}", instanceId, partition);
+    log.debug("presence {} no longer serves partition {}", instanceId, partition);
   }
 }

@@ -6,6 +6,7 @@ import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.StreamError;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.presence.client.PresenceReporter;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -23,6 +24,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final ServerCallStreamObserver<ServerFrame> out;
   private final StreamFactory streams;
   private final SessionActions actions;
+  private final PresenceReporter presence;
   private final Clock clock;
   private final int sendWindow;
   private volatile DeviceStream stream;
@@ -30,11 +32,12 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private boolean waitingForWindow;
 
   ConnectHandler(Principal principal, ServerCallStreamObserver<ServerFrame> out, StreamFactory streams,
-      SessionActions actions, Clock clock, int sendWindow) {
+      SessionActions actions, PresenceReporter presence, Clock clock, int sendWindow) {
     this.principal = principal;
     this.out = out;
     this.streams = streams;
     this.actions = actions;
+    this.presence = presence;
     this.clock = clock;
     this.sendWindow = sendWindow;
   }
@@ -64,11 +67,20 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
               stream.sentSeq(frame.getDeliveryAck().getConversationId())), "");
       case READ -> reportErrors(actions.read(principal, frame.getRead()), "");
       case TYPING -> reportErrors(actions.typing(principal, frame.getTyping()), "");
-      case HEARTBEAT -> stream.send(ServerFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
+      case HEARTBEAT -> {
+        presence.heartbeat(principal.userId(), stream.streamId());
+        stream.send(ServerFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
           .setClientTimeMs(frame.getHeartbeat().getClientTimeMs())
           .setServerTimeMs(clock.millis())).build());
-      case PRESENCE_WATCH -> stream.send(errorFrame(ApiErrors.of(io.grpc.Status.Code.UNIMPLEMENTED,
-          "PRESENCE_NOT_AVAILABLE", "presence is not served by this release"), ""));
+      }
+      case PRESENCE_WATCH -> {
+        try {
+          presence.watch(principal.userId(), stream.streamId(), frame.getPresenceWatch().getAddUserIdsList(),
+              frame.getPresenceWatch().getRemoveUserIdsList());
+        } catch (StatusRuntimeException e) {
+          stream.send(errorFrame(e, ""));
+        }
+      }
       default -> stream.send(errorFrame(ApiErrors.invalidArgument("EMPTY_FRAME", "the frame has no content"), ""));
     }
     out.request(1);

@@ -29,6 +29,7 @@ final class DeviceStream {
 
   private final String userId;
   private final String deviceId;
+  private final String streamId = java.util.UUID.randomUUID().toString();
   private final ServerCallStreamObserver<ServerFrame> out;
   private final SessionStore store;
   private final Executor executor;
@@ -62,6 +63,11 @@ final class DeviceStream {
 
   String deviceId() {
     return deviceId;
+  }
+
+  /** Unique per stream, for presence reports. */
+  String streamId() {
+    return streamId;
   }
 
   /** Sends Welcome-like first frames and starts catch-up. Call after the user's subject is subscribed. */

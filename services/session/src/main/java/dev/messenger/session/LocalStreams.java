@@ -86,6 +86,12 @@ final class LocalStreams {
     }
   }
 
+  /** The stream of a device on this server, if it has one (web heartbeats name no stream). */
+  synchronized java.util.Optional<DeviceStream> find(String userId, String deviceId) {
+    Map<String, DeviceStream> devices = byUser.get(userId);
+    return java.util.Optional.ofNullable(devices == null ? null : devices.get(deviceId));
+  }
+
   synchronized int count() {
     return count;
   }

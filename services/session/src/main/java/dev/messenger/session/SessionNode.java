@@ -9,6 +9,8 @@ import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistoryStore;
+import dev.messenger.presence.client.PresenceReporter;
+import dev.messenger.presence.client.PresenceReporterConfig;
 import io.etcd.jetcd.Client;
 import io.grpc.BindableService;
 import io.nats.client.Connection;
@@ -34,15 +36,17 @@ public final class SessionNode implements AutoCloseable {
   private final LocalStreams streams;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
+  private final PresenceReporter presence;
 
   private SessionNode(SessionConfig config, ServiceServer server, SessionDirectory directory, LocalStreams streams,
-      ExecutorService executor, ScheduledExecutorService scheduler) {
+      ExecutorService executor, ScheduledExecutorService scheduler, PresenceReporter presence) {
     this.config = config;
     this.server = server;
     this.directory = directory;
     this.streams = streams;
     this.executor = executor;
     this.scheduler = scheduler;
+    this.presence = presence;
   }
 
   /** Starts serving on config's host and port, and registers in etcd. The caller owns the connections. */
@@ -66,10 +70,13 @@ public final class SessionNode implements AutoCloseable {
         new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics);
     StreamLimits limits = new StreamLimits(config.maxQueuedFrames(), config.maxQueuedFrames(),
         Math.min(256, config.maxQueuedFrames() / 2));
-    StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics);
+    PresenceReporter presence = PresenceReporter.start(nats,
+        PresenceReporterConfig.defaults(config.subjects(), config.serverId())
+            .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
+    StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
     List<BindableService> services = List.of(
-        new SessionService(factory, actions, store, clock, config.sendWindow()),
+        new SessionService(factory, actions, store, streams, presence, clock, config.sendWindow()),
         new DiscoveryService(() -> directoryHolder[0]));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
@@ -81,7 +88,7 @@ public final class SessionNode implements AutoCloseable {
     directoryHolder[0] = directory;
     directory.register(config.leaseTtl());
     scheduler.scheduleWithFixedDelay(() -> directory.report(streams.count()), 1, 1, TimeUnit.SECONDS);
-    return new SessionNode(config, server, directory, streams, executor, scheduler);
+    return new SessionNode(config, server, directory, streams, executor, scheduler, presence);
   }
 
   public int port() {
@@ -107,6 +114,7 @@ public final class SessionNode implements AutoCloseable {
     for (DeviceStream stream : streams.all()) {
       stream.close(ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; reconnect"));
     }
+    presence.close();
     server.shutdown(config.drainGrace());
     scheduler.shutdownNow();
     executor.shutdown();

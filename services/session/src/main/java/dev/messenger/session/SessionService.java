@@ -15,6 +15,7 @@ import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.Typing;
 import dev.messenger.api.v1.TypingResponse;
 import dev.messenger.common.auth.Principal;
+import dev.messenger.presence.client.PresenceReporter;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -26,13 +27,18 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   private final StreamFactory streams;
   private final SessionActions actions;
   private final SessionStore store;
+  private final LocalStreams localStreams;
+  private final PresenceReporter presence;
   private final Clock clock;
   private final int sendWindow;
 
-  SessionService(StreamFactory streams, SessionActions actions, SessionStore store, Clock clock, int sendWindow) {
+  SessionService(StreamFactory streams, SessionActions actions, SessionStore store, LocalStreams localStreams,
+      PresenceReporter presence, Clock clock, int sendWindow) {
     this.streams = streams;
     this.actions = actions;
     this.store = store;
+    this.localStreams = localStreams;
+    this.presence = presence;
     this.clock = clock;
     this.sendWindow = sendWindow;
   }
@@ -41,7 +47,8 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   public StreamObserver<ClientFrame> connect(StreamObserver<ServerFrame> responseObserver) {
     ServerCallStreamObserver<ServerFrame> out = (ServerCallStreamObserver<ServerFrame>) responseObserver;
     out.disableAutoRequest();
-    ConnectHandler handler = new ConnectHandler(Principal.current(), out, streams, actions, clock, sendWindow);
+    ConnectHandler handler = new ConnectHandler(Principal.current(), out, streams, actions, presence, clock,
+        sendWindow);
     out.setOnReadyHandler(handler::onReady);
     out.setOnCancelHandler(() -> handler.onError(null));
     out.request(1);
@@ -92,6 +99,9 @@ final class SessionService extends SessionGrpc.SessionImplBase {
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responseObserver) {
+    Principal caller = Principal.current();
+    localStreams.find(caller.userId(), caller.deviceId())
+        .ifPresent(stream -> presence.heartbeat(caller.userId(), stream.streamId()));
     responseObserver.onNext(HeartbeatResponse.newBuilder()
         .setClientTimeMs(request.getClientTimeMs())
         .setServerTimeMs(clock.millis())

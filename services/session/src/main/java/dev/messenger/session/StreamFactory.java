@@ -4,6 +4,7 @@ import dev.messenger.api.v1.Cursor;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.Welcome;
 import dev.messenger.common.auth.Principal;
+import dev.messenger.presence.client.PresenceReporter;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.Executor;
 
@@ -15,21 +16,24 @@ final class StreamFactory {
   private final StreamLimits limits;
   private final SessionConfig config;
   private final SessionMetrics metrics;
+  private final PresenceReporter presence;
 
   StreamFactory(LocalStreams streams, SessionStore store, Executor executor, StreamLimits limits,
-      SessionConfig config, SessionMetrics metrics) {
+      SessionConfig config, SessionMetrics metrics, PresenceReporter presence) {
     this.streams = streams;
     this.store = store;
     this.executor = executor;
     this.limits = limits;
     this.config = config;
     this.metrics = metrics;
+    this.presence = presence;
   }
 
   DeviceStream open(Principal principal, ServerCallStreamObserver<ServerFrame> out, Cursor resume) {
     DeviceStream stream = new DeviceStream(principal.userId(), principal.deviceId(), out, resume, store, executor,
-        limits, streams::remove);
+        limits, this::closed);
     streams.add(stream);
+    presence.streamOpened(principal.userId(), principal.deviceId(), stream.streamId());
     stream.start(ServerFrame.newBuilder().setWelcome(Welcome.newBuilder()
         .setUserId(principal.userId())
         .setDeviceId(principal.deviceId())
@@ -37,5 +41,10 @@ final class StreamFactory {
         .setHeartbeatIntervalMs((int) config.heartbeatInterval().toMillis())
         .setSendRateLimitPerS(config.sendRatePerSecond())).build());
     return stream;
+  }
+
+  private void closed(DeviceStream stream) {
+    streams.remove(stream);
+    presence.streamClosed(stream.userId(), stream.streamId());
   }
 }

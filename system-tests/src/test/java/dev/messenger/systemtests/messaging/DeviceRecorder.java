@@ -1,6 +1,7 @@
 package dev.messenger.systemtests.messaging;
 
 import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.PresenceUpdate;
 import dev.messenger.api.v1.Receipt;
 import dev.messenger.api.v1.ReceiptKind;
 import dev.messenger.api.v1.StreamError;
@@ -15,6 +16,7 @@ final class DeviceRecorder implements MessengerListener {
   final List<Message> messages = new CopyOnWriteArrayList<>();
   final List<Receipt> receipts = new CopyOnWriteArrayList<>();
   final List<StreamError> errors = new CopyOnWriteArrayList<>();
+  final List<PresenceUpdate> presence = new CopyOnWriteArrayList<>();
 
   DeviceRecorder(String name) {
     this.name = name;
@@ -28,6 +30,11 @@ final class DeviceRecorder implements MessengerListener {
   @Override
   public void onReceipt(Receipt receipt) {
     receipts.add(receipt);
+  }
+
+  @Override
+  public void onPresence(PresenceUpdate update) {
+    presence.add(update);
   }
 
   @Override

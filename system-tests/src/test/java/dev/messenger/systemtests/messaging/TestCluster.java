@@ -52,7 +52,7 @@ final class TestCluster implements AutoCloseable {
   final Tokens tokens = new Tokens(TOKEN_KEY, Clock.systemUTC());
   final List<SessionNode> sessions = new ArrayList<>();
   final List<Router> routers = new ArrayList<>();
-  final List<ChildProcess> routerProcesses = new ArrayList<>();
+  final List<ChildProcess> processes = new ArrayList<>();
   private final Client etcd;
   private final List<Connection> natsConnections = new ArrayList<>();
   private final List<MessengerClient> clients = new ArrayList<>();
@@ -94,6 +94,18 @@ final class TestCluster implements AutoCloseable {
 
   /** A router in its own JVM, exactly as RouterMain runs in production. */
   ChildProcess startRouterProcess(String id) throws Exception {
+    return startProcess(id, "services/router", "dev.messenger.router.RouterMain",
+        List.of("--router-id=" + id, "--grpc-port=0", "--metrics-port=0"));
+  }
+
+  /** A session server in its own JVM on {@code port}, as SessionMain runs in production. */
+  ChildProcess startSessionProcess(String id, int port) throws Exception {
+    return startProcess(id, "services/session", "dev.messenger.session.SessionMain",
+        List.of("--server-id=" + id, "--grpc-port=" + port, "--metrics-port=0", "--token-key=" + TOKEN_KEY));
+  }
+
+  private ChildProcess startProcess(String id, String module, String mainClass, List<String> args)
+      throws Exception {
     Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
     Map<String, String> env = new HashMap<>();
     env.put("MESSENGER_ETCD_ENDPOINTS", String.join(",", infra.etcdEndpoints()));
@@ -102,16 +114,18 @@ final class TestCluster implements AutoCloseable {
         .map(a -> a.getHostString() + ":" + a.getPort()).reduce((a, b) -> a + "," + b).orElseThrow());
     env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
     Path logs = Files.createDirectories(root.resolve("system-tests/target/process-logs"));
-    ChildProcess process = JavaProcess.builder("dev.messenger.router.RouterMain")
+    List<String> allArgs = new ArrayList<>(args);
+    allArgs.add("--namespace=" + name);
+    allArgs.add("--cql-keyspace=" + name);
+    ChildProcess process = JavaProcess.builder(mainClass)
         .name(id)
-        .classpath(ModuleClasspath.of(root, "services/router"))
+        .classpath(ModuleClasspath.of(root, module))
         .jvmOptions("-Xmx256m")
         .environment(env)
-        .args("--router-id=" + id, "--namespace=" + name, "--cql-keyspace=" + name, "--grpc-port=0",
-            "--metrics-port=0")
+        .args(allArgs)
         .logFile(logs.resolve(name + "-" + id + ".log"))
         .start();
-    routerProcesses.add(process);
+    processes.add(process);
     return process;
   }
 
@@ -134,6 +148,16 @@ final class TestCluster implements AutoCloseable {
     return owners;
   }
 
+  /** Addresses of the session servers registered in etcd. */
+  java.util.Set<String> sessionAddresses() throws Exception {
+    java.util.Set<String> addresses = new java.util.HashSet<>();
+    for (var kv : etcd.getKVClient().get(ByteSequence.from(subjects.etcdPrefix("sessions"), StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs()) {
+      addresses.add(kv.getValue().toString(StandardCharsets.UTF_8).split(" ")[0]);
+    }
+    return addresses;
+  }
+
   String token(String user, String device) {
     return tokens.issue(new Principal(user, device), Duration.ofHours(1));
   }
@@ -154,7 +178,7 @@ final class TestCluster implements AutoCloseable {
   @Override
   public void close() throws Exception {
     clients.forEach(MessengerClient::close);
-    for (ChildProcess process : routerProcesses) {
+    for (ChildProcess process : processes) {
       process.stop(Duration.ofSeconds(10));
     }
     sessions.forEach(SessionNode::close);

@@ -160,6 +160,7 @@ public final class PartitionOwnership implements AutoCloseable {
       instances.add(instanceId);
     }
     Map<Integer, String> owners = owners();
+    int before = owned.size();
     for (int partition = 0; partition < partitionCount && !stopped; partition++) {
       String owner = owners.get(partition);
       boolean mine = owned.contains(partition);
@@ -183,6 +184,9 @@ public final class PartitionOwnership implements AutoCloseable {
           deleteIfOurs(partition);
         }
       }
+    }
+    if (owned.size() != before) {
+      log.info("presence instance {} serves {} of {} partitions", instanceId, owned.size(), partitionCount);
     }
   }
 

@@ -124,4 +124,34 @@ public record Scenario(
     map.put("open_loop", true);
     return map;
   }
+
+  /** Reads {@link #toMap()} back. */
+  public static Scenario fromMap(Map<String, Object> m) {
+    return new Scenario(
+        num(m, "users").intValue(),
+        num(m, "devices_per_user").intValue(),
+        num(m, "contacts_per_user").intValue(),
+        num(m, "rate_per_user").doubleValue(),
+        num(m, "message_bytes").intValue(),
+        num(m, "group_share").doubleValue(),
+        seconds(m, "warmup_s"),
+        seconds(m, "duration_s"),
+        seconds(m, "drain_s"),
+        num(m, "connect_rate_per_s").intValue(),
+        seconds(m, "connect_timeout_s"),
+        Arrival.valueOf(String.valueOf(m.getOrDefault("arrival", "uniform")).toUpperCase(java.util.Locale.ROOT)),
+        num(m, "seed").longValue());
+  }
+
+  private static Number num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    if (!(v instanceof Number n)) {
+      throw new IllegalArgumentException("the report's scenario has no " + key);
+    }
+    return n;
+  }
+
+  private static Duration seconds(Map<String, Object> m, String key) {
+    return Duration.ofMillis(Math.round(num(m, key).doubleValue() * 1000));
+  }
 }

@@ -1,0 +1,79 @@
+package dev.messenger.loadgen.plan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one 1:1 message costs the shared infrastructure on its way through our path, counted from the
+ * router and session code (docs/architecture.md): CQL rows written and NATS messages published. These are
+ * the figures at low per-conversation rates, where the router commits one message per batch and every
+ * device acknowledges each delivery on its own; bursts in one conversation share some of these writes.
+ *
+ * @param devicesPerUser devices of each member (each acknowledges deliveries, which writes its cursor)
+ */
+public record WritePath(int devicesPerUser) {
+  public WritePath {
+    if (devicesPerUser < 1) {
+      throw new IllegalArgumentException("devices per user must be at least 1");
+    }
+  }
+
+  /** CQL rows one message writes, by table. */
+  public Map<String, Integer> rowBreakdown() {
+    Map<String, Integer> rows = new LinkedHashMap<>();
+    rows.put("conversation_log (conditional batch: the commit, a Paxos round)", 1);
+    rows.put("client_message_ids (idempotency)", 1);
+    rows.put("user_messages (one copy per member)", 2);
+    rows.put("user_conversations last message (per member)", 2);
+    rows.put("user_conversations sender's read marker", 1);
+    rows.put("conversations fanned_out_seq", 1);
+    rows.put("router_inflight mark and clear", 2);
+    rows.put("device_cursors (one delivery ack per device)", 2 * devicesPerUser);
+    return rows;
+  }
+
+  public int rows() {
+    return rowBreakdown().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** Rows written with a lightweight transaction (Paxos), which costs several plain writes. */
+  public int conditionalRows() {
+    return 1;
+  }
+
+  /** NATS messages one message causes, by kind. */
+  public Map<String, Integer> natsBreakdown() {
+    Map<String, Integer> messages = new LinkedHashMap<>();
+    messages.put("submit request (session to router)", 1);
+    messages.put("submit reply (router to session)", 1);
+    messages.put("message event (one per member's subject)", 2);
+    messages.put("delivered receipt (one per device ack, to the other member)", 2 * devicesPerUser);
+    return messages;
+  }
+
+  public int natsMessages() {
+    return natsBreakdown().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** Frames the session servers write to devices: the deliveries plus the receipts they cause. */
+  public int framesToDevices() {
+    int devices = 2 * devicesPerUser;
+    return devices + devices * devicesPerUser;
+  }
+
+  /**
+   * Messages per second the CQL store allows, as the issue defines the bound: plain inserts per second
+   * divided by the rows one message writes.
+   */
+  public double cqlBound(double insertsPerSecond) {
+    return insertsPerSecond / rows();
+  }
+
+  /** The same bound, counting the conditional row at the measured LWT rate instead of a plain insert's. */
+  public double cqlBoundWithLwt(double insertsPerSecond, double lwtPerSecond) {
+    if (insertsPerSecond <= 0 || lwtPerSecond <= 0) {
+      return 0;
+    }
+    return 1.0 / (conditionalRows() / lwtPerSecond + (rows() - conditionalRows()) / insertsPerSecond);
+  }
+}

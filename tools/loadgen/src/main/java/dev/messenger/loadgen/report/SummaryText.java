@@ -1,0 +1,87 @@
+package dev.messenger.loadgen.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The human summary of a run report, for the terminal. */
+public final class SummaryText {
+  private SummaryText() {}
+
+  public static String of(Map<String, Object> r) {
+    StringBuilder out = new StringBuilder();
+    Map<String, Object> s = JsonPaths.object(r, "scenario");
+    out.append(String.format(Locale.ROOT,
+        "run %s: %,d users x %d device(s), 1:1 with %d contact(s), %s msg/s per user (%,.1f/s offered), "
+            + "%d-char messages, %s s measured after %s s warm-up%n",
+        JsonPaths.string(r, "run_id", "?"), l(s, "users"), l(s, "devices_per_user"), l(s, "contacts_per_user"),
+        trim(d(s, "rate_per_user")), d(s, "total_rate"), l(s, "message_bytes"), trim(d(s, "duration_s")),
+        trim(d(s, "warmup_s"))));
+    Map<String, Object> c = JsonPaths.object(r, "connections");
+    out.append(String.format(Locale.ROOT,
+        "streams      %,d of %,d devices connected; %,d streams opened, %,d failed, peak %,d live; "
+            + "%,d TCP connection(s), %d stream(s) each; ramp %s s%n",
+        l(c, "devices_connected"), l(c, "devices"), l(c, "opened"), l(c, "failed"), l(c, "peak"),
+        l(c, "tcp_connections"), l(c, "streams_per_connection"), trim(d(c, "ramp_s"))));
+    Map<String, Object> m = JsonPaths.object(r, "messages");
+    out.append(String.format(Locale.ROOT,
+        "messages     sent %,d  acked %,d  failed %,d  not sent %,d  unanswered %,d%n",
+        l(m, "sent"), l(m, "acked"), l(m, "failed"), l(m, "not_sent"), l(m, "unresolved")));
+    out.append(String.format(Locale.ROOT,
+        "deliveries   %,d delivered of %,d expected  lost %,d (%,d messages)  duplicated %,d  out of order %,d%n",
+        l(m, "delivered_of_acked"), l(m, "expected_deliveries"), l(m, "lost"), l(m, "lost_messages"),
+        l(m, "duplicated"), l(m, "out_of_order")));
+    Map<String, Object> t = JsonPaths.object(r, "throughput");
+    out.append(String.format(Locale.ROOT, "throughput   sent %,.1f/s  acked %,.1f/s  delivered %,.1f/s (window %s s)%n",
+        d(t, "sent_per_s"), d(t, "acked_per_s"), d(t, "delivered_per_s"), trim(d(t, "window_s"))));
+    out.append(String.format(Locale.ROOT, "latency ms   %10s %8s %8s %8s %8s %8s%n", "p50", "p90", "p99", "p99.9",
+        "max", "count"));
+    for (String kind : List.of("ack", "delivery")) {
+      Map<String, Object> h = JsonPaths.object(r, "latency_ms." + kind);
+      out.append(String.format(Locale.ROOT, "  %-10s %10.2f %8.2f %8.2f %8.2f %8.2f %8d%n",
+          kind.equals("ack") ? "send>ack" : "send>deliv", d(h, "p50"), d(h, "p90"), d(h, "p99"), d(h, "p999"),
+          d(h, "max"), l(h, "count")));
+    }
+    Map<String, Object> errors = JsonPaths.object(r, "errors");
+    out.append("errors       ").append(errors.isEmpty() ? "none" : errors.toString()).append('\n');
+    Map<String, Object> b = JsonPaths.object(r, "baseline_fraction");
+    if (!b.isEmpty()) {
+      out.append(String.format(Locale.ROOT,
+          "vs baseline  acked/s = %.1f%% of the CQL bound (%,.0f msg/s = %,.0f inserts/s / %d rows), "
+              + "%.1f%% of the LWT-aware bound (%,.0f msg/s), %.2f%% of the NATS bound%n",
+          100 * d(b, "acked_fraction_of_cql_bound"), d(b, "cql_bound_messages_per_s"), d(b, "cql_inserts_per_s"),
+          l(b, "rows_per_message"), 100 * d(b, "acked_fraction_of_cql_lwt_aware_bound"),
+          d(b, "cql_lwt_aware_bound_messages_per_s"), 100 * d(b, "acked_fraction_of_nats_bound")));
+    }
+    Map<String, Object> server = JsonPaths.object(r, "server");
+    if (!server.isEmpty()) {
+      out.append("server       ").append(server).append('\n');
+    }
+    Map<String, Object> checks = JsonPaths.object(r, "checks");
+    boolean passed = Boolean.TRUE.equals(checks.get("passed"));
+    out.append("checks       ").append(passed ? "PASSED (0 lost, 0 duplicated, 0 out of order, all answered)"
+        : "FAILED: " + checks.get("failures")).append('\n');
+    return out.toString();
+  }
+
+  /** One progress line. */
+  public static String progress(String phase, int second, long sent, long acked, long delivered, long errors,
+      int live, double ackP99, double deliveryP50, double deliveryP99) {
+    return String.format(Locale.ROOT,
+        "%-7s %4ds  live %,7d | sent %,7d/s acked %,7d/s delivered %,8d/s | ack p99 %7.1f ms | delivery p50 %6.1f"
+            + " p99 %7.1f ms | errors %,d",
+        phase, second, live, sent, acked, delivered, ackP99, deliveryP50, deliveryP99, errors);
+  }
+
+  private static long l(Map<String, Object> m, String key) {
+    return m.get(key) instanceof Number n ? n.longValue() : 0;
+  }
+
+  private static double d(Map<String, Object> m, String key) {
+    return m.get(key) instanceof Number n ? n.doubleValue() : 0;
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+}

@@ -1,0 +1,224 @@
+package dev.messenger.loadgen.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.client.ClientStats;
+import dev.messenger.client.MessengerClient;
+import dev.messenger.client.OutboxFullException;
+import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.Principal;
+import dev.messenger.common.auth.Tokens;
+import dev.messenger.loadgen.net.ConnectionPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One process's share of a load run, in phases: connect every device (ramp), admit those that caught
+ * up, send on the clock for warm-up plus duration, drain, count. Sends and checks go through the Java
+ * client library exactly as an app's would.
+ */
+public final class LoadRun {
+  private static final Duration TOKEN_TTL = Duration.ofDays(2);
+
+  private final Scenario scenario;
+  private final Target target;
+  private final RunSettings settings;
+  private final RunBooks books;
+
+  public LoadRun(Scenario scenario, Target target, RunSettings settings) {
+    this.scenario = requireNonNull(scenario, "scenario");
+    this.target = requireNonNull(target, "target");
+    this.settings = requireNonNull(settings, "settings");
+    this.books = new RunBooks(settings.runId(), settings.ticker());
+  }
+
+  /** Runs every phase; blocking. */
+  public RunResult execute() throws InterruptedException {
+    java.time.Instant startedAt = settings.clock().instant();
+    Population population = Population.create(scenario, settings.shard(), settings.runId(), books);
+    ScheduledExecutorService loops = Executors.newScheduledThreadPool(settings.clientThreads(), daemon("lg-loop"));
+    ExecutorService callbacks = Executors.newFixedThreadPool(settings.clientThreads(), daemon("lg-callbacks"));
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("lg-sampler"));
+    ConnectionPool pool = new ConnectionPool(target.streamsPerConnection(), target.sourceAddresses());
+    try {
+      buildClients(population, pool, loops, callbacks);
+      settings.probe().before();
+      long rampNanos = new Ramp(settings.ticker(), settings.rampProgress())
+          .connect(population.devices(), scenario.connectRate(), scenario.connectTimeout(), books.counters());
+      Ledger ledger = population.admit();
+      List<SimDevice> dropped = population.devices().stream().filter(d -> !d.caughtUpOnce()).toList();
+      closeAll(dropped);
+      int connected = population.devices().size() - dropped.size();
+      settings.coordinator().ready(connected, population.devices().size());
+      return sendAndCount(startedAt, population, ledger, timer, pool, rampNanos, dropped.size());
+    } finally {
+      timer.shutdownNow();
+      closeAll(population.devices());
+      pool.close();
+      loops.shutdownNow();
+      callbacks.shutdownNow();
+    }
+  }
+
+  private RunResult sendAndCount(java.time.Instant startedAt, Population population, Ledger ledger,
+      ScheduledExecutorService timer, ConnectionPool pool, long rampNanos, int neverConnected)
+      throws InterruptedException {
+    long warmup = scenario.warmup().toNanos();
+    long sendEnd = warmup + scenario.duration().toNanos();
+    long epoch = settings.ticker().nanoTime();
+    books.start(ledger, epoch, warmup, sendEnd);
+    Sampler sampler = new Sampler(books, warmup, sendEnd, settings.progress());
+    timer.scheduleAtFixedRate(sampler::sample, 1, 1, TimeUnit.SECONDS);
+    Pacer pacer = new Pacer(population.users(), scenario.ratePerUser(), scenario.arrival(),
+        scenario.seed() ^ settings.shard().index(), settings.ticker(), LockSupport::parkNanos);
+    pacer.run(epoch, sendEnd, (user, at) -> fire(user, at, pacer));
+    waitUntil(epoch + sendEnd, () -> false);
+    int liveAtEnd = books.counters().live();
+    java.util.Map<String, Object> server = settings.probe().after(liveAtEnd);
+    waitUntil(epoch + sendEnd + scenario.drain().toNanos(),
+        () -> books.counters().settled() && ledger.tally().lost() == 0);
+    timer.shutdown();
+    timer.awaitTermination(2, TimeUnit.SECONDS);
+    sampler.sample();
+    return result(startedAt, population, ledger, sampler, pool, rampNanos, neverConnected, liveAtEnd,
+        pacer.maxLagNanos(), server);
+  }
+
+  private void fire(SimUser user, long scheduled, Pacer pacer) {
+    SimDevice device = user.nextSender();
+    SimUser.Contact contact = user.pickContact(pacer.random());
+    ConversationLedger ledger = contact.ledger();
+    int slot = ledger.slotOf(device.index());
+    int seq = ledger.schedule(slot);
+    RunCounters counters = books.counters();
+    counters.scheduled.increment();
+    if (books.inWindow(scheduled)) {
+      counters.scheduledInWindow.increment();
+    }
+    String body = new MessageHeader(settings.runId(), device.index(), seq, scheduled).body(scenario.messageBytes());
+    CompletableFuture<SendAck> answer;
+    try {
+      answer = device.client().sendTo(contact.peerId(), body);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((ack, error) -> {
+      long now = books.now();
+      if (error == null) {
+        ledger.acked(slot, seq);
+        counters.acked.increment();
+        counters.expected.add(ledger.participantCount());
+        if (books.inWindow(now)) {
+          counters.ackedInWindow.increment();
+        }
+        books.latency().ack(now - scheduled, books.inWindow(scheduled));
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof OutboxFullException) {
+        ledger.notSent(slot, seq);
+        counters.notSent.increment();
+        books.errors().record("CLIENT_OUTBOX_FULL", "");
+      } else {
+        ledger.failed(slot, seq);
+        counters.failed.increment();
+      }
+    });
+  }
+
+  private void waitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+    while (!done.getAsBoolean()) {
+      long left = deadlineNanos - settings.ticker().nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      LockSupport.parkNanos(Math.min(left, 100_000_000));
+    }
+  }
+
+  private RunResult result(java.time.Instant startedAt, Population population, Ledger ledger, Sampler sampler,
+      ConnectionPool pool, long rampNanos, int neverConnected, int liveAtEnd, long maxLagNanos,
+      java.util.Map<String, Object> server) {
+    long streams = 0;
+    long welcomes = 0;
+    long redeliveries = 0;
+    long gaps = 0;
+    for (SimDevice device : population.devices()) {
+      ClientStats stats = device.client().stats();
+      streams += stats.streamsOpened();
+      welcomes += stats.welcomes();
+      redeliveries += stats.duplicatesDropped();
+      gaps += stats.gapsDetected();
+    }
+    int connected = population.devices().size() - neverConnected;
+    RunCounters counters = books.counters();
+    ConnectionStats connections = new ConnectionStats(population.devices().size(), connected, welcomes,
+        streams - welcomes + neverConnected, Math.max(0, welcomes - connected), counters.peak(), liveAtEnd,
+        pool.connections(), target.streamsPerConnection(), pool.connectionsBySource(), rampNanos / 1e9);
+    Tally tally = ledger.tally().withExtra(redeliveries, counters.foreignOutsideLedger.sum());
+    return new RunResult(settings.runId(), startedAt, scenario,
+        target.toMap(target.tokenKey().equals(DevDefaults.TOKEN_KEY)), settings.shard().toString(),
+        scenario.duration().toNanos() / 1e9, tally, counters.scheduledInWindow.sum(), counters.ackedInWindow.sum(),
+        counters.deliveredInWindow.sum(), books.latency().ackTotal(), books.latency().deliveryTotal(),
+        sampler.samples(), connections, books.errors().byCode(), books.errors().byReason(), redeliveries, gaps,
+        maxLagNanos / 1e6, server, ledger);
+  }
+
+  private void buildClients(Population population, ConnectionPool pool, ScheduledExecutorService loops,
+      ExecutorService callbacks) {
+    Tokens tokens = new Tokens(target.tokenKey(), settings.clock());
+    for (SimDevice device : population.devices()) {
+      String token = tokens.issue(new Principal(device.user().id(), device.deviceId()), TOKEN_TTL);
+      device.attach(MessengerClient.builder()
+          .targets(target.bootstrap())
+          .tokenSupplier(() -> token)
+          .listener(device)
+          .callbackExecutor(callbacks)
+          .scheduler(loops)
+          .channelFactory(pool)
+          .useDiscovery(target.useDiscovery())
+          .random(new Random(scenario.seed() * 1_000_003L + settings.runId().hashCode() * 31L + device.index()))
+          .clock(settings.clock())
+          .clientVersion("messenger-loadgen/0.1")
+          .build());
+    }
+  }
+
+  /** Closes clients in parallel (each close waits for its stream to end). */
+  private static void closeAll(List<SimDevice> devices) throws InterruptedException {
+    if (devices.isEmpty()) {
+      return;
+    }
+    ExecutorService closer = Executors.newFixedThreadPool(8, daemon("lg-close"));
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (SimDevice device : devices) {
+      if (device.client() != null) {
+        done.add(closer.submit(device.client()::close));
+      }
+    }
+    closer.shutdown();
+    if (!closer.awaitTermination(60, TimeUnit.SECONDS)) {
+      closer.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

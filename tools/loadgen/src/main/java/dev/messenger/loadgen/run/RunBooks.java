@@ -1,0 +1,62 @@
+package dev.messenger.loadgen.run;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every simulated device writes to while a run goes on: the ledger (set once the ramp is over),
+ * the latency recordings, the running counters and the errors. The epoch is the instant sends start;
+ * header times and the measurement window are relative to it.
+ */
+public final class RunBooks {
+  private final String runId;
+  private final Ticker ticker;
+  private final LatencyBook latency = new LatencyBook();
+  private final RunCounters counters = new RunCounters();
+  private final ErrorCounts errors = new ErrorCounts();
+  private volatile Ledger ledger = new Ledger(java.util.List.of());
+  private volatile long epochNanos;
+  private volatile long windowStart;
+  private volatile long windowEnd;
+
+  public RunBooks(String runId, Ticker ticker) {
+    this.runId = requireNonNull(runId, "runId");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
+
+  /** Starts the send phase: from now on, times are relative to this epoch. */
+  void start(Ledger ledger, long epochNanos, long windowStartNanos, long windowEndNanos) {
+    this.ledger = ledger;
+    this.windowStart = windowStartNanos;
+    this.windowEnd = windowEndNanos;
+    this.epochNanos = epochNanos;
+  }
+
+  /** Nanoseconds since the epoch. */
+  long now() {
+    return ticker.nanoTime() - epochNanos;
+  }
+
+  boolean inWindow(long scheduledNanos) {
+    return scheduledNanos >= windowStart && scheduledNanos < windowEnd;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public LatencyBook latency() {
+    return latency;
+  }
+
+  public RunCounters counters() {
+    return counters;
+  }
+
+  public ErrorCounts errors() {
+    return errors;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.messenger.loadgen.run;
+
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.StreamError;
+import dev.messenger.client.ConnectionState;
+import dev.messenger.client.MessengerClient;
+import dev.messenger.client.MessengerListener;
+import java.util.Optional;
+
+/**
+ * One simulated device: its identity, its client, and the listener that checks every delivery against
+ * the ledger. Listener callbacks of one client run one at a time, so the plain fields touched only there
+ * need no locking; what other threads read is volatile.
+ */
+final class SimDevice implements MessengerListener {
+  private final int index;
+  private final SimUser user;
+  private final String deviceId;
+  private final RunBooks books;
+  private MessengerClient client;
+  private volatile boolean live;
+  private volatile boolean caughtUpOnce;
+
+  SimDevice(int index, SimUser user, String deviceId, RunBooks books) {
+    this.index = index;
+    this.user = user;
+    this.deviceId = deviceId;
+    this.books = books;
+  }
+
+  int index() {
+    return index;
+  }
+
+  SimUser user() {
+    return user;
+  }
+
+  String deviceId() {
+    return deviceId;
+  }
+
+  void attach(MessengerClient client) {
+    this.client = client;
+  }
+
+  MessengerClient client() {
+    return client;
+  }
+
+  /** True once the device has connected and caught up at least once. */
+  boolean caughtUpOnce() {
+    return caughtUpOnce;
+  }
+
+  @Override
+  public void onMessage(Message message) {
+    long now = books.now();
+    Optional<MessageHeader> parsed = MessageHeader.parse(message.getBody());
+    Optional<ConversationLedger> conversation = books.ledger().find(message.getConversationId());
+    if (parsed.isEmpty() || !parsed.get().runId().equals(books.runId()) || conversation.isEmpty()) {
+      books.counters().foreignOutsideLedger.increment();
+      return;
+    }
+    MessageHeader header = parsed.get();
+    ConversationLedger ledger = conversation.get();
+    ConversationLedger.Verdict verdict = ledger.delivered(
+        ledger.slotOf(index), ledger.slotOf(header.senderDevice()), header.senderSeq(), message.getSeq());
+    switch (verdict) {
+      case FIRST -> {
+        books.counters().firstDeliveries.increment();
+        if (books.inWindow(now)) {
+          books.counters().deliveredInWindow.increment();
+        }
+        books.latency().delivery(now - header.scheduledNanos(), books.inWindow(header.scheduledNanos()));
+      }
+      case DUPLICATE -> books.counters().duplicates.increment();
+      case FOREIGN -> { }
+    }
+  }
+
+  @Override
+  public void onError(StreamError error) {
+    books.errors().record(error);
+  }
+
+  @Override
+  public void onStateChanged(ConnectionState state) {
+    boolean up = state == ConnectionState.CONNECTED || state == ConnectionState.CAUGHT_UP;
+    if (up && !live) {
+      live = true;
+      books.counters().streamUp();
+    } else if (!up && live) {
+      live = false;
+      books.counters().streamDown();
+    }
+    if (state == ConnectionState.CAUGHT_UP) {
+      caughtUpOnce = true;
+    }
+  }
+}
