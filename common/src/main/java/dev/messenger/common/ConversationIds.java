@@ -1,6 +1,8 @@
 package dev.messenger.common;
 
+import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.common.auth.Tokens;
+import java.util.Optional;
 
 /** Conversation ids: "dm:&lt;smaller user id&gt;:&lt;larger user id&gt;" for 1:1, "g:&lt;id&gt;" for groups. */
 public final class ConversationIds {
@@ -8,6 +10,13 @@ public final class ConversationIds {
   private static final String GROUP_PREFIX = "g:";
 
   private ConversationIds() {}
+
+  /** The two members of a 1:1 conversation, in id order. */
+  public record Pair(String first, String second) {
+    public boolean contains(String userId) {
+      return first.equals(userId) || second.equals(userId);
+    }
+  }
 
   /** The 1:1 conversation of two distinct, valid user ids; the same whichever order they are given in. */
   public static String direct(String userA, String userB) {
@@ -27,19 +36,37 @@ public final class ConversationIds {
     return conversationId.startsWith(GROUP_PREFIX);
   }
 
-  /** The two members of a 1:1 conversation id; IllegalArgumentException if it is not a valid one. */
-  public static String[] directMembers(String conversationId) {
-    if (!isDirect(conversationId)) {
-      throw new IllegalArgumentException("not a direct conversation: " + conversationId);
+  /** DIRECT for a well-formed 1:1 id, GROUP for "g:&lt;something&gt;", UNSPECIFIED for anything else. */
+  public static ConversationKind kindOf(String conversationId) {
+    if (directMembers(conversationId).isPresent()) {
+      return ConversationKind.CONVERSATION_KIND_DIRECT;
+    }
+    if (isGroup(conversationId) && conversationId.length() > GROUP_PREFIX.length()) {
+      return ConversationKind.CONVERSATION_KIND_GROUP;
+    }
+    return ConversationKind.CONVERSATION_KIND_UNSPECIFIED;
+  }
+
+  /** The members of a well-formed 1:1 conversation id (valid ids, in order); empty for anything else. */
+  public static Optional<Pair> directMembers(String conversationId) {
+    if (conversationId == null || !isDirect(conversationId)) {
+      return Optional.empty();
     }
     String[] parts = conversationId.substring(DIRECT_PREFIX.length()).split(":", -1);
     if (parts.length != 2
         || !Tokens.isValidId(parts[0])
         || !Tokens.isValidId(parts[1])
         || parts[0].compareTo(parts[1]) >= 0) {
-      throw new IllegalArgumentException("malformed direct conversation id: " + conversationId);
+      return Optional.empty();
     }
-    return parts;
+    return Optional.of(new Pair(parts[0], parts[1]));
+  }
+
+  /** The other member of a 1:1 conversation that {@code userId} belongs to; empty otherwise. */
+  public static Optional<String> peerOf(String conversationId, String userId) {
+    return directMembers(conversationId)
+        .filter(pair -> pair.contains(userId))
+        .map(pair -> pair.first().equals(userId) ? pair.second() : pair.first());
   }
 
   /** Shard of a conversation among {@code shards}: stable across processes and releases. */

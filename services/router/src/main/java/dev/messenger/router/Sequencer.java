@@ -210,41 +210,33 @@ final class Sequencer {
       c.conflicts = 0;
     }
     metrics.committed(messages.size());
-    Set<String> members = c.members;
-    CompletableFuture.allOf(
-            commitLog.recordClientIds(c.id, messages).toCompletableFuture(),
-            commitLog.fanOut(members, messages).toCompletableFuture())
-        .whenCompleteAsync(
-            (ignored, error) -> {
-              if (error != null) {
-                // The messages are committed but not everywhere yet: repair before anything else.
-                log.warn("fan-out of {} failed, repairing: {}", c.id, error.toString());
-                repairThenContinue(c, batch, messages);
-                return;
-              }
-              acknowledge(c, batch, messages);
-              publisher.publish(members, messages);
-              drive(c);
-            },
-            executor);
+    writeCopiesThenAcknowledge(c, batch, messages, true);
   }
 
-  private void repairThenContinue(Conversation c, List<Pending> batch, List<Message> messages) {
+  /**
+   * Writes the idempotency records and every member's copy, then acknowledges and publishes. The messages
+   * are committed already: a failed write is tried once more, and after that the in-flight mark stays so
+   * that whoever owns the shard next repairs it.
+   */
+  private void writeCopiesThenAcknowledge(Conversation c, List<Pending> batch, List<Message> messages,
+      boolean mayRetry) {
     Set<String> members = c.members;
     CompletableFuture.allOf(
             commitLog.recordClientIds(c.id, messages).toCompletableFuture(),
             commitLog.fanOut(members, messages).toCompletableFuture())
         .whenCompleteAsync(
             (ignored, error) -> {
-              if (error != null) {
-                // Still failing: the inflight mark stays, so whoever owns the shard next repairs it.
+              if (error == null) {
+                acknowledge(c, batch, messages);
+                publisher.publish(members, messages);
+                drive(c);
+              } else if (mayRetry) {
+                log.warn("fan-out of {} failed, retrying: {}", c.id, error.toString());
+                writeCopiesThenAcknowledge(c, batch, messages, false);
+              } else {
                 failBatch(c, batch, unavailable(error));
                 failAll(c, unavailable(error));
-                return;
               }
-              acknowledge(c, batch, messages);
-              publisher.publish(members, messages);
-              drive(c);
             },
             executor);
   }

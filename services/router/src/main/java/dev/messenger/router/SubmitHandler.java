@@ -75,16 +75,16 @@ final class SubmitHandler {
   private CompletionStage<Set<String>> members(SubmitRequest request) {
     String conversationId = request.getConversationId();
     if (ConversationIds.isDirect(conversationId)) {
-      String[] pair;
-      try {
-        pair = ConversationIds.directMembers(conversationId);
-      } catch (IllegalArgumentException e) {
-        return CompletableFuture.failedFuture(
-            ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID", e.getMessage()));
+      Optional<ConversationIds.Pair> pair = ConversationIds.directMembers(conversationId);
+      if (pair.isEmpty()) {
+        return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",
+            "malformed direct conversation id: " + conversationId));
       }
+      String first = pair.get().first();
+      String second = pair.get().second();
       return commitLog
-          .ensureDirectConversation(conversationId, pair[0], pair[1])
-          .thenApply(ignored -> Set.of(pair[0], pair[1]));
+          .ensureDirectConversation(conversationId, first, second)
+          .thenApply(ignored -> Set.of(first, second));
     }
     return commitLog
         .members(conversationId)

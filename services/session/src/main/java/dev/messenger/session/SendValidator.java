@@ -49,13 +49,10 @@ final class SendValidator {
       case CONVERSATION_ID -> {
         String conversationId = send.getConversationId();
         if (ConversationIds.isDirect(conversationId)) {
-          String[] members;
-          try {
-            members = ConversationIds.directMembers(conversationId);
-          } catch (IllegalArgumentException e) {
-            throw ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID", e.getMessage());
-          }
-          if (!members[0].equals(sender.userId()) && !members[1].equals(sender.userId())) {
+          ConversationIds.Pair members = ConversationIds.directMembers(conversationId)
+              .orElseThrow(() -> ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",
+                  "malformed direct conversation id: " + conversationId));
+          if (!members.contains(sender.userId())) {
             throw ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation");
           }
         } else if (!ConversationIds.isGroup(conversationId)) {

@@ -110,16 +110,15 @@ final class SessionActions {
   /** The members of a conversation the caller belongs to; PERMISSION_DENIED or NOT_FOUND otherwise. */
   CompletionStage<Set<String>> members(Principal caller, String conversationId) {
     if (ConversationIds.isDirect(conversationId)) {
-      String[] pair;
-      try {
-        pair = ConversationIds.directMembers(conversationId);
-      } catch (IllegalArgumentException e) {
-        return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID", e.getMessage()));
+      var pair = ConversationIds.directMembers(conversationId);
+      if (pair.isEmpty()) {
+        return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",
+            "malformed direct conversation id: " + conversationId));
       }
-      if (!pair[0].equals(caller.userId()) && !pair[1].equals(caller.userId())) {
+      if (!pair.get().contains(caller.userId())) {
         return CompletableFuture.failedFuture(notAMember());
       }
-      return CompletableFuture.completedFuture(Set.of(pair[0], pair[1]));
+      return CompletableFuture.completedFuture(Set.of(pair.get().first(), pair.get().second()));
     }
     return store.members(conversationId).thenApply(members -> {
       if (members.isEmpty() || !members.get().contains(caller.userId())) {

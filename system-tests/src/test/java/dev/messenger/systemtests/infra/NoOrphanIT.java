@@ -7,6 +7,7 @@ import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.InfrastructureMain;
 import dev.messenger.launcher.JavaProcess;
+import dev.messenger.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class NoOrphanIT {
       ProcessHandle.of(launcher.pid()).orElseThrow().destroyForcibly();
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .until(() -> descendants.stream().noneMatch(NoOrphanIT::isRunning));
+          .until(() -> descendants.stream().noneMatch(Processes::isRunning));
       assertThat(launcher.onExit().join()).isEqualTo(128 + 9);
     }
   }
@@ -51,7 +52,7 @@ class NoOrphanIT {
 
       await().atMost(Duration.ofSeconds(60)).until(() -> !launcher.isAlive());
       assertThat(launcher.onExit().join()).isEqualTo(128 + 15);
-      assertThat(descendants).noneMatch(NoOrphanIT::isRunning);
+      assertThat(descendants).noneMatch(Processes::isRunning);
       assertThat(dataDirectory).doesNotExist();
       assertThat(Files.readString(launcher.logFile())).contains("infrastructure stopped");
     }
@@ -93,18 +94,5 @@ class NoOrphanIT {
     Matcher matcher = DATA_DIRECTORY.matcher(Files.readString(launcher.logFile()));
     assertThat(matcher.find()).as("data directory logged").isTrue();
     return Path.of(matcher.group(1));
-  }
-
-  /** Alive and not a zombie waiting for its parent to reap it (the JDK counts zombies as alive). */
-  private static boolean isRunning(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

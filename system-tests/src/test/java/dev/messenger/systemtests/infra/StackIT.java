@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.JavaProcess;
+import dev.messenger.testing.Processes;
 import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ManagedChannel;
@@ -13,7 +14,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,7 @@ class StackIT {
       ProcessHandle.of(stack.pid()).orElseThrow().destroy();
 
       await().atMost(Duration.ofSeconds(90)).until(() -> !stack.isAlive());
-      await().atMost(Duration.ofSeconds(30)).until(() -> descendants.stream().noneMatch(StackIT::isRunning));
+      await().atMost(Duration.ofSeconds(30)).until(() -> descendants.stream().noneMatch(Processes::isRunning));
       assertThat(Files.readString(stack.logFile())).contains("messenger stopped");
     }
   }
@@ -72,19 +72,6 @@ class StackIT {
           .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     } finally {
       channel.shutdownNow();
-    }
-  }
-
-  /** Alive and not a zombie (the JDK counts zombies as alive). */
-  private static boolean isRunning(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
     }
   }
 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.ReceiptKind;
 import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.SessionGrpc;
+import io.grpc.stub.MetadataUtils;
 import dev.messenger.client.InMemoryCursorStore;
 import dev.messenger.client.MessengerClient;
 import dev.messenger.launcher.InfrastructureEndpoints;
@@ -30,6 +33,7 @@ class OneToOneMessagingIT {
   private static TestCluster cluster;
   private static SessionNode sessionA;
   private static SessionNode sessionB;
+  private static final List<io.grpc.ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start(InfrastructureEndpoints endpoints) throws Exception {
@@ -43,6 +47,7 @@ class OneToOneMessagingIT {
 
   @AfterAll
   static void stop() throws Exception {
+    channels.forEach(io.grpc.ManagedChannel::shutdownNow);
     if (cluster != null) {
       cluster.close();
     }
@@ -99,6 +104,26 @@ class OneToOneMessagingIT {
         .until(() -> bobPhone.receiptUpTo("alice", ReceiptKind.RECEIPT_KIND_DELIVERED) == 120);
     assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_DELIVERED).count())
         .as("receipts are batched, not one per message").isLessThan(120);
+  }
+
+  @Test
+  void should_answer_a_resend_to_another_session_server_with_the_original_ack() {
+    SendRequest request = SendRequest.newBuilder().setClientMessageId("resend-1").setToUserId("olivia")
+        .setBody("sent twice, stored once").build();
+    SendAck first = unary(sessionA, "nick").send(request);
+    SendAck again = unary(sessionB, "nick").send(request);
+    assertThat(first.getDuplicate()).isFalse();
+    assertThat(again.getDuplicate()).isTrue();
+    assertThat(again.toBuilder().setDuplicate(false).build()).isEqualTo(first);
+    assertThat(cluster.history.log().readLog(first.getConversationId(), 0, 100).toCompletableFuture().join())
+        .extracting(Message::getClientMessageId).containsExactly("resend-1");
+  }
+
+  private static SessionGrpc.SessionBlockingStub unary(SessionNode server, String user) {
+    io.grpc.ManagedChannel channel = RawSession.channel(server.address(), 1 << 20);
+    channels.add(channel);
+    return SessionGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token(user, "web"))));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.messenger.loadgen;
 
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.loadgen.net.FdBudget;
+import dev.messenger.loadgen.net.SourceAddresses;
 import dev.messenger.loadgen.run.Target;
 import java.net.InetAddress;
 import java.util.List;
@@ -48,6 +50,17 @@ final class TargetOptions {
 
   Target toTarget(List<InetAddress> sources) {
     return new Target(targets(), key(), !noDiscovery, streamsPerConnection, sources);
+  }
+
+  /**
+   * The target for {@code devices} device streams in one process: checks that they fit the process's
+   * file descriptors and picks source addresses for the connections.
+   */
+  Target resolve(int devices, int shardIndex, int processes) {
+    FdBudget budget = FdBudget.current();
+    budget.check(devices, streamsPerConnection, Math.max(1, processes));
+    long connections = (devices + streamsPerConnection - 1L) / streamsPerConnection;
+    return toTarget(SourceAddresses.resolve(sourceAddresses, firstHost(), connections, budget, shardIndex));
   }
 
   String firstHost() {

@@ -1,5 +1,6 @@
 package dev.messenger.history.store;
 
+import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.messenger.api.v1.ConversationKind;

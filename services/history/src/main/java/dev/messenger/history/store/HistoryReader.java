@@ -1,5 +1,6 @@
 package dev.messenger.history.store;
 
+import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;

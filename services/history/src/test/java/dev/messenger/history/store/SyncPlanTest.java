@@ -1,5 +1,6 @@
 package dev.messenger.history.store;
 
+import dev.messenger.common.ConversationIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messenger.api.v1.ConversationKind;

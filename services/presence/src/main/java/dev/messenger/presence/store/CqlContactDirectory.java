@@ -66,12 +66,7 @@ public final class CqlContactDirectory implements ContactDirectory {
     if (peer != null && !peer.isEmpty()) {
       return peer.equals(userId) ? null : peer;
     }
-    try {
-      String[] members = ConversationIds.directMembers(conversationId);
-      return members[0].equals(userId) ? members[1] : members[0];
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return ConversationIds.peerOf(conversationId, userId).orElse(null);
   }
 
   private CompletionStage<PreparedStatement> statement() {
