@@ -54,6 +54,7 @@ public record InfraSettings(
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(200))
             .connectionTimeout(Duration.ofSeconds(5))
+            .errorListener(new NatsErrorLog(connectionName))
             .build();
     try {
       return Nats.connect(options);

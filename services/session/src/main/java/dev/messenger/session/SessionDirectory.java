@@ -23,6 +23,7 @@ final class SessionDirectory implements AutoCloseable {
   private final String serverId;
   private final String address;
   private EtcdRegistration registration;
+  private Duration ttl;
   private int lastReported = -1;
 
   SessionDirectory(Client etcd, String prefix, String serverId, String address) {
@@ -32,13 +33,24 @@ final class SessionDirectory implements AutoCloseable {
     this.address = address;
   }
 
-  synchronized void register(Duration ttl) {
+  synchronized void register(Duration leaseTtl) {
+    ttl = leaseTtl;
     registration = EtcdRegistration.register(etcd, prefix + serverId, value(0), ttl);
     lastReported = 0;
   }
 
-  /** Publishes the current stream count when it changed. */
+  /**
+   * Publishes the current stream count when it changed, and registers again under a new lease when the
+   * old one may have expired (etcd unreachable for longer than the TTL): otherwise this live server would
+   * stay invisible to discovery and presence.
+   */
   synchronized void report(int streams) {
+    if (registration != null && registration.sinceLastRenewal().compareTo(ttl) > 0) {
+      registration.close();
+      registration = EtcdRegistration.register(etcd, prefix + serverId, value(streams), ttl);
+      lastReported = streams;
+      return;
+    }
     if (registration != null && streams != lastReported) {
       registration.update(value(streams));
       lastReported = streams;

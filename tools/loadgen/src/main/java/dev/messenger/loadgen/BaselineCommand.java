@@ -82,7 +82,7 @@ final class BaselineCommand implements Callable<Integer> {
     BaselineSettings settings = new BaselineSettings(messageSize, warmup, duration, concurrency, window, latencyRate);
     Map<String, Object> report;
     try {
-      report = new Baseline(infra.resolve(), settings, replication, ConsistencyLevel.valueOf(consistency),
+      report = new Baseline(infra.resolve(), settings, replication, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(consistency.toUpperCase(java.util.Locale.ROOT)),
           Clock.systemUTC(), terminal).measure(parts, id);
     } catch (RuntimeException | java.io.IOException e) {
       throw new IllegalStateException("baseline failed: " + e.getMessage() + "\nIs the stack up? Give the "

@@ -68,7 +68,7 @@ public final class StackMain {
     Map<String, String> env = new HashMap<>(infrastructure.endpoints().toEnvironment());
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
-    System.out.println("cql        " + infrastructure.endpoints().cqlContactPoints());
+    System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     for (ServiceSpec spec : specs) {
       ChildProcess process = JavaProcess.builder(spec.mainClass())
           .name(spec.name())

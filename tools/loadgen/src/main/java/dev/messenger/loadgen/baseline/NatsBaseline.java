@@ -33,7 +33,7 @@ final class NatsBaseline {
       Dispatcher dispatcher = subscriber.createDispatcher(msg -> received.increment());
       dispatcher.setPendingLimits(-1, -1);
       dispatcher.subscribe(subject + ".pubsub");
-      subscriber.flush(Duration.ofSeconds(5));
+      flush(subscriber, 5);
       long warmEnd = System.nanoTime() + settings.warmup().toNanos();
       long published = 0;
       while (System.nanoTime() < warmEnd) {
@@ -50,7 +50,7 @@ final class NatsBaseline {
       }
       long elapsed = System.nanoTime() - start;
       long inWindow = received.sum() - startCount;
-      publisher.flush(Duration.ofSeconds(10));
+      flush(publisher, 10);
       long dropped = subscriber.getStatistics().getDroppedCount();
       return new PartReport()
           .scenario("what", "publish as fast as possible on one connection, count on a subscriber connection")
@@ -68,7 +68,7 @@ final class NatsBaseline {
         Connection requester = connect("loadgen-baseline-requester")) {
       Dispatcher dispatcher = responder.createDispatcher(msg -> responder.publish(msg.getReplyTo(), msg.getData()));
       dispatcher.subscribe(subject + ".rpc");
-      responder.flush(Duration.ofSeconds(5));
+      flush(responder, 5);
       OpenLoop.run(settings.latencyRate(), settings.warmup(), at -> requester.request(subject + ".rpc", payload));
       OpenLoop.Result result =
           OpenLoop.run(settings.latencyRate(), settings.duration(), at -> requester.request(subject + ".rpc", payload));
@@ -79,6 +79,14 @@ final class NatsBaseline {
           .latency("rtt", result.micros())
           .error("failed", result.failed())
           .toMap();
+    }
+  }
+
+  private static void flush(Connection connection, int seconds) throws InterruptedException {
+    try {
+      connection.flush(Duration.ofSeconds(seconds));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("NATS did not answer a flush within " + seconds + " s", e);
     }
   }
 
