@@ -27,6 +27,12 @@ public final class Router implements AutoCloseable {
   private final SubmitHandler submitHandler;
   private final ShardOwnership ownership;
   private final Dispatcher dispatcher;
+  private final java.util.concurrent.ScheduledExecutorService evictor =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "router-evictor");
+        t.setDaemon(true);
+        return t;
+      });
 
   Router(RouterConfig config, Client etcd, Connection nats, CommitLog commitLog, PrometheusRegistry registry) {
     this.config = config;
@@ -51,6 +57,8 @@ public final class Router implements AutoCloseable {
       com.datastax.oss.driver.api.core.CqlSession cql, HistoryConfig history, PrometheusRegistry registry) {
     Router router = new Router(config, etcd, nats, CqlCommitLog.create(cql, history, registry), registry);
     router.ownership.start(config.reconcileInterval());
+    router.evictor.scheduleWithFixedDelay(() -> router.sequencer.evictIdle(Duration.ofMinutes(1)), 30, 30,
+        java.util.concurrent.TimeUnit.SECONDS);
     return router;
   }
 
@@ -112,6 +120,7 @@ public final class Router implements AutoCloseable {
 
   @Override
   public void close() {
+    evictor.shutdownNow();
     ownership.close();
     try {
       dispatcher.drain(Duration.ofSeconds(5));

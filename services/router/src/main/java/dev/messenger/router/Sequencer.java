@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 final class Sequencer {
   static final int MAX_BATCH = 64;
   private static final int MAX_CONFLICTS = 8;
-  private static final int RECENT_ACKS = 2048;
+  private static final int RECENT_ACKS = 256;
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
 
   private final CommitLog commitLog;
@@ -112,6 +112,21 @@ final class Sequencer {
     });
   }
 
+  /**
+   * Forgets conversations without work for {@code idle}, so memory follows the active conversations, not
+   * every conversation ever seen. A retry after that is answered from the stored client ids.
+   */
+  int evictIdle(java.time.Duration idle) {
+    long cutoff = System.nanoTime() - idle.toNanos();
+    int before = conversations.size();
+    conversations.values().removeIf(c -> {
+      synchronized (c) {
+        return !c.running && c.queue.isEmpty() && c.lastActivityNanos < cutoff;
+      }
+    });
+    return before - conversations.size();
+  }
+
   /** True when no conversation of the shard has work pending or in progress. */
   boolean idle(int shard) {
     return conversations.values().stream()
@@ -134,6 +149,7 @@ final class Sequencer {
         return existing.result.thenApply(ack -> ack.toBuilder().setDuplicate(true).build());
       }
       Pending pending = new Pending(key, request);
+      c.lastActivityNanos = System.nanoTime();
       c.pendingByKey.put(key, pending);
       c.queue.add(pending);
       if (!c.running) {
@@ -442,6 +458,7 @@ final class Sequencer {
     boolean running;
     boolean inflightMarked;
     int conflicts;
+    long lastActivityNanos = System.nanoTime();
 
     Conversation(String id, int shard) {
       this.id = id;

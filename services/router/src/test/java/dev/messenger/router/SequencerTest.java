@@ -110,6 +110,18 @@ class SequencerTest {
     assertThat(published).extracting(Message::getSeq).containsExactly(1L);
   }
 
+  @Test
+  void should_forget_idle_conversations_and_still_answer_their_retries() throws Exception {
+    SendAck first = sequencer.submit(request("alice", "old"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
+    assertThat(sequencer.evictIdle(java.time.Duration.ZERO)).isEqualTo(1);
+    SendAck retry = sequencer.submit(request("alice", "old"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    assertThat(retry.getDuplicate()).isTrue();
+    assertThat(retry.getSeq()).isEqualTo(first.getSeq());
+    SendAck next = sequencer.submit(request("alice", "new"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    assertThat(next.getSeq()).isEqualTo(2);
+  }
+
   private static SubmitRequest request(String sender, String clientId) {
     return SubmitRequest.newBuilder().setSenderUserId(sender).setSenderDeviceId("phone")
         .setClientMessageId(clientId).setConversationId(CONVERSATION).setBody("hi " + clientId).build();
