@@ -75,10 +75,19 @@ public final class ApiErrors {
     return "";
   }
 
-  /** Maps any exception to what a client may see: our own errors pass, anything else is INTERNAL. */
+  /**
+   * Maps any exception to what a client may see: our own errors pass, a store that did not answer is
+   * UNAVAILABLE (the client retries with the same ids), anything else is INTERNAL.
+   */
   public static StatusRuntimeException toClientError(Throwable error) {
+    if (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
+      return toClientError(error.getCause());
+    }
     if (error instanceof StatusRuntimeException sre) {
       return sre;
+    }
+    if (error instanceof com.datastax.oss.driver.api.core.DriverException) {
+      return unavailable("STORE_UNAVAILABLE", "the message store did not answer in time; retry");
     }
     if (error instanceof io.grpc.StatusException se) {
       return se.getStatus().asRuntimeException(se.getTrailers());

@@ -1,6 +1,8 @@
 package dev.messenger.common.infra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.messenger.common.config.Settings;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -68,9 +70,19 @@ public record InfraSettings(
 
   /** A session without a keyspace; the caller creates or selects its keyspace. */
   public CqlSession connectCql() {
+    // Bursts queue in the driver (bounded) instead of failing with "no connection available".
+    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
+        .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
+        .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, "ConcurrencyLimitingRequestThrottler")
+        .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, 2048)
+        .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, 50_000)
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+        .build();
     return CqlSession.builder()
         .addContactPoints(cqlContactPoints)
         .withLocalDatacenter(cqlDatacenter)
+        .withConfigLoader(config)
         .build();
   }
 

@@ -98,6 +98,13 @@ final class DeviceStream {
     deliverInOrder(message);
   }
 
+  /** Reads history after what was sent, in case live messages were lost on the way here. */
+  synchronized void resync() {
+    if (!closed) {
+      beginCatchUp();
+    }
+  }
+
   /** The highest seq this stream has written for the conversation (0 if none). */
   synchronized long sentSeq(String conversationId) {
     return sent.getOrDefault(conversationId, 0L);

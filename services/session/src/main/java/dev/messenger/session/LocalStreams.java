@@ -31,11 +31,28 @@ final class LocalStreams {
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
+  private long lastDropped;
+  private static final long PENDING_MESSAGES = 1_000_000;
+  private static final long PENDING_BYTES = 512L * 1024 * 1024;
 
   LocalStreams(Connection nats, Subjects subjects) {
     this.nats = nats;
     this.subjects = subjects;
     this.dispatcher = nats.createDispatcher();
+    this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
+  }
+
+  /**
+   * If the bus dropped events for this server (a slow consumer), every stream reads history again: a
+   * dropped message that was the last of its conversation would otherwise wait for the next one.
+   */
+  void resyncIfDropped() {
+    long dropped = dispatcher.getDroppedCount();
+    if (dropped > lastDropped) {
+      lastDropped = dropped;
+      log.warn("the bus dropped events for this server; {} streams read history again", count());
+      all().forEach(DeviceStream::resync);
+    }
   }
 
   /**

@@ -87,7 +87,8 @@ public final class SessionNode implements AutoCloseable {
         new SessionDirectory(etcd, config.subjects().etcdPrefix("sessions"), config.serverId(), config.advertisedHost() + ":" + server.port());
     directoryHolder[0] = directory;
     directory.register(config.leaseTtl());
-    scheduler.scheduleWithFixedDelay(() -> directory.report(streams.count()), 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
     return new SessionNode(config, server, directory, streams, executor, scheduler, presence);
   }
 
@@ -119,6 +120,17 @@ public final class SessionNode implements AutoCloseable {
     scheduler.shutdownNow();
     executor.shutdown();
     log.info("session server {} stopped", config.serverId());
+  }
+
+  /** A periodic task that survives a failed round (an exception would cancel the schedule). */
+  private static Runnable logFailures(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("periodic task failed: {}", e.toString());
+      }
+    };
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
