@@ -61,7 +61,6 @@ final class LocalStreams {
    */
   void add(DeviceStream stream) {
     DeviceStream displaced;
-    boolean subscribed = false;
     synchronized (this) {
       Map<String, DeviceStream> devices = byUser.computeIfAbsent(stream.userId(), u -> new HashMap<>());
       displaced = devices.put(stream.deviceId(), stream);
@@ -71,16 +70,13 @@ final class LocalStreams {
       if (!subscriptions.containsKey(stream.userId())) {
         String user = stream.userId();
         subscriptions.put(user, dispatcher.subscribe(subjects.user(user), msg -> onEvent(user, msg.getData())));
-        subscribed = true;
       }
     }
     if (displaced != null) {
       displaced.close(ApiErrors.of(io.grpc.Status.Code.ALREADY_EXISTS, "DISPLACED",
           "another stream of this device was opened"));
     }
-    if (!subscribed) {
-      return; // the user's subscription was already in place (and flushed) for another stream
-    }
+    // Flushed even when the subscription existed: another stream's flush of it may not have finished.
     try {
       nats.flush(Duration.ofSeconds(10));
     } catch (TimeoutException | InterruptedException e) {
