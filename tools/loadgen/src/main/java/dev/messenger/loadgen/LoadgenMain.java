@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./messenger loadgen <subcommand>}: the load generator and capacity report. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "messenger-loadgen 0.1",
     subcommands = {RunCommand.class, SweepCommand.class, BaselineCommand.class, PlanCommand.class,
-        MergeCommand.class, CommandLine.HelpCommand.class},
+        MergeCommand.class, ProfileCommand.class, dev.messenger.loadgen.presence.PresenceChurnCommand.class,
+        CommandLine.HelpCommand.class},
     description = {"Load generator and capacity report for the messenger. With no --target it drives the local "
         + "stack started by ./messenger up (127.0.0.1:7100, development key).",
         "Exit codes: 0 ok, 2 bad usage or the run could not start, 3 the run's correctness checks failed."})
@@ -18,6 +19,10 @@ public final class LoadgenMain implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      // Our own quiet configuration; the services' logback.xml is on the classpath too.
+      System.setProperty("logback.configurationFile", "loadgen-logback.xml");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -23,11 +23,16 @@ final class PlanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--report", paramLabel = "FILE", required = true, description = "A run report.json.")
+  @Option(names = "--report", paramLabel = "FILE", required = true,
+      description = "A run report.json, or a sweep.json (its highest step held is used).")
   Path report;
 
   @Option(names = "--baseline", paramLabel = "FILE", description = "A baseline.json of the same infrastructure.")
   Path baseline;
+
+  @Option(names = "--streams-report", paramLabel = "FILE", description = "A run report of idle streams with a "
+      + "heap measurement (run --rate 0 --server-pid PID): sizes session servers by memory per stream.")
+  Path streamsReport;
 
   @Option(names = "--daily-users", converter = CountConverter.class, defaultValue = "500M",
       description = "Daily active users. Default: ${DEFAULT-VALUE}.")
@@ -77,6 +82,16 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> run = ReportFiles.read(report);
+    PrintWriter terminal = spec.commandLine().getOut();
+    if ("sweep".equals(run.get("kind"))) {
+      String step = JsonPaths.string(run, "highest_rate_held.report", "");
+      if (step.isEmpty()) {
+        throw new IllegalArgumentException(report + ": no step of this sweep held; plan from a run report instead");
+      }
+      Path stepFile = report.toAbsolutePath().getParent().resolve(step);
+      terminal.println("from the sweep's highest step held: " + stepFile);
+      run = ReportFiles.read(stepFile);
+    }
     if (!"run".equals(run.get("kind"))) {
       throw new IllegalArgumentException(report + " is not a run report");
     }
@@ -85,9 +100,9 @@ final class PlanCommand implements Callable<Integer> {
         : (int) Math.round(JsonPaths.numberOr(run, "scenario.devices_per_user").orElse(1.0));
     CapacityTarget target = new CapacityTarget(dailyUsers, messagesPerUser, messageSize, peakFactor,
         connectionsPerUser, devices, replication, utilization);
-    CapacityPlan plan = new CapacityPlan(target, MeasuredFigures.from(run, base, sessionServers, routers),
+    CapacityPlan plan = new CapacityPlan(target,
+        MeasuredFigures.from(run, ReportFiles.readOptional(streamsReport), base, sessionServers, routers),
         sessionHeapGib);
-    PrintWriter terminal = spec.commandLine().getOut();
     plan.lines().forEach(terminal::println);
     terminal.println();
     terminal.println("summary: " + plan.toMap().get("tiers"));

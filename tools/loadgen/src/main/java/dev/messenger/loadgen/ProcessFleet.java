@@ -67,10 +67,12 @@ final class ProcessFleet {
     try {
       ready.await();
       for (Process child : children) {
-        if (child.isAlive()) {
+        try {
           Writer stdin = child.outputWriter(StandardCharsets.UTF_8);
           stdin.write(StdinCoordinator.GO + "\n");
           stdin.flush();
+        } catch (IOException gone) {
+          // The child has ended already; its exit code says why.
         }
       }
       terminal.println("all " + processes + " processes connected; sending");

@@ -11,6 +11,7 @@ import dev.messenger.loadgen.run.ServerProbe;
 import dev.messenger.loadgen.run.Shard;
 import dev.messenger.loadgen.run.Target;
 import dev.messenger.loadgen.run.Ticker;
+import dev.messenger.loadgen.run.WindowProbe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,6 +63,11 @@ final class RunCommand implements Callable<Integer> {
           + "the ramp and with every stream open, and reports the heap per stream.")
   Long serverPid;
 
+  @Option(names = "--metrics", split = ",", paramLabel = "URL",
+      description = "Prometheus endpoints of the services (e.g. http://127.0.0.1:9100/metrics): reports the mean "
+          + "of their duration histograms and the increase of their counters over the measurement window.")
+  List<java.net.URI> metrics = new ArrayList<>();
+
   @Option(names = "--run-id", hidden = true, description = "Run id (children of a multi-process run).")
   String runId;
 
@@ -97,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
     ServerProbe probe = serverPid == null ? ServerProbe.NONE : new HeapProbe(serverPid, terminal);
     Coordinator coordinator = coordinated ? new StdinCoordinator(terminal) : Coordinator.NONE;
     RunSettings settings = new RunSettings(id, part, clientThreads, ProgressPrinter.ramp(terminal, coordinated),
-        ProgressPrinter.samples(terminal, coordinated), coordinator, probe, Clock.systemUTC(), Ticker.system());
+        ProgressPrinter.samples(terminal, coordinated), coordinator, probe,
+        metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics), Clock.systemUTC(), Ticker.system());
     RunResult result = new LoadRun(scenario, target, settings).execute();
     if (coordinated) {
       ReportFiles.write(dir.resolve("report-part.json"), Json.write(RunReport.toJson(result, true, Optional.empty())));
@@ -120,7 +127,8 @@ final class RunCommand implements Callable<Integer> {
   private List<String> childArgs() {
     List<String> args = new ArrayList<>();
     List<String> original = spec.commandLine().getParseResult().originalArgs();
-    for (int i = 0; i < original.size(); i++) {
+    int first = original.indexOf(spec.name()) + 1;
+    for (int i = first; i < original.size(); i++) {
       String arg = original.get(i);
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       boolean separateValue = !arg.contains("=") && spec.findOption(name) != null

@@ -48,9 +48,14 @@ final class ScenarioOptions {
           + "is lost. Default: ${DEFAULT-VALUE}.")
   Duration drain;
 
-  @Option(names = "--connect-rate", paramLabel = "N/S", defaultValue = "1000",
+  @Option(names = "--connect-rate", paramLabel = "N/S", defaultValue = "500",
       description = "Device connects started per second during the ramp. Default: ${DEFAULT-VALUE}.")
   int connectRate;
+
+  @Option(names = "--max-pending-connects", paramLabel = "N", defaultValue = "500",
+      description = "Most devices connecting at once during the ramp (started, not yet caught up), so that a slow "
+          + "server is not buried under retries. Default: ${DEFAULT-VALUE}.")
+  int maxPendingConnects;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long the ramp may take; devices not caught up by then are left out. "
@@ -79,6 +84,6 @@ final class ScenarioOptions {
       throw new IllegalArgumentException("--arrival must be uniform or poisson");
     }
     return new Scenario(users, devices, contacts, rate, messageSize, groupShare, warmup, duration, drain,
-        connectRate, timeout, kind, seed);
+        connectRate, maxPendingConnects, timeout, kind, seed);
   }
 }

@@ -11,6 +11,7 @@ import dev.messenger.loadgen.run.ServerProbe;
 import dev.messenger.loadgen.run.Shard;
 import dev.messenger.loadgen.run.Target;
 import dev.messenger.loadgen.run.Ticker;
+import dev.messenger.loadgen.run.WindowProbe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,8 +78,8 @@ final class SweepCommand implements Callable<Integer> {
       String id = RunSettings.newRunId();
       terminal.printf("%nsweep step: %,.1f msg/s offered (run %s)%n", rate, id);
       RunSettings settings = new RunSettings(id, Shard.WHOLE, clientThreads, ProgressPrinter.ramp(terminal, false),
-          ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE, Clock.systemUTC(),
-          Ticker.system());
+          ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE, WindowProbe.NONE,
+          Clock.systemUTC(), Ticker.system());
       Map<String, Object> report = RunReport.toJson(new LoadRun(scenario, target, settings).execute(), false,
           baselineReport);
       String name = "report-" + Math.round(rate);

@@ -47,6 +47,9 @@ public final class CapacityPlan {
         n(target.peakFactor()), n(peak));
     say("        %s device streams at peak (%s per daily user); every tier planned at %s%% of its measured limit",
         n(target.peakStreams()), n(target.connectionsPerUser()), n(u * 100));
+    for (String warning : measured.warnings()) {
+      say("WARNING: %s", warning);
+    }
     say("");
     sessions(path, peak, u);
     routers(peak, u);
@@ -55,16 +58,17 @@ public final class CapacityPlan {
   }
 
   private void sessions(WritePath path, double peak, double u) {
-    double frames = peak * path.framesToDevices();
-    double perServerFrames = measured.deliveredPerSecond() / Math.max(1, measured.sessionServers());
-    double byThroughput = ceil(frames / (perServerFrames * u));
+    int perMessage = 2 * target.devicesPerUser();
+    double deliveries = peak * perMessage;
+    double perServer = measured.deliveredPerSecond() / Math.max(1, measured.sessionServers());
+    double byThroughput = ceil(deliveries / (perServer * u));
     say("session servers");
-    say("  deliveries+receipts to devices: %s msg/s x %d frames = %s frames/s", n(peak), path.framesToDevices(),
-        n(frames));
+    say("  deliveries to devices: %s msg/s x %d devices = %s deliveries/s (each also brings receipts)", n(peak),
+        perMessage, n(deliveries));
     say("  measured: %s deliveries/s on %d session server(s) (delivery p99 %s ms) = %s per server",
         n(measured.deliveredPerSecond()), measured.sessionServers(), n(measured.deliveryP99Millis()),
-        n(perServerFrames));
-    say("  by throughput: %s / (%s x %s) = %s servers", n(frames), n(perServerFrames), n(u), n(byThroughput));
+        n(perServer));
+    say("  by throughput: %s / (%s x %s) = %s servers", n(deliveries), n(perServer), n(u), n(byThroughput));
     double perServerStreams;
     String streamSource;
     if (measured.heapPerStreamKib().isPresent() && measured.heapPerStreamKib().get() > 0) {

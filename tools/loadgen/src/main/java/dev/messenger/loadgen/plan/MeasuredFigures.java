@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param ackedPerSecond messages acknowledged per second in the run
  * @param deliveredPerSecond deliveries per second in the run
  * @param deliveryP99Millis delivery p99 of the run (the latency the figures were held at)
- * @param peakStreams device streams the run held at once
- * @param heapPerStreamKib session-server heap per idle stream, when the run measured it
+ * @param peakStreams device streams held at once on the measured session servers (the streams report's
+ *     when given, else the run's)
+ * @param heapPerStreamKib session-server heap per idle stream, when measured (streams report or run)
+ * @param warnings what makes these figures weaker than they look (failed checks, no heap measurement)
  * @param sessionServers session servers in the measured deployment
  * @param routers routers in the measured deployment
  * @param cqlInsertsPerSecond plain CQL inserts per second of one node (baseline), 0 when unknown
@@ -29,21 +31,45 @@ public record MeasuredFigures(
     int routers,
     double cqlInsertsPerSecond,
     double cqlLwtPerSecond,
-    double natsPerSecond) {
+    double natsPerSecond,
+    java.util.List<String> warnings) {
 
-  public static MeasuredFigures from(Map<String, Object> report, Optional<Map<String, Object>> baseline,
-      int sessionServers, int routers) {
+  public MeasuredFigures {
+    warnings = java.util.List.copyOf(warnings);
+  }
+
+  /**
+   * From a run report (throughput), an optional streams report (a run holding many idle streams with a
+   * heap measurement, {@code run --rate 0 --server-pid}) and an optional baseline.
+   */
+  public static MeasuredFigures from(Map<String, Object> report, Optional<Map<String, Object>> streams,
+      Optional<Map<String, Object>> baseline, int sessionServers, int routers) {
     Map<String, Object> b = baseline.orElse(Map.of());
+    Map<String, Object> s = streams.orElse(report);
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    if (!Boolean.TRUE.equals(JsonPaths.find(report, "checks.passed").orElse(false))) {
+      warnings.add("the run report's checks failed " + JsonPaths.list(report, "checks.failures")
+          + ": its throughput was not held cleanly");
+    }
+    if (streams.isPresent() && !Boolean.TRUE.equals(JsonPaths.find(s, "checks.passed").orElse(false))) {
+      warnings.add("the streams report's checks failed " + JsonPaths.list(s, "checks.failures"));
+    }
+    Optional<Double> heap = JsonPaths.numberOr(s, "server.heap_per_stream_kib");
+    if (heap.isEmpty()) {
+      warnings.add("no heap-per-stream measurement (give --streams-report of a run with --server-pid): the "
+          + "streams bound is only what the run happened to hold");
+    }
     return new MeasuredFigures(
         JsonPaths.number(report, "throughput.acked_per_s"),
         JsonPaths.number(report, "throughput.delivered_per_s"),
         JsonPaths.numberOr(report, "latency_ms.delivery.p99").orElse(0.0),
-        JsonPaths.numberOr(report, "connections.peak").orElse(0.0),
-        JsonPaths.numberOr(report, "server.heap_per_stream_kib"),
+        JsonPaths.numberOr(s, "connections.peak").orElse(0.0),
+        heap,
         sessionServers,
         routers,
         JsonPaths.numberOr(b, "parts.cql_insert.throughput.rows_per_s").orElse(0.0),
         JsonPaths.numberOr(b, "parts.cql_lwt_insert.throughput.rows_per_s").orElse(0.0),
-        JsonPaths.numberOr(b, "parts.nats_pubsub.throughput.msgs_per_s").orElse(0.0));
+        JsonPaths.numberOr(b, "parts.nats_pubsub.throughput.msgs_per_s").orElse(0.0),
+        warnings);
   }
 }

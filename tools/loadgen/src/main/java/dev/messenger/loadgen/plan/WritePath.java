@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * What one 1:1 message costs the shared infrastructure on its way through our path, counted from the
- * router and session code (docs/architecture.md): CQL rows written and NATS messages published. These are
- * the figures at low per-conversation rates, where the router commits one message per batch and every
- * device acknowledges each delivery on its own; bursts in one conversation share some of these writes.
+ * router and session code and confirmed by the router's and session server's CQL metrics: CQL rows written
+ * and NATS messages published. These are the figures at low per-conversation rates, where the router
+ * commits one message per batch and every device acknowledges each delivery on its own; bursts in one
+ * conversation share some of these writes. Besides these writes the router reads the client message id
+ * once per message.
  *
  * @param devicesPerUser devices of each member (each acknowledges deliveries, which writes its cursor)
  */
@@ -23,6 +25,7 @@ public record WritePath(int devicesPerUser) {
     Map<String, Integer> rows = new LinkedHashMap<>();
     rows.put("conversation_log (conditional batch: the commit, a Paxos round)", 1);
     rows.put("client_message_ids (idempotency)", 1);
+    rows.put("conversations (the 1:1 row, upserted on every send)", 1);
     rows.put("user_messages (one copy per member)", 2);
     rows.put("user_conversations last message (per member)", 2);
     rows.put("user_conversations sender's read marker", 1);

@@ -58,10 +58,11 @@ public final class RunReport {
     client.put("gaps_detected", r.gapsDetected());
     client.put("pacer_max_lag_ms", round(r.pacerMaxLagMillis()));
     root.put("client", client);
-    root.put("checks", checks(r.tally()));
+    root.put("checks", checks(r.tally(), r.connections()));
     if (!r.server().isEmpty()) {
       root.put("server", r.server());
     }
+    root.put("loadgen_process", r.process());
     baseline.ifPresent(b -> root.put("baseline_fraction", BaselineFractions.of(r, b)));
     Map<String, Object> histograms = new LinkedHashMap<>();
     histograms.put("ack", Histograms.encode(r.ack()));
@@ -73,9 +74,13 @@ public final class RunReport {
     return root;
   }
 
-  /** Pass/fail of the counts that must be zero on a correct deployment. */
-  public static Map<String, Object> checks(Tally t) {
+  /** Pass/fail of the counts that must be zero on a correct deployment, and of the connect ramp. */
+  public static Map<String, Object> checks(Tally t, ConnectionStats c) {
     List<Object> failures = new ArrayList<>();
+    if (c.devicesConnected() < c.devices()) {
+      failures.add((c.devices() - c.devicesConnected()) + " of " + c.devices()
+          + " devices never connected and caught up during the ramp");
+    }
     if (t.lost() > 0) {
       failures.add(t.lost() + " deliveries of acknowledged messages lost (" + t.lostMessages() + " messages)");
     }
@@ -128,6 +133,7 @@ public final class RunReport {
         JsonPaths.longValue(root, "client.gaps_detected"),
         JsonPaths.number(root, "client.pacer_max_lag_ms"),
         JsonPaths.object(root, "server"),
+        JsonPaths.object(root, "loadgen_process"),
         null);
   }
 
@@ -151,6 +157,7 @@ public final class RunReport {
     long gaps = 0;
     double lag = 0;
     Map<String, Object> server = new LinkedHashMap<>();
+    Map<String, Object> processes = new LinkedHashMap<>();
     for (RunResult p : parts) {
       tally = tally.plus(p.tally());
       connections = connections == null ? p.connections() : connections.plus(p.connections());
@@ -166,10 +173,12 @@ public final class RunReport {
       gaps += p.gapsDetected();
       lag = Math.max(lag, p.pacerMaxLagMillis());
       server.putAll(p.server());
+      processes.put("process_" + processes.size(), p.process());
     }
     return new RunResult(first.runId(), first.startedAt(), first.scenario(), first.target(),
         "merged from " + parts.size() + " processes", first.windowSeconds(), tally, sent, acked, delivered, ack,
-        delivery, List.copyOf(series.values()), connections, errors, reasons, redeliveries, gaps, lag, server, null);
+        delivery, List.copyOf(series.values()), connections, errors, reasons, redeliveries, gaps, lag, server,
+        processes, null);
   }
 
   private static void addCounts(Map<String, Object> into, Map<String, Object> from) {

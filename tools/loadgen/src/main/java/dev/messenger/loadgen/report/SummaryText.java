@@ -53,13 +53,36 @@ public final class SummaryText {
           l(b, "rows_per_message"), 100 * d(b, "acked_fraction_of_cql_lwt_aware_bound"),
           d(b, "cql_lwt_aware_bound_messages_per_s"), 100 * d(b, "acked_fraction_of_nats_bound")));
     }
-    Map<String, Object> server = JsonPaths.object(r, "server");
+    Map<String, Object> process = JsonPaths.object(r, "loadgen_process");
+    if (process.containsKey("cpu_s_while_sending")) {
+      out.append(String.format(Locale.ROOT, "loadgen      %.1f CPU-s while sending (%.0f%% of this machine), heap %,d MiB of %,d%n",
+          d(process, "cpu_s_while_sending"), 100 * d(process, "share_of_machine_while_sending"),
+          l(process, "heap_used_mib"), l(process, "max_heap_mib")));
+    }
+    Map<String, Object> server = new java.util.LinkedHashMap<>(JsonPaths.object(r, "server"));
+    Map<String, Object> metrics = JsonPaths.object(server, "metrics_over_window");
+    server.remove("metrics_over_window");
+    server.remove("method");
     if (!server.isEmpty()) {
       out.append("server       ").append(server).append('\n');
     }
+    metrics.forEach((endpoint, value) -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> durations = JsonPaths.object((Map<String, Object>) value, "durations");
+      if (!durations.isEmpty()) {
+        out.append("server time  ").append(endpoint).append(" (mean over the window)\n");
+        durations.forEach((name, h) -> {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> hist = (Map<String, Object>) h;
+          out.append(String.format(Locale.ROOT, "    %9.2f ms  x %,8d  %s%n", d(hist, "mean_ms"), l(hist, "count"),
+              name));
+        });
+      }
+    });
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));
-    out.append("checks       ").append(passed ? "PASSED (0 lost, 0 duplicated, 0 out of order, all answered)"
+    out.append("checks       ").append(passed ? "PASSED (every device connected; 0 lost, 0 duplicated, 0 out of order,"
+        + " every send answered)"
         : "FAILED: " + checks.get("failures")).append('\n');
     return out.toString();
   }

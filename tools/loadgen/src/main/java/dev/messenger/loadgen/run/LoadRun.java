@@ -55,7 +55,8 @@ public final class LoadRun {
       buildClients(population, pool, loops, callbacks);
       settings.probe().before();
       long rampNanos = new Ramp(settings.ticker(), settings.rampProgress())
-          .connect(population.devices(), scenario.connectRate(), scenario.connectTimeout(), books.counters());
+          .connect(population.devices(), scenario.connectRate(), scenario.maxPendingConnects(),
+              scenario.connectTimeout(), books.counters());
       Ledger ledger = population.admit();
       List<SimDevice> dropped = population.devices().stream().filter(d -> !d.caughtUpOnce()).toList();
       closeAll(dropped);
@@ -77,22 +78,30 @@ public final class LoadRun {
     long warmup = scenario.warmup().toNanos();
     long sendEnd = warmup + scenario.duration().toNanos();
     long epoch = settings.ticker().nanoTime();
+    long cpuAtStart = ProcessUsage.cpuNanos();
     books.start(ledger, epoch, warmup, sendEnd);
     Sampler sampler = new Sampler(books, warmup, sendEnd, settings.progress());
     timer.scheduleAtFixedRate(sampler::sample, 1, 1, TimeUnit.SECONDS);
+    timer.schedule(settings.window()::windowStarts, warmup, TimeUnit.NANOSECONDS);
     Pacer pacer = new Pacer(population.users(), scenario.ratePerUser(), scenario.arrival(),
         scenario.seed() ^ settings.shard().index(), settings.ticker(), LockSupport::parkNanos);
     pacer.run(epoch, sendEnd, (user, at) -> fire(user, at, pacer));
     waitUntil(epoch + sendEnd, () -> false);
     int liveAtEnd = books.counters().live();
-    java.util.Map<String, Object> server = settings.probe().after(liveAtEnd);
+    java.util.Map<String, Object> metrics = settings.window().windowEnds();
+    java.util.Map<String, Object> process = ProcessUsage.snapshot(ProcessUsage.cpuNanos() - cpuAtStart,
+        (settings.ticker().nanoTime() - epoch) / 1e9);
+    java.util.Map<String, Object> server = new java.util.LinkedHashMap<>(settings.probe().after(liveAtEnd));
+    if (!metrics.isEmpty()) {
+      server.put("metrics_over_window", metrics);
+    }
     waitUntil(epoch + sendEnd + scenario.drain().toNanos(),
         () -> books.counters().settled() && ledger.tally().lost() == 0);
     timer.shutdown();
     timer.awaitTermination(2, TimeUnit.SECONDS);
     sampler.sample();
     return result(startedAt, population, ledger, sampler, pool, rampNanos, neverConnected, liveAtEnd,
-        pacer.maxLagNanos(), server);
+        pacer.maxLagNanos(), server, process);
   }
 
   private void fire(SimUser user, long scheduled, Pacer pacer) {
@@ -149,7 +158,7 @@ public final class LoadRun {
 
   private RunResult result(java.time.Instant startedAt, Population population, Ledger ledger, Sampler sampler,
       ConnectionPool pool, long rampNanos, int neverConnected, int liveAtEnd, long maxLagNanos,
-      java.util.Map<String, Object> server) {
+      java.util.Map<String, Object> server, java.util.Map<String, Object> process) {
     long streams = 0;
     long welcomes = 0;
     long redeliveries = 0;
@@ -172,7 +181,7 @@ public final class LoadRun {
         scenario.duration().toNanos() / 1e9, tally, counters.scheduledInWindow.sum(), counters.ackedInWindow.sum(),
         counters.deliveredInWindow.sum(), books.latency().ackTotal(), books.latency().deliveryTotal(),
         sampler.samples(), connections, books.errors().byCode(), books.errors().byReason(), redeliveries, gaps,
-        maxLagNanos / 1e6, server, ledger);
+        maxLagNanos / 1e6, server, process, ledger);
   }
 
   private void buildClients(Population population, ConnectionPool pool, ScheduledExecutorService loops,

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * Connects the devices at a steady rate (every device discovers a server and opens its stream, as an
- * app does), then waits until each has caught up or the timeout has passed.
+ * app does), with at most {@code maxPending} devices connecting at once so that a slow server is not
+ * buried under retries, then waits until each has caught up or the timeout has passed.
  */
 final class Ramp {
   private static final long SECOND = 1_000_000_000L;
@@ -21,17 +22,23 @@ final class Ramp {
   }
 
   /** Returns how long the ramp took, in nanoseconds. */
-  long connect(List<SimDevice> devices, int perSecond, Duration timeout, RunCounters counters) {
+  long connect(List<SimDevice> devices, int perSecond, int maxPending, Duration timeout, RunCounters counters) {
     long start = ticker.nanoTime();
     long deadline = start + timeout.toNanos();
     long gap = SECOND / perSecond;
     long nextReport = start + SECOND;
+    long due = start;
     for (int i = 0; i < devices.size(); i++) {
-      long due = start + i * gap;
       long now;
-      while ((now = ticker.nanoTime()) < due) {
-        LockSupport.parkNanos(Math.min(due - now, 10_000_000));
+      while ((now = ticker.nanoTime()) < due
+          || (i - counters.caughtUp.get() >= maxPending && now < deadline)) {
+        if (now >= nextReport) {
+          report(start, now, i, devices, counters);
+          nextReport += SECOND;
+        }
+        LockSupport.parkNanos(Math.max(1_000_000, Math.min(due - now, 10_000_000)));
       }
+      due = Math.max(due, now - SECOND) + gap;
       if (now >= nextReport) {
         report(start, now, i, devices, counters);
         nextReport += SECOND;
@@ -40,7 +47,7 @@ final class Ramp {
     }
     while (true) {
       long now = ticker.nanoTime();
-      long caughtUp = devices.stream().filter(SimDevice::caughtUpOnce).count();
+      long caughtUp = counters.caughtUp.get();
       if (caughtUp == devices.size() || now >= deadline) {
         report(start, now, devices.size(), devices, counters);
         return now - start;
@@ -54,7 +61,7 @@ final class Ramp {
   }
 
   private void report(long start, long now, int started, List<SimDevice> devices, RunCounters counters) {
-    long caughtUp = devices.stream().filter(SimDevice::caughtUpOnce).count();
+    long caughtUp = counters.caughtUp.get();
     progress.accept(String.format(java.util.Locale.ROOT, "ramp %5.1fs  started %,d/%,d  caught up %,d  live %,d",
         (now - start) / 1e9, started, devices.size(), caughtUp, counters.live()));
   }

@@ -24,6 +24,8 @@ public final class RunCounters {
   final LongAdder duplicates = new LongAdder();
   /** Deliveries of no conversation of this run, or whose body has no header of this run. */
   final LongAdder foreignOutsideLedger = new LongAdder();
+  /** Devices that caught up at least once. */
+  final AtomicInteger caughtUp = new AtomicInteger();
   private final AtomicInteger live = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
 

@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
  * @param gapsDetected times a client saw a seq gap and reconnected to fill it from history
  * @param pacerMaxLagMillis how far behind its schedule the sender thread ever was
  * @param server what a server probe measured (e.g. heap per idle stream), possibly empty
+ * @param process the load generator's own use of the machine (CPU while sending, heap, descriptors)
  */
 public record RunResult(
     String runId,
@@ -41,6 +42,7 @@ public record RunResult(
     long gapsDetected,
     double pacerMaxLagMillis,
     Map<String, Object> server,
+    Map<String, Object> process,
     Ledger ledger) {
 
   public double ackedPerSecond() {

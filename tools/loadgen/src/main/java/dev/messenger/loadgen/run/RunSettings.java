@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * @param progress receives a sample per second while sending and draining
  * @param coordinator lines up the send phase with other processes
  * @param probe measures the server around the idle hold
+ * @param window measures the server over the measurement window
  */
 public record RunSettings(
     String runId,
@@ -25,6 +26,7 @@ public record RunSettings(
     Consumer<SecondSample> progress,
     Coordinator coordinator,
     ServerProbe probe,
+    WindowProbe window,
     Clock clock,
     Ticker ticker) {
 
@@ -35,6 +37,7 @@ public record RunSettings(
     requireNonNull(progress, "progress");
     requireNonNull(coordinator, "coordinator");
     requireNonNull(probe, "probe");
+    requireNonNull(window, "window");
     requireNonNull(clock, "clock");
     requireNonNull(ticker, "ticker");
     if (!runId.matches("[a-z0-9]{1,12}")) {
@@ -48,11 +51,12 @@ public record RunSettings(
   /** A whole run in one process, silent, with a fresh run id: for tests. */
   public static RunSettings quiet() {
     return new RunSettings(newRunId(), Shard.WHOLE, 2, line -> { }, sample -> { }, Coordinator.NONE,
-        ServerProbe.NONE, Clock.systemUTC(), Ticker.system());
+        ServerProbe.NONE, WindowProbe.NONE, Clock.systemUTC(), Ticker.system());
   }
 
   public RunSettings withShard(Shard value) {
-    return new RunSettings(runId, value, clientThreads, rampProgress, progress, coordinator, probe, clock, ticker);
+    return new RunSettings(runId, value, clientThreads, rampProgress, progress, coordinator, probe, window, clock,
+        ticker);
   }
 
   /** Six random lowercase letters and digits. */

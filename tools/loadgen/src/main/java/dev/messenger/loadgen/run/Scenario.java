@@ -20,6 +20,7 @@ import java.util.Map;
  * @param duration measured sending time
  * @param drain time after the last send to wait for outstanding acks and deliveries
  * @param connectRate device connects started per second during the ramp
+ * @param maxPendingConnects most devices connecting (started, not yet caught up) at once during the ramp
  * @param connectTimeout how long the ramp may take before unconnected devices are given up
  * @param arrival how each user's sends are spaced
  * @param seed seed of every random choice (phases, peers), for repeatable runs
@@ -35,6 +36,7 @@ public record Scenario(
     Duration duration,
     Duration drain,
     int connectRate,
+    int maxPendingConnects,
     Duration connectTimeout,
     Arrival arrival,
     long seed) {
@@ -67,35 +69,35 @@ public record Scenario(
     if (warmup.isNegative() || duration.isNegative() || drain.isNegative() || connectTimeout.isNegative()) {
       throw new IllegalArgumentException("durations must not be negative");
     }
-    if (connectRate < 1) {
-      throw new IllegalArgumentException("the connect rate must be at least 1 per second");
+    if (connectRate < 1 || maxPendingConnects < 1) {
+      throw new IllegalArgumentException("the connect rate and pending connects must be at least 1");
     }
   }
 
   /** A small scenario with defaults for everything but users, rate and duration; for tests. */
   public static Scenario of(int users, int devicesPerUser, double ratePerUser, Duration duration) {
     return new Scenario(users, devicesPerUser, 1, ratePerUser, 100, 0, Duration.ZERO, duration,
-        Duration.ofSeconds(10), 1000, Duration.ofSeconds(60), Arrival.UNIFORM, 1);
+        Duration.ofSeconds(10), 1000, 1000, Duration.ofSeconds(60), Arrival.UNIFORM, 1);
   }
 
   public Scenario withWarmup(Duration value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, value,
-        duration, drain, connectRate, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
   }
 
   public Scenario withDrain(Duration value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, warmup,
-        duration, value, connectRate, connectTimeout, arrival, seed);
+        duration, value, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
   }
 
   public Scenario withUsers(int value) {
     return new Scenario(value, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, warmup,
-        duration, drain, connectRate, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
   }
 
   public Scenario withRatePerUser(double value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, value, messageBytes, groupShare, warmup,
-        duration, drain, connectRate, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
   }
 
   /** Total offered send rate, messages per second. */
@@ -118,6 +120,7 @@ public record Scenario(
     map.put("duration_s", duration.toMillis() / 1000.0);
     map.put("drain_s", drain.toMillis() / 1000.0);
     map.put("connect_rate_per_s", connectRate);
+    map.put("max_pending_connects", maxPendingConnects);
     map.put("connect_timeout_s", connectTimeout.toMillis() / 1000.0);
     map.put("arrival", arrival.name().toLowerCase(java.util.Locale.ROOT));
     map.put("seed", seed);
@@ -138,6 +141,7 @@ public record Scenario(
         seconds(m, "duration_s"),
         seconds(m, "drain_s"),
         num(m, "connect_rate_per_s").intValue(),
+        m.get("max_pending_connects") instanceof Number n ? n.intValue() : 1000,
         seconds(m, "connect_timeout_s"),
         Arrival.valueOf(String.valueOf(m.getOrDefault("arrival", "uniform")).toUpperCase(java.util.Locale.ROOT)),
         num(m, "seed").longValue());

@@ -94,8 +94,9 @@ final class SimDevice implements MessengerListener {
       live = false;
       books.counters().streamDown();
     }
-    if (state == ConnectionState.CAUGHT_UP) {
+    if (state == ConnectionState.CAUGHT_UP && !caughtUpOnce) {
       caughtUpOnce = true;
+      books.counters().caughtUp.incrementAndGet();
     }
   }
 }

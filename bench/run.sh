@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Reproduces the load-generator figures of tools/loadgen/README.md on one machine:
+#   1. builds (unless MESSENGER_SKIP_BUILD=1) and starts the stack with ./messenger up,
+#   2. measures the raw limits (loadgen baseline: NATS, CQL, gRPC) on that same infrastructure,
+#   3. runs the documented scenario (2,000 users, 1:1, 100 msg/s, 60 s) with JFR on session server and router,
+#   4. sweeps the send rate with 2,000 users to find the highest rate held at delivery p99 <= 50 ms,
+#   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
+#      heap per stream,
+#   6. prints the capacity plan for the default target,
+# writes everything under bench/results/<UTC time>/ and stops the stack (also on Ctrl-C or failure).
+# Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION STREAMS SKIP_SWEEP SKIP_STREAMS OUT
+# BASE_PORT (7000: the ports of ./messenger up; give e.g. 17000 when a development stack is already running).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+USERS="${USERS:-2000}"
+RATE="${RATE:-100}"                        # total messages per second of the documented run
+DURATION="${DURATION:-60s}"
+WARMUP="${WARMUP:-15s}"
+SWEEP_RATES="${SWEEP_RATES:-100,200,400,800,1600,3200}"
+SWEEP_DURATION="${SWEEP_DURATION:-30s}"
+STREAMS="${STREAMS:-50000}"
+BASE_PORT="${BASE_PORT:-7000}"
+OUT="${OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+LOG="$OUT/bench.log"
+
+say() { printf '[bench] %s\n' "$*" | tee -a "$LOG" >&2; }
+# The load generator runs from a private copy of its classpath (taken after the build), so that someone
+# rebuilding the tree meanwhile cannot pull classes from under a running benchmark. Same as ./messenger loadgen.
+LOADGEN_CP=""
+snapshot_loadgen() {
+  local lib="$OUT/.loadgen-lib" entry copy cp=""
+  mkdir -p "$lib"
+  cp -r tools/loadgen/target/classes "$lib/classes"
+  cp="$lib/classes"
+  IFS=":" read -r -a entries < tools/loadgen/target/runtime.classpath || true
+  for entry in "${entries[@]}"; do
+    case "$entry" in
+      "$ROOT"/*) copy="$lib/$(echo "${entry#"$ROOT"/}" | tr '/' '_')"; cp -r "$entry" "$copy"; cp="$cp:$copy" ;;
+      *) cp="$cp:$entry" ;;
+    esac
+  done
+  LOADGEN_CP="$cp"
+}
+loadgen() {
+  java -Dlogback.configurationFile=loadgen-logback.xml -cp "$LOADGEN_CP" dev.messenger.loadgen.LoadgenMain "$@" 2>&1 \
+    | tee -a "$LOG"
+  return "${PIPESTATUS[0]}"
+}
+pid_on_port() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+STACK_PID=""
+stop_stack() {
+  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
+    say "stopping the stack (pid $STACK_PID)"
+    kill -TERM "$STACK_PID" 2>/dev/null || true
+    for _ in $(seq 1 90); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$STACK_PID" 2>/dev/null; then say "stack still running after 90 s"; fi
+  fi
+  for port in "${PORTS[@]}"; do
+    if [ -n "$(pid_on_port "$port")" ]; then say "WARNING: port $port still in use after the stack stopped"; fi
+  done
+}
+PORTS=()
+for offset in 100 200 300 400 500; do PORTS+=("$((BASE_PORT + offset))" "$((BASE_PORT + 2000 + offset))"); done
+for port in "${PORTS[@]}"; do
+  if [ -n "$(pid_on_port "$port")" ]; then
+    say "port $port is in use: is a stack already running? stop it, or use BASE_PORT=17000"; exit 1
+  fi
+done
+trap stop_stack EXIT INT TERM
+
+if [ "${MESSENGER_SKIP_BUILD:-}" != "1" ]; then
+  say "building (mvn install -DskipTests)"
+  mvn -B -q -DskipTests install 2>&1 | tee -a "$LOG"
+fi
+
+[ -f tools/loadgen/target/runtime.classpath ] || { say "build first: mvn -B install -DskipTests"; exit 1; }
+snapshot_loadgen
+
+# What ./messenger up runs, with its own ports and run directory (data starts empty) when BASE_PORT is given.
+say "starting the stack (./messenger up, base port $BASE_PORT), log in $OUT/stack.log"
+if [ "$BASE_PORT" = "7000" ]; then
+  MESSENGER_SKIP_BUILD=1 setsid ./messenger up > "$OUT/stack.log" 2>&1 &
+else
+  setsid java -cp "tools/stack/target/classes:$(cat tools/stack/target/runtime.classpath)" \
+    dev.messenger.stack.StackMain "$ROOT" --base-port="$BASE_PORT" --run-dir="$OUT/stack-run" > "$OUT/stack.log" 2>&1 &
+fi
+STACK_PID=$!
+SESSION="127.0.0.1:$((BASE_PORT + 100))"
+for _ in $(seq 1 240); do
+  grep -q "messenger is ready" "$OUT/stack.log" && break
+  kill -0 "$STACK_PID" 2>/dev/null || { say "the stack failed to start:"; tail -30 "$OUT/stack.log"; exit 1; }
+  sleep 1
+done
+grep -q "messenger is ready" "$OUT/stack.log" || { say "the stack did not get ready in 240 s"; exit 1; }
+NATS_URL="$(awk '$1 == "nats" {print $2}' "$OUT/stack.log" | head -1)"
+CQL="$(awk '$1 == "cql" {print $2}' "$OUT/stack.log" | head -1 | tr -d '[]/')"
+export MESSENGER_NATS_URL="$NATS_URL" MESSENGER_CQL_CONTACT_POINTS="$CQL"
+SESSION_PID="$(pid_on_port $((BASE_PORT + 100)))"; ROUTER_PID="$(pid_on_port $((BASE_PORT + 200)))"
+CASSANDRA_PID="$(ss -ltnpH "sport = :${CQL##*:}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+say "stack ready: nats $NATS_URL, cql $CQL, session pid $SESSION_PID, router pid $ROUTER_PID, cassandra pid $CASSANDRA_PID"
+{
+  echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
+  echo "java: $(java -version 2>&1 | head -1)"; echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "other java processes on the machine: $(( $(pgrep -c java) - 6 ))"
+} > "$OUT/machine.txt"
+
+say "baseline: raw NATS, CQL and gRPC limits on this infrastructure"
+loadgen baseline --warmup 15s --duration 10s --out "$OUT/baseline.json"
+
+say "documented run: $USERS users, 1:1, $RATE msg/s in total, $DURATION after $WARMUP warm-up"
+declare -A BEFORE
+for name in SESSION ROUTER CASSANDRA; do pid_var="${name}_PID"; BEFORE[$name]="$(cpu_ticks "${!pid_var}")"; done
+jcmd "$SESSION_PID" JFR.start name=bench settings=profile filename="$OUT/session.jfr" > /dev/null
+jcmd "$ROUTER_PID" JFR.start name=bench settings=profile filename="$OUT/router.jfr" > /dev/null
+START_S=$(date +%s)
+set +e
+loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --drain 15s \
+  --baseline "$OUT/baseline.json" --out "$OUT/run"
+RUN_CODE=$?
+set -e
+ELAPSED=$(( $(date +%s) - START_S ))
+jcmd "$SESSION_PID" JFR.stop name=bench > /dev/null
+jcmd "$ROUTER_PID" JFR.stop name=bench > /dev/null
+{
+  echo "CPU seconds per process during the documented run (${ELAPSED} s wall, incl. ramp and drain):"
+  for name in SESSION ROUTER CASSANDRA; do
+    pid_var="${name}_PID"
+    echo "  $name: $(( ($(cpu_ticks "${!pid_var}") - ${BEFORE[$name]}) / $(getconf CLK_TCK) )) s"
+  done
+} | tee "$OUT/cpu.txt" | tee -a "$LOG"
+loadgen profile "$OUT/session.jfr" > "$OUT/profile-session.txt"
+loadgen profile "$OUT/router.jfr" > "$OUT/profile-router.txt"
+
+if [ "${SKIP_SWEEP:-}" != "1" ]; then
+  say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms"
+  loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" --warmup 10s --drain 10s \
+    --p99-limit-ms 50 --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
+fi
+
+if [ "${SKIP_STREAMS:-}" != "1" ]; then
+  say "streams: $STREAMS idle device streams from one process, 100 per TCP connection; session heap per stream"
+  loadgen run --target "$SESSION" --users "$STREAMS" --rate 0 --duration 20s --warmup 0s --drain 1s --streams-per-connection 100 \
+    --connect-rate 500 --max-pending-connects 300 --server-pid "$SESSION_PID" --out "$OUT/streams" || true
+fi
+
+say "capacity plan for the default target (500M daily users, 40 messages a day)"
+PLAN_FROM="$OUT/run/report.json"
+if grep -q '"report"' "$OUT/sweep/sweep.json" 2>/dev/null && ! grep -q '"highest_rate_held": {}' "$OUT/sweep/sweep.json"; then
+  PLAN_FROM="$OUT/sweep/sweep.json"
+fi
+STREAMS_ARG=()
+[ -f "$OUT/streams/report.json" ] && STREAMS_ARG=(--streams-report "$OUT/streams/report.json")
+loadgen plan --report "$PLAN_FROM" "${STREAMS_ARG[@]}" --baseline "$OUT/baseline.json" --out "$OUT/plan.json" \
+  > "$OUT/plan.txt" || true
+cat "$OUT/plan.txt" >> "$LOG"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+say "done: reports in $OUT (documented run exit code $RUN_CODE)"

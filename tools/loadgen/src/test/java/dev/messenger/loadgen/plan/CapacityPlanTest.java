@@ -1,0 +1,53 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CapacityPlanTest {
+  private static final CapacityTarget DEFAULTS = new CapacityTarget(500e6, 40, 100, 3, 1, 1, 3, 0.6);
+
+  @Test
+  void should_turn_daily_users_into_a_peak_rate() {
+    assertThat(DEFAULTS.averageMessagesPerSecond()).isCloseTo(231_481.48, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(DEFAULTS.peakMessagesPerSecond()).isCloseTo(694_444.44, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(DEFAULTS.peakStreams()).isEqualTo(500e6);
+  }
+
+  @Test
+  void should_size_each_tier_by_its_measured_bound_and_show_the_arithmetic() {
+    MeasuredFigures measured = new MeasuredFigures(1000, 2000, 20, 2000, Optional.of(10.0), 1, 1, 50_000, 5_000,
+        1_000_000, List.of());
+
+    CapacityPlan plan = new CapacityPlan(DEFAULTS, measured, 8);
+
+    Map<String, Object> tiers = plan.toMap();
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> byTier = (Map<String, Map<String, Object>>) tiers.get("tiers");
+    // streams: 8 GiB / 10 KiB = 838,861 per server; 500M / (838,861 x 0.6) = 994 servers.
+    // deliveries: 694,444 x 2 devices / (2000 x 0.6) = 1,158 servers: the bound.
+    assertThat(byTier.get("session_servers")).containsEntry("count", 1158L);
+    assertThat(byTier.get("session_servers").get("bounded_by").toString()).contains("deliveries");
+    // 694,444 / (1000 x 0.6) = 1,158 routers.
+    assertThat(byTier.get("routers")).containsEntry("count", 1158L);
+    // rows: 13 - 1 + 1 x (50,000 / 5,000) = 22 insert-equivalents x RF 3; 694,444 x 66 / 30,000 = 1,528 nodes.
+    assertThat(byTier.get("cql_nodes")).containsEntry("count", 1528L);
+    // NATS: 6 messages each: 4,166,667 / 600,000 = 7 servers.
+    assertThat(byTier.get("nats_servers")).containsEntry("count", 7L);
+    assertThat(plan.lines()).anyMatch(l -> l.contains("231,481 messages/s on average"));
+  }
+
+  @Test
+  void should_count_what_one_message_costs() {
+    WritePath path = new WritePath(2);
+
+    assertThat(path.rows()).isEqualTo(15);
+    assertThat(path.natsMessages()).isEqualTo(8);
+    assertThat(path.framesToDevices()).isEqualTo(12);
+    assertThat(path.cqlBound(15_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(500.0);
+  }
+}

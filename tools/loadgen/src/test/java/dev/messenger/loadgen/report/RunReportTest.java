@@ -1,0 +1,92 @@
+package dev.messenger.loadgen.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messenger.loadgen.run.ConnectionStats;
+import dev.messenger.loadgen.run.RunResult;
+import dev.messenger.loadgen.run.Scenario;
+import dev.messenger.loadgen.run.SecondSample;
+import dev.messenger.loadgen.run.Tally;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class RunReportTest {
+  private static Histogram latencies(long... micros) {
+    Histogram h = Histograms.newHistogram();
+    for (long m : micros) {
+      h.recordValue(m);
+    }
+    return h;
+  }
+
+  private static RunResult part(String shard, long acked, long lost) {
+    Tally tally = new Tally(acked, 0, acked, acked, 0, acked * 2, acked * 2 - lost, acked * 2 - lost, lost,
+        lost, 0, 0, 0);
+    List<SecondSample> series = List.of(
+        new SecondSample(1, "measure", acked / 2, acked / 2, acked, 0, 0, 10, latencies(1000), latencies(2000)),
+        new SecondSample(2, "measure", acked / 2, acked / 2, acked - lost, 0, 0, 10, latencies(3000),
+            latencies(4000)));
+    return new RunResult("run1", Instant.parse("2026-01-01T00:00:00Z"),
+        Scenario.of(20, 1, 1, Duration.ofSeconds(2)), Map.of("bootstrap", List.of("127.0.0.1:7100")), shard, 2.0,
+        tally, acked, acked, acked * 2, latencies(1000, 2000, 3000), latencies(5000, 6000), series,
+        new ConnectionStats(10, 10, 10, 0, 0, 10, 10, 10, 1, Map.of("auto", 10), 1.5), Map.of("UNAVAILABLE", 2L),
+        Map.of("UNAVAILABLE/X", 2L), 0, 0, 0.5, Map.of(), Map.of(), null);
+  }
+
+  @Test
+  void should_have_the_fields_planners_rely_on() {
+    Map<String, Object> report = Json.parseObject(Json.write(RunReport.toJson(part("0/1", 100, 0), false,
+        Optional.empty())));
+
+    for (String path : List.of("scenario.users", "connections.opened", "connections.failed", "connections.peak",
+        "messages.sent", "messages.acked", "messages.delivered", "messages.expected_deliveries", "messages.lost",
+        "messages.duplicated", "messages.out_of_order", "throughput.acked_per_s", "throughput.delivered_per_s",
+        "latency_ms.ack.p50", "latency_ms.ack.p90", "latency_ms.ack.p99", "latency_ms.ack.p999", "latency_ms.ack.max",
+        "latency_ms.delivery.p50", "latency_ms.delivery.p999", "errors.UNAVAILABLE")) {
+      assertThat(JsonPaths.numberOr(report, path)).as(path).isPresent();
+    }
+    assertThat(JsonPaths.number(report, "throughput.acked_per_s")).isEqualTo(50.0);
+    assertThat(JsonPaths.number(report, "latency_ms.ack.p50")).isEqualTo(2.0);
+    assertThat(JsonPaths.find(report, "checks.passed")).contains(true);
+  }
+
+  @Test
+  void should_merge_the_parts_of_several_processes_exactly() {
+    RunResult a = RunReport.fromJson(Json.parseObject(Json.write(RunReport.toJson(part("0/2", 100, 0), true,
+        Optional.empty()))));
+    RunResult b = RunReport.fromJson(Json.parseObject(Json.write(RunReport.toJson(part("1/2", 60, 3), true,
+        Optional.empty()))));
+
+    RunResult merged = RunReport.merge(List.of(a, b));
+
+    assertThat(merged.tally().acked()).isEqualTo(160);
+    assertThat(merged.tally().lost()).isEqualTo(3);
+    assertThat(merged.ack().getTotalCount()).isEqualTo(6);
+    assertThat(merged.series()).hasSize(2);
+    assertThat(merged.series().get(1).delivered()).isEqualTo(157);
+    assertThat(merged.series().get(0).ack().getTotalCount()).isEqualTo(2);
+    assertThat(merged.connections().peak()).isEqualTo(20);
+    assertThat(merged.errors()).containsEntry("UNAVAILABLE", 4L);
+    assertThat(RunReport.checks(merged.tally(), merged.connections())).containsEntry("passed", false);
+  }
+
+  @Test
+  void should_draw_a_picture_that_is_well_formed_svg() throws Exception {
+    Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+
+    String svg = SvgChart.of(report);
+
+    DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    assertThat(svg).contains("<polyline").contains("delivery p99").contains("delivered/s");
+    assertThat(SummaryText.of(report)).contains("lost 0").contains("PASSED");
+  }
+}
