@@ -174,8 +174,11 @@ final class Sequencer {
       head = c.head;
     }
     if (head < 0) {
+      // The head is unknown: first use, or after a conflict or a commit whose outcome is unknown. Queued
+      // sends were checked against the stored client ids before that outcome, so check them again.
       commitLog
           .loadHead(c.id)
+          .thenCompose(loaded -> dropStoredPendings(c).thenApply(ignored -> loaded))
           .whenCompleteAsync(
               (loaded, error) -> {
                 if (error != null) {
@@ -218,6 +221,28 @@ final class Sequencer {
               }
             },
             executor);
+  }
+
+  /** Completes, as duplicates, the queued sends whose client ids are stored by now. */
+  private CompletableFuture<Void> dropStoredPendings(Conversation c) {
+    List<Pending> queued;
+    synchronized (c) {
+      queued = new ArrayList<>(c.queue);
+    }
+    List<CompletableFuture<Void>> checks = new ArrayList<>();
+    for (Pending p : queued) {
+      checks.add(commitLog
+          .findClientId(c.id, p.request.getSenderUserId(), p.request.getClientMessageId())
+          .thenAccept(stored -> stored.ifPresent(ack -> {
+            synchronized (c) {
+              c.queue.remove(p);
+              c.pendingByKey.remove(p.key);
+            }
+            p.result.complete(ack.toBuilder().setDuplicate(true).build());
+          }))
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
   }
 
   private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages) {
