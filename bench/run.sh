@@ -3,7 +3,8 @@
 #   1. builds (unless MESSENGER_SKIP_BUILD=1) and starts the stack with ./messenger up,
 #   2. measures the raw limits (loadgen baseline: NATS, CQL, gRPC) on that same infrastructure,
 #   3. runs the documented scenario (2,000 users, 1:1, 100 msg/s, 60 s) with JFR on session server and router,
-#   4. sweeps the send rate with 2,000 users to find the highest rate held at delivery p99 <= 50 ms,
+#   4. sweeps the send rate with 2,000 users (every step, to show the curve) and reports the highest rate held
+#      at delivery p99 <= 50 ms,
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
 #      heap per stream,
 #   6. prints the capacity plan for the default target,
@@ -17,8 +18,9 @@ cd "$ROOT"
 USERS="${USERS:-2000}"
 RATE="${RATE:-100}"                        # total messages per second of the documented run
 DURATION="${DURATION:-60s}"
-WARMUP="${WARMUP:-15s}"
-SWEEP_RATES="${SWEEP_RATES:-100,200,400,800,1600,3200}"
+WARMUP="${WARMUP:-30s}"
+CONNECT_RATE="${CONNECT_RATE:-200}"
+SWEEP_RATES="${SWEEP_RATES:-10,25,50,100,200,400}"
 SWEEP_DURATION="${SWEEP_DURATION:-30s}"
 STREAMS="${STREAMS:-50000}"
 BASE_PORT="${BASE_PORT:-7000}"
@@ -46,12 +48,16 @@ snapshot_loadgen() {
   LOADGEN_CP="$cp"
 }
 loadgen() {
+  local code
   java -Dlogback.configurationFile=loadgen-logback.xml -cp "$LOADGEN_CP" dev.messenger.loadgen.LoadgenMain "$@" 2>&1 \
     | tee -a "$LOG"
-  return "${PIPESTATUS[0]}"
+  code="${PIPESTATUS[0]}"
+  [ "$code" = "0" ] || say "loadgen $1 exited with $code"
+  return "$code"
 }
 pid_on_port() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+port_of() { echo "${1##*:}" | tr -dc '0-9'; }
 
 STACK_PID=""
 stop_stack() {
@@ -72,7 +78,9 @@ for port in "${PORTS[@]}"; do
     say "port $port is in use: is a stack already running? stop it, or use BASE_PORT=17000"; exit 1
   fi
 done
-trap stop_stack EXIT INT TERM
+trap 'say "interrupted (SIGINT)"; exit 130' INT
+trap 'say "terminated (SIGTERM)"; exit 143' TERM
+trap stop_stack EXIT
 
 if [ "${MESSENGER_SKIP_BUILD:-}" != "1" ]; then
   say "building (mvn install -DskipTests)"
@@ -102,7 +110,11 @@ NATS_URL="$(awk '$1 == "nats" {print $2}' "$OUT/stack.log" | head -1)"
 CQL="$(awk '$1 == "cql" {print $2}' "$OUT/stack.log" | head -1 | tr -d '[]/')"
 export MESSENGER_NATS_URL="$NATS_URL" MESSENGER_CQL_CONTACT_POINTS="$CQL"
 SESSION_PID="$(pid_on_port $((BASE_PORT + 100)))"; ROUTER_PID="$(pid_on_port $((BASE_PORT + 200)))"
-CASSANDRA_PID="$(ss -ltnpH "sport = :${CQL##*:}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+HISTORY_PID="$(pid_on_port $((BASE_PORT + 300)))"; PRESENCE_PID="$(pid_on_port $((BASE_PORT + 400)))"
+PUSH_PID="$(pid_on_port $((BASE_PORT + 500)))"; CASSANDRA_PID="$(pid_on_port "$(port_of "$CQL")")"
+NATS_PID="$(pid_on_port "$(port_of "$NATS_URL")")"
+ETCD_PID="$(pid_on_port "$(port_of "$(awk '$1 == "etcd" {print $2}' "$OUT/stack.log" | head -1)")")"
+METRICS="http://127.0.0.1:$((BASE_PORT + 2100))/metrics,http://127.0.0.1:$((BASE_PORT + 2200))/metrics"
 say "stack ready: nats $NATS_URL, cql $CQL, session pid $SESSION_PID, router pid $ROUTER_PID, cassandra pid $CASSANDRA_PID"
 {
   echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
@@ -115,14 +127,15 @@ say "baseline: raw NATS, CQL and gRPC limits on this infrastructure"
 loadgen baseline --warmup 15s --duration 10s --out "$OUT/baseline.json"
 
 say "documented run: $USERS users, 1:1, $RATE msg/s in total, $DURATION after $WARMUP warm-up"
+PROCESSES=(SESSION ROUTER HISTORY PRESENCE PUSH CASSANDRA NATS ETCD)
 declare -A BEFORE
-for name in SESSION ROUTER CASSANDRA; do pid_var="${name}_PID"; BEFORE[$name]="$(cpu_ticks "${!pid_var}")"; done
+for name in "${PROCESSES[@]}"; do pid_var="${name}_PID"; BEFORE[$name]="$(cpu_ticks "${!pid_var}")"; done
 jcmd "$SESSION_PID" JFR.start name=bench settings=profile filename="$OUT/session.jfr" > /dev/null
 jcmd "$ROUTER_PID" JFR.start name=bench settings=profile filename="$OUT/router.jfr" > /dev/null
 START_S=$(date +%s)
 set +e
-loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --drain 15s \
-  --baseline "$OUT/baseline.json" --out "$OUT/run"
+loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+  --drain 15s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" --baseline "$OUT/baseline.json" --out "$OUT/run"
 RUN_CODE=$?
 set -e
 ELAPSED=$(( $(date +%s) - START_S ))
@@ -130,9 +143,10 @@ jcmd "$SESSION_PID" JFR.stop name=bench > /dev/null
 jcmd "$ROUTER_PID" JFR.stop name=bench > /dev/null
 {
   echo "CPU seconds per process during the documented run (${ELAPSED} s wall, incl. ramp and drain):"
-  for name in SESSION ROUTER CASSANDRA; do
+  for name in "${PROCESSES[@]}"; do
     pid_var="${name}_PID"
-    echo "  $name: $(( ($(cpu_ticks "${!pid_var}") - ${BEFORE[$name]}) / $(getconf CLK_TCK) )) s"
+    ticks=$(( $(cpu_ticks "${!pid_var}") - ${BEFORE[$name]} ))
+    awk -v n="$name" -v t="$ticks" -v h="$(getconf CLK_TCK)" 'BEGIN { printf "  %-10s %6.1f s\n", n, t / h }'
   done
 } | tee "$OUT/cpu.txt" | tee -a "$LOG"
 loadgen profile "$OUT/session.jfr" > "$OUT/profile-session.txt"
@@ -140,8 +154,9 @@ loadgen profile "$OUT/router.jfr" > "$OUT/profile-router.txt"
 
 if [ "${SKIP_SWEEP:-}" != "1" ]; then
   say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms"
-  loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" --warmup 10s --drain 10s \
-    --p99-limit-ms 50 --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
+  loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" \
+    --warmup 20s --drain 10s --connect-rate "$CONNECT_RATE" --p99-limit-ms 50 --keep-going --metrics "$METRICS" \
+    --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
 fi
 
 if [ "${SKIP_STREAMS:-}" != "1" ]; then

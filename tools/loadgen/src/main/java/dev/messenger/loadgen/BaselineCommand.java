@@ -59,6 +59,10 @@ final class BaselineCommand implements Callable<Integer> {
       description = "Requests per second of the latency phases (open loop). Default: ${DEFAULT-VALUE}.")
   double latencyRate;
 
+  @Option(names = "--lwt-latency-rate", defaultValue = "100",
+      description = "Conditional inserts per second of the LWT latency phase. Default: ${DEFAULT-VALUE}.")
+  double lwtLatencyRate;
+
   @Option(names = "--cql-replication", defaultValue = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
       description = "Replication of the scratch keyspace. Default: ${DEFAULT-VALUE}.")
   String replication;
@@ -79,7 +83,8 @@ final class BaselineCommand implements Callable<Integer> {
       }
     }
     String id = RunSettings.newRunId();
-    BaselineSettings settings = new BaselineSettings(messageSize, warmup, duration, concurrency, window, latencyRate);
+    BaselineSettings settings = new BaselineSettings(messageSize, warmup, duration, concurrency, window, latencyRate,
+        lwtLatencyRate);
     Map<String, Object> report;
     try {
       report = new Baseline(infra.resolve(), settings, replication, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(consistency.toUpperCase(java.util.Locale.ROOT)),

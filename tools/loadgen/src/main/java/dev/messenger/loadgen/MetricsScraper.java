@@ -58,7 +58,7 @@ final class MetricsScraper implements WindowProbe {
         h.put("mean_ms", Math.round(sum / delta * 1e6) / 1000.0);
         durations.put(base + labels, h);
       } else if (name.endsWith("_total") && delta > 0) {
-        counters.put(key, Math.round(delta));
+        counters.put(key, delta == Math.rint(delta) ? (Object) Math.round(delta) : (Object) (Math.round(delta * 100) / 100.0));
       }
     });
     Map<String, Object> out = new LinkedHashMap<>();

@@ -68,6 +68,11 @@ final class PlanCommand implements Callable<Integer> {
       description = "Heap of a production session server, for the streams-per-server bound. Default: ${DEFAULT-VALUE}.")
   double sessionHeapGib;
 
+  @Option(names = "--node-cores", defaultValue = "16",
+      description = "Cores of a production session server or router, for the CPU-per-message bound (needs a run "
+          + "with --metrics). Default: ${DEFAULT-VALUE}.")
+  int nodeCores;
+
   @Option(names = "--measured-session-servers", defaultValue = "1",
       description = "Session servers in the measured deployment. Default: ${DEFAULT-VALUE} (./messenger up).")
   int sessionServers;
@@ -102,7 +107,7 @@ final class PlanCommand implements Callable<Integer> {
         connectionsPerUser, devices, replication, utilization);
     CapacityPlan plan = new CapacityPlan(target,
         MeasuredFigures.from(run, ReportFiles.readOptional(streamsReport), base, sessionServers, routers),
-        sessionHeapGib);
+        sessionHeapGib, nodeCores);
     plan.lines().forEach(terminal::println);
     terminal.println();
     terminal.println("summary: " + plan.toMap().get("tiers"));

@@ -64,6 +64,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--client-threads", paramLabel = "N", defaultValue = "2", description = "See run.")
   int clientThreads;
 
+  @Option(names = "--metrics", split = ",", paramLabel = "URL", description = "See run.")
+  List<java.net.URI> metrics = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter terminal = spec.commandLine().getOut();
@@ -78,8 +81,8 @@ final class SweepCommand implements Callable<Integer> {
       String id = RunSettings.newRunId();
       terminal.printf("%nsweep step: %,.1f msg/s offered (run %s)%n", rate, id);
       RunSettings settings = new RunSettings(id, Shard.WHOLE, clientThreads, ProgressPrinter.ramp(terminal, false),
-          ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE, WindowProbe.NONE,
-          Clock.systemUTC(), Ticker.system());
+          ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE,
+          metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics), Clock.systemUTC(), Ticker.system());
       Map<String, Object> report = RunReport.toJson(new LoadRun(scenario, target, settings).execute(), false,
           baselineReport);
       String name = "report-" + Math.round(rate);

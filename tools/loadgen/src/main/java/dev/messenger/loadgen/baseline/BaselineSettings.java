@@ -14,13 +14,16 @@ import java.util.Map;
  * @param duration measured time of each phase
  * @param concurrency requests in flight during the CQL throughput phase
  * @param window messages in flight on the gRPC echo stream during its throughput phase
- * @param latencyRate requests per second of every latency phase
+ * @param latencyRate requests per second of the latency phases
+ * @param lwtLatencyRate requests per second of the conditional-insert latency phase (LWTs are several times
+ *     dearer, so a rate that is moderate for plain inserts would queue them)
  */
 public record BaselineSettings(
-    int messageBytes, Duration warmup, Duration duration, int concurrency, int window, double latencyRate) {
+    int messageBytes, Duration warmup, Duration duration, int concurrency, int window, double latencyRate,
+    double lwtLatencyRate) {
 
   public BaselineSettings {
-    if (messageBytes < 1 || concurrency < 1 || window < 1 || latencyRate <= 0) {
+    if (messageBytes < 1 || concurrency < 1 || window < 1 || latencyRate <= 0 || lwtLatencyRate <= 0) {
       throw new IllegalArgumentException("message size, concurrency, window and latency rate must be positive");
     }
   }
@@ -33,6 +36,7 @@ public record BaselineSettings(
     map.put("cql_concurrency", concurrency);
     map.put("grpc_window", window);
     map.put("latency_rate_per_s", latencyRate);
+    map.put("lwt_latency_rate_per_s", lwtLatencyRate);
     return map;
   }
 }

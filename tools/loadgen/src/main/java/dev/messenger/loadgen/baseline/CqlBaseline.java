@@ -64,27 +64,29 @@ final class CqlBaseline implements AutoCloseable {
   /** Plain inserts of message copies. */
   Map<String, Object> inserts() throws InterruptedException {
     prepare();
-    return measure("plain INSERT of a user_messages row (a member's copy of a message)", this::insertCopy);
+    return measure("plain INSERT of a user_messages row (a member's copy of a message)", this::insertCopy,
+        settings.latencyRate());
   }
 
   /** Conditional inserts of commit rows, one new row each (no contention, like a commit). */
   Map<String, Object> conditionalInserts() throws InterruptedException {
     prepare();
     return measure("INSERT ... IF NOT EXISTS of a conversation_log row (the commit, a Paxos round)",
-        this::insertCommit);
+        this::insertCommit, settings.lwtLatencyRate());
   }
 
-  private Map<String, Object> measure(String what, LongFunction<CompletionStage<?>> insert) throws InterruptedException {
+  private Map<String, Object> measure(String what, LongFunction<CompletionStage<?>> insert, double latencyRate)
+      throws InterruptedException {
     throughput(insert, settings.warmup());
     double[] rate = throughput(insert, settings.duration());
-    OpenLoop.run(settings.latencyRate(), settings.warmup(), insert);
-    OpenLoop.Result latency = OpenLoop.run(settings.latencyRate(), settings.duration(), insert);
+    OpenLoop.run(latencyRate, settings.warmup(), insert);
+    OpenLoop.Result latency = OpenLoop.run(latencyRate, settings.duration(), insert);
     return new PartReport()
         .scenario("what", what)
         .scenario("consistency", consistency.name())
         .scenario("in_flight", settings.concurrency())
         .scenario("partitions", PARTITIONS)
-        .scenario("latency_rate_per_s", settings.latencyRate())
+        .scenario("latency_rate_per_s", latencyRate)
         .throughput("rows_per_s", rate[0])
         .latency("insert", latency.micros())
         .error("failed", (long) rate[1] + latency.failed())

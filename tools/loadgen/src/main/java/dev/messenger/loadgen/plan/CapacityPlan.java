@@ -15,13 +15,15 @@ public final class CapacityPlan {
   private final CapacityTarget target;
   private final MeasuredFigures measured;
   private final double sessionHeapGib;
+  private final int nodeCores;
   private final List<String> lines = new ArrayList<>();
   private final Map<String, Object> tiers = new LinkedHashMap<>();
 
-  public CapacityPlan(CapacityTarget target, MeasuredFigures measured, double sessionHeapGib) {
+  public CapacityPlan(CapacityTarget target, MeasuredFigures measured, double sessionHeapGib, int nodeCores) {
     this.target = target;
     this.measured = measured;
     this.sessionHeapGib = sessionHeapGib;
+    this.nodeCores = nodeCores;
     compute();
   }
 
@@ -68,7 +70,14 @@ public final class CapacityPlan {
     say("  measured: %s deliveries/s on %d session server(s) (delivery p99 %s ms) = %s per server",
         n(measured.deliveredPerSecond()), measured.sessionServers(), n(measured.deliveryP99Millis()),
         n(perServer));
-    say("  by throughput: %s / (%s x %s) = %s servers", n(deliveries), n(perServer), n(u), n(byThroughput));
+    say("  by throughput held: %s / (%s x %s) = %s servers (only a bound if the run saturated the server)",
+        n(deliveries), n(perServer), n(u), n(byThroughput));
+    if (measured.sessionCpuMillisPerMessage().isPresent()) {
+      double cpu = measured.sessionCpuMillisPerMessage().get();
+      byThroughput = byCpu(peak, cpu);
+      say("  by CPU: %s msg/s x %s ms CPU per message (measured over the window) / (%d cores x %s) = %s servers",
+          n(peak), n(cpu), nodeCores, n(u), n(byThroughput));
+    }
     double perServerStreams;
     String streamSource;
     if (measured.heapPerStreamKib().isPresent() && measured.heapPerStreamKib().get() > 0) {
@@ -83,7 +92,8 @@ public final class CapacityPlan {
     say("  by streams: %s / (%s x %s) = %s servers   [%s = %s streams per server]", n(target.peakStreams()),
         n(perServerStreams), n(u), n(byStreams), streamSource, n(perServerStreams));
     double servers = Math.max(byThroughput, byStreams);
-    String bound = byStreams >= byThroughput ? "streams per server (memory)" : "deliveries per second";
+    String bound = byStreams >= byThroughput ? "streams per server (memory)"
+        : measured.sessionCpuMillisPerMessage().isPresent() ? "CPU per message" : "deliveries per second held";
     say("  => %s session servers, bounded by %s", n(servers), bound);
     say("");
     tiers.put("session_servers", tier(servers, bound));
@@ -92,13 +102,22 @@ public final class CapacityPlan {
   private void routers(double peak, double u) {
     double perRouter = measured.ackedPerSecond() / Math.max(1, measured.routers());
     double routers = ceil(peak / (perRouter * u));
+    String bound = "acked messages per second held per router (only a bound if the run saturated it)";
     say("routers");
-    say("  measured: %s acked messages/s on %d router(s) = %s per router (a lower bound: the router shared the "
-        + "machine)", n(measured.ackedPerSecond()), measured.routers(), n(perRouter));
-    say("  %s / (%s x %s) = %s routers, bounded by acked messages per second per router", n(peak), n(perRouter),
-        n(u), n(routers));
+    say("  measured: %s acked messages/s on %d router(s) = %s per router", n(measured.ackedPerSecond()),
+        measured.routers(), n(perRouter));
+    say("  by throughput held: %s / (%s x %s) = %s routers (only a bound if the run saturated the router)", n(peak),
+        n(perRouter), n(u), n(routers));
+    if (measured.routerCpuMillisPerMessage().isPresent()) {
+      double cpu = measured.routerCpuMillisPerMessage().get();
+      routers = byCpu(peak, cpu);
+      bound = "CPU per message";
+      say("  by CPU: %s msg/s x %s ms CPU per message (measured over the window) / (%d cores x %s) = %s routers",
+          n(peak), n(cpu), nodeCores, n(u), n(routers));
+    }
+    say("  => %s routers, bounded by %s", n(routers), bound);
     say("");
-    tiers.put("routers", tier(routers, "acked messages per second per router (end to end)"));
+    tiers.put("routers", tier(routers, bound));
   }
 
   private void cql(WritePath path, double peak, double u) {
@@ -141,6 +160,11 @@ public final class CapacityPlan {
     say("  %s / (%s msgs/s per server (baseline pub->sub) x %s) = %s servers, bounded by NATS messages per second",
         n(bus), n(measured.natsPerSecond()), n(u), n(servers));
     tiers.put("nats_servers", tier(servers, "NATS publish->subscribe messages per second (baseline)"));
+  }
+
+  /** Nodes of {@code nodeCores} cores at the planned utilization for {@code cpuMillis} of CPU per message. */
+  private double byCpu(double messagesPerSecond, double cpuMillis) {
+    return ceil(messagesPerSecond * cpuMillis / 1000 / (nodeCores * target.utilization()));
   }
 
   private static Map<String, Object> tier(double count, String boundedBy) {

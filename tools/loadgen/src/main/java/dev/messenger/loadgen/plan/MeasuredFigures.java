@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param peakStreams device streams held at once on the measured session servers (the streams report's
  *     when given, else the run's)
  * @param heapPerStreamKib session-server heap per idle stream, when measured (streams report or run)
+ * @param sessionCpuMillisPerMessage CPU the session server spent per acknowledged message over the window,
+ *     from its own metrics (run --metrics), when known
+ * @param routerCpuMillisPerMessage the same for the router
  * @param warnings what makes these figures weaker than they look (failed checks, no heap measurement)
  * @param sessionServers session servers in the measured deployment
  * @param routers routers in the measured deployment
@@ -32,6 +35,8 @@ public record MeasuredFigures(
     double cqlInsertsPerSecond,
     double cqlLwtPerSecond,
     double natsPerSecond,
+    Optional<Double> sessionCpuMillisPerMessage,
+    Optional<Double> routerCpuMillisPerMessage,
     java.util.List<String> warnings) {
 
   public MeasuredFigures {
@@ -70,6 +75,28 @@ public record MeasuredFigures(
         JsonPaths.numberOr(b, "parts.cql_insert.throughput.rows_per_s").orElse(0.0),
         JsonPaths.numberOr(b, "parts.cql_lwt_insert.throughput.rows_per_s").orElse(0.0),
         JsonPaths.numberOr(b, "parts.nats_pubsub.throughput.msgs_per_s").orElse(0.0),
+        cpuPerMessage(report, "messenger_session_sends_total{outcome=\"acked\"}"),
+        cpuPerMessage(report, "messenger_router_messages_committed_total"),
         warnings);
+  }
+
+  /**
+   * CPU milliseconds per message of the service whose metrics count messages under {@code counter}:
+   * its process_cpu_seconds_total increase over the window divided by that counter's increase.
+   */
+  @SuppressWarnings("unchecked")
+  static Optional<Double> cpuPerMessage(Map<String, Object> report, String counter) {
+    for (Object endpoint : JsonPaths.object(report, "server.metrics_over_window").values()) {
+      if (!(endpoint instanceof Map)) {
+        continue;
+      }
+      Map<String, Object> counters = JsonPaths.object((Map<String, Object>) endpoint, "counters");
+      Object messages = counters.get(counter);
+      Object cpu = counters.get("process_cpu_seconds_total");
+      if (messages instanceof Number m && cpu instanceof Number c && m.doubleValue() > 0) {
+        return Optional.of(c.doubleValue() * 1000 / m.doubleValue());
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -11,8 +11,10 @@ import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.loadgen.net.ConnectionPool;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,7 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * One process's share of a load run, in phases: connect every device (ramp), admit those that caught
@@ -45,7 +49,7 @@ public final class LoadRun {
 
   /** Runs every phase; blocking. */
   public RunResult execute() throws InterruptedException {
-    java.time.Instant startedAt = settings.clock().instant();
+    Instant startedAt = settings.clock().instant();
     Population population = Population.create(scenario, settings.shard(), settings.runId(), books);
     ScheduledExecutorService loops = Executors.newScheduledThreadPool(settings.clientThreads(), daemon("lg-loop"));
     ExecutorService callbacks = Executors.newFixedThreadPool(settings.clientThreads(), daemon("lg-callbacks"));
@@ -72,7 +76,7 @@ public final class LoadRun {
     }
   }
 
-  private RunResult sendAndCount(java.time.Instant startedAt, Population population, Ledger ledger,
+  private RunResult sendAndCount(Instant startedAt, Population population, Ledger ledger,
       ScheduledExecutorService timer, ConnectionPool pool, long rampNanos, int neverConnected)
       throws InterruptedException {
     long warmup = scenario.warmup().toNanos();
@@ -88,10 +92,10 @@ public final class LoadRun {
     pacer.run(epoch, sendEnd, (user, at) -> fire(user, at, pacer));
     waitUntil(epoch + sendEnd, () -> false);
     int liveAtEnd = books.counters().live();
-    java.util.Map<String, Object> metrics = settings.window().windowEnds();
-    java.util.Map<String, Object> process = ProcessUsage.snapshot(ProcessUsage.cpuNanos() - cpuAtStart,
+    Map<String, Object> metrics = settings.window().windowEnds();
+    Map<String, Object> process = ProcessUsage.snapshot(ProcessUsage.cpuNanos() - cpuAtStart,
         (settings.ticker().nanoTime() - epoch) / 1e9);
-    java.util.Map<String, Object> server = new java.util.LinkedHashMap<>(settings.probe().after(liveAtEnd));
+    Map<String, Object> server = new LinkedHashMap<>(settings.probe().after(liveAtEnd));
     if (!metrics.isEmpty()) {
       server.put("metrics_over_window", metrics);
     }
@@ -146,7 +150,7 @@ public final class LoadRun {
     });
   }
 
-  private void waitUntil(long deadlineNanos, java.util.function.BooleanSupplier done) {
+  private void waitUntil(long deadlineNanos, BooleanSupplier done) {
     while (!done.getAsBoolean()) {
       long left = deadlineNanos - settings.ticker().nanoTime();
       if (left <= 0) {
@@ -156,9 +160,9 @@ public final class LoadRun {
     }
   }
 
-  private RunResult result(java.time.Instant startedAt, Population population, Ledger ledger, Sampler sampler,
+  private RunResult result(Instant startedAt, Population population, Ledger ledger, Sampler sampler,
       ConnectionPool pool, long rampNanos, int neverConnected, int liveAtEnd, long maxLagNanos,
-      java.util.Map<String, Object> server, java.util.Map<String, Object> process) {
+      Map<String, Object> server, Map<String, Object> process) {
     long streams = 0;
     long welcomes = 0;
     long redeliveries = 0;
@@ -210,10 +214,9 @@ public final class LoadRun {
       return;
     }
     ExecutorService closer = Executors.newFixedThreadPool(8, daemon("lg-close"));
-    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
     for (SimDevice device : devices) {
       if (device.client() != null) {
-        done.add(closer.submit(device.client()::close));
+        closer.execute(device.client()::close);
       }
     }
     closer.shutdown();
@@ -223,7 +226,7 @@ public final class LoadRun {
   }
 
   private static ThreadFactory daemon(String name) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger n = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
       thread.setDaemon(true);

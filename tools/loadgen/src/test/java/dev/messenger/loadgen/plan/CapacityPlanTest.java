@@ -20,9 +20,9 @@ class CapacityPlanTest {
   @Test
   void should_size_each_tier_by_its_measured_bound_and_show_the_arithmetic() {
     MeasuredFigures measured = new MeasuredFigures(1000, 2000, 20, 2000, Optional.of(10.0), 1, 1, 50_000, 5_000,
-        1_000_000, List.of());
+        1_000_000, Optional.empty(), Optional.empty(), List.of());
 
-    CapacityPlan plan = new CapacityPlan(DEFAULTS, measured, 8);
+    CapacityPlan plan = new CapacityPlan(DEFAULTS, measured, 8, 16);
 
     Map<String, Object> tiers = plan.toMap();
     @SuppressWarnings("unchecked")
@@ -49,5 +49,33 @@ class CapacityPlanTest {
     assertThat(path.framesToDevices()).isEqualTo(12);
     assertThat(path.cqlBound(15_000)).isEqualTo(1000.0);
     assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(500.0);
+  }
+
+  @Test
+  void should_size_session_servers_and_routers_by_measured_cpu_per_message_when_known() {
+    MeasuredFigures measured = new MeasuredFigures(100, 200, 20, 2000, Optional.of(1.0), 1, 1, 50_000, 5_000,
+        1_000_000, Optional.of(5.0), Optional.of(4.0), List.of());
+
+    CapacityPlan plan = new CapacityPlan(DEFAULTS, measured, 8, 16);
+
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> byTier = (Map<String, Map<String, Object>>) plan.toMap().get("tiers");
+    // 694,444 msg/s x 5 ms = 3,472 cores / (16 x 0.6) = 362 session servers (streams: 8 GiB / 1 KiB per stream
+    // would need only 100); x 4 ms = 2,778 cores / 9.6 = 290 routers.
+    assertThat(byTier.get("session_servers")).containsEntry("count", 362L).containsEntry("bounded_by", "CPU per message");
+    assertThat(byTier.get("routers")).containsEntry("count", 290L).containsEntry("bounded_by", "CPU per message");
+  }
+
+  @Test
+  void should_read_cpu_per_message_from_the_services_metrics() {
+    Map<String, Object> report = dev.messenger.loadgen.report.Json.parseObject("""
+        {"server": {"metrics_over_window": {
+          "http://s/metrics": {"counters": {"messenger_session_sends_total{outcome=\\"acked\\"}": 6000,
+                                            "process_cpu_seconds_total": 30.0}},
+          "http://r/metrics": {"counters": {"messenger_router_messages_committed_total": 6000,
+                                            "process_cpu_seconds_total": 24}}}}}""");
+
+    assertThat(MeasuredFigures.cpuPerMessage(report, "messenger_session_sends_total{outcome=\"acked\"}")).contains(5.0);
+    assertThat(MeasuredFigures.cpuPerMessage(report, "messenger_router_messages_committed_total")).contains(4.0);
   }
 }

@@ -19,7 +19,7 @@ class BrokenServerTest {
   private static final int DEVICES_PER_CONVERSATION = 4;
 
   private static RunResult run(BrokenSessionServer server, int streamsPerConnection) throws InterruptedException {
-    Scenario scenario = Scenario.of(10, 2, 5, Duration.ofSeconds(3)).withDrain(Duration.ofSeconds(3));
+    Scenario scenario = Scenario.of(10, 2, 5, Duration.ofSeconds(3)).withDrain(Duration.ofSeconds(6));
     Target target = new Target(List.of(server.address()), DevDefaults.TOKEN_KEY, true, streamsPerConnection, List.of());
     return new LoadRun(scenario, target, RunSettings.quiet()).execute();
   }
