@@ -11,6 +11,7 @@ import dev.messenger.common.Subjects;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.infra.SubscriptionBarrier;
 import dev.messenger.internal.v1.PresenceCommand;
 import dev.messenger.internal.v1.VisibilityChanged;
 import dev.messenger.presence.client.PresencePartitions;
@@ -47,6 +48,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   private final Connection nats;
   private final Subjects subjects;
   private final Dispatcher dispatcher;
+  private final SubscriptionBarrier barrier;
   private final int partitions;
   private final Executor executor;
   private final AtomicLong watchIds = new AtomicLong();
@@ -58,6 +60,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     this.nats = nats;
     this.subjects = subjects;
     this.dispatcher = nats.createDispatcher();
+    this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(5));
     this.partitions = partitions;
     this.executor = executor;
   }
@@ -96,7 +99,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
       watchReporter.unwatchAll(caller.userId(), streamId);
     });
     try {
-      nats.flush(Duration.ofSeconds(5)); // subscribed before reading, so no change falls in between
+      barrier.await(); // subscribed before reading, so no change falls in between
     } catch (TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -139,6 +142,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   /** Stops taking watch subscriptions' messages. */
   void close() {
     nats.closeDispatcher(dispatcher);
+    barrier.close();
   }
 
   private static void validate(List<String> users, int max) {

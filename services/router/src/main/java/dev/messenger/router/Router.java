@@ -86,6 +86,13 @@ public final class Router implements AutoCloseable {
           break;
         }
       }
+      try {
+        sequencer.clearMarks(shard).get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.info("in-flight marks of shard {} not cleared; its next owner repairs them: {}", shard, e.toString());
+      }
       sequencer.forgetShard(shard);
     }
 

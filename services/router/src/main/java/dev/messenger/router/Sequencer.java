@@ -107,6 +107,7 @@ final class Sequencer {
         c.queue.clear();
         c.pendingByKey.clear();
         c.head = -1;
+        c.recheckQueued = true;
         return !c.running;
       }
     });
@@ -114,17 +115,55 @@ final class Sequencer {
 
   /**
    * Forgets conversations without work for {@code idle}, so memory follows the active conversations, not
-   * every conversation ever seen. A retry after that is answered from the stored client ids.
+   * every conversation ever seen, and clears their in-flight marks (a busy conversation keeps its mark
+   * between sends, which saves a write before and after every commit). A retry after that is answered from
+   * the stored client ids; a clear that fails leaves a mark the next owner repairs, which is harmless.
    */
   int evictIdle(java.time.Duration idle) {
     long cutoff = System.nanoTime() - idle.toNanos();
     int before = conversations.size();
     conversations.values().removeIf(c -> {
       synchronized (c) {
-        return !c.running && c.queue.isEmpty() && c.lastActivityNanos < cutoff;
+        boolean evict = !c.running && c.queue.isEmpty() && c.lastActivityNanos < cutoff;
+        if (evict) {
+          clearMark(c);
+        }
+        return evict;
       }
     });
     return before - conversations.size();
+  }
+
+  /**
+   * Clears the in-flight marks of the shard's idle conversations, before the shard is handed over, so that
+   * the next owner has nothing to repair. Completes when every clear has been answered.
+   */
+  CompletableFuture<Void> clearMarks(int shard) {
+    List<CompletableFuture<Void>> clears = new ArrayList<>();
+    for (Conversation c : conversations.values()) {
+      synchronized (c) {
+        if (c.shard == shard && !c.running && c.queue.isEmpty()) {
+          clears.add(clearMark(c));
+        }
+      }
+    }
+    return CompletableFuture.allOf(clears.toArray(CompletableFuture[]::new));
+  }
+
+  /** Called with c locked and idle. */
+  private CompletableFuture<Void> clearMark(Conversation c) {
+    if (!c.inflightMarked || c.head < 1) {
+      // Unmarked, or the head is unknown after a failure: a mark stays for the next owner's repair.
+      return CompletableFuture.completedFuture(null);
+    }
+    c.inflightMarked = false;
+    return commitLog
+        .clearInflight(c.shard, c.id, c.head)
+        .toCompletableFuture()
+        .exceptionally(error -> {
+          log.debug("clearing the in-flight mark of {} failed; its next owner repairs it: {}", c.id, error.toString());
+          return null;
+        });
   }
 
   /** True when no conversation of the shard has work pending or in progress. */
@@ -174,11 +213,18 @@ final class Sequencer {
       head = c.head;
     }
     if (head < 0) {
-      // The head is unknown: first use, or after a conflict or a commit whose outcome is unknown. Queued
-      // sends were checked against the stored client ids before that outcome, so check them again.
+      // The head is unknown: first use, or after a conflict or a commit whose outcome is unknown. After a
+      // failure, queued sends were checked against the stored client ids before that outcome: check again.
+      boolean recheck;
+      synchronized (c) {
+        recheck = c.recheckQueued;
+        c.recheckQueued = false;
+      }
       commitLog
           .loadHead(c.id)
-          .thenCompose(loaded -> dropStoredPendings(c).thenApply(ignored -> loaded))
+          .thenCompose(loaded -> recheck
+              ? dropStoredPendings(c).thenApply(ignored -> loaded)
+              : CompletableFuture.completedFuture(loaded))
           .whenCompleteAsync(
               (loaded, error) -> {
                 if (error != null) {
@@ -307,6 +353,7 @@ final class Sequencer {
     boolean giveUp;
     synchronized (c) {
       c.head = -1;
+      c.recheckQueued = true;
       c.conflicts++;
       giveUp = c.conflicts > MAX_CONFLICTS;
     }
@@ -364,6 +411,7 @@ final class Sequencer {
     log.warn("commit in {} failed: {}", c.id, error.toString());
     synchronized (c) {
       c.head = -1;
+      c.recheckQueued = true;
     }
     failBatch(c, batch, unavailable(error));
     repairFromLog(c).whenCompleteAsync((ignored, e) -> drive(c), executor);
@@ -393,29 +441,8 @@ final class Sequencer {
   }
 
   private void finishIdle(Conversation c) {
-    // Called with c locked and the queue empty.
-    if (!c.inflightMarked || c.head < 1) {
-      // Unmarked, or the head is unknown after a failure: a mark stays for the next owner's repair.
-      c.running = false;
-      return;
-    }
-    c.inflightMarked = false;
-    commitLog
-        .clearInflight(c.shard, c.id, c.head)
-        .whenCompleteAsync(
-            (ignored, error) -> {
-              synchronized (c) {
-                if (error != null) {
-                  c.inflightMarked = true;
-                }
-                if (c.queue.isEmpty()) {
-                  c.running = false;
-                  return;
-                }
-              }
-              drive(c);
-            },
-            executor);
+    // Called with c locked and the queue empty. The in-flight mark stays until the conversation is evicted.
+    c.running = false;
   }
 
   private void failBatch(Conversation c, List<Pending> batch, RuntimeException error) {
@@ -437,6 +464,7 @@ final class Sequencer {
       c.pendingByKey.clear();
       c.running = false;
       c.head = -1;
+      c.recheckQueued = true;
     }
     for (Pending p : failed) {
       p.result.completeExceptionally(error);
@@ -482,6 +510,7 @@ final class Sequencer {
     long head = -1;
     boolean running;
     boolean inflightMarked;
+    boolean recheckQueued;
     int conflicts;
     long lastActivityNanos = System.nanoTime();
 

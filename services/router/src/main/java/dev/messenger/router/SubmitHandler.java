@@ -29,6 +29,7 @@ final class SubmitHandler {
 
   private final Connection nats;
   private final CommitLog commitLog;
+  private final KnownConversations known = new KnownConversations(100_000);
   private final Sequencer sequencer;
   private final RouterMetrics metrics;
 
@@ -82,9 +83,16 @@ final class SubmitHandler {
       }
       String first = pair.get().first();
       String second = pair.get().second();
+      Set<String> members = Set.of(first, second);
+      if (known.contains(conversationId)) {
+        return CompletableFuture.completedFuture(members);
+      }
       return commitLog
           .ensureDirectConversation(conversationId, first, second)
-          .thenApply(ignored -> Set.of(first, second));
+          .thenApply(ignored -> {
+            known.add(conversationId);
+            return members;
+          });
     }
     return commitLog
         .members(conversationId)

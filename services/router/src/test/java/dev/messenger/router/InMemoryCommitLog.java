@@ -19,6 +19,7 @@ final class InMemoryCommitLog implements CommitLog {
   final Map<String, SendAck> clientIds = new ConcurrentHashMap<>();
   final Map<String, Map<Long, Message>> copies = new ConcurrentHashMap<>();
   final Set<String> inflight = ConcurrentHashMap.newKeySet();
+  final java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
   final Map<String, Long> fannedOut = new ConcurrentHashMap<>();
 
   private NavigableMap<Long, Message> log(String conversationId) {
@@ -85,6 +86,7 @@ final class InMemoryCommitLog implements CommitLog {
   @Override
   public CompletionStage<Void> markInflight(int shard, String conversationId, long fromSeq) {
     inflight.add(shard + "/" + conversationId);
+    marks.incrementAndGet();
     return CompletableFuture.completedFuture(null);
   }
 

@@ -54,6 +54,32 @@ class SequencerTest {
     assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 500).boxed().toList());
     assertThat(log.logs.get(CONVERSATION)).hasSize(500);
     assertThat(published).extracting(Message::getSeq).isSorted().hasSize(500);
+  }
+
+  @Test
+  void should_keep_a_busy_conversation_marked_in_flight_until_it_is_evicted() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      sequencer.submit(request("alice", "m" + i), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    }
+    assertThat(log.marks).as("one mark for the whole busy period").hasValue(1);
+    assertThat(log.inflight).containsExactly("0/" + CONVERSATION);
+
+    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
+    sequencer.evictIdle(java.time.Duration.ZERO);
+
+    assertThat(log.inflight).isEmpty();
+    sequencer.submit(request("alice", "after"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    assertThat(log.marks).hasValue(2);
+    assertThat(log.inflight).containsExactly("0/" + CONVERSATION);
+  }
+
+  @Test
+  void should_clear_the_marks_of_a_shard_it_hands_over() throws Exception {
+    sequencer.submit(request("alice", "m"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
+
+    sequencer.clearMarks(0).get(5, TimeUnit.SECONDS);
+
     assertThat(log.inflight).isEmpty();
   }
 

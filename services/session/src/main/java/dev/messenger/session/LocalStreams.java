@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.infra.SubscriptionBarrier;
 import dev.messenger.internal.v1.UserEvent;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -28,6 +29,7 @@ final class LocalStreams {
   private final Connection nats;
   private final Subjects subjects;
   private final Dispatcher dispatcher;
+  private final SubscriptionBarrier barrier;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
@@ -40,6 +42,7 @@ final class LocalStreams {
     this.subjects = subjects;
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
+    this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
   }
 
   /**
@@ -78,13 +81,17 @@ final class LocalStreams {
     }
     // Flushed even when the subscription existed: another stream's flush of it may not have finished.
     try {
-      nats.flush(Duration.ofSeconds(10));
+      barrier.await();
     } catch (TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw ApiErrors.unavailable("BUS_UNAVAILABLE", "the message bus did not answer; retry");
     }
+  }
+
+  void close() {
+    barrier.close();
   }
 
   /** Forgets a closed stream; unsubscribes from the user's subject when it was the user's last one here. */

@@ -119,6 +119,7 @@ public final class SessionNode implements AutoCloseable {
     server.shutdown(config.drainGrace());
     scheduler.shutdownNow();
     executor.shutdown();
+    streams.close();
     log.info("session server {} stopped", config.serverId());
   }
 
