@@ -57,7 +57,7 @@ public final class Router implements AutoCloseable {
       com.datastax.oss.driver.api.core.CqlSession cql, HistoryConfig history, PrometheusRegistry registry) {
     Router router = new Router(config, etcd, nats, CqlCommitLog.create(cql, history, registry), registry);
     router.ownership.start(config.reconcileInterval());
-    router.evictor.scheduleWithFixedDelay(() -> router.sequencer.evictIdle(Duration.ofMinutes(1)), 30, 30,
+    router.evictor.scheduleWithFixedDelay(() -> router.sequencer.evictIdle(Duration.ofMinutes(1)), 5, 5,
         java.util.concurrent.TimeUnit.SECONDS);
     return router;
   }

@@ -79,6 +79,7 @@ final class Sequencer {
       if (pending != null) {
         return pending.result.thenApply(ack -> ack.toBuilder().setDuplicate(true).build());
       }
+      prefetchHead(conversation);
     }
     return commitLog
         .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
@@ -90,6 +91,20 @@ final class Sequencer {
               return enqueue(conversation, key, request);
             },
             executor)
+        .toCompletableFuture();
+  }
+
+  /**
+   * For a conversation this router has not worked on yet, loads the head and marks the conversation in
+   * flight while the client id is being looked up, instead of after. Called with c locked.
+   */
+  private void prefetchHead(Conversation c) {
+    if (c.head >= 0 || c.running || c.prefetch != null || c.recheckQueued) {
+      return;
+    }
+    c.prefetch = commitLog
+        .loadHead(c.id)
+        .thenCompose(head -> commitLog.markInflight(c.shard, c.id, head + 1).thenApply(marked -> head))
         .toCompletableFuture();
   }
 
@@ -216,9 +231,26 @@ final class Sequencer {
       // The head is unknown: first use, or after a conflict or a commit whose outcome is unknown. After a
       // failure, queued sends were checked against the stored client ids before that outcome: check again.
       boolean recheck;
+      CompletableFuture<Long> prefetched;
       synchronized (c) {
         recheck = c.recheckQueued;
         c.recheckQueued = false;
+        prefetched = c.prefetch;
+        c.prefetch = null;
+      }
+      if (prefetched != null && !recheck) {
+        prefetched.whenCompleteAsync(
+            (loaded, error) -> {
+              if (error == null) {
+                synchronized (c) {
+                  c.head = loaded;
+                  c.inflightMarked = true;
+                }
+              }
+              drive(c); // after an error, the head is loaded again the usual way
+            },
+            executor);
+        return;
       }
       commitLog
           .loadHead(c.id)
@@ -511,6 +543,7 @@ final class Sequencer {
     boolean running;
     boolean inflightMarked;
     boolean recheckQueued;
+    CompletableFuture<Long> prefetch;
     int conflicts;
     long lastActivityNanos = System.nanoTime();
 

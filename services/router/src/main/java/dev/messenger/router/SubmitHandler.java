@@ -48,14 +48,7 @@ final class SubmitHandler {
       reply(natsMessage, error(ApiErrors.invalidArgument("MALFORMED_SUBMIT", "malformed submit request"), ""));
       return;
     }
-    members(request)
-        .thenCompose(members -> {
-          if (!members.contains(request.getSenderUserId())) {
-            throw new CompletionException(
-                ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation"));
-          }
-          return sequencer.submit(request, members, shard);
-        })
+    sequence(request, shard)
         .whenComplete((ack, failure) -> {
           if (failure == null) {
             metrics.submission(ack.getDuplicate() ? "duplicate" : "stored");
@@ -73,31 +66,53 @@ final class SubmitHandler {
         });
   }
 
-  private CompletionStage<Set<String>> members(SubmitRequest request) {
+  /**
+   * Checks membership and sequences the message. A 1:1 conversation's members are in its id; its metadata
+   * row is written alongside the first send this router sees, not before it.
+   */
+  private CompletionStage<SendAck> sequence(SubmitRequest request, int shard) {
     String conversationId = request.getConversationId();
-    if (ConversationIds.isDirect(conversationId)) {
-      Optional<ConversationIds.Pair> pair = ConversationIds.directMembers(conversationId);
-      if (pair.isEmpty()) {
-        return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",
-            "malformed direct conversation id: " + conversationId));
-      }
-      String first = pair.get().first();
-      String second = pair.get().second();
-      Set<String> members = Set.of(first, second);
-      if (known.contains(conversationId)) {
-        return CompletableFuture.completedFuture(members);
-      }
+    if (!ConversationIds.isDirect(conversationId)) {
       return commitLog
-          .ensureDirectConversation(conversationId, first, second)
-          .thenApply(ignored -> {
-            known.add(conversationId);
-            return members;
+          .members(conversationId)
+          .thenCompose(stored -> {
+            Set<String> members = stored.orElseThrow(() -> new CompletionException(
+                ApiErrors.notFound("UNKNOWN_CONVERSATION", "no such conversation: " + conversationId)));
+            requireMember(members, request);
+            return sequencer.submit(request, members, shard);
           });
     }
-    return commitLog
-        .members(conversationId)
-        .thenApply((Optional<Set<String>> members) -> members.orElseThrow(() -> new CompletionException(
-            ApiErrors.notFound("UNKNOWN_CONVERSATION", "no such conversation: " + conversationId))));
+    Optional<ConversationIds.Pair> pair = ConversationIds.directMembers(conversationId);
+    if (pair.isEmpty()) {
+      return CompletableFuture.failedFuture(ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",
+          "malformed direct conversation id: " + conversationId));
+    }
+    String first = pair.get().first();
+    String second = pair.get().second();
+    Set<String> members = Set.of(first, second);
+    try {
+      requireMember(members, request);
+    } catch (CompletionException e) {
+      return CompletableFuture.failedFuture(e.getCause());
+    }
+    CompletableFuture<SendAck> sent = sequencer.submit(request, members, shard);
+    if (known.contains(conversationId)) {
+      return sent;
+    }
+    // Acknowledged only once the row is stored too: a failure makes the sender retry, which is answered
+    // from the stored client id and writes the row again.
+    CompletableFuture<Void> stored = commitLog
+        .ensureDirectConversation(conversationId, first, second)
+        .thenRun(() -> known.add(conversationId))
+        .toCompletableFuture();
+    return sent.thenCombine(stored, (ack, ignored) -> ack);
+  }
+
+  private static void requireMember(Set<String> members, SubmitRequest request) {
+    if (!members.contains(request.getSenderUserId())) {
+      throw new CompletionException(
+          ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation"));
+    }
   }
 
   private static SubmitReply error(StatusRuntimeException e, String clientMessageId) {

@@ -20,6 +20,7 @@ final class InMemoryCommitLog implements CommitLog {
   final Map<String, Map<Long, Message>> copies = new ConcurrentHashMap<>();
   final Set<String> inflight = ConcurrentHashMap.newKeySet();
   final java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger headLoads = new java.util.concurrent.atomic.AtomicInteger();
   final Map<String, Long> fannedOut = new ConcurrentHashMap<>();
 
   private NavigableMap<Long, Message> log(String conversationId) {
@@ -28,6 +29,7 @@ final class InMemoryCommitLog implements CommitLog {
 
   @Override
   public CompletionStage<Long> loadHead(String conversationId) {
+    headLoads.incrementAndGet();
     NavigableMap<Long, Message> log = log(conversationId);
     return CompletableFuture.completedFuture(log.isEmpty() ? 0L : log.lastKey());
   }
@@ -65,9 +67,13 @@ final class InMemoryCommitLog implements CommitLog {
     return CompletableFuture.completedFuture(null);
   }
 
+  /** Client id lookups wait for this, so that a test can see what happens meanwhile. */
+  volatile CompletableFuture<Void> clientIdGate = CompletableFuture.completedFuture(null);
+
   @Override
   public CompletionStage<Optional<SendAck>> findClientId(String conversationId, String sender, String clientId) {
-    return CompletableFuture.completedFuture(Optional.ofNullable(clientIds.get(key(conversationId, sender, clientId))));
+    return clientIdGate.thenApply(
+        open -> Optional.ofNullable(clientIds.get(key(conversationId, sender, clientId))));
   }
 
   @Override

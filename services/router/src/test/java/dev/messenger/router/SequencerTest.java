@@ -74,6 +74,21 @@ class SequencerTest {
   }
 
   @Test
+  void should_load_the_head_and_mark_a_new_conversation_while_the_client_id_is_looked_up() throws Exception {
+    log.clientIdGate = new CompletableFuture<>();
+
+    CompletableFuture<SendAck> ack = sequencer.submit(request("alice", "first"), MEMBERS, 0);
+
+    org.awaitility.Awaitility.await().until(() -> log.marks.get() == 1);
+    assertThat(log.headLoads).hasValue(1);
+    assertThat(ack).isNotDone();
+    log.clientIdGate.complete(null);
+    assertThat(ack.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    assertThat(log.headLoads).as("the prefetched head is used").hasValue(1);
+    assertThat(log.marks).hasValue(1);
+  }
+
+  @Test
   void should_clear_the_marks_of_a_shard_it_hands_over() throws Exception {
     sequencer.submit(request("alice", "m"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
     org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));

@@ -1,6 +1,7 @@
 package dev.messenger.loadgen.presence;
 
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.loadgen.report.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ public final class PresenceChurnCommand implements Callable<Integer> {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    write(report, JsonText.write(ChurnReport.toJson(result)));
+    write(report, Json.write(ChurnReport.toJson(result)));
     terminal.println();
     terminal.print(ChurnReport.summary(result));
     terminal.println("report         " + report);

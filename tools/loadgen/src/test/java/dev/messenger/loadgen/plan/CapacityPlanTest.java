@@ -33,8 +33,8 @@ class CapacityPlanTest {
     assertThat(byTier.get("session_servers").get("bounded_by").toString()).contains("deliveries");
     // 694,444 / (1000 x 0.6) = 1,158 routers.
     assertThat(byTier.get("routers")).containsEntry("count", 1158L);
-    // rows: 13 - 1 + 1 x (50,000 / 5,000) = 22 insert-equivalents x RF 3; 694,444 x 66 / 30,000 = 1,528 nodes.
-    assertThat(byTier.get("cql_nodes")).containsEntry("count", 1528L);
+    // rows: 10 - 1 + 1 x (50,000 / 5,000) = 19 insert-equivalents x RF 3; 694,444 x 57 / 30,000 = 1,320 nodes.
+    assertThat(byTier.get("cql_nodes")).containsEntry("count", 1320L);
     // NATS: 6 messages each: 4,166,667 / 600,000 = 7 servers.
     assertThat(byTier.get("nats_servers")).containsEntry("count", 7L);
     assertThat(plan.lines()).anyMatch(l -> l.contains("231,481 messages/s on average"));
@@ -44,11 +44,11 @@ class CapacityPlanTest {
   void should_count_what_one_message_costs() {
     WritePath path = new WritePath(2);
 
-    assertThat(path.rows()).isEqualTo(15);
+    assertThat(path.rows()).isEqualTo(12);
     assertThat(path.natsMessages()).isEqualTo(8);
     assertThat(path.framesToDevices()).isEqualTo(12);
-    assertThat(path.cqlBound(15_000)).isEqualTo(1000.0);
-    assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(500.0);
+    assertThat(path.cqlBound(12_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBoundWithLwt(11_000, 1_000)).isEqualTo(500.0);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.messenger.loadgen.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messenger.loadgen.presence.PresenceLedger.Kind;
+import dev.messenger.loadgen.report.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ChurnReportTest {
 
   @Test
   void should_write_valid_looking_json_and_a_readable_summary() {
-    String text = JsonText.write(ChurnReport.toJson(result()));
+    String text = Json.write(ChurnReport.toJson(result()));
     String summary = ChurnReport.summary(result());
 
     assertThat(text).startsWith("{\n  \"scenario\": {\n    \"name\": \"presence-churn\"")
@@ -64,7 +65,7 @@ class ChurnReportTest {
 
   @Test
   void should_escape_strings_in_json() {
-    assertThat(JsonText.write(Map.of("a", List.of("q\"\\\n\u0001", 1.5, 2L, true))))
-        .isEqualTo("{\n  \"a\": [\n    \"q\\\"\\\\\\n\\u0001\",\n    1.5,\n    2,\n    true\n  ]\n}\n");
+    assertThat(Json.write(Map.of("a", List.of("q\"\\\n\u0001", 1.5, 2L, true))))
+        .isEqualTo("{\n  \"a\": [\"q\\\"\\\\\\n\\u0001\", 1.5, 2, true]\n}\n");
   }
 }
