@@ -19,7 +19,7 @@ cd "$ROOT"
 USERS="${USERS:-2000}"
 RATE="${RATE:-100}"                        # total messages per second of the documented run
 DURATION="${DURATION:-60s}"
-WARMUP="${WARMUP:-30s}"
+WARMUP="${WARMUP:-120s}"
 CONNECT_RATE="${CONNECT_RATE:-200}"
 SWEEP_RATES="${SWEEP_RATES:-10,25,50,100,200,400}"
 SWEEP_DURATION="${SWEEP_DURATION:-30s}"
