@@ -34,6 +34,11 @@ final class InMemoryCommitLog implements CommitLog {
     return CompletableFuture.completedFuture(log.isEmpty() ? 0L : log.lastKey());
   }
 
+  /** When set, the next commit is applied but answered with an error: its outcome looks unknown. */
+  volatile boolean failNextCommitAfterApplying;
+  /** Recording client ids waits for this, so that a test can look them up before they are recorded. */
+  volatile CompletableFuture<Void> recordGate = CompletableFuture.completedFuture(null);
+
   @Override
   public synchronized CompletionStage<Boolean> commit(String conversationId, List<Message> messages) {
     NavigableMap<Long, Message> log = log(conversationId);
@@ -43,6 +48,10 @@ final class InMemoryCommitLog implements CommitLog {
       }
     }
     messages.forEach(m -> log.put(m.getSeq(), m));
+    if (failNextCommitAfterApplying) {
+      failNextCommitAfterApplying = false;
+      return CompletableFuture.failedFuture(new IllegalStateException("write timed out"));
+    }
     return CompletableFuture.completedFuture(true);
   }
 
@@ -59,12 +68,13 @@ final class InMemoryCommitLog implements CommitLog {
 
   @Override
   public CompletionStage<Void> recordClientIds(String conversationId, List<Message> messages) {
-    for (Message m : messages) {
-      clientIds.put(key(conversationId, m.getSenderUserId(), m.getClientMessageId()), SendAck.newBuilder()
-          .setClientMessageId(m.getClientMessageId()).setConversationId(conversationId).setSeq(m.getSeq())
-          .setMessageId(m.getMessageId()).setServerTimeMs(m.getServerTimeMs()).build());
-    }
-    return CompletableFuture.completedFuture(null);
+    return recordGate.thenRun(() -> {
+      for (Message m : messages) {
+        clientIds.put(key(conversationId, m.getSenderUserId(), m.getClientMessageId()), SendAck.newBuilder()
+            .setClientMessageId(m.getClientMessageId()).setConversationId(conversationId).setSeq(m.getSeq())
+            .setMessageId(m.getMessageId()).setServerTimeMs(m.getServerTimeMs()).build());
+      }
+    });
   }
 
   /** Client id lookups wait for this, so that a test can see what happens meanwhile. */

@@ -89,6 +89,24 @@ class SequencerTest {
   }
 
   @Test
+  void should_not_commit_twice_a_retry_queued_while_an_unknown_commit_outcome_is_repaired() throws Exception {
+    sequencer.submit(request("alice", "before"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    log.failNextCommitAfterApplying = true;
+    log.recordGate = new CompletableFuture<>();
+
+    CompletableFuture<SendAck> first = sequencer.submit(request("alice", "x"), MEMBERS, 0);
+    assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    // The sender retries while the repair has not recorded the committed client id yet: the lookup misses.
+    CompletableFuture<SendAck> retry = sequencer.submit(request("alice", "x"), MEMBERS, 0);
+    log.recordGate.complete(null);
+
+    SendAck ack = retry.get(5, TimeUnit.SECONDS);
+    assertThat(ack.getDuplicate()).isTrue();
+    assertThat(ack.getSeq()).isEqualTo(2);
+    assertThat(log.logs.get(CONVERSATION).keySet()).containsExactly(1L, 2L);
+  }
+
+  @Test
   void should_clear_the_marks_of_a_shard_it_hands_over() throws Exception {
     sequencer.submit(request("alice", "m"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
     org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
