@@ -115,12 +115,13 @@ final class FanOutWriter {
     if (peer != null) {
       row.setString("peer", peer); // left unset for groups: no tombstone
     }
-    List<Supplier<CompletionStage<?>>> writes = new ArrayList<>();
-    writes.add(() -> execute(row.build()));
-    if (readUpTo != null) {
-      writes.add(() -> execute(updateRead.bind(readUpTo, readUpTo, member, conversationId)));
+    if (readUpTo == null) {
+      return execute(row.build());
     }
-    return AsyncCql.allOf(writes, writes.size());
+    // The sender's read marker is in the same row: one single-partition batch, one request. Each statement
+    // keeps its own timestamp.
+    return execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, row.build(),
+        updateRead.bind(readUpTo, readUpTo, member, conversationId)));
   }
 
   private Statement<?> copies(String member, List<Message> chunk) {
