@@ -92,8 +92,8 @@ final class SubmitHandler {
     Set<String> members = Set.of(first, second);
     try {
       requireMember(members, request);
-    } catch (CompletionException e) {
-      return CompletableFuture.failedFuture(e.getCause());
+    } catch (StatusRuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<SendAck> sent = sequencer.submit(request, members, shard);
     if (known.contains(conversationId)) {
@@ -110,8 +110,7 @@ final class SubmitHandler {
 
   private static void requireMember(Set<String> members, SubmitRequest request) {
     if (!members.contains(request.getSenderUserId())) {
-      throw new CompletionException(
-          ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation"));
+      throw ApiErrors.permissionDenied("NOT_A_MEMBER", "you are not a member of this conversation");
     }
   }
 

@@ -1,30 +1,17 @@
 package dev.messenger.loadgen;
 
-import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.loadgen.net.FdBudget;
 import dev.messenger.loadgen.net.SourceAddresses;
 import dev.messenger.loadgen.run.Target;
 import java.net.InetAddress;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the deployment is and how devices reach it; defaults to the local stack of ./messenger up. */
 final class TargetOptions {
-  static final String LOCAL_SESSION = "127.0.0.1:7100";
-
-  @Option(names = "--target", paramLabel = "HOST:PORT",
-      description = "Session server(s) to bootstrap from (repeatable). Default: 127.0.0.1:7100, the stack "
-          + "of ./messenger up.")
-  List<String> targets;
-
-  @Option(names = "--token-key", paramLabel = "KEY",
-      description = "The deployment's token signing key. Default: $MESSENGER_TOKEN_KEY, else the development "
-          + "key that ./messenger up uses.")
-  String tokenKey;
-
-  @Option(names = "--no-discovery", description = "Connect to the target itself instead of asking Discovery "
-      + "for the least loaded session server (apps use discovery).")
-  boolean noDiscovery;
+  @Mixin
+  DeploymentOptions deployment = new DeploymentOptions();
 
   @Option(names = "--streams-per-connection", paramLabel = "N", defaultValue = "1",
       description = "Device streams multiplexed over one HTTP/2 (TCP) connection. 1 (default) = one connection "
@@ -36,20 +23,8 @@ final class TargetOptions {
           + "one address runs out of ephemeral ports), 'none', or a list such as 127.0.0.2-127.0.0.9,127.0.1.1.")
   String sourceAddresses;
 
-  String key() {
-    if (tokenKey != null && !tokenKey.isBlank()) {
-      return tokenKey;
-    }
-    String env = System.getenv("MESSENGER_TOKEN_KEY");
-    return env != null && !env.isBlank() ? env : DevDefaults.TOKEN_KEY;
-  }
-
-  List<String> targets() {
-    return targets == null || targets.isEmpty() ? List.of(LOCAL_SESSION) : List.copyOf(targets);
-  }
-
   Target toTarget(List<InetAddress> sources) {
-    return new Target(targets(), key(), !noDiscovery, streamsPerConnection, sources);
+    return new Target(deployment.targets(), deployment.key(), deployment.discovery(), streamsPerConnection, sources);
   }
 
   /**
@@ -64,7 +39,7 @@ final class TargetOptions {
   }
 
   String firstHost() {
-    String first = targets().get(0);
+    String first = deployment.targets().get(0);
     int colon = first.lastIndexOf(':');
     return colon > 0 ? first.substring(0, colon) : first;
   }

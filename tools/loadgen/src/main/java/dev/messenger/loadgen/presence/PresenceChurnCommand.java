@@ -1,6 +1,7 @@
 package dev.messenger.loadgen.presence;
 
-import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.loadgen.DeploymentOptions;
+import dev.messenger.loadgen.DurationConverter;
 import dev.messenger.loadgen.report.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,16 +34,8 @@ public final class PresenceChurnCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--target", paramLabel = "HOST:PORT",
-      description = "Session server(s) to bootstrap from (repeatable). Default: 127.0.0.1:7100.")
-  List<String> targets;
-
-  @Option(names = "--token-key", paramLabel = "KEY",
-      description = "The deployment's token signing key. Default: $MESSENGER_TOKEN_KEY, else the development key.")
-  String tokenKey;
-
-  @Option(names = "--no-discovery", description = "Connect to the target itself instead of asking Discovery.")
-  boolean noDiscovery;
+  @Mixin
+  DeploymentOptions deployment = new DeploymentOptions();
 
   @Option(names = "--watchers", paramLabel = "W", defaultValue = "200",
       description = "Users that stay connected and watch. Default: ${DEFAULT-VALUE}.")
@@ -66,24 +59,24 @@ public final class PresenceChurnCommand implements Callable<Integer> {
   String arrivals;
 
   @Option(names = "--expected-online-delay", paramLabel = "DURATION", defaultValue = "1s",
-      converter = DurationArgument.class,
+      converter = DurationConverter.class,
       description = "The deployment's presence online delay. Default: ${DEFAULT-VALUE}.")
   Duration onlineDelay;
 
   @Option(names = "--expected-grace", paramLabel = "DURATION", defaultValue = "5s",
-      converter = DurationArgument.class,
+      converter = DurationConverter.class,
       description = "The deployment's presence grace period. Default: ${DEFAULT-VALUE}.")
   Duration grace;
 
-  @Option(names = "--margin", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationArgument.class,
+  @Option(names = "--margin", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
       description = "How far holds stay from the configured delays. Default: ${DEFAULT-VALUE}.")
   Duration margin;
 
-  @Option(names = "--min-online", paramLabel = "DURATION", converter = DurationArgument.class,
+  @Option(names = "--min-online", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Shortest online hold. Default: online delay + 1 s.")
   Duration minOnline;
 
-  @Option(names = "--min-offline", paramLabel = "DURATION", converter = DurationArgument.class,
+  @Option(names = "--min-offline", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Shortest offline hold (not blips). Default: grace + 2 s.")
   Duration minOffline;
 
@@ -91,25 +84,25 @@ public final class PresenceChurnCommand implements Callable<Integer> {
       description = "Share of disconnects that are blips. Default: ${DEFAULT-VALUE}.")
   double blipFraction;
 
-  @Option(names = "--blip-length", paramLabel = "DURATION", converter = DurationArgument.class,
+  @Option(names = "--blip-length", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Longest blip (each lasts between half of it and all of it); must stay below the grace "
           + "period minus the margin. Default: grace / 2.")
   Duration blipLength;
 
-  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationArgument.class,
+  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
       description = "Churn before measuring. Default: ${DEFAULT-VALUE}.")
   Duration warmup;
 
-  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = DurationArgument.class,
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
       description = "Measured window. Default: ${DEFAULT-VALUE}.")
   Duration duration;
 
-  @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "15s", converter = DurationArgument.class,
+  @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
       description = "Longest wait for notifications still due after the schedule. Default: ${DEFAULT-VALUE}.")
   Duration drain;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
-      converter = DurationArgument.class,
+      converter = DurationConverter.class,
       description = "A churning user not caught up after this is dropped from the run. Default: ${DEFAULT-VALUE}.")
   Duration connectTimeout;
 
@@ -148,8 +141,8 @@ public final class PresenceChurnCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter terminal = spec.commandLine().getOut();
     ChurnSettings settings = settings();
-    ChurnTarget target = new ChurnTarget(targets == null || targets.isEmpty() ? List.of("127.0.0.1:7100") : targets,
-        key(), !noDiscovery, clientThreads);
+    ChurnTarget target = new ChurnTarget(deployment.targets(), deployment.key(), deployment.discovery(),
+        clientThreads);
     terminal.printf("presence churn %s: %,d watchers, %,d churning users, %.1f transitions/s against %s; "
             + "warm-up %d s, measured %d s%n", settings.prefix(), settings.watchers(), settings.churners(),
         settings.rate(), target.targets(), settings.warmup().toSeconds(), settings.duration().toSeconds());
@@ -182,14 +175,6 @@ public final class PresenceChurnCommand implements Callable<Integer> {
         minOffline != null ? minOffline : ChurnSettings.defaultMinOffline(grace), blipFraction,
         blipLength != null ? blipLength : ChurnSettings.defaultBlipLength(grace), onlineDelay, grace, margin,
         warmup, duration, drain, connectTimeout, seed != null ? seed : d.seed());
-  }
-
-  private String key() {
-    if (tokenKey != null && !tokenKey.isBlank()) {
-      return tokenKey;
-    }
-    String env = System.getenv("MESSENGER_TOKEN_KEY");
-    return env != null && !env.isBlank() ? env : DevDefaults.TOKEN_KEY;
   }
 
   private static void write(Path file, String text) throws IOException {
