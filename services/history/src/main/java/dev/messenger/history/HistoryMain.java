@@ -1,6 +1,7 @@
 package dev.messenger.history;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
@@ -24,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HistoryMain {
   private static final Logger log = LoggerFactory.getLogger(HistoryMain.class);
-  /** Only for local development: anyone can mint tokens with it. */
-  static final String DEV_TOKEN_KEY = "messenger-dev-token-key-change-me-0123456789";
 
   private HistoryMain() {}
 
@@ -37,7 +36,7 @@ public final class HistoryMain {
     Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
     String tokenKey = settings.get("token-key").orElseGet(() -> {
       log.warn("no --token-key / MESSENGER_TOKEN_KEY set: using the public development key; never do this in production");
-      return DEV_TOKEN_KEY;
+      return DevDefaults.TOKEN_KEY;
     });
     HistoryConfig config = HistoryConfig.from(settings);
     InfraSettings infra = InfraSettings.from(settings);

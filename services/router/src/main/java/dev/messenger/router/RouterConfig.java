@@ -1,5 +1,6 @@
 package dev.messenger.router;
 
+import dev.messenger.common.config.SharedDefaults;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public record RouterConfig(
 
   /** Defaults for tests and single-machine runs. */
   public static RouterConfig defaults(String routerId) {
-    return new RouterConfig(routerId, "127.0.0.1", 0, 0, 64, Duration.ofSeconds(5),
+    return new RouterConfig(routerId, "127.0.0.1", 0, 0, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
         Duration.ofMillis(500), 4, Subjects.defaults());
   }
 
@@ -50,7 +51,7 @@ public record RouterConfig(
         s.string("grpc-host", "127.0.0.1"),
         s.integer("grpc-port", 7200),
         s.integer("metrics-port", 9200),
-        s.integer("shards", 64),
+        s.integer("shards", SharedDefaults.ROUTER_SHARDS),
         s.duration("lease-ttl", Duration.ofSeconds(5)),
         s.duration("reconcile-interval", Duration.ofMillis(500)),
         s.integer("worker-threads", 4),

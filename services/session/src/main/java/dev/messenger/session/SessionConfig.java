@@ -1,5 +1,6 @@
 package dev.messenger.session;
 
+import dev.messenger.common.config.SharedDefaults;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public record SessionConfig(
   }
 
   public static SessionConfig defaults(String serverId, String tokenKey) {
-    return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, tokenKey, 64, Duration.ofSeconds(5),
+    return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, tokenKey, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
         Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), Duration.ofSeconds(5), Subjects.defaults());
   }
 
@@ -63,7 +64,7 @@ public record SessionConfig(
         s.string("advertised-host", ""),
         s.integer("metrics-port", 9100),
         s.string("token-key", defaultTokenKey),
-        s.integer("shards", 64),
+        s.integer("shards", SharedDefaults.ROUTER_SHARDS),
         s.duration("lease-ttl", Duration.ofSeconds(5)),
         s.duration("heartbeat-interval", Duration.ofSeconds(15)),
         s.integer("send-rate", 200),

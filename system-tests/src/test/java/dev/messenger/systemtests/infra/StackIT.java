@@ -1,8 +1,15 @@
 package dev.messenger.systemtests.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.messenger.api.v1.ConversationSummary;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.PresenceState;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.ServerFrame;
+import dev.messenger.common.ConversationIds;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.JavaProcess;
@@ -10,6 +17,8 @@ import dev.messenger.testing.Processes;
 import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -18,13 +27,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What ./messenger up runs: every service comes up healthy, and SIGTERM leaves no process behind. */
+/**
+ * What ./messenger up runs, with nothing configured but where etcd, NATS and the CQL store are: every
+ * service comes up healthy, a token from ./messenger token works on every service (they agree on the
+ * development key), a message goes through session and router and is then listed, paged and synced by
+ * history (they agree on shard count, namespace and keyspace), presence sees a stream (partitions agree),
+ * and SIGTERM leaves no process behind.
+ */
 @WithRealInfrastructure
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StackIT {
@@ -53,6 +69,8 @@ class StackIT {
       for (int offset : List.of(100, 200, 300, 400, 500)) {
         assertThat(health(base + offset)).as("service on port %d", base + offset).isEqualTo(ServingStatus.SERVING);
       }
+      usersOfTheDefaultStack(root, base);
+
       List<ProcessHandle> descendants = ProcessHandle.of(stack.pid()).orElseThrow().descendants().toList();
       assertThat(descendants.stream().filter(p -> p.info().command().orElse("").endsWith("/java")).count())
           .as("five service JVMs").isGreaterThanOrEqualTo(5);
@@ -62,6 +80,48 @@ class StackIT {
       await().atMost(Duration.ofSeconds(90)).until(() -> !stack.isAlive());
       await().atMost(Duration.ofSeconds(30)).until(() -> descendants.stream().noneMatch(Processes::isRunning));
       assertThat(Files.readString(stack.logFile())).contains("messenger stopped");
+    }
+  }
+
+  private void usersOfTheDefaultStack(Path root, int base) throws Exception {
+    try (DefaultStackUser alice = DefaultStackUser.signIn(root, temp, "alice", "laptop", base);
+        DefaultStackUser bob = DefaultStackUser.signIn(root, temp, "bob", "phone", base)) {
+      // Several conversations, so that a session server and a router that disagree on the shard count
+      // would send some of them to a shard nobody serves.
+      for (String peer : List.of("bob", "carol", "dave", "erin", "frank", "grace")) {
+        SendAck ack = alice.sendTo(peer, "hello-" + peer, "hello " + peer);
+        assertThat(ack.getSeq()).as("first message to %s", peer).isEqualTo(1);
+      }
+      String conversation = ConversationIds.direct("alice", "bob");
+
+      assertThat(alice.listConversations().getConversationsList())
+          .extracting(ConversationSummary::getConversationId)
+          .contains(conversation);
+      assertThat(bob.messages(conversation).getMessagesList())
+          .extracting(Message::getBody)
+          .containsExactly("hello bob");
+      assertThat(bob.syncFromScratch().getMessagesList())
+          .extracting(Message::getConversationId, Message::getSeq)
+          .containsExactly(tuple(conversation, 1L));
+
+      CompletableFuture<Status> subscription = new CompletableFuture<>();
+      alice.subscribe(new StreamObserver<>() {
+        @Override
+        public void onNext(ServerFrame frame) {}
+
+        @Override
+        public void onError(Throwable t) {
+          subscription.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+          subscription.complete(Status.OK);
+        }
+      });
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .failFast("alice's subscription ended", subscription::isDone)
+          .until(() -> bob.presenceOf("alice").getState() == PresenceState.PRESENCE_STATE_ONLINE);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.messenger.history.store;
 
+import dev.messenger.common.config.SharedDefaults;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.messenger.common.config.Settings;
 import java.util.Locale;
@@ -21,8 +22,8 @@ public record HistoryConfig(
     DefaultConsistencyLevel consistency,
     DefaultConsistencyLevel serialConsistency) {
 
-  public static final String DEFAULT_KEYSPACE = "messenger";
-  public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+  public static final String DEFAULT_KEYSPACE = SharedDefaults.KEYSPACE;
+  public static final String DEFAULT_REPLICATION = SharedDefaults.REPLICATION;
 
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Set<DefaultConsistencyLevel> CONSISTENCIES =
