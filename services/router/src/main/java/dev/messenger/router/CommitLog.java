@@ -9,32 +9,34 @@ import java.util.concurrent.CompletionStage;
 
 /** The durable side of sequencing, as the router needs it. Implemented on CQL by {@link CqlCommitLog}. */
 interface CommitLog {
-  /** Highest committed seq of the conversation, 0 if none. */
+  /** Raises the shard's fencing epoch for this router; completes with the new epoch. */
+  CompletionStage<Long> claimShard(int shard, String owner);
+
+  /** The shard's current epoch; a commit counts once this, read after the write, is the writer's. */
+  CompletionStage<Long> shardEpoch(int shard);
+
+  /** Highest seq in the conversation's log, 0 if none. */
   CompletionStage<Long> loadHead(String conversationId);
 
-  /** Commits consecutive messages atomically; false if any of their seqs was already taken. */
-  CompletionStage<Boolean> commit(String conversationId, List<Message> messages);
+  /** Writes consecutive messages into the log with the epoch as write timestamp (not yet confirmed). */
+  CompletionStage<Void> write(String conversationId, List<Message> messages, long epoch);
 
-  /** Committed messages with seq &gt; afterSeq, ascending. */
+  /** Messages of the log with seq &gt; afterSeq, ascending. */
   CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit);
 
-  /** The highest seq whose copies are known to be written everywhere. */
-  CompletionStage<Long> fannedOutSeq(String conversationId);
+  /** The projection checkpoint: every message up to it is applied for readers. */
+  CompletionStage<Long> projectedSeq(String conversationId);
 
-  CompletionStage<Void> recordClientIds(String conversationId, List<Message> messages);
+  /** Applies the next committed messages for readers (client ids, copies, rows), then the checkpoint. */
+  CompletionStage<Void> project(Set<String> members, List<Message> messages);
 
   CompletionStage<Optional<SendAck>> findClientId(String conversationId, String senderUserId, String clientMessageId);
 
-  /** Writes every member's copy and conversation-list row; idempotent. */
-  CompletionStage<Void> fanOut(Set<String> members, List<Message> messages);
+  /** Notes that the conversation may have unprojected commits in this hour. */
+  CompletionStage<Void> markForProjection(int shard, long hour, String conversationId);
 
-  /** Marks the conversation in flight before committing {@code fromSeq} onwards. */
-  CompletionStage<Void> markInflight(int shard, String conversationId, long fromSeq);
-
-  /** Clears the mark once everything up to {@code upToSeq} is fanned out; later marks survive. */
-  CompletionStage<Void> clearInflight(int shard, String conversationId, long upToSeq);
-
-  CompletionStage<List<String>> listInflight(int shard);
+  /** Conversations of the shard marked in the hour. */
+  CompletionStage<List<String>> markedForProjection(int shard, long hour);
 
   /** Members of a conversation; empty if it does not exist. */
   CompletionStage<Optional<Set<String>>> members(String conversationId);

@@ -3,10 +3,8 @@ package dev.messenger.router;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendAck;
-import dev.messenger.history.store.ConversationInfo;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistoryStore;
-import dev.messenger.history.store.Inflight;
 import dev.messenger.history.store.MessageLog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -34,13 +32,23 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
+  public CompletionStage<Long> claimShard(int shard, String owner) {
+    return log.claimShard(shard, owner);
+  }
+
+  @Override
+  public CompletionStage<Long> shardEpoch(int shard) {
+    return log.shardEpoch(shard);
+  }
+
+  @Override
   public CompletionStage<Long> loadHead(String conversationId) {
     return log.loadHead(conversationId);
   }
 
   @Override
-  public CompletionStage<Boolean> commit(String conversationId, List<Message> messages) {
-    return log.commit(conversationId, messages);
+  public CompletionStage<Void> write(String conversationId, List<Message> messages, long epoch) {
+    return log.commit(conversationId, messages, epoch);
   }
 
   @Override
@@ -49,13 +57,13 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
-  public CompletionStage<Long> fannedOutSeq(String conversationId) {
-    return log.conversation(conversationId).thenApply(info -> info.map(ConversationInfo::fannedOutSeq).orElse(0L));
+  public CompletionStage<Long> projectedSeq(String conversationId) {
+    return log.projectedSeq(conversationId);
   }
 
   @Override
-  public CompletionStage<Void> recordClientIds(String conversationId, List<Message> messages) {
-    return log.recordClientIds(conversationId, messages);
+  public CompletionStage<Void> project(Set<String> members, List<Message> messages) {
+    return log.project(members, messages);
   }
 
   @Override
@@ -70,23 +78,13 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
-  public CompletionStage<Void> fanOut(Set<String> members, List<Message> messages) {
-    return log.fanOut(members, messages);
+  public CompletionStage<Void> markForProjection(int shard, long hour, String conversationId) {
+    return log.markForProjection(shard, hour, conversationId);
   }
 
   @Override
-  public CompletionStage<Void> markInflight(int shard, String conversationId, long fromSeq) {
-    return log.markInflight(shard, conversationId, fromSeq);
-  }
-
-  @Override
-  public CompletionStage<Void> clearInflight(int shard, String conversationId, long upToSeq) {
-    return log.clearInflight(shard, conversationId, upToSeq);
-  }
-
-  @Override
-  public CompletionStage<List<String>> listInflight(int shard) {
-    return log.listInflight(shard).thenApply(rows -> rows.stream().map(Inflight::conversationId).toList());
+  public CompletionStage<List<String>> markedForProjection(int shard, long hour) {
+    return log.markedForProjection(shard, hour);
   }
 
   @Override

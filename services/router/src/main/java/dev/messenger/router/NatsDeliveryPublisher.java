@@ -2,6 +2,7 @@ package dev.messenger.router;
 
 import dev.messenger.api.v1.Message;
 import dev.messenger.common.Subjects;
+import dev.messenger.internal.v1.Projected;
 import dev.messenger.internal.v1.UserEvent;
 import io.nats.client.Connection;
 import java.util.List;
@@ -27,6 +28,16 @@ final class NatsDeliveryPublisher implements DeliveryPublisher {
       for (Message message : messages) {
         nats.publish(subject, UserEvent.newBuilder().setMessage(message).build().toByteArray());
       }
+    }
+  }
+
+  @Override
+  public void projected(Set<String> members, String conversationId, long upToSeq) {
+    byte[] event = UserEvent.newBuilder()
+        .setProjected(Projected.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq))
+        .build().toByteArray();
+    for (String member : members) {
+      nats.publish(subjects.user(member), event);
     }
   }
 }

@@ -8,7 +8,7 @@ import io.nats.client.Dispatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
 /** One router instance: shard ownership in etcd, submissions over NATS, sequencing on CQL. */
 public final class Router implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
+  private static final int RECOVERY_PARALLELISM = 16;
 
   private final RouterConfig config;
   private final CommitLog commitLog;
   private final Connection nats;
   private final ExecutorService executor;
   private final Sequencer sequencer;
+  private final ShardFence fence;
+  private final ProjectionMarks marks;
+  private final Projector projector;
   private final SubmitHandler submitHandler;
   private final ShardOwnership ownership;
   private final Dispatcher dispatcher;
@@ -45,9 +49,24 @@ public final class Router implements AutoCloseable {
     });
     ShardListener listener = new Listener();
     this.ownership = new ShardOwnership(etcd, config.subjects(), config.routerId(), config.shards(), config.leaseTtl(), listener);
-    RouterMetrics metrics = new RouterMetrics(registry, ownership::ownedCount);
-    this.sequencer = new Sequencer(commitLog, new NatsDeliveryPublisher(nats, config.subjects()), new MessageIds(Clock.systemUTC()),
-        Clock.systemUTC(), executor, ownership::owns, config.shards(), metrics);
+    AtomicReference<Projector> projectorRef = new AtomicReference<>();
+    RouterMetrics metrics = new RouterMetrics(registry, ownership::ownedCount, () -> projectorRef.get().lag());
+    DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
+    this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)));
+    this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
+    AtomicReference<Sequencer> sequencerRef = new AtomicReference<>();
+    this.projector = new Projector(commitLog, executor, (conversationId, members, upToSeq) -> {
+      sequencerRef.get().projected(conversationId, upToSeq);
+      try {
+        publisher.projected(members, conversationId, upToSeq);
+      } catch (RuntimeException e) {
+        metrics.publishFailed();
+      }
+    }, metrics);
+    projectorRef.set(projector);
+    this.sequencer = new Sequencer(commitLog, publisher, new MessageIds(Clock.systemUTC()), Clock.systemUTC(),
+        executor, ownership::owns, fence, marks, projector, metrics);
+    sequencerRef.set(sequencer);
     this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics);
     this.dispatcher = nats.createDispatcher();
   }
@@ -57,8 +76,7 @@ public final class Router implements AutoCloseable {
       com.datastax.oss.driver.api.core.CqlSession cql, HistoryConfig history, PrometheusRegistry registry) {
     Router router = new Router(config, etcd, nats, CqlCommitLog.create(cql, history, registry), registry);
     router.ownership.start(config.reconcileInterval());
-    router.evictor.scheduleWithFixedDelay(() -> router.sequencer.evictIdle(Duration.ofMinutes(1)), 5, 5,
-        java.util.concurrent.TimeUnit.SECONDS);
+    router.evictor.scheduleWithFixedDelay(router::housekeeping, 5, 5, TimeUnit.SECONDS);
     return router;
   }
 
@@ -67,11 +85,27 @@ public final class Router implements AutoCloseable {
     return ownership.ownedCount();
   }
 
+  /** Every few seconds: forget idle conversations, mark again in a new hour what is still unprojected. */
+  private void housekeeping() {
+    try {
+      sequencer.evictIdle(Duration.ofMinutes(1));
+      projector.behind().forEach((conversationId, shard) -> marks.ensureMarked(shard, conversationId));
+    } catch (RuntimeException e) {
+      log.warn("router housekeeping failed", e);
+    }
+  }
+
   private final class Listener implements ShardListener {
     @Override
     public void onAcquired(int shard) {
-      repairShard(shard);
+      try {
+        long epoch = fence.claim(shard, config.routerId(), Duration.ofSeconds(30));
+        log.info("router {} holds shard {} at epoch {}", config.routerId(), shard, epoch);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot claim the epoch of shard " + shard, e);
+      }
       dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE, m -> submitHandler.handle(shard, m));
+      recoverMarked(shard);
     }
 
     @Override
@@ -86,42 +120,83 @@ public final class Router implements AutoCloseable {
           break;
         }
       }
-      try {
-        sequencer.clearMarks(shard).get(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        log.info("in-flight marks of shard {} not cleared; its next owner repairs them: {}", shard, e.toString());
-      }
+      fence.release(shard);
       sequencer.forgetShard(shard);
     }
 
     @Override
     public void onLost(int shard) {
       dispatcher.unsubscribe(config.subjects().submit(shard));
+      fence.release(shard);
       sequencer.forgetShard(shard);
     }
   }
 
-  /** Finishes fan-out of whatever a previous owner committed but did not deliver. */
-  private void repairShard(int shard) {
-    try {
-      List<String> inflight = commitLog.listInflight(shard).toCompletableFuture().get(30, TimeUnit.SECONDS);
-      for (String conversationId : inflight) {
-        var members = commitLog.members(conversationId).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        if (members.isPresent()) {
-          sequencer.repair(conversationId, members.get()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        long head = commitLog.loadHead(conversationId).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        if (head > 0) {
-          commitLog.clearInflight(shard, conversationId, head).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+  /**
+   * Loads, in the background and a bounded number at a time, every conversation of the shard marked in the
+   * last two hours, so that whatever a previous owner committed and did not project is projected. The shard
+   * is served meanwhile: failover time does not grow with the number of recent conversations.
+   */
+  private void recoverMarked(int shard) {
+    long hour = marks.hour();
+    commitLog.markedForProjection(shard, hour - 1)
+        .thenCombine(commitLog.markedForProjection(shard, hour), (previous, current) -> {
+          java.util.Set<String> all = new java.util.LinkedHashSet<>(previous);
+          all.addAll(current);
+          return all;
+        })
+        .thenAccept(conversationIds -> {
+          log.info("router {} checks {} marked conversations of shard {}", config.routerId(),
+              conversationIds.size(), shard);
+          new BoundedRecovery(conversationIds.iterator(), shard).start();
+        })
+        .exceptionally(error -> {
+          log.warn("reading the projection marks of shard {} failed, retrying: {}", shard, error.toString());
+          if (ownership.owns(shard)) {
+            evictor.schedule(() -> recoverMarked(shard), 1, TimeUnit.SECONDS);
+          }
+          return null;
+        });
+  }
+
+  /** Walks the marked conversations with at most {@value #RECOVERY_PARALLELISM} member lookups at a time. */
+  private final class BoundedRecovery {
+    private final java.util.Iterator<String> remaining;
+    private final int shard;
+
+    BoundedRecovery(java.util.Iterator<String> remaining, int shard) {
+      this.remaining = remaining;
+      this.shard = shard;
+    }
+
+    void start() {
+      for (int i = 0; i < RECOVERY_PARALLELISM; i++) {
+        next();
       }
-      if (!inflight.isEmpty()) {
-        log.info("router {} repaired {} conversations of shard {}", config.routerId(), inflight.size(), shard);
+    }
+
+    private void next() {
+      String conversationId;
+      synchronized (this) {
+        if (!remaining.hasNext() || !ownership.owns(shard)) {
+          return;
+        }
+        conversationId = remaining.next();
       }
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot repair shard " + shard, e);
+      var direct = dev.messenger.common.ConversationIds.directMembers(conversationId);
+      java.util.concurrent.CompletionStage<java.util.Optional<java.util.Set<String>>> members = direct.isPresent()
+          ? java.util.concurrent.CompletableFuture.completedFuture(
+              java.util.Optional.of(java.util.Set.of(direct.get().first(), direct.get().second())))
+          : commitLog.members(conversationId);
+      members.whenComplete((found, error) -> {
+        if (error == null && found.isPresent()) {
+          sequencer.recover(shard, conversationId, found.get());
+        } else if (error != null) {
+          log.warn("members of {} unknown, its projection waits for its next message: {}", conversationId,
+              error.toString());
+        }
+        next();
+      });
     }
   }
 

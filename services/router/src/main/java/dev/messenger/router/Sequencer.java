@@ -6,33 +6,43 @@ import dev.messenger.api.v1.SendAck;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.internal.v1.SubmitRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives messages their place in their conversation. Per conversation, one batch at a time: the pending
- * messages get the next sequence numbers and are committed together by one conditional write in the CQL
- * store, which is the fence: if another router committed any of those numbers first, nothing is written,
- * the head is reloaded and the batch is retried. After the commit, the idempotency records and every
- * member's copy are written, then the sender is acknowledged and the members' devices are told.
+ * Gives messages their place in their conversation and commits them. Per conversation, one batch at a time:
+ * the pending messages get the next sequence numbers and are written to the conversation's log with the
+ * shard's epoch; once {@link ShardFence} confirms the epoch, the batch is committed: the senders are
+ * acknowledged, the members' devices are told, and the {@link Projector} applies it to per-user history
+ * later. Nothing but the log write and the epoch read is on the acknowledgement path.
+ *
+ * <p>Retries: every committed client id is either still in this conversation's memory (everything not yet
+ * projected, and the most recent ones) or in the client-id table (written by the projection before its
+ * checkpoint). When a conversation is loaded, the log past the checkpoint is read back for that reason.
  */
 final class Sequencer {
   static final int MAX_BATCH = 64;
-  private static final int MAX_CONFLICTS = 8;
+  static final int MAX_BATCH_BYTES = 1 << 20;
   private static final int RECENT_ACKS = 256;
+  private static final int LOAD_PAGE = 1024;
+  private static final Duration FIRST_RETRY = Duration.ofMillis(20);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
 
   private final CommitLog commitLog;
@@ -41,144 +51,110 @@ final class Sequencer {
   private final Clock clock;
   private final Executor executor;
   private final IntPredicate ownsShard;
-  private final int shardCount;
+  private final ShardFence fence;
+  private final ProjectionMarks marks;
+  private final Projector projector;
   private final RouterMetrics metrics;
   private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
 
-  Sequencer(
-      CommitLog commitLog,
-      DeliveryPublisher publisher,
-      MessageIds ids,
-      Clock clock,
-      Executor executor,
-      IntPredicate ownsShard,
-      int shardCount,
-      RouterMetrics metrics) {
+  Sequencer(CommitLog commitLog, DeliveryPublisher publisher, MessageIds ids, Clock clock, Executor executor,
+      IntPredicate ownsShard, ShardFence fence, ProjectionMarks marks, Projector projector, RouterMetrics metrics) {
     this.commitLog = commitLog;
     this.publisher = publisher;
     this.ids = ids;
     this.clock = clock;
     this.executor = executor;
     this.ownsShard = ownsShard;
-    this.shardCount = shardCount;
+    this.fence = fence;
+    this.marks = marks;
+    this.projector = projector;
     this.metrics = metrics;
   }
 
-  /** Orders, stores and delivers one message; completes with its SendAck (duplicate if already stored). */
+  /** Orders and commits one message; completes with its SendAck (duplicate if already committed). */
   CompletableFuture<SendAck> submit(SubmitRequest request, Set<String> members, int shard) {
-    Conversation conversation =
-        conversations.computeIfAbsent(request.getConversationId(), id -> new Conversation(id, shard));
-    String key = request.getSenderUserId() + '\u0000' + request.getClientMessageId();
+    Conversation conversation = conversation(request.getConversationId(), shard);
+    String key = key(request.getSenderUserId(), request.getClientMessageId());
     synchronized (conversation) {
       conversation.members = members;
-      SendAck known = conversation.recentAcks.get(key);
+      CompletableFuture<SendAck> known = conversation.known(key);
       if (known != null) {
-        return CompletableFuture.completedFuture(known.toBuilder().setDuplicate(true).build());
+        return known;
       }
-      Pending pending = conversation.pendingByKey.get(key);
-      if (pending != null) {
-        return pending.result.thenApply(ack -> ack.toBuilder().setDuplicate(true).build());
-      }
-      prefetchHead(conversation);
     }
     return commitLog
         .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
         .thenComposeAsync(
-            stored -> {
-              if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(stored.get().toBuilder().setDuplicate(true).build());
-              }
-              return enqueue(conversation, key, request);
-            },
+            stored -> stored.isPresent()
+                ? CompletableFuture.completedFuture(stored.get().toBuilder().setDuplicate(true).build())
+                : enqueue(conversation, key, request),
             executor)
         .toCompletableFuture();
   }
 
   /**
-   * For a conversation this router has not worked on yet, loads the head and marks the conversation in
-   * flight while the client id is being looked up, instead of after. Called with c locked.
+   * Loads a conversation a previous owner may have left unprojected (its projection mark was found), so
+   * that its tail is projected even if nobody writes to it again.
    */
-  private void prefetchHead(Conversation c) {
-    if (c.head >= 0 || c.running || c.prefetch != null || c.recheckQueued) {
-      return;
+  void recover(int shard, String conversationId, Set<String> members) {
+    Conversation c = conversation(conversationId, shard);
+    synchronized (c) {
+      if (c.members.isEmpty()) {
+        c.members = members;
+      }
+      if (c.running || c.head >= 0) {
+        return;
+      }
+      c.running = true;
     }
-    c.prefetch = commitLog
-        .loadHead(c.id)
-        .thenCompose(head -> commitLog.markInflight(c.shard, c.id, head + 1).thenApply(marked -> head))
-        .toCompletableFuture();
+    executor.execute(() -> drive(c));
   }
 
-  /** Forgets the cached state of a shard's conversations (another router may write them from now on). */
+  /** Called by the projector: acks at or below the checkpoint may now be forgotten. */
+  void projected(String conversationId, long upToSeq) {
+    Conversation c = conversations.get(conversationId);
+    if (c != null) {
+      synchronized (c) {
+        c.projected = Math.max(c.projected, upToSeq);
+        c.trimAcks();
+      }
+    }
+  }
+
+  /** Forgets a shard's conversations (another router may write them from now on). */
   void forgetShard(int shard) {
     conversations.values().removeIf(c -> {
       synchronized (c) {
         if (c.shard != shard) {
           return false;
         }
-        for (Pending p : c.queue) {
-          p.result.completeExceptionally(
-              ApiErrors.unavailable("NOT_OWNER", "this router no longer owns the conversation; retry"));
-        }
-        c.queue.clear();
-        c.pendingByKey.clear();
+        failQueued(c, notOwner());
         c.head = -1;
-        c.recheckQueued = true;
         return !c.running;
       }
     });
+    projector.forgetShard(shard);
   }
 
   /**
-   * Forgets conversations without work for {@code idle}, so memory follows the active conversations, not
-   * every conversation ever seen, and clears their in-flight marks (a busy conversation keeps its mark
-   * between sends, which saves a write before and after every commit). A retry after that is answered from
-   * the stored client ids; a clear that fails leaves a mark the next owner repairs, which is harmless.
+   * Forgets conversations without work for {@code idle} whose projection is done, so memory follows the
+   * active conversations. A retry after that is answered from the client-id table.
    */
-  int evictIdle(java.time.Duration idle) {
+  int evictIdle(Duration idle) {
     long cutoff = System.nanoTime() - idle.toNanos();
     int before = conversations.size();
     conversations.values().removeIf(c -> {
       synchronized (c) {
-        boolean evict = !c.running && c.queue.isEmpty() && c.lastActivityNanos < cutoff;
+        boolean evict = !c.running && c.queue.isEmpty() && c.lastActivityNanos < cutoff
+            && projector.settled(c.id);
         if (evict) {
-          clearMark(c);
+          projector.forget(c.id);
+          marks.forget(c.id);
         }
         return evict;
       }
     });
     return before - conversations.size();
-  }
-
-  /**
-   * Clears the in-flight marks of the shard's idle conversations, before the shard is handed over, so that
-   * the next owner has nothing to repair. Completes when every clear has been answered.
-   */
-  CompletableFuture<Void> clearMarks(int shard) {
-    List<CompletableFuture<Void>> clears = new ArrayList<>();
-    for (Conversation c : conversations.values()) {
-      synchronized (c) {
-        if (c.shard == shard && !c.running && c.queue.isEmpty()) {
-          clears.add(clearMark(c));
-        }
-      }
-    }
-    return CompletableFuture.allOf(clears.toArray(CompletableFuture[]::new));
-  }
-
-  /** Called with c locked and idle. */
-  private CompletableFuture<Void> clearMark(Conversation c) {
-    if (!c.inflightMarked || c.head < 1) {
-      // Unmarked, or the head is unknown after a failure: a mark stays for the next owner's repair.
-      return CompletableFuture.completedFuture(null);
-    }
-    c.inflightMarked = false;
-    return commitLog
-        .clearInflight(c.shard, c.id, c.head)
-        .toCompletableFuture()
-        .exceptionally(error -> {
-          log.debug("clearing the in-flight mark of {} failed; its next owner repairs it: {}", c.id, error.toString());
-          return null;
-        });
   }
 
   /** True when no conversation of the shard has work pending or in progress. */
@@ -192,15 +168,15 @@ final class Sequencer {
         });
   }
 
+  private Conversation conversation(String id, int shard) {
+    return conversations.computeIfAbsent(id, key -> new Conversation(key, shard));
+  }
+
   private CompletableFuture<SendAck> enqueue(Conversation c, String key, SubmitRequest request) {
     synchronized (c) {
-      SendAck known = c.recentAcks.get(key);
+      CompletableFuture<SendAck> known = c.known(key);
       if (known != null) {
-        return CompletableFuture.completedFuture(known.toBuilder().setDuplicate(true).build());
-      }
-      Pending existing = c.pendingByKey.get(key);
-      if (existing != null) {
-        return existing.result.thenApply(ack -> ack.toBuilder().setDuplicate(true).build());
+        return known;
       }
       Pending pending = new Pending(key, request);
       c.lastActivityNanos = System.nanoTime();
@@ -215,269 +191,160 @@ final class Sequencer {
   }
 
   private void drive(Conversation c) {
-    if (!ownsShard.test(c.shard)) {
-      failAll(c, ApiErrors.unavailable("NOT_OWNER", "this router no longer owns the conversation; retry"));
+    OptionalLong epoch = fence.epoch(c.shard);
+    if (!ownsShard.test(c.shard) || epoch.isEmpty()) {
+      failAll(c, notOwner());
       return;
     }
     long head;
     synchronized (c) {
-      if (c.queue.isEmpty()) {
-        finishIdle(c);
+      head = c.head;
+      if (head >= 0 && c.queue.isEmpty()) {
+        c.running = false;
         return;
       }
-      head = c.head;
     }
     if (head < 0) {
-      // The head is unknown: first use, or after a conflict or a commit whose outcome is unknown. After a
-      // failure, queued sends were checked against the stored client ids before that outcome: check again.
-      boolean recheck;
-      CompletableFuture<Long> prefetched;
-      synchronized (c) {
-        recheck = c.recheckQueued;
-        c.recheckQueued = false;
-        prefetched = c.prefetch;
-        c.prefetch = null;
-      }
-      if (prefetched != null && !recheck) {
-        prefetched.whenCompleteAsync(
-            (loaded, error) -> {
-              if (error == null) {
-                synchronized (c) {
-                  c.head = loaded;
-                  c.inflightMarked = true;
-                }
-              }
-              drive(c); // after an error, the head is loaded again the usual way
-            },
-            executor);
-        return;
-      }
-      commitLog
-          .loadHead(c.id)
-          .thenCompose(loaded -> recheck
-              ? dropStoredPendings(c).thenApply(ignored -> loaded)
-              : CompletableFuture.completedFuture(loaded))
-          .whenCompleteAsync(
-              (loaded, error) -> {
-                if (error != null) {
-                  failAll(c, unavailable(error));
-                  return;
-                }
-                synchronized (c) {
-                  c.head = loaded;
-                }
-                drive(c);
-              },
-              executor);
+      load(c);
       return;
     }
     List<Pending> batch = new ArrayList<>();
     List<Message> messages = new ArrayList<>();
     synchronized (c) {
       long now = clock.millis();
-      while (!c.queue.isEmpty() && batch.size() < MAX_BATCH) {
+      int bytes = 0;
+      while (!c.queue.isEmpty() && batch.size() < MAX_BATCH
+          && (batch.isEmpty() || bytes + c.queue.peek().request.getBody().length() <= MAX_BATCH_BYTES)) {
         Pending p = c.queue.poll();
+        bytes += p.request.getBody().length();
         batch.add(p);
         messages.add(toMessage(p.request, head + batch.size(), now));
       }
     }
-    CompletionStage<Void> marked =
-        c.inflightMarked ? CompletableFuture.completedFuture(null) : commitLog.markInflight(c.shard, c.id, head + 1);
-    marked
-        .thenCompose(ignored -> {
-          c.inflightMarked = true;
-          return commitLog.commit(c.id, messages);
-        })
-        .whenCompleteAsync(
-            (committed, error) -> {
-              if (error != null) {
-                onCommitError(c, batch, error);
-              } else if (!committed) {
-                onConflict(c, batch);
-              } else {
-                onCommitted(c, batch, messages);
-              }
-            },
-            executor);
-  }
-
-  /** Completes, as duplicates, the queued sends whose client ids are stored by now. */
-  private CompletableFuture<Void> dropStoredPendings(Conversation c) {
-    List<Pending> queued;
-    synchronized (c) {
-      queued = new ArrayList<>(c.queue);
-    }
-    List<CompletableFuture<Void>> checks = new ArrayList<>();
-    for (Pending p : queued) {
-      checks.add(commitLog
-          .findClientId(c.id, p.request.getSenderUserId(), p.request.getClientMessageId())
-          .thenAccept(stored -> stored.ifPresent(ack -> {
-            synchronized (c) {
-              c.queue.remove(p);
-              c.pendingByKey.remove(p.key);
-            }
-            p.result.complete(ack.toBuilder().setDuplicate(true).build());
-          }))
-          .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
-  }
-
-  private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages) {
-    synchronized (c) {
-      c.head = messages.get(messages.size() - 1).getSeq();
-      c.conflicts = 0;
-    }
-    metrics.committed(messages.size());
-    writeCopiesThenAcknowledge(c, batch, messages, true);
+    write(c, batch, messages, epoch.getAsLong(), 0);
   }
 
   /**
-   * Writes the idempotency records and every member's copy, then acknowledges and publishes. The messages
-   * are committed already: a failed write is tried once more, and after that the in-flight mark stays so
-   * that whoever owns the shard next repairs it.
+   * Loads the head of the log and reads back what is past the projection checkpoint: its client ids answer
+   * retries, and the projector is told to reach the head. Queued sends found there are duplicates.
    */
-  private void writeCopiesThenAcknowledge(Conversation c, List<Pending> batch, List<Message> messages,
-      boolean mayRetry) {
-    Set<String> members = c.members;
-    CompletableFuture.allOf(
-            commitLog.recordClientIds(c.id, messages).toCompletableFuture(),
-            commitLog.fanOut(members, messages).toCompletableFuture())
-        .whenCompleteAsync(
-            (ignored, error) -> {
-              if (error == null) {
-                acknowledge(c, batch, messages);
-                publisher.publish(members, messages);
-                drive(c);
-              } else if (mayRetry) {
-                log.warn("fan-out of {} failed, retrying: {}", c.id, error.toString());
-                writeCopiesThenAcknowledge(c, batch, messages, false);
-              } else {
-                failBatch(c, batch, unavailable(error));
-                failAll(c, unavailable(error));
+  private void load(Conversation c) {
+    commitLog.projectedSeq(c.id)
+        .thenCombine(commitLog.loadHead(c.id), (checkpoint, head) -> new long[] {checkpoint, head})
+        .thenCompose(range -> readTail(c.id, range[0], range[1], new ArrayList<>())
+            .thenApply(tail -> new Loaded(range[0], range[1], tail)))
+        .whenCompleteAsync((loaded, error) -> {
+          if (error != null) {
+            log.warn("loading {} failed: {}", c.id, error.toString());
+            failAll(c, storeUnavailable());
+            return;
+          }
+          long head = loaded.head();
+          List<Pending> duplicates = new ArrayList<>();
+          Set<String> members;
+          synchronized (c) {
+            c.projected = Math.max(c.projected, loaded.checkpoint());
+            for (Message m : loaded.tail()) {
+              c.remember(key(m.getSenderUserId(), m.getClientMessageId()), ack(m));
+            }
+            for (Iterator<Pending> it = c.queue.iterator(); it.hasNext(); ) {
+              Pending p = it.next();
+              if (c.acks.containsKey(p.key)) {
+                it.remove();
+                c.pendingByKey.remove(p.key);
+                duplicates.add(p);
               }
-            },
-            executor);
+            }
+            c.head = head;
+            members = c.members;
+          }
+          for (Pending p : duplicates) {
+            SendAck stored;
+            synchronized (c) {
+              stored = c.acks.get(p.key);
+            }
+            p.result.complete(stored.toBuilder().setDuplicate(true).build());
+          }
+          projector.reach(c.shard, c.id, members, head);
+          drive(c);
+        }, executor);
   }
 
-  private void acknowledge(Conversation c, List<Pending> batch, List<Message> messages) {
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      Message m = messages.get(i);
-      SendAck ack =
-          SendAck.newBuilder()
-              .setClientMessageId(m.getClientMessageId())
-              .setConversationId(m.getConversationId())
-              .setSeq(m.getSeq())
-              .setMessageId(m.getMessageId())
-              .setServerTimeMs(m.getServerTimeMs())
-              .build();
-      synchronized (c) {
-        c.pendingByKey.remove(p.key);
-        c.recentAcks.put(p.key, ack);
+  private record Loaded(long checkpoint, long head, List<Message> tail) {}
+
+  private CompletableFuture<List<Message>> readTail(String id, long after, long head, List<Message> into) {
+    if (after >= head) {
+      return CompletableFuture.completedFuture(into);
+    }
+    return commitLog.readLog(id, after, (int) Math.min(LOAD_PAGE, head - after))
+        .toCompletableFuture()
+        .thenCompose(page -> {
+          if (page.isEmpty()) {
+            return CompletableFuture.completedFuture(into);
+          }
+          into.addAll(page);
+          return readTail(id, page.get(page.size() - 1).getSeq(), head, into);
+        });
+  }
+
+  /**
+   * Writes the batch, then confirms the epoch. A write whose outcome is unknown is repeated with the same
+   * messages (never others at those seqs) while this router holds the shard's epoch.
+   */
+  private void write(Conversation c, List<Pending> batch, List<Message> messages, long epoch, int attempt) {
+    CompletableFuture<Void> marked = marks.ensureMarked(c.shard, c.id).toCompletableFuture();
+    CompletableFuture<Void> written = commitLog.write(c.id, messages, epoch).toCompletableFuture();
+    CompletableFuture.allOf(marked, written)
+        .thenCompose(done -> fence.confirm(c.shard, epoch))
+        .whenCompleteAsync((confirmed, error) -> {
+          if (error != null) {
+            OptionalLong held = fence.epoch(c.shard);
+            if (ownsShard.test(c.shard) && held.isPresent() && held.getAsLong() == epoch) {
+              metrics.writeRetried();
+              long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt, 10));
+              log.debug("log write of {} failed, repeating in {} ms: {}", c.id, delay, error.toString());
+              CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor)
+                  .execute(() -> write(c, batch, messages, epoch, attempt + 1));
+              return;
+            }
+            fail(c, batch, notOwner());
+          } else if (!confirmed) {
+            metrics.fenced();
+            fail(c, batch, notOwner());
+          } else {
+            onCommitted(c, batch, messages);
+          }
+        }, executor);
+  }
+
+  private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages) {
+    Set<String> members;
+    synchronized (c) {
+      c.head = messages.get(messages.size() - 1).getSeq();
+      members = c.members;
+      for (int i = 0; i < batch.size(); i++) {
+        c.pendingByKey.remove(batch.get(i).key);
+        c.remember(batch.get(i).key, ack(messages.get(i)));
       }
-      p.result.complete(ack);
     }
-  }
-
-  private void onConflict(Conversation c, List<Pending> batch) {
-    metrics.conflict();
-    boolean giveUp;
-    synchronized (c) {
-      c.head = -1;
-      c.recheckQueued = true;
-      c.conflicts++;
-      giveUp = c.conflicts > MAX_CONFLICTS;
+    metrics.committed(messages.size());
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result.complete(ack(messages.get(i)));
     }
-    if (giveUp) {
-      failBatch(c, batch, ApiErrors.unavailable("SEQUENCE_CONTENDED", "conversation is being moved; retry"));
-      failAll(c, ApiErrors.unavailable("SEQUENCE_CONTENDED", "conversation is being moved; retry"));
-      return;
+    try {
+      publisher.publish(members, messages);
+    } catch (RuntimeException e) {
+      // Core NATS refused (e.g. its reconnect buffer is full): devices catch up from history instead.
+      metrics.publishFailed();
+      log.warn("live delivery of {} #{}..{} failed: {}", c.id, messages.get(0).getSeq(),
+          messages.get(messages.size() - 1).getSeq(), e.toString());
     }
-    // Someone else committed these numbers, or part of this batch was committed before a later part
-    // failed. Repair first (it records the client ids of everything committed), then whatever of ours is
-    // found stored is done, and the rest goes back to the front of the queue.
-    List<CompletableFuture<Void>> checks = new ArrayList<>();
-    List<Pending> retry = new ArrayList<>();
-    CompletableFuture<Void> repaired = repair(c.id, c.members).toCompletableFuture();
-    for (Pending p : batch) {
-      checks.add(
-          repaired.thenCompose(ignored -> commitLog
-              .findClientId(c.id, p.request.getSenderUserId(), p.request.getClientMessageId()))
-              .thenAccept(stored -> {
-                if (stored.isPresent()) {
-                  synchronized (c) {
-                    c.pendingByKey.remove(p.key);
-                  }
-                  p.result.complete(stored.get().toBuilder().setDuplicate(true).build());
-                } else {
-                  synchronized (retry) {
-                    retry.add(p);
-                  }
-                }
-              }));
-    }
-    CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync(
-            (ignored, error) -> {
-              if (error != null) {
-                failBatch(c, batch, unavailable(error));
-                drive(c);
-                return;
-              }
-              synchronized (c) {
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                  if (retry.contains(batch.get(i))) {
-                    c.queue.addFirst(batch.get(i));
-                  }
-                }
-              }
-              drive(c);
-            },
-            executor);
+    projector.committed(c.shard, c.id, members, messages);
+    drive(c);
   }
 
-  private void onCommitError(Conversation c, List<Pending> batch, Throwable error) {
-    // The outcome is unknown: the batch may be committed. Its inflight mark stays, the head is reloaded,
-    // and the senders retry with the same client ids, which find the stored messages if they were.
-    log.warn("commit in {} failed: {}", c.id, error.toString());
-    synchronized (c) {
-      c.head = -1;
-      c.recheckQueued = true;
-    }
-    failBatch(c, batch, unavailable(error));
-    repairFromLog(c).whenCompleteAsync((ignored, e) -> drive(c), executor);
-  }
-
-  /** Writes copies and idempotency records of everything committed after the last fanned-out message. */
-  CompletionStage<Void> repairFromLog(Conversation c) {
-    return repair(c.id, c.members);
-  }
-
-  /** Repairs one conversation left in flight by a router that died or failed mid-way. */
-  CompletionStage<Void> repair(String conversationId, Set<String> members) {
-    return commitLog
-        .fannedOutSeq(conversationId)
-        .thenCompose(from -> commitLog.readLog(conversationId, from, Integer.MAX_VALUE))
-        .thenCompose(
-            messages -> {
-              if (messages.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-              }
-              metrics.repaired(messages.size());
-              return CompletableFuture.allOf(
-                      commitLog.recordClientIds(conversationId, messages).toCompletableFuture(),
-                      commitLog.fanOut(members, messages).toCompletableFuture())
-                  .thenRun(() -> publisher.publish(members, messages));
-            });
-  }
-
-  private void finishIdle(Conversation c) {
-    // Called with c locked and the queue empty. The in-flight mark stays until the conversation is evicted.
-    c.running = false;
-  }
-
-  private void failBatch(Conversation c, List<Pending> batch, RuntimeException error) {
+  /** The batch is not committed by this router: its senders retry (elsewhere); the head is reloaded. */
+  private void fail(Conversation c, List<Pending> batch, RuntimeException error) {
     synchronized (c) {
       for (Pending p : batch) {
         c.pendingByKey.remove(p.key);
@@ -486,21 +353,27 @@ final class Sequencer {
     for (Pending p : batch) {
       p.result.completeExceptionally(error);
     }
+    failAll(c, error);
   }
 
   private void failAll(Conversation c, RuntimeException error) {
     List<Pending> failed;
     synchronized (c) {
-      failed = new ArrayList<>(c.queue);
-      c.queue.clear();
-      c.pendingByKey.clear();
+      failed = failQueued(c, error);
       c.running = false;
       c.head = -1;
-      c.recheckQueued = true;
     }
     for (Pending p : failed) {
       p.result.completeExceptionally(error);
     }
+  }
+
+  /** Called with c locked; the caller completes the returned pendings outside the lock. */
+  private static List<Pending> failQueued(Conversation c, RuntimeException error) {
+    List<Pending> failed = new ArrayList<>(c.queue);
+    c.queue.clear();
+    c.pendingByKey.clear();
+    return failed;
   }
 
   private Message toMessage(SubmitRequest request, long seq, long now) {
@@ -517,12 +390,26 @@ final class Sequencer {
         .build();
   }
 
-  private static RuntimeException unavailable(Throwable error) {
-    return ApiErrors.unavailable("STORE_UNAVAILABLE", "the message store did not answer; retry");
+  private static SendAck ack(Message m) {
+    return SendAck.newBuilder()
+        .setClientMessageId(m.getClientMessageId())
+        .setConversationId(m.getConversationId())
+        .setSeq(m.getSeq())
+        .setMessageId(m.getMessageId())
+        .setServerTimeMs(m.getServerTimeMs())
+        .build();
   }
 
-  int shardCount() {
-    return shardCount;
+  private static String key(String senderUserId, String clientMessageId) {
+    return senderUserId + '\u0000' + clientMessageId;
+  }
+
+  private static RuntimeException notOwner() {
+    return ApiErrors.unavailable("NOT_OWNER", "this router no longer owns the conversation; retry");
+  }
+
+  private static RuntimeException storeUnavailable() {
+    return ApiErrors.unavailable("STORE_UNAVAILABLE", "the message store did not answer; retry");
   }
 
   /** Per-conversation state; every field is guarded by the object's monitor. */
@@ -531,25 +418,42 @@ final class Sequencer {
     final int shard;
     final Deque<Pending> queue = new ArrayDeque<>();
     final Map<String, Pending> pendingByKey = new HashMap<>();
-    final Map<String, SendAck> recentAcks =
-        new LinkedHashMap<>(16, 0.75f, false) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, SendAck> eldest) {
-            return size() > RECENT_ACKS;
-          }
-        };
+    /** Committed sends in seq order: all that are not projected yet, and the most recent ones. */
+    final LinkedHashMap<String, SendAck> acks = new LinkedHashMap<>();
     Set<String> members = Set.of();
     long head = -1;
+    long projected;
     boolean running;
-    boolean inflightMarked;
-    boolean recheckQueued;
-    CompletableFuture<Long> prefetch;
-    int conflicts;
     long lastActivityNanos = System.nanoTime();
 
     Conversation(String id, int shard) {
       this.id = id;
       this.shard = shard;
+    }
+
+    /** The answer to a send already committed or pending here, or null. */
+    CompletableFuture<SendAck> known(String key) {
+      SendAck ack = acks.get(key);
+      if (ack != null) {
+        return CompletableFuture.completedFuture(ack.toBuilder().setDuplicate(true).build());
+      }
+      Pending pending = pendingByKey.get(key);
+      return pending == null ? null : pending.result.thenApply(a -> a.toBuilder().setDuplicate(true).build());
+    }
+
+    void remember(String key, SendAck ack) {
+      acks.put(key, ack);
+      trimAcks();
+    }
+
+    void trimAcks() {
+      Iterator<SendAck> oldest = acks.values().iterator();
+      while (acks.size() > RECENT_ACKS && oldest.hasNext()) {
+        if (oldest.next().getSeq() > projected) {
+          return;
+        }
+        oldest.remove();
+      }
     }
   }
 

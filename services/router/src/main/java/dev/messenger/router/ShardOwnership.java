@@ -72,6 +72,16 @@ final class ShardOwnership implements AutoCloseable {
     return owned.get(shard);
   }
 
+  /** Stops serving a shard at once (another router raised its epoch); reconciliation decides what follows. */
+  void giveUp(int shard) {
+    loop.execute(() -> {
+      if (owns(shard)) {
+        setOwned(shard, false);
+        listener.onLost(shard);
+      }
+    });
+  }
+
   synchronized int ownedCount() {
     return owned.cardinality();
   }

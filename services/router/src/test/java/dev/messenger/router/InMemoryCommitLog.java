@@ -12,73 +12,128 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A unit-test CommitLog with the same conditional-commit semantics as the CQL one. */
+/**
+ * A unit-test CommitLog with the semantics of the CQL one: log rows are last-write-wins by epoch (the write
+ * timestamp), shard epochs are raised by claims, projection is checkpointed. Failures can be injected.
+ */
 final class InMemoryCommitLog implements CommitLog {
-  final Map<String, NavigableMap<Long, Message>> logs = new ConcurrentHashMap<>();
-  final Map<String, SendAck> clientIds = new ConcurrentHashMap<>();
-  final Map<String, Map<Long, Message>> copies = new ConcurrentHashMap<>();
-  final Set<String> inflight = ConcurrentHashMap.newKeySet();
-  final java.util.concurrent.atomic.AtomicInteger marks = new java.util.concurrent.atomic.AtomicInteger();
-  final java.util.concurrent.atomic.AtomicInteger headLoads = new java.util.concurrent.atomic.AtomicInteger();
-  final Map<String, Long> fannedOut = new ConcurrentHashMap<>();
+  /** A log row and the epoch it was written with. */
+  record Row(Message message, long epoch) {}
 
-  private NavigableMap<Long, Message> log(String conversationId) {
+  final Map<String, NavigableMap<Long, Row>> logs = new ConcurrentHashMap<>();
+  final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
+  final Map<String, SendAck> clientIds = new ConcurrentHashMap<>();
+  final Map<String, NavigableMap<Long, Message>> copies = new ConcurrentHashMap<>();
+  final Map<String, Long> projected = new ConcurrentHashMap<>();
+  final Set<String> marks = ConcurrentHashMap.newKeySet();
+  final AtomicInteger markWrites = new AtomicInteger();
+  final AtomicInteger epochReads = new AtomicInteger();
+  final AtomicInteger headLoads = new AtomicInteger();
+  /** Projections that did not start right after the checkpoint: a projector must never skip. */
+  final List<String> skippedProjections = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** When set, the next write is applied but answered with an error: its outcome looks unknown. */
+  volatile boolean failNextWriteAfterApplying;
+  /** Writes wait for this before they are applied, so that a test can order them against others. */
+  volatile CompletableFuture<Void> writeGate = CompletableFuture.completedFuture(null);
+  /** This many projection attempts fail before any is applied. */
+  final AtomicInteger failingProjections = new AtomicInteger();
+  /** Conversations whose projections always fail. */
+  final Set<String> brokenProjections = ConcurrentHashMap.newKeySet();
+  /** Projections wait for this. */
+  volatile CompletableFuture<Void> projectionGate = CompletableFuture.completedFuture(null);
+  /** Client id lookups wait for this. */
+  volatile CompletableFuture<Void> clientIdGate = CompletableFuture.completedFuture(null);
+
+  NavigableMap<Long, Row> log(String conversationId) {
     return logs.computeIfAbsent(conversationId, c -> new ConcurrentSkipListMap<>());
+  }
+
+  /** The log's messages by seq. */
+  NavigableMap<Long, Message> messages(String conversationId) {
+    NavigableMap<Long, Message> out = new java.util.TreeMap<>();
+    log(conversationId).forEach((seq, row) -> out.put(seq, row.message()));
+    return out;
+  }
+
+  @Override
+  public synchronized CompletionStage<Long> claimShard(int shard, String owner) {
+    return CompletableFuture.completedFuture(epochs.merge(shard, 1L, Long::sum));
+  }
+
+  @Override
+  public CompletionStage<Long> shardEpoch(int shard) {
+    epochReads.incrementAndGet();
+    return CompletableFuture.completedFuture(epochs.getOrDefault(shard, 0L));
   }
 
   @Override
   public CompletionStage<Long> loadHead(String conversationId) {
     headLoads.incrementAndGet();
-    NavigableMap<Long, Message> log = log(conversationId);
+    NavigableMap<Long, Row> log = log(conversationId);
     return CompletableFuture.completedFuture(log.isEmpty() ? 0L : log.lastKey());
   }
 
-  /** When set, the next commit is applied but answered with an error: its outcome looks unknown. */
-  volatile boolean failNextCommitAfterApplying;
-  /** Recording client ids waits for this, so that a test can look them up before they are recorded. */
-  volatile CompletableFuture<Void> recordGate = CompletableFuture.completedFuture(null);
-
   @Override
-  public synchronized CompletionStage<Boolean> commit(String conversationId, List<Message> messages) {
-    NavigableMap<Long, Message> log = log(conversationId);
-    for (Message m : messages) {
-      if (log.containsKey(m.getSeq())) {
-        return CompletableFuture.completedFuture(false);
-      }
-    }
-    messages.forEach(m -> log.put(m.getSeq(), m));
-    if (failNextCommitAfterApplying) {
-      failNextCommitAfterApplying = false;
-      return CompletableFuture.failedFuture(new IllegalStateException("write timed out"));
-    }
-    return CompletableFuture.completedFuture(true);
-  }
-
-  @Override
-  public CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit) {
-    List<Message> out = new ArrayList<>(log(conversationId).tailMap(afterSeq, false).values());
-    return CompletableFuture.completedFuture(out.subList(0, Math.min(limit, out.size())));
-  }
-
-  @Override
-  public CompletionStage<Long> fannedOutSeq(String conversationId) {
-    return CompletableFuture.completedFuture(fannedOut.getOrDefault(conversationId, 0L));
-  }
-
-  @Override
-  public CompletionStage<Void> recordClientIds(String conversationId, List<Message> messages) {
-    return recordGate.thenRun(() -> {
-      for (Message m : messages) {
-        clientIds.put(key(conversationId, m.getSenderUserId(), m.getClientMessageId()), SendAck.newBuilder()
-            .setClientMessageId(m.getClientMessageId()).setConversationId(conversationId).setSeq(m.getSeq())
-            .setMessageId(m.getMessageId()).setServerTimeMs(m.getServerTimeMs()).build());
+  public CompletionStage<Void> write(String conversationId, List<Message> messages, long epoch) {
+    return writeGate.thenCompose(open -> {
+      synchronized (this) {
+        NavigableMap<Long, Row> log = log(conversationId);
+        for (Message m : messages) {
+          Row existing = log.get(m.getSeq());
+          if (existing == null || existing.epoch() <= epoch) {
+            log.put(m.getSeq(), new Row(m, epoch));
+          }
+        }
+        if (failNextWriteAfterApplying) {
+          failNextWriteAfterApplying = false;
+          return CompletableFuture.failedFuture(new IllegalStateException("write timed out"));
+        }
+        return CompletableFuture.completedFuture(null);
       }
     });
   }
 
-  /** Client id lookups wait for this, so that a test can see what happens meanwhile. */
-  volatile CompletableFuture<Void> clientIdGate = CompletableFuture.completedFuture(null);
+  @Override
+  public CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit) {
+    List<Message> out = new ArrayList<>(messages(conversationId).tailMap(afterSeq, false).values());
+    return CompletableFuture.completedFuture(out.subList(0, Math.min(limit, out.size())));
+  }
+
+  @Override
+  public CompletionStage<Long> projectedSeq(String conversationId) {
+    return CompletableFuture.completedFuture(projected.getOrDefault(conversationId, 0L));
+  }
+
+  @Override
+  public CompletionStage<Void> project(Set<String> members, List<Message> messages) {
+    return projectionGate.thenCompose(open -> {
+      String conversationId = messages.get(0).getConversationId();
+      if (brokenProjections.contains(conversationId)
+          || failingProjections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return CompletableFuture.failedFuture(new IllegalStateException("store unavailable"));
+      }
+      synchronized (this) {
+        long checkpoint = projected.getOrDefault(conversationId, 0L);
+        if (messages.get(0).getSeq() > checkpoint + 1) {
+          skippedProjections.add(conversationId + " from " + checkpoint + " to " + messages.get(0).getSeq());
+        }
+        for (Message m : messages) {
+          clientIds.put(key(conversationId, m.getSenderUserId(), m.getClientMessageId()), SendAck.newBuilder()
+              .setClientMessageId(m.getClientMessageId()).setConversationId(conversationId).setSeq(m.getSeq())
+              .setMessageId(m.getMessageId()).setServerTimeMs(m.getServerTimeMs()).build());
+          for (String member : members) {
+            copies.computeIfAbsent(member + "/" + conversationId, k -> new ConcurrentSkipListMap<>())
+                .put(m.getSeq(), m);
+          }
+        }
+        projected.merge(conversationId, messages.get(messages.size() - 1).getSeq(), Math::max);
+      }
+      return CompletableFuture.completedFuture(null);
+    });
+  }
 
   @Override
   public CompletionStage<Optional<SendAck>> findClientId(String conversationId, String sender, String clientId) {
@@ -87,40 +142,17 @@ final class InMemoryCommitLog implements CommitLog {
   }
 
   @Override
-  public CompletionStage<Void> fanOut(Set<String> members, List<Message> messages) {
-    for (String member : members) {
-      for (Message m : messages) {
-        copies.computeIfAbsent(member + "/" + m.getConversationId(), k -> new ConcurrentHashMap<>())
-            .put(m.getSeq(), m);
-      }
-    }
-    Message last = messages.get(messages.size() - 1);
-    fannedOut.merge(last.getConversationId(), last.getSeq(), Math::max);
+  public CompletionStage<Void> markForProjection(int shard, long hour, String conversationId) {
+    markWrites.incrementAndGet();
+    marks.add(shard + "/" + hour + "/" + conversationId);
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public CompletionStage<Void> markInflight(int shard, String conversationId, long fromSeq) {
-    inflight.add(shard + "/" + conversationId);
-    marks.incrementAndGet();
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public CompletionStage<Void> clearInflight(int shard, String conversationId, long upToSeq) {
-    inflight.remove(shard + "/" + conversationId);
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public CompletionStage<List<String>> listInflight(int shard) {
-    List<String> out = new ArrayList<>();
-    for (String entry : inflight) {
-      if (entry.startsWith(shard + "/")) {
-        out.add(entry.substring(entry.indexOf('/') + 1));
-      }
-    }
-    return CompletableFuture.completedFuture(out);
+  public CompletionStage<List<String>> markedForProjection(int shard, long hour) {
+    String prefix = shard + "/" + hour + "/";
+    return CompletableFuture.completedFuture(
+        marks.stream().filter(m -> m.startsWith(prefix)).map(m -> m.substring(prefix.length())).toList());
   }
 
   @Override

@@ -2,24 +2,20 @@ package dev.messenger.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.internal.v1.SubmitRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,17 +26,17 @@ class SequencerTest {
   private static final String CONVERSATION = "dm:alice:bob";
   private static final Set<String> MEMBERS = Set.of("alice", "bob");
 
-  private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final InMemoryCommitLog log = new InMemoryCommitLog();
-  private final List<Message> published = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicBoolean owner = new AtomicBoolean(true);
-  private final Sequencer sequencer = new Sequencer(log, (members, messages) -> published.addAll(messages),
-      new MessageIds(Clock.systemUTC()), Clock.systemUTC(), executor, shard -> owner.get(), 64,
-      new RouterMetrics(new PrometheusRegistry(), () -> 1));
+  private final TestRouter router = new TestRouter(log);
+  private final Sequencer sequencer = router.sequencer;
+
+  SequencerTest() throws Exception {
+    router.holdingShard();
+  }
 
   @AfterEach
   void stop() {
-    executor.shutdownNow();
+    router.close();
   }
 
   @Test
@@ -52,68 +48,91 @@ class SequencerTest {
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     List<Long> seqs = acks.stream().map(f -> f.join().getSeq()).sorted().toList();
     assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 500).boxed().toList());
-    assertThat(log.logs.get(CONVERSATION)).hasSize(500);
-    assertThat(published).extracting(Message::getSeq).isSorted().hasSize(500);
+    assertThat(log.messages(CONVERSATION)).hasSize(500);
+    assertThat(router.published).extracting(Message::getSeq).isSorted().hasSize(500);
+    await().until(() -> log.projected.getOrDefault(CONVERSATION, 0L) == 500);
+    assertThat(log.copies.get("bob/" + CONVERSATION).keySet()).containsExactlyElementsOf(seqs);
   }
 
   @Test
-  void should_keep_a_busy_conversation_marked_in_flight_until_it_is_evicted() throws Exception {
-    for (int i = 0; i < 5; i++) {
-      sequencer.submit(request("alice", "m" + i), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+  void should_confirm_many_writes_with_fewer_epoch_reads() throws Exception {
+    List<CompletableFuture<SendAck>> acks = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String conversation = "dm:alice:user" + i;
+      acks.add(sequencer.submit(request("alice", "m" + i).toBuilder().setConversationId(conversation).build(),
+          Set.of("alice", "user" + i), 0));
     }
-    assertThat(log.marks).as("one mark for the whole busy period").hasValue(1);
-    assertThat(log.inflight).containsExactly("0/" + CONVERSATION);
-
-    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
-    sequencer.evictIdle(java.time.Duration.ZERO);
-
-    assertThat(log.inflight).isEmpty();
-    sequencer.submit(request("alice", "after"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    assertThat(log.marks).hasValue(2);
-    assertThat(log.inflight).containsExactly("0/" + CONVERSATION);
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(log.epochReads.get()).as("one epoch read confirms every write completed before it")
+        .isLessThanOrEqualTo(200);
   }
 
   @Test
-  void should_load_the_head_and_mark_a_new_conversation_while_the_client_id_is_looked_up() throws Exception {
-    log.clientIdGate = new CompletableFuture<>();
+  void should_acknowledge_and_deliver_before_the_projection_is_written() throws Exception {
+    log.projectionGate = new CompletableFuture<>();
 
-    CompletableFuture<SendAck> ack = sequencer.submit(request("alice", "first"), MEMBERS, 0);
+    SendAck ack = sequencer.submit(request("alice", "fast"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
 
-    org.awaitility.Awaitility.await().until(() -> log.marks.get() == 1);
-    assertThat(log.headLoads).hasValue(1);
-    assertThat(ack).isNotDone();
-    log.clientIdGate.complete(null);
-    assertThat(ack.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
-    assertThat(log.headLoads).as("the prefetched head is used").hasValue(1);
-    assertThat(log.marks).hasValue(1);
+    assertThat(ack.getSeq()).isEqualTo(1);
+    assertThat(router.published).extracting(Message::getClientMessageId).containsExactly("fast");
+    assertThat(log.copies).isEmpty();
+    log.projectionGate.complete(null);
+    await().until(() -> log.copies.containsKey("bob/" + CONVERSATION));
+    await().until(() -> router.projectedNotices.contains(CONVERSATION + "#1"));
   }
 
   @Test
-  void should_not_commit_twice_a_retry_queued_while_an_unknown_commit_outcome_is_repaired() throws Exception {
+  void should_retry_a_failed_projection_without_skipping_and_keep_accepting_sends() throws Exception {
+    log.failingProjections.set(3);
+    for (int i = 1; i <= 5; i++) {
+      assertThat(sequencer.submit(request("alice", "m" + i), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq())
+          .isEqualTo(i);
+    }
+    await().until(() -> log.projected.getOrDefault(CONVERSATION, 0L) == 5);
+    assertThat(log.skippedProjections).isEmpty();
+    assertThat(log.copies.get("alice/" + CONVERSATION).keySet()).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(log.copies.get("bob/" + CONVERSATION).keySet()).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void should_not_hold_other_conversations_behind_one_whose_projection_keeps_failing() throws Exception {
+    log.brokenProjections.add(CONVERSATION);
+    sequencer.submit(request("alice", "stuck"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    String other = "dm:carol:dave";
+    sequencer.submit(SubmitRequest.newBuilder().setSenderUserId("carol").setSenderDeviceId("p")
+        .setClientMessageId("free").setConversationId(other).setBody("hi").build(), Set.of("carol", "dave"), 0)
+        .get(5, TimeUnit.SECONDS);
+
+    await().until(() -> log.projected.getOrDefault(other, 0L) == 1);
+    assertThat(log.projected).doesNotContainKey(CONVERSATION);
+    log.brokenProjections.clear();
+    await().atMost(Duration.ofSeconds(10)).until(() -> log.projected.getOrDefault(CONVERSATION, 0L) == 1);
+  }
+
+  @Test
+  void should_keep_working_when_live_delivery_throws() throws Exception {
+    router.publishFailure = new IllegalStateException("Output queue is full");
+    assertThat(sequencer.submit(request("alice", "a"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    assertThat(sequencer.submit(request("alice", "b"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(2);
+    router.publishFailure = null;
+    assertThat(sequencer.submit(request("alice", "c"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(3);
+    assertThat(router.published).extracting(Message::getClientMessageId).containsExactly("c");
+    await().until(() -> log.projected.getOrDefault(CONVERSATION, 0L) == 3);
+    await().until(() -> sequencer.idle(0));
+  }
+
+  @Test
+  void should_repeat_a_write_whose_outcome_is_unknown_with_the_same_message() throws Exception {
     sequencer.submit(request("alice", "before"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    log.failNextCommitAfterApplying = true;
-    log.recordGate = new CompletableFuture<>();
+    log.failNextWriteAfterApplying = true;
 
     CompletableFuture<SendAck> first = sequencer.submit(request("alice", "x"), MEMBERS, 0);
-    assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
-    // The sender retries while the repair has not recorded the committed client id yet: the lookup misses.
     CompletableFuture<SendAck> retry = sequencer.submit(request("alice", "x"), MEMBERS, 0);
-    log.recordGate.complete(null);
 
-    SendAck ack = retry.get(5, TimeUnit.SECONDS);
-    assertThat(ack.getDuplicate()).isTrue();
-    assertThat(ack.getSeq()).isEqualTo(2);
-    assertThat(log.logs.get(CONVERSATION).keySet()).containsExactly(1L, 2L);
-  }
-
-  @Test
-  void should_clear_the_marks_of_a_shard_it_hands_over() throws Exception {
-    sequencer.submit(request("alice", "m"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
-
-    sequencer.clearMarks(0).get(5, TimeUnit.SECONDS);
-
-    assertThat(log.inflight).isEmpty();
+    assertThat(first.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(2);
+    assertThat(retry.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(2);
+    assertThat(retry.get().getDuplicate()).isTrue();
+    assertThat(log.messages(CONVERSATION).keySet()).containsExactly(1L, 2L);
   }
 
   @Test
@@ -122,7 +141,7 @@ class SequencerTest {
     SendAck retry = sequencer.submit(request("alice", "same-id"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
     assertThat(retry.getDuplicate()).isTrue();
     assertThat(retry.toBuilder().setDuplicate(false).build()).isEqualTo(first);
-    assertThat(log.logs.get(CONVERSATION)).hasSize(1);
+    assertThat(log.messages(CONVERSATION)).hasSize(1);
   }
 
   @Test
@@ -135,50 +154,113 @@ class SequencerTest {
   }
 
   @Test
-  void should_continue_after_the_seq_it_expected_was_taken_by_another_router() throws Exception {
-    sequencer.submit(request("alice", "a1"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    // Another router commits seq 2 behind this one's back.
-    log.commit(CONVERSATION, List.of(Message.newBuilder().setConversationId(CONVERSATION).setSeq(2)
-        .setSenderUserId("bob").setClientMessageId("b1").build()));
-    SendAck ack = sequencer.submit(request("alice", "a2"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    assertThat(ack.getSeq()).isEqualTo(3);
-    assertThat(log.logs.get(CONVERSATION).keySet()).containsExactly(1L, 2L, 3L);
-    assertThat(log.logs.get(CONVERSATION).get(2L).getClientMessageId()).isEqualTo("b1");
+  void should_answer_a_retry_from_the_unprojected_tail_a_previous_owner_left() throws Exception {
+    // Committed by a previous owner, which died before projecting it (so its client id is not in the table).
+    log.write(CONVERSATION, List.of(message(1, "bob", "orphan")), 1);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      SendAck retry = next.sequencer.submit(request("bob", "orphan"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+      assertThat(retry.getDuplicate()).isTrue();
+      assertThat(retry.getSeq()).isEqualTo(1);
+      assertThat(log.messages(CONVERSATION)).hasSize(1);
+      await().until(() -> log.copies.containsKey("alice/" + CONVERSATION));
+    }
+  }
+
+  @Test
+  void should_project_what_a_previous_owner_left_when_the_conversation_is_recovered() throws Exception {
+    log.write(CONVERSATION, List.of(message(1, "bob", "b1"), message(2, "bob", "b2")), 1);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      next.sequencer.recover(0, CONVERSATION, MEMBERS);
+      await().until(() -> log.projected.getOrDefault(CONVERSATION, 0L) == 2);
+      assertThat(log.copies.get("alice/" + CONVERSATION).keySet()).containsExactly(1L, 2L);
+      assertThat(log.clientIds).containsKeys(CONVERSATION + "/bob/b1", CONVERSATION + "/bob/b2");
+    }
+  }
+
+  @Test
+  void should_not_commit_after_another_router_raised_the_epoch() throws Exception {
+    sequencer.submit(request("alice", "mine"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      CompletableFuture<SendAck> late = sequencer.submit(request("alice", "late"), MEMBERS, 0);
+      assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      assertThat(router.fencedShards).containsExactly(0);
+
+      // The refused write had landed before the new owner loaded the conversation: the new owner builds on
+      // it, and the sender's retry is answered with it, once.
+      SendAck ack = next.sequencer.submit(request("alice", "late"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+      assertThat(ack.getSeq()).isEqualTo(2);
+      assertThat(ack.getDuplicate()).isTrue();
+      assertThat(log.messages(CONVERSATION).keySet()).containsExactly(1L, 2L);
+      assertThat(next.sequencer.submit(request("bob", "after"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
+  void should_not_let_a_paused_owners_late_write_replace_the_new_owners_commit() throws Exception {
+    sequencer.submit(request("alice", "first"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    // The old owner's next write is held back, as if the router were paused (SIGSTOP) mid-write.
+    CompletableFuture<Void> paused = new CompletableFuture<>();
+    log.writeGate = paused;
+    CompletableFuture<SendAck> stale = sequencer.submit(request("alice", "x"), MEMBERS, 0);
+    await().until(() -> log.clientIdGate.isDone() && !stale.isDone());
+
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      log.writeGate = CompletableFuture.completedFuture(null);
+      SendAck fresh = next.sequencer.submit(request("bob", "y"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+      assertThat(fresh.getSeq()).isEqualTo(2);
+      paused.complete(null); // the old owner resumes: its write of seq 2 lands late, with the old epoch
+
+      assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+      assertThat(log.messages(CONVERSATION).get(2L).getClientMessageId()).isEqualTo("y");
+      // The retry reaches the new owner and is committed once, after y.
+      SendAck retried = next.sequencer.submit(request("alice", "x"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+      assertThat(retried.getSeq()).isEqualTo(3);
+      assertThat(log.messages(CONVERSATION).values()).extracting(Message::getClientMessageId)
+          .containsExactly("first", "y", "x");
+    }
   }
 
   @Test
   void should_refuse_work_for_a_shard_it_no_longer_owns() {
-    owner.set(false);
+    router.owner.set(false);
     CompletableFuture<SendAck> ack = sequencer.submit(request("alice", "late"), MEMBERS, 0);
     assertThatThrownBy(() -> ack.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-    assertThat(log.logs.getOrDefault(CONVERSATION, new java.util.TreeMap<>())).isEmpty();
+    assertThat(log.messages(CONVERSATION)).isEmpty();
   }
 
   @Test
-  void should_repair_messages_committed_but_not_fanned_out() throws Exception {
-    log.commit(CONVERSATION, List.of(
-        Message.newBuilder().setConversationId(CONVERSATION).setSeq(1).setSenderUserId("bob")
-            .setClientMessageId("orphan").build()));
-    sequencer.repair(CONVERSATION, MEMBERS).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    assertThat(log.copies.get("alice/" + CONVERSATION)).containsKey(1L);
-    assertThat(log.clientIds).containsKey(CONVERSATION + "/bob/orphan");
-    assertThat(published).extracting(Message::getSeq).containsExactly(1L);
+  void should_mark_a_conversation_once_an_hour_before_committing() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      sequencer.submit(request("alice", "m" + i), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    }
+    assertThat(log.markWrites).hasValue(1);
+    assertThat(log.marks).singleElement().asString().startsWith("0/").endsWith("/" + CONVERSATION);
   }
 
   @Test
   void should_forget_idle_conversations_and_still_answer_their_retries() throws Exception {
     SendAck first = sequencer.submit(request("alice", "old"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
-    org.awaitility.Awaitility.await().until(() -> sequencer.idle(0));
-    assertThat(sequencer.evictIdle(java.time.Duration.ZERO)).isEqualTo(1);
+    await().until(() -> sequencer.idle(0) && log.projected.getOrDefault(CONVERSATION, 0L) == 1);
+    await().until(() -> sequencer.evictIdle(Duration.ZERO) == 1);
     SendAck retry = sequencer.submit(request("alice", "old"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
     assertThat(retry.getDuplicate()).isTrue();
     assertThat(retry.getSeq()).isEqualTo(first.getSeq());
     SendAck next = sequencer.submit(request("alice", "new"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
     assertThat(next.getSeq()).isEqualTo(2);
+  }
+
+  private static Message message(long seq, String sender, String clientId) {
+    return Message.newBuilder().setConversationId(CONVERSATION).setSeq(seq).setSenderUserId(sender)
+        .setClientMessageId(clientId).setMessageId("m-" + clientId).setBody("hi").build();
   }
 
   private static SubmitRequest request(String sender, String clientId) {

@@ -65,7 +65,8 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
       case DELIVERY_ACK -> reportErrors(
           actions.deliveryAck(principal, frame.getDeliveryAck(),
               stream.sentSeq(frame.getDeliveryAck().getConversationId())), "");
-      case READ -> reportErrors(actions.read(principal, frame.getRead()), "");
+      case READ -> reportErrors(
+          actions.read(principal, frame.getRead(), stream.sentSeq(frame.getRead().getConversationId())), "");
       case TYPING -> reportErrors(actions.typing(principal, frame.getTyping()), "");
       case HEARTBEAT -> {
         presence.heartbeat(principal.userId(), stream.streamId());

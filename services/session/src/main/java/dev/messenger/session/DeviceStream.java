@@ -41,6 +41,7 @@ final class DeviceStream {
   private boolean catchingUp;
   private boolean catchUpReadInFlight;
   private boolean heldOverflow;
+  private boolean againRequested;
   private boolean caughtUpSent;
   private long caughtUpCount;
   private boolean closed;
@@ -98,10 +99,28 @@ final class DeviceStream {
     deliverInOrder(message);
   }
 
-  /** Reads history after what was sent, in case live messages were lost on the way here. */
+  /**
+   * Reads history after what was sent, in case live messages were lost on the way here. During a catch-up,
+   * another round follows it: the one in progress may have read before what was lost was stored.
+   */
   synchronized void resync() {
-    if (!closed) {
-      beginCatchUp();
+    if (closed) {
+      return;
+    }
+    if (catchingUp) {
+      againRequested = true;
+      return;
+    }
+    beginCatchUp();
+  }
+
+  /**
+   * History now holds the conversation up to {@code upToSeq}. A stream that has not sent that far missed
+   * the live message (it subscribed after it was published) and reads history again.
+   */
+  synchronized void onProjected(String conversationId, long upToSeq) {
+    if (!closed && upToSeq > sent.getOrDefault(conversationId, 0L)) {
+      resync();
     }
   }
 
@@ -219,8 +238,9 @@ final class DeviceStream {
       // Otherwise drain() asks for the next batch once the client has taken half of the queue.
       return;
     }
-    if (heldOverflow) {
+    if (heldOverflow || againRequested) {
       heldOverflow = false;
+      againRequested = false;
       readNextCatchUpBatch();
       return;
     }

@@ -7,6 +7,7 @@ import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.infra.SubscriptionBarrier;
 import dev.messenger.internal.v1.UserEvent;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.Subscription;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class LocalStreams {
   private final Subjects subjects;
   private final Dispatcher dispatcher;
   private final SubscriptionBarrier barrier;
+  private final ConnectionListener reconnects;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
@@ -43,6 +45,35 @@ final class LocalStreams {
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
     this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
+    this.reconnects = this::onConnectionEvent;
+    nats.addConnectionListener(reconnects);
+  }
+
+  private final java.util.concurrent.ExecutorService resyncAfterReconnect =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bus-reconnect-resync");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * Core NATS loses what is published while the connection is down: once the subscriptions are back, every
+   * stream reads history again instead of waiting for its conversations' next messages.
+   */
+  private void onConnectionEvent(Connection connection, ConnectionListener.Events event) {
+    if (event != ConnectionListener.Events.RECONNECTED && event != ConnectionListener.Events.RESUBSCRIBED) {
+      return;
+    }
+    resyncAfterReconnect.execute(() -> {
+      try {
+        barrier.await(); // the server has the subscriptions again before history is read
+      } catch (TimeoutException | InterruptedException e) {
+        log.warn("the bus did not confirm the subscriptions after reconnecting: {}", e.toString());
+      }
+      List<DeviceStream> streams = all();
+      log.info("the bus reconnected; {} streams read history again", streams.size());
+      streams.forEach(DeviceStream::resync);
+    });
   }
 
   /**
@@ -91,6 +122,8 @@ final class LocalStreams {
   }
 
   void close() {
+    nats.removeConnectionListener(reconnects);
+    resyncAfterReconnect.shutdownNow();
     barrier.close();
   }
 
@@ -154,6 +187,8 @@ final class LocalStreams {
         case RECEIPT -> stream.send(ServerFrame.newBuilder().setReceipt(event.getReceipt()).build());
         case TYPING -> stream.send(ServerFrame.newBuilder().setTyping(event.getTyping()).build());
         case PRESENCE -> stream.send(ServerFrame.newBuilder().setPresence(event.getPresence()).build());
+        case PROJECTED -> stream.onProjected(event.getProjected().getConversationId(),
+            event.getProjected().getUpToSeq());
         default -> { }
       }
     }

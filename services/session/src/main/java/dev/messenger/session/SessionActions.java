@@ -77,12 +77,16 @@ final class SessionActions {
                 ReceiptKind.RECEIPT_KIND_DELIVERED, ack.getUpToSeq(), false)));
   }
 
-  /** Moves the user's read marker forward and tells every member's devices, the reader's own included. */
-  CompletionStage<Void> read(Principal caller, ReadMarker marker) {
+  /**
+   * Moves the user's read marker forward and tells every member's devices, the reader's own included.
+   * {@code deliveredHere} is the highest seq delivered to the caller's stream on this server (0 if none): a
+   * message is delivered at commit, possibly before history holds it, and may be marked read at once.
+   */
+  CompletionStage<Void> read(Principal caller, ReadMarker marker, long deliveredHere) {
     return members(caller, marker.getConversationId())
         .thenCompose(members -> store.lastSeq(caller.userId(), marker.getConversationId())
             .thenCompose(last -> {
-              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > last) {
+              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > Math.max(last, deliveredHere)) {
                 throw new CompletionException(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
                     "up_to_seq must be between 1 and the conversation's last seq"));
               }

@@ -80,15 +80,22 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   @Override
   public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
     Principal caller = Principal.current();
+    long deliveredHere = deliveredHere(caller, request.getConversationId());
     CompletionStage<Void> done = store.lastSeq(caller.userId(), request.getConversationId())
-        .thenCompose(last -> actions.deliveryAck(caller, request, last));
+        .thenCompose(last -> actions.deliveryAck(caller, request, Math.max(last, deliveredHere)));
     reply(done, DeliveryAckResponse::getDefaultInstance, responseObserver, false);
   }
 
   @Override
   public void markRead(ReadMarker request, StreamObserver<ReadMarkerResponse> responseObserver) {
-    reply(actions.read(Principal.current(), request), ReadMarkerResponse::getDefaultInstance, responseObserver,
-        false);
+    Principal caller = Principal.current();
+    reply(actions.read(caller, request, deliveredHere(caller, request.getConversationId())),
+        ReadMarkerResponse::getDefaultInstance, responseObserver, false);
+  }
+
+  /** What this server's stream of the caller's device has delivered (live delivery precedes history). */
+  private long deliveredHere(Principal caller, String conversationId) {
+    return localStreams.find(caller.userId(), caller.deviceId()).map(s -> s.sentSeq(conversationId)).orElse(0L);
   }
 
   @Override

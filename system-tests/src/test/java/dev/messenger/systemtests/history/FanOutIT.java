@@ -52,11 +52,11 @@ class FanOutIT {
     List<String> members = List.of("fo-alice", "fo-bob");
     await(log.ensureDirectConversation(conversation, "fo-alice", "fo-bob"));
     List<Message> messages = texts(conversation, 1, 5, "fo-alice", "fo-bob");
-    assertThat(await(log.commit(conversation, messages))).isTrue();
+    await(log.commit(conversation, messages, 1));
 
-    await(log.fanOut(members, messages));
-    await(log.fanOut(members, messages));
-    await(log.fanOut(members, messages.subList(1, 3)));
+    await(log.project(members, messages));
+    await(log.project(members, messages));
+    await(log.project(members, messages.subList(1, 3)));
 
     for (String member : members) {
       MessagePage page = await(reader.page(member, conversation, PageAnchor.latest(), 50));
@@ -70,7 +70,7 @@ class FanOutIT {
     assertThat(await(reader.conversations("fo-alice")).get(0).getPeerUserId()).isEqualTo("fo-bob");
     assertThat(await(reader.conversations("fo-bob")).get(0).getPeerUserId()).isEqualTo("fo-alice");
     ConversationInfo info = await(log.conversation(conversation)).orElseThrow();
-    assertThat(info.fannedOutSeq()).isEqualTo(5);
+    assertThat(info.projectedSeq()).isEqualTo(5);
     assertThat(info.lastSeq()).isEqualTo(5);
   }
 
@@ -81,12 +81,12 @@ class FanOutIT {
     List<Message> messages = texts(conversation, 1, 7, "late-a", "late-b");
     fixture.commitAndFanOut(members, messages, 7);
 
-    await(log.fanOut(members, messages.subList(0, 3)));
+    await(log.project(members, messages.subList(0, 3)));
 
     ConversationSummary summary = await(reader.conversations("late-a")).get(0);
     assertThat(summary.getLastSeq()).isEqualTo(7);
     assertThat(summary.getLastMessage()).isEqualTo(messages.get(6));
-    assertThat(await(log.conversation(conversation)).orElseThrow().fannedOutSeq()).isEqualTo(7);
+    assertThat(await(log.conversation(conversation)).orElseThrow().projectedSeq()).isEqualTo(7);
   }
 
   @Test

@@ -78,15 +78,13 @@ final class HistoryFixture implements AutoCloseable {
         .toList();
   }
 
-  /** Commits and fans out {@code messages} as the router does, in commit-sized chunks. */
+  /** Commits and projects {@code messages} as the router does, in commit-sized chunks. */
   void commitAndFanOut(List<String> members, List<Message> messages, int chunk) {
     String conversationId = messages.get(0).getConversationId();
     for (int i = 0; i < messages.size(); i += chunk) {
       List<Message> part = messages.subList(i, Math.min(messages.size(), i + chunk));
-      if (!await(store.log().commit(conversationId, part))) {
-        throw new AssertionError("commit refused at seq " + part.get(0).getSeq());
-      }
-      await(store.log().fanOut(members, part));
+      await(store.log().commit(conversationId, part, 1));
+      await(store.log().project(members, part));
     }
   }
 

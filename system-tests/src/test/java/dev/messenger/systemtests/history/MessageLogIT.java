@@ -9,25 +9,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.Message;
 import dev.messenger.history.store.ConversationInfo;
-import dev.messenger.history.store.Inflight;
 import dev.messenger.history.store.MessageLog;
 import dev.messenger.history.store.StoredSend;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.testing.WithRealInfrastructure;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The router's write path against a real CQL store: head, fenced commits, the log, client ids, in-flight marks. */
+/** The router's write path against a real CQL store: head, epoch-fenced log writes, client ids, projection marks. */
 @WithRealInfrastructure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -58,60 +55,48 @@ class MessageLogIT {
     // Batches of 89 cross the bucket boundary at 1024 in the middle of a commit.
     for (int i = 0; i < messages.size(); i += 89) {
       List<Message> part = messages.subList(i, Math.min(messages.size(), i + 89));
-      assertThat(await(log.commit(conversation, part))).isTrue();
+      await(log.commit(conversation, part, 1));
     }
 
     // Bucket 1 is exactly full: the walk must look into bucket 2, find it empty and stop at 2047.
     assertThat(await(log.loadHead(conversation))).isEqualTo(2047);
 
-    assertThat(await(log.commit(conversation, texts(conversation, 2048, 2050, "head-a")))).isTrue();
+    await(log.commit(conversation, texts(conversation, 2048, 2050, "head-a"), 1));
     assertThat(await(log.loadHead(conversation))).isEqualTo(2050);
 
-    // With a hint (set by fan-out) the walk starts further on and finds the same head.
-    await(log.fanOut(List.of("head-a", "head-b"), messages.subList(1498, 1500)));
+    // With a hint (set by the projection) the walk starts further on and finds the same head.
+    await(log.project(List.of("head-a", "head-b"), messages.subList(1498, 1500)));
     assertThat(await(log.conversation(conversation))).map(ConversationInfo::lastSeq).contains(1500L);
     assertThat(await(log.loadHead(conversation))).isEqualTo(2050);
   }
 
   @Test
-  void should_let_exactly_one_of_two_racing_writers_take_each_seq() {
-    String conversation = "dm:race-a:race-b";
-    long head = 0;
-    for (int round = 0; round < 20; round++) {
-      List<Message> first = texts(conversation, head + 1, head + 3, "race-a");
-      List<Message> second = texts(conversation, head + 1, head + 2, "race-b");
-
-      CompletableFuture<Boolean> a = log.commit(conversation, first).toCompletableFuture();
-      CompletableFuture<Boolean> b = log.commit(conversation, second).toCompletableFuture();
-
-      boolean aWon = await(a);
-      boolean bWon = await(b);
-      assertThat(aWon).as("round %d: exactly one writer wins", round).isNotEqualTo(bWon);
-      List<Message> winner = aWon ? first : second;
-      head = await(log.loadHead(conversation));
-      assertThat(head).isEqualTo(winner.get(winner.size() - 1).getSeq());
-      assertThat(await(log.readLog(conversation, head - winner.size(), 10))).isEqualTo(winner);
+  void should_raise_a_shards_epoch_once_per_claim() {
+    assertThat(await(log.shardEpoch(41))).isZero();
+    assertThat(await(log.claimShard(41, "router-a"))).isEqualTo(1);
+    assertThat(await(log.claimShard(41, "router-b"))).isEqualTo(2);
+    assertThat(await(log.shardEpoch(41))).isEqualTo(2);
+    List<CompletableFuture<Long>> racing = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      racing.add(log.claimShard(42, "racer-" + i).toCompletableFuture());
     }
-
-    List<Message> all = await(log.readLog(conversation, 0, 1000));
-    assertThat(all).extracting(Message::getSeq).containsExactlyElementsOf(seqs(1, head));
+    assertThat(racing.stream().map(HistoryFixture::await).sorted().toList()).containsExactly(1L, 2L, 3L, 4L);
   }
 
   @Test
-  void should_refuse_a_stale_writer_without_leaving_a_gap() {
-    String conversation = "dm:stale-a:stale-b";
-    assertThat(await(log.commit(conversation, texts(conversation, 1, 6, "stale-a")))).isTrue();
+  void should_keep_the_higher_epochs_row_whatever_order_the_writes_land_in() {
+    String conversation = "dm:epoch-a:epoch-b";
+    Message stale = text(conversation, 1, "epoch-a", "from the deposed owner");
+    Message fresh = text(conversation, 1, "epoch-b", "from the new owner");
+    await(log.commit(conversation, List.of(fresh), 2));
+    await(log.commit(conversation, List.of(stale), 1)); // lands late
+    assertThat(await(log.readLog(conversation, 0, 10))).containsExactly(fresh);
 
-    // A deposed owner still believes the head is 4 and commits 5..7: seqs 5 and 6 are taken.
-    List<Message> stale = texts(conversation, 5, 7, "stale-b");
-    assertThat(await(log.commit(conversation, stale))).isFalse();
-
-    assertThat(await(log.loadHead(conversation))).isEqualTo(6);
-    assertThat(await(log.readLog(conversation, 0, 100)))
-        .extracting(Message::getSenderUserId)
-        .containsOnly("stale-a")
-        .hasSize(6);
-    assertThat(conflictsCounted()).isPositive();
+    String other = "dm:epoch-a:epoch-c";
+    await(log.commit(other, List.of(stale.toBuilder().setConversationId(other).build()), 1));
+    await(log.commit(other, List.of(fresh.toBuilder().setConversationId(other).build()), 2));
+    assertThat(await(log.readLog(other, 0, 10))).extracting(Message::getBody).containsExactly("from the new owner");
+    assertThat(await(log.loadHead(other))).isEqualTo(1);
   }
 
   @Test
@@ -119,7 +104,7 @@ class MessageLogIT {
     String conversation = "dm:read-a:read-b";
     List<Message> messages = texts(conversation, 1, 1100, "read-a", "read-b");
     for (int i = 0; i < messages.size(); i += 200) {
-      assertThat(await(log.commit(conversation, messages.subList(i, Math.min(messages.size(), i + 200))))).isTrue();
+      await(log.commit(conversation, messages.subList(i, Math.min(messages.size(), i + 200)), 1));
     }
 
     assertThat(await(log.readLog(conversation, 1000, 50))).isEqualTo(messages.subList(1000, 1050));
@@ -134,10 +119,10 @@ class MessageLogIT {
     String conversation = "dm:cid-a:cid-b";
     Message first = text(conversation, 1, "cid-a", "hi");
     Message serverNote = text(conversation, 2, "cid-a", "note").toBuilder().clearClientMessageId().build();
-    assertThat(await(log.commit(conversation, List.of(first, serverNote)))).isTrue();
+    await(log.commit(conversation, List.of(first, serverNote), 1));
 
-    await(log.recordClientIds(conversation, List.of(first, serverNote)));
-    await(log.recordClientIds(conversation, List.of(first)));
+    await(log.project(List.of("cid-a", "cid-b"), List.of(first, serverNote)));
+    await(log.project(List.of("cid-a", "cid-b"), List.of(first)));
 
     assertThat(await(log.findClientId(conversation, "cid-a", first.getClientMessageId())))
         .contains(new StoredSend(conversation, "cid-a", first.getClientMessageId(), 1, first.getMessageId(),
@@ -147,25 +132,16 @@ class MessageLogIT {
   }
 
   @Test
-  void should_fence_in_flight_marks_by_seq() {
-    await(log.markInflight(3, "dm:fl-a:fl-b", 10));
-    await(log.markInflight(3, "dm:fl-a:fl-c", 1));
-    await(log.markInflight(4, "dm:fl-x:fl-y", 1));
+  void should_list_projection_marks_per_shard_and_hour() {
+    await(log.markForProjection(3, 500_000, "dm:fl-a:fl-b"));
+    await(log.markForProjection(3, 500_000, "dm:fl-a:fl-c"));
+    await(log.markForProjection(3, 500_000, "dm:fl-a:fl-c"));
+    await(log.markForProjection(3, 500_001, "dm:fl-a:fl-d"));
+    await(log.markForProjection(4, 500_000, "dm:fl-x:fl-y"));
 
-    assertThat(await(log.listInflight(3)))
-        .extracting(Inflight::conversationId, Inflight::fromSeq)
-        .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("dm:fl-a:fl-b", 10L),
-            org.assertj.core.groups.Tuple.tuple("dm:fl-a:fl-c", 1L));
-
-    await(log.clearInflight(3, "dm:fl-a:fl-b", 12));
-    assertThat(await(log.listInflight(3))).extracting(Inflight::conversationId).containsExactly("dm:fl-a:fl-c");
-
-    // A new owner marks from seq 13; the old owner's late clear (up to 12) must not remove that mark.
-    await(log.markInflight(3, "dm:fl-a:fl-b", 13));
-    await(log.clearInflight(3, "dm:fl-a:fl-b", 12));
-    assertThat(await(log.listInflight(3))).extracting(Inflight::conversationId)
-        .containsExactlyInAnyOrder("dm:fl-a:fl-b", "dm:fl-a:fl-c");
+    assertThat(await(log.markedForProjection(3, 500_000))).containsExactlyInAnyOrder("dm:fl-a:fl-b", "dm:fl-a:fl-c");
+    assertThat(await(log.markedForProjection(3, 500_001))).containsExactly("dm:fl-a:fl-d");
+    assertThat(await(log.markedForProjection(3, 499_999))).isEmpty();
   }
 
   @Test
@@ -179,20 +155,9 @@ class MessageLogIT {
     ConversationInfo info = await(log.conversation("dm:meta-a:meta-b")).orElseThrow();
     assertThat(info.kind()).isEqualTo(ConversationKind.CONVERSATION_KIND_DIRECT);
     assertThat(info.createdMs()).isPositive();
-    assertThat(info.fannedOutSeq()).isZero();
+    assertThat(info.projectedSeq()).isZero();
     assertThatThrownBy(() -> log.ensureDirectConversation("dm:meta-a:meta-c", "meta-a", "meta-b"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private double conflictsCounted() {
-    return fixture.registry.scrape().stream()
-        .filter(s -> s.getMetadata().getPrometheusName().equals("messenger_history_commit_conflicts"))
-        .flatMap(s -> s.getDataPoints().stream())
-        .mapToDouble(p -> ((CounterSnapshot.CounterDataPointSnapshot) p).getValue())
-        .sum();
-  }
-
-  private static List<Long> seqs(long from, long to) {
-    return new ArrayList<>(LongStream.rangeClosed(from, to).boxed().toList());
-  }
 }

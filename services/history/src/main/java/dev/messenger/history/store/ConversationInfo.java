@@ -7,7 +7,7 @@ import java.util.Set;
  * A conversation's metadata row.
  *
  * @param lastSeq hint of the highest committed seq (never above it; may lag while a fan-out is pending)
- * @param fannedOutSeq every message up to this seq has been copied to every member
+ * @param projectedSeq every message up to this seq has been copied to every member
  */
 public record ConversationInfo(
     String conversationId,
@@ -16,7 +16,7 @@ public record ConversationInfo(
     String title,
     long createdMs,
     long lastSeq,
-    long fannedOutSeq) {
+    long projectedSeq) {
 
   public ConversationInfo {
     members = Set.copyOf(members);

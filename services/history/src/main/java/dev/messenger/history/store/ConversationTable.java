@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The {@code conversations} table: one row per conversation with its members and two max-registers.
  *
- * <p>Timestamps: {@code last_seq} and {@code fanned_out_seq} are written {@code USING TIMESTAMP <seq>} so
+ * <p>Timestamps: {@code last_seq} and {@code projected_seq} are written {@code USING TIMESTAMP <seq>} so
  * they only grow. The metadata of a 1:1 row ({@code kind}, {@code members}, {@code created_ms}) is written
  * with the fixed timestamp 1: it never changes, so rewriting it is harmless (on a tie the larger
  * {@code created_ms} wins, so racing creators converge). Never write any of these cells with a normal
@@ -37,11 +37,11 @@ final class ConversationTable {
                 + "USING TIMESTAMP " + FIXED_TIMESTAMP);
     this.select =
         session.prepare(
-            "SELECT kind, members, title, created_ms, last_seq, fanned_out_seq FROM " + table
+            "SELECT kind, members, title, created_ms, last_seq, projected_seq FROM " + table
                 + " WHERE conversation_id = ?");
     this.updateProgress =
         session.prepare(
-            "UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ?, fanned_out_seq = ? WHERE conversation_id = ?");
+            "UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ?, projected_seq = ? WHERE conversation_id = ?");
   }
 
   CompletionStage<Void> ensureDirect(String conversationId, String userA, String userB, long nowMs) {
@@ -74,8 +74,8 @@ final class ConversationTable {
         .thenApply(info -> info.map(ConversationInfo::members).filter(m -> !m.isEmpty()));
   }
 
-  /** Raises {@code last_seq} and {@code fanned_out_seq} to {@code seq} (never lowers them). */
-  CompletionStage<Void> recordFannedOut(String conversationId, long seq) {
+  /** Raises {@code last_seq} and {@code projected_seq} to {@code seq} (never lowers them). */
+  CompletionStage<Void> recordProjected(String conversationId, long seq) {
     return session
         .executeAsync(
             updateProgress
@@ -94,6 +94,6 @@ final class ConversationTable {
         row.getString("title"),
         row.getLong("created_ms"),
         row.getLong("last_seq"),
-        row.getLong("fanned_out_seq"));
+        row.getLong("projected_seq"));
   }
 }

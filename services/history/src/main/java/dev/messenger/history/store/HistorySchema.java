@@ -17,6 +17,8 @@ public final class HistorySchema {
   private static final Logger log = LoggerFactory.getLogger(HistorySchema.class);
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
+  /** Marks are read for the last two hours only; two days leaves room for a long outage of the store. */
+  private static final int PROJECTION_MARK_TTL_SECONDS = 2 * 24 * 3600;
 
   private HistorySchema() {}
 
@@ -31,12 +33,14 @@ public final class HistorySchema {
             + "PRIMARY KEY ((conversation_id, bucket), seq)) WITH CLUSTERING ORDER BY (seq ASC)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".conversations ("
             + "conversation_id text PRIMARY KEY, kind int, members set<text>, title text, created_ms bigint, "
-            + "last_seq bigint, fanned_out_seq bigint)",
+            + "last_seq bigint, projected_seq bigint)",
         "CREATE TABLE IF NOT EXISTS " + ks + ".client_message_ids ("
             + "conversation_id text, sender_user_id text, client_message_id text, seq bigint, message_id text, "
             + "server_time_ms bigint, PRIMARY KEY ((conversation_id, sender_user_id), client_message_id))",
-        "CREATE TABLE IF NOT EXISTS " + ks + ".router_inflight ("
-            + "shard int, conversation_id text, since_ms bigint, PRIMARY KEY ((shard), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".shard_epochs (shard int PRIMARY KEY, epoch bigint, owner text)",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".projection_marks ("
+            + "shard int, hour bigint, conversation_id text, PRIMARY KEY ((shard, hour), conversation_id)) "
+            + "WITH default_time_to_live = " + PROJECTION_MARK_TTL_SECONDS,
         "CREATE TABLE IF NOT EXISTS " + ks + ".user_messages ("
             + "user_id text, conversation_id text, bucket bigint, seq bigint, "
             + messageColumns()

@@ -20,18 +20,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The router's write path: the per-conversation log, which is both the commit point of a message and the
- * fence between routers (promise 4). A seq is taken by a conditional ({@code IF NOT EXISTS}) batch on its
- * {@code conversation_log} row, so of two routers that both believe they own a conversation, exactly one
- * commits each seq; the other sees {@code false} and must reload the head. Everything is asynchronous.
+ * The router's write path on CQL: the per-conversation log (the commit point), the shard epochs that fence
+ * it (promise 4), and the projection of committed messages into what readers use.
  *
- * <p>Expected use by the owner of a conversation: {@link #loadHead} once, then per burst {@link #markInflight},
- * {@link #commit}, {@link #recordClientIds}, {@link #fanOut}, {@link #clearInflight}. A new owner repairs the
- * conversations of {@link #listInflight}: {@link #conversation} gives {@code fannedOutSeq}, {@link #readLog}
- * what follows it, and {@link #recordClientIds} plus {@link #fanOut} are redone (they are idempotent).
+ * <p>Fencing: a router takes a shard by raising its epoch ({@link #claimShard}, a conditional write). It
+ * writes log rows with plain QUORUM writes {@code USING TIMESTAMP <epoch>}, and a commit counts only when a
+ * read of the shard's epoch ({@link #shardEpoch}), started after the write completed, still returns its own.
+ * So a deposed router can never commit: if its check passed, its rows were complete before the new epoch
+ * existed, and the new owner, which reads only after raising the epoch, builds on them; if its rows land
+ * later, the new owner's rows for the same seqs carry a higher timestamp and win, and its check fails. An
+ * owner never writes one seq twice with different content in one epoch: a write whose outcome is unknown
+ * is repeated as it was.
  *
- * <p>Rows written here with explicit small timestamps ({@code conversations.last_seq}/{@code fanned_out_seq},
- * the 1:1 metadata, {@code router_inflight}, the user rows of {@link #fanOut}) must never be written with a
+ * <p>Expected use by the owner of a shard: {@link #claimShard} once; per conversation {@link #loadHead} and
+ * {@link #readLog} of the unprojected tail; per batch {@link #markForProjection} (once an hour per
+ * conversation), {@link #commit}, {@link #shardEpoch}; then, asynchronously and in seq order,
+ * {@link #project}. A new owner finds what may be unprojected with {@link #markedForProjection}.
+ *
+ * <p>Rows written here with explicit small timestamps (the log, {@code conversations.last_seq}/
+ * {@code projected_seq}, the 1:1 metadata, the user rows of {@link #project}) must never be written with a
  * normal (current-time) timestamp: they would stay stuck at that value.
  */
 public final class MessageLog {
@@ -40,12 +47,13 @@ public final class MessageLog {
   private final HistoryMetrics metrics;
   private final Clock clock;
   private final ConversationTable conversations;
-  private final FanOutWriter fanOut;
+  private final ProjectionWriter projection;
   private final PreparedStatement selectHeadInBucket;
   private final PreparedStatement insertLog;
   private final PreparedStatement selectLog;
   private final ClientIdTable clientIds;
-  private final InflightTable inflight;
+  private final ProjectionMarks marks;
+  private final ShardEpochs epochs;
 
   public MessageLog(CqlSession session, HistoryConfig config, HistoryMetrics metrics, Clock clock) {
     this.session = session;
@@ -53,7 +61,8 @@ public final class MessageLog {
     this.metrics = metrics;
     this.clock = clock;
     this.conversations = new ConversationTable(session, config);
-    this.fanOut = new FanOutWriter(session, config, conversations);
+    this.clientIds = new ClientIdTable(session, config);
+    this.projection = new ProjectionWriter(session, config, conversations, clientIds);
     String log = config.table("conversation_log");
     this.selectHeadInBucket =
         session.prepare(
@@ -61,19 +70,19 @@ public final class MessageLog {
     this.insertLog =
         session.prepare(
             "INSERT INTO " + log + " (conversation_id, bucket, seq, " + MessageRows.VALUE_COLUMNS + ") VALUES "
-                + "(:conversation_id, :bucket, :seq, " + MessageRows.VALUE_MARKERS + ") IF NOT EXISTS");
+                + "(:conversation_id, :bucket, :seq, " + MessageRows.VALUE_MARKERS + ") USING TIMESTAMP :epoch");
     this.selectLog =
         session.prepare(
             "SELECT " + MessageRows.COLUMNS + " FROM " + log
                 + " WHERE conversation_id = ? AND bucket = ? AND seq > ? LIMIT ?");
-    this.clientIds = new ClientIdTable(session, config);
-    this.inflight = new InflightTable(session, config);
+    this.marks = new ProjectionMarks(session, config);
+    this.epochs = new ShardEpochs(session, config);
   }
 
   /**
-   * The highest committed seq of a conversation (0 when it has none), read at serial consistency so that a
-   * commit by any other router that completed, or is in progress, is seen. Starts at the
-   * {@code conversations.last_seq} hint and walks forward while buckets are full (the log is gap-free).
+   * The highest seq in a conversation's log (0 when it has none). Call it after claiming the shard: every
+   * commit of an earlier owner is then complete and seen. Starts at the {@code conversations.last_seq} hint
+   * and walks forward while buckets are full (the log is gap-free).
    */
   public CompletionStage<Long> loadHead(String conversationId) {
     return metrics.read(
@@ -110,50 +119,52 @@ public final class MessageLog {
         .executeAsync(
             selectHeadInBucket
                 .bind(conversationId, bucket)
-                .setConsistencyLevel(config.serialConsistency())
+                .setConsistencyLevel(config.consistency())
                 .setIdempotent(true))
         .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> row.getLong("seq")));
   }
 
   /**
-   * Commits messages with consecutive seqs, all of one conversation: one conditional batch per bucket (and
-   * per {@value CommitBatches#MAX_BATCH_BYTES} bytes), applied in order. Completes with {@code true} when
-   * every message is committed, {@code false} as soon as a batch finds one of its seqs taken, i.e. another
-   * router committed it; later batches are then not sent. When the messages span batches, earlier batches
-   * may be committed before a later one fails: a {@code false} means "reload the head and re-read the log".
-   * A failed stage (e.g. a CAS write timeout) means the outcome is unknown: resolve it the same way.
+   * Writes messages with consecutive seqs, all of one conversation, into its log with the owner's epoch as
+   * write timestamp: one unlogged single-partition batch per bucket (and per
+   * {@value CommitBatches#MAX_BATCH_BYTES} bytes), in order, so the log never has a gap. Not a commit yet:
+   * the owner confirms its epoch afterwards ({@link #shardEpoch}). A failed stage means the outcome is
+   * unknown: write the same messages again, never others at the same seqs.
    */
-  public CompletionStage<Boolean> commit(String conversationId, List<Message> messages) {
+  public CompletionStage<Void> commit(String conversationId, List<Message> messages, long epoch) {
+    if (epoch < 1) {
+      throw new IllegalArgumentException("epoch must be positive: " + epoch);
+    }
     List<List<Message>> batches = CommitBatches.split(conversationId, messages, CommitBatches.MAX_BATCH_BYTES);
-    return metrics.write("commit", () -> commitFrom(batches, 0));
+    return metrics.write("commit", () -> commitFrom(batches, 0, epoch));
   }
 
-  private CompletionStage<Boolean> commitFrom(List<List<Message>> batches, int index) {
+  private CompletionStage<Void> commitFrom(List<List<Message>> batches, int index, long epoch) {
     if (index == batches.size()) {
-      return CompletableFuture.completedFuture(true);
+      return CompletableFuture.completedFuture(null);
     }
     List<Message> batch = batches.get(index);
-    BatchStatementBuilder builder =
-        BatchStatement.builder(DefaultBatchType.LOGGED)
-            .setConsistencyLevel(config.consistency())
-            .setSerialConsistencyLevel(config.serialConsistency());
-    for (Message message : batch) {
-      builder.addStatement(logRow(message));
+    Statement<?> statement;
+    if (batch.size() == 1) {
+      statement = logRow(batch.get(0), epoch);
+    } else {
+      BatchStatementBuilder builder = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+      for (Message message : batch) {
+        builder.addStatement(logRow(message, epoch));
+      }
+      statement = builder.build();
     }
     return session
-        .executeAsync(builder.build())
+        .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
         .thenCompose(rs -> {
-          if (!rs.wasApplied()) {
-            metrics.commitConflict();
-            return CompletableFuture.completedFuture(false);
-          }
           metrics.committed(batch.size());
-          return commitFrom(batches, index + 1);
+          return commitFrom(batches, index + 1, epoch);
         });
   }
 
-  private BoundStatement logRow(Message message) {
+  private BoundStatement logRow(Message message, long epoch) {
     return MessageRows.bindValues(insertLog.boundStatementBuilder(), message)
+        .setLong("epoch", epoch)
         .setString("conversation_id", message.getConversationId())
         .setLong("bucket", Buckets.of(message.getSeq()))
         .setLong("seq", message.getSeq())
@@ -161,8 +172,8 @@ public final class MessageLog {
   }
 
   /**
-   * Up to {@code limit} committed messages with seq above {@code afterSeq}, ascending, read at serial
-   * consistency (this is what repair reads, so it must see every commit).
+   * Up to {@code limit} messages of the log with seq above {@code afterSeq}, ascending. Only the shard's
+   * owner reads the log, and only up to heads it loaded or committed: those rows are final.
    */
   public CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit) {
     if (limit <= 0) {
@@ -177,7 +188,7 @@ public final class MessageLog {
     Statement<?> statement =
         selectLog
             .bind(conversationId, bucket, afterSeq, limit - into.size())
-            .setConsistencyLevel(config.serialConsistency())
+            .setConsistencyLevel(config.consistency())
             .setIdempotent(true);
     return AsyncCql.allRows(session.executeAsync(statement))
         .thenCompose(rows -> {
@@ -194,11 +205,6 @@ public final class MessageLog {
         });
   }
 
-  /** Remembers each message's client message id (messages without one are skipped) for retried sends. */
-  public CompletionStage<Void> recordClientIds(String conversationId, List<Message> messages) {
-    return metrics.write("client_ids", () -> clientIds.record(conversationId, messages));
-  }
-
   /** The stored send of a sender's client message id in a conversation, if there is one. */
   public CompletionStage<Optional<StoredSend>> findClientId(
       String conversationId, String senderUserId, String clientMessageId) {
@@ -206,33 +212,37 @@ public final class MessageLog {
   }
 
   /**
-   * Copies committed messages (one conversation, ascending seqs) to every member and raises the
-   * conversation's {@code last_seq}/{@code fanned_out_seq}; each sender's read marker moves to its own
-   * message. Idempotent. Call it in seq order: {@code fanned_out_seq} claims every earlier message is out.
+   * Projects committed messages (one conversation, ascending seqs, the next ones after the checkpoint):
+   * client ids, every member's copy and conversation row (each sender's read marker moves to its own
+   * message), then the checkpoint {@code projected_seq}. Idempotent; call it in seq order without skipping.
    */
-  public CompletionStage<Void> fanOut(Collection<String> members, List<Message> messages) {
-    return metrics.write("fan_out", () -> fanOut.fanOut(members, messages));
+  public CompletionStage<Void> project(Collection<String> members, List<Message> messages) {
+    return metrics.write("projection", () -> projection.apply(members, messages));
   }
 
-  /**
-   * Marks a conversation in flight on a shard before committing {@code fromSeq} onwards. The row is written
-   * with timestamp {@code fromSeq}, so only a clear for a seq at or beyond it removes it (no clocks involved).
-   */
-  public CompletionStage<Void> markInflight(int shard, String conversationId, long fromSeq) {
-    return metrics.write("inflight", () -> inflight.mark(shard, conversationId, fromSeq, clock.millis()));
+  /** Every message of the conversation up to this seq is projected (0 when none). */
+  public CompletionStage<Long> projectedSeq(String conversationId) {
+    return conversation(conversationId).thenApply(info -> info.map(ConversationInfo::projectedSeq).orElse(0L));
   }
 
-  /**
-   * Clears the in-flight mark once everything up to {@code upToSeq} is fanned out. A mark made later for a
-   * higher seq (by a new owner) survives this clear.
-   */
-  public CompletionStage<Void> clearInflight(int shard, String conversationId, long upToSeq) {
-    return metrics.write("inflight", () -> inflight.clear(shard, conversationId, upToSeq));
+  /** Raises the shard's epoch for {@code owner} (a conditional write); completes with the new epoch. */
+  public CompletionStage<Long> claimShard(int shard, String owner) {
+    return metrics.write("claim_shard", () -> epochs.claim(shard, owner));
   }
 
-  /** The conversations marked in flight on a shard, for its new owner to repair. */
-  public CompletionStage<List<Inflight>> listInflight(int shard) {
-    return metrics.read("inflight", () -> inflight.list(shard));
+  /** The shard's current epoch; an owner's commit counts once this, read after its write, is its own. */
+  public CompletionStage<Long> shardEpoch(int shard) {
+    return metrics.read("shard_epoch", () -> epochs.current(shard));
+  }
+
+  /** Notes that the conversation may have unprojected commits in this hour (hours since the Unix epoch). */
+  public CompletionStage<Void> markForProjection(int shard, long hour, String conversationId) {
+    return metrics.write("projection_mark", () -> marks.mark(shard, hour, conversationId));
+  }
+
+  /** The conversations of a shard marked in an hour: what a new owner checks for unprojected commits. */
+  public CompletionStage<List<String>> markedForProjection(int shard, long hour) {
+    return metrics.read("projection_mark", () -> marks.list(shard, hour));
   }
 
   /**
@@ -249,7 +259,7 @@ public final class MessageLog {
     return metrics.read("members", () -> conversations.members(conversationId));
   }
 
-  /** The metadata row of a conversation (members, last_seq hint, fanned_out_seq); empty when unknown. */
+  /** The metadata row of a conversation (members, last_seq hint, projected_seq); empty when unknown. */
   public CompletionStage<Optional<ConversationInfo>> conversation(String conversationId) {
     return metrics.read("conversation", () -> conversations.find(conversationId));
   }

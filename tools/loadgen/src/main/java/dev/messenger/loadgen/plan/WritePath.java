@@ -8,10 +8,14 @@ import java.util.Map;
  * router and session code and confirmed by the router's and session server's CQL metrics: CQL rows written
  * and NATS messages published. These are the figures at low per-conversation rates, where the router
  * commits one message per batch and every device acknowledges each delivery on its own; bursts in one
- * conversation share some of these writes. Besides these writes the router reads the client message id
- * once per message. Not counted, because they are not per message: the 1:1 conversation's row (written
- * on its first send through a router) and the in-flight mark and its clear (once per busy period of a
- * conversation, i.e. after a minute without sends).
+ * conversation share some of these writes.
+ *
+ * <p>On the acknowledgement path: the log row (a plain write with the shard's epoch as timestamp), a read
+ * of the client message id before it, and a read of the shard's epoch after it, which every write of the
+ * shard that completed meanwhile shares. Everything else is the asynchronous projection. Not counted,
+ * because they are not per message: the 1:1 conversation's row (on its first send through a router), the
+ * projection mark (once an hour per active conversation) and the epoch claim (once per shard takeover, the
+ * only conditional write).
  *
  * @param devicesPerUser devices of each member (each acknowledges deliveries, which writes its cursor)
  */
@@ -25,12 +29,12 @@ public record WritePath(int devicesPerUser) {
   /** CQL rows one message writes, by table. */
   public Map<String, Integer> rowBreakdown() {
     Map<String, Integer> rows = new LinkedHashMap<>();
-    rows.put("conversation_log (conditional batch: the commit, a Paxos round)", 1);
-    rows.put("client_message_ids (idempotency)", 1);
-    rows.put("user_messages (one copy per member)", 2);
-    rows.put("user_conversations last message (per member)", 2);
-    rows.put("user_conversations sender's read marker", 1);
-    rows.put("conversations fanned_out_seq", 1);
+    rows.put("conversation_log (the commit, before the acknowledgement)", 1);
+    rows.put("client_message_ids (projection)", 1);
+    rows.put("user_messages (projection, one copy per member)", 2);
+    rows.put("user_conversations last message (projection, per member)", 2);
+    rows.put("user_conversations sender's read marker (projection)", 1);
+    rows.put("conversations projected_seq (projection checkpoint)", 1);
     rows.put("device_cursors (one delivery ack per device)", 2 * devicesPerUser);
     return rows;
   }
@@ -39,9 +43,14 @@ public record WritePath(int devicesPerUser) {
     return rowBreakdown().values().stream().mapToInt(Integer::intValue).sum();
   }
 
-  /** Rows written with a lightweight transaction (Paxos), which costs several plain writes. */
+  /** Rows written with a lightweight transaction (Paxos) per message: none (only a takeover claims). */
   public int conditionalRows() {
-    return 1;
+    return 0;
+  }
+
+  /** CQL reads on the acknowledgement path: the client id, and at most one shared epoch read. */
+  public int acknowledgementReads() {
+    return 2;
   }
 
   /** NATS messages one message causes, by kind. */
@@ -50,6 +59,7 @@ public record WritePath(int devicesPerUser) {
     messages.put("submit request (session to router)", 1);
     messages.put("submit reply (router to session)", 1);
     messages.put("message event (one per member's subject)", 2);
+    messages.put("projected notice (one per member's subject)", 2);
     messages.put("delivered receipt (one per device ack, to the other member)", 2 * devicesPerUser);
     return messages;
   }

@@ -45,10 +45,11 @@ class CapacityPlanTest {
     WritePath path = new WritePath(2);
 
     assertThat(path.rows()).isEqualTo(12);
-    assertThat(path.natsMessages()).isEqualTo(8);
+    assertThat(path.natsMessages()).isEqualTo(10);
     assertThat(path.framesToDevices()).isEqualTo(12);
     assertThat(path.cqlBound(12_000)).isEqualTo(1000.0);
-    assertThat(path.cqlBoundWithLwt(11_000, 1_000)).isEqualTo(500.0);
+    assertThat(path.conditionalRows()).isZero();
+    assertThat(path.cqlBoundWithLwt(12_000, 1_000)).isEqualTo(1000.0);
   }
 
   @Test

@@ -22,9 +22,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Copies committed messages to every member: their {@code user_messages} rows, then their
- * {@code user_conversations} row, then the conversation's {@code fanned_out_seq}. Every write is idempotent,
- * so a fan-out can be redone after any failure.
+ * Applies committed messages of one conversation to what readers use: the senders' client ids (for retried
+ * sends), every member's copy ({@code user_messages}), then every member's {@code user_conversations} row,
+ * then the conversation's checkpoint {@code projected_seq}. Every write is idempotent, so a projection can be
+ * redone after any failure; the checkpoint is written last, so it never claims what is not applied.
  *
  * <p>Ordering per member: the copies are written before {@code last_seq}, so a reader that bounds its reads
  * by {@code last_seq} never sees a hole in the member's copies.
@@ -34,21 +35,24 @@ import java.util.function.Supplier;
  * moves backwards, whatever order writes land in. Never write these cells with a normal (current-time)
  * timestamp and never delete these rows: the row would be stuck for good.
  */
-final class FanOutWriter {
+final class ProjectionWriter {
   /** {@code last_message} keeps at most this many code points of the body: it is a preview for the list. */
   static final int PREVIEW_CODE_POINTS = 1000;
 
   private final CqlSession session;
   private final HistoryConfig config;
   private final ConversationTable conversations;
+  private final ClientIdTable clientIds;
   private final PreparedStatement insertCopy;
   private final PreparedStatement updateLast;
   private final PreparedStatement updateRead;
 
-  FanOutWriter(CqlSession session, HistoryConfig config, ConversationTable conversations) {
+  ProjectionWriter(CqlSession session, HistoryConfig config, ConversationTable conversations,
+      ClientIdTable clientIds) {
     this.session = session;
     this.config = config;
     this.conversations = conversations;
+    this.clientIds = clientIds;
     this.insertCopy =
         session.prepare(
             "INSERT INTO " + config.table("user_messages") + " (user_id, conversation_id, bucket, seq, "
@@ -65,10 +69,10 @@ final class FanOutWriter {
             "UPDATE " + userConversations + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
   }
 
-  /** Writes every member's copies and conversation row, then raises the conversation's fanned-out seq. */
-  CompletionStage<Void> fanOut(Collection<String> members, List<Message> messages) {
+  /** Writes client ids, every member's copies and conversation row, then raises the checkpoint. */
+  CompletionStage<Void> apply(Collection<String> members, List<Message> messages) {
     if (messages.isEmpty()) {
-      throw new IllegalArgumentException("nothing to fan out");
+      throw new IllegalArgumentException("nothing to project");
     }
     String conversationId = messages.get(0).getConversationId();
     requireAscending(conversationId, messages);
@@ -78,12 +82,13 @@ final class FanOutWriter {
     for (Message message : messages) {
       sentUpTo.merge(message.getSenderUserId(), message.getSeq(), Math::max);
     }
-    List<Supplier<CompletionStage<Void>>> perMember = new ArrayList<>();
+    List<Supplier<CompletionStage<Void>>> writes = new ArrayList<>();
+    writes.add(() -> clientIds.record(conversationId, messages));
     for (String member : Set.copyOf(members)) {
-      perMember.add(() -> writeMember(member, conversationId, chunks, last, sentUpTo.get(member)));
+      writes.add(() -> writeMember(member, conversationId, chunks, last, sentUpTo.get(member)));
     }
-    return AsyncCql.inParallel(perMember, AsyncCql.MAX_IN_FLIGHT)
-        .thenCompose(done -> conversations.recordFannedOut(conversationId, last.getSeq()));
+    return AsyncCql.inParallel(writes, AsyncCql.MAX_IN_FLIGHT)
+        .thenCompose(done -> conversations.recordProjected(conversationId, last.getSeq()));
   }
 
   private CompletionStage<Void> writeMember(

@@ -1,0 +1,257 @@
+package dev.messenger.router;
+
+import dev.messenger.api.v1.Message;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committed messages to per-user history, asynchronously, per conversation in seq order, from the
+ * conversation's checkpoint ({@code projected_seq}). Each conversation is its own lane: a lane whose writes
+ * fail retries with backoff and never skips a message, and never holds up another lane. Messages handed
+ * over at commit are applied from memory; whatever a lane does not hold (after a takeover, a reload, or a
+ * queue that overflowed) is read back from the log, up to the head the sequencer knows.
+ */
+final class Projector {
+  /** Told after each applied step. */
+  interface Listener {
+    void projected(String conversationId, Set<String> members, long upToSeq);
+  }
+
+  static final int STEP = 256;
+  static final int MAX_QUEUED = 2048;
+  private static final Logger log = LoggerFactory.getLogger(Projector.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final CommitLog commitLog;
+  private final Executor executor;
+  private final Listener listener;
+  private final RouterMetrics metrics;
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+
+  Projector(CommitLog commitLog, Executor executor, Listener listener, RouterMetrics metrics) {
+    this.commitLog = commitLog;
+    this.executor = executor;
+    this.listener = listener;
+    this.metrics = metrics;
+  }
+
+  /** Messages just committed (consecutive, ascending, one conversation). */
+  void committed(int shard, String conversationId, Set<String> members, List<Message> messages) {
+    Lane lane = lane(shard, conversationId);
+    synchronized (lane) {
+      lane.members = members;
+      long last = messages.get(messages.size() - 1).getSeq();
+      lane.target = Math.max(lane.target, last);
+      if (lane.queued.size() + messages.size() > MAX_QUEUED) {
+        lane.queued.clear(); // the log has them: the lane reads them back
+      } else {
+        lane.queued.addAll(messages);
+      }
+    }
+    drive(lane);
+  }
+
+  /** The conversation's log reaches {@code head}: project whatever of it is not projected yet. */
+  void reach(int shard, String conversationId, Set<String> members, long head) {
+    Lane lane = lane(shard, conversationId);
+    synchronized (lane) {
+      lane.members = members;
+      lane.target = Math.max(lane.target, head);
+    }
+    drive(lane);
+  }
+
+  /** True when everything handed over is applied (or nothing ever was). */
+  boolean settled(String conversationId) {
+    Lane lane = lanes.get(conversationId);
+    if (lane == null) {
+      return true;
+    }
+    synchronized (lane) {
+      return !lane.running && lane.projected >= lane.target;
+    }
+  }
+
+  /** The lane's checkpoint, -1 when not known yet. */
+  long projectedSeq(String conversationId) {
+    Lane lane = lanes.get(conversationId);
+    if (lane == null) {
+      return -1;
+    }
+    synchronized (lane) {
+      return lane.projected;
+    }
+  }
+
+  /** Conversations with commits not applied yet, with their shard: to be marked again in a new hour. */
+  Map<String, Integer> behind() {
+    Map<String, Integer> behind = new java.util.HashMap<>();
+    for (Lane lane : lanes.values()) {
+      synchronized (lane) {
+        if (lane.projected < lane.target) {
+          behind.put(lane.conversationId, lane.shard);
+        }
+      }
+    }
+    return behind;
+  }
+
+  /** Messages committed and not yet projected, over every lane. */
+  long lag() {
+    long lag = 0;
+    for (Lane lane : lanes.values()) {
+      synchronized (lane) {
+        lag += Math.max(0, lane.target - Math.max(lane.projected, 0));
+      }
+    }
+    return lag;
+  }
+
+  /** Drops a settled lane (an idle conversation). */
+  void forget(String conversationId) {
+    lanes.computeIfPresent(conversationId, (id, lane) -> {
+      synchronized (lane) {
+        return !lane.running && lane.projected >= lane.target ? null : lane;
+      }
+    });
+  }
+
+  /** Stops projecting a shard's conversations: its next owner resumes from their checkpoints. */
+  void forgetShard(int shard) {
+    lanes.values().removeIf(lane -> {
+      synchronized (lane) {
+        if (lane.shard == shard) {
+          lane.abandoned = true;
+          return true;
+        }
+        return false;
+      }
+    });
+  }
+
+  private Lane lane(int shard, String conversationId) {
+    return lanes.computeIfAbsent(conversationId, id -> new Lane(shard, id));
+  }
+
+  private void drive(Lane lane) {
+    synchronized (lane) {
+      if (lane.running || lane.abandoned) {
+        return;
+      }
+      lane.running = true;
+    }
+    executor.execute(() -> step(lane));
+  }
+
+  private void step(Lane lane) {
+    long projected;
+    Set<String> members;
+    List<Message> fromMemory = new ArrayList<>();
+    long upTo;
+    synchronized (lane) {
+      if (lane.abandoned) {
+        lane.running = false;
+        return;
+      }
+      projected = lane.projected;
+      members = lane.members;
+      if (projected < 0) {
+        commitLog.projectedSeq(lane.conversationId).whenCompleteAsync((checkpoint, error) -> {
+          if (error != null) {
+            retryLater(lane, error);
+            return;
+          }
+          synchronized (lane) {
+            lane.projected = Math.max(lane.projected, checkpoint);
+          }
+          step(lane);
+        }, executor);
+        return;
+      }
+      while (!lane.queued.isEmpty() && lane.queued.peekFirst().getSeq() <= projected) {
+        lane.queued.pollFirst();
+      }
+      if (projected >= lane.target) {
+        lane.running = false;
+        return;
+      }
+      upTo = Math.min(lane.target, projected + STEP);
+      if (!lane.queued.isEmpty() && lane.queued.peekFirst().getSeq() == projected + 1) {
+        long expected = projected + 1;
+        for (Message m : lane.queued) {
+          if (m.getSeq() != expected || m.getSeq() > upTo) {
+            break;
+          }
+          fromMemory.add(m);
+          expected++;
+        }
+      }
+    }
+    CompletionStage<List<Message>> next = !fromMemory.isEmpty()
+        ? CompletableFuture.completedFuture(fromMemory)
+        : commitLog.readLog(lane.conversationId, projected, (int) (upTo - projected));
+    next.thenCompose(messages -> {
+          List<Message> step = messages.stream().filter(m -> m.getSeq() <= upTo).toList();
+          if (step.isEmpty() || step.get(0).getSeq() != projected + 1) {
+            throw new IllegalStateException("the log of " + lane.conversationId + " has no seq " + (projected + 1));
+          }
+          return commitLog.project(members, step).thenApply(done -> step);
+        })
+        .whenCompleteAsync((applied, error) -> {
+          if (error != null) {
+            retryLater(lane, error);
+            return;
+          }
+          long last = applied.get(applied.size() - 1).getSeq();
+          synchronized (lane) {
+            lane.projected = Math.max(lane.projected, last);
+            lane.failures = 0;
+          }
+          metrics.projected(applied.size());
+          listener.projected(lane.conversationId, members, last);
+          step(lane);
+        }, executor);
+  }
+
+  private void retryLater(Lane lane, Throwable error) {
+    metrics.projectionFailed();
+    long delay;
+    synchronized (lane) {
+      lane.failures++;
+      delay = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(lane.failures - 1, 10));
+    }
+    log.warn("projection of {} failed ({} in a row), retrying in {} ms: {}", lane.conversationId, lane.failures,
+        delay, error.toString());
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor).execute(() -> step(lane));
+  }
+
+  /** One conversation's projection; fields guarded by the lane's monitor. */
+  private static final class Lane {
+    final int shard;
+    final String conversationId;
+    final ArrayDeque<Message> queued = new ArrayDeque<>();
+    Set<String> members = Set.of();
+    long projected = -1;
+    long target;
+    boolean running;
+    boolean abandoned;
+    int failures;
+
+    Lane(int shard, String conversationId) {
+      this.shard = shard;
+      this.conversationId = conversationId;
+    }
+  }
+}

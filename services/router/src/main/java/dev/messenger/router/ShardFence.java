@@ -1,0 +1,143 @@
+package dev.messenger.router;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Confirms commits against the fencing epochs of the shards this router holds. A log write counts only once
+ * a read of the shard's epoch, started after the write completed, returns the router's own; one read
+ * confirms every write of the shard that completed before it started, whatever their conversations. A read
+ * that finds another epoch means another router took the shard: everything waiting is refused and the
+ * shard is given up.
+ */
+final class ShardFence {
+  private static final Logger log = LoggerFactory.getLogger(ShardFence.class);
+  private static final Duration RETRY = Duration.ofMillis(50);
+
+  private final CommitLog commitLog;
+  private final Executor executor;
+  private final IntConsumer onFenced;
+  private final Map<Integer, Held> held = new ConcurrentHashMap<>();
+
+  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced) {
+    this.commitLog = commitLog;
+    this.executor = executor;
+    this.onFenced = onFenced;
+  }
+
+  /** Raises the shard's epoch for {@code owner} and holds it. Blocking: called when a shard is acquired. */
+  long claim(int shard, String owner, Duration timeout) throws Exception {
+    long epoch = commitLog.claimShard(shard, owner).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Held previous = held.put(shard, new Held(shard, epoch));
+    if (previous != null) {
+      previous.refuseAll();
+    }
+    return epoch;
+  }
+
+  /** Stops holding the shard; confirmations waiting for it are refused. */
+  void release(int shard) {
+    Held previous = held.remove(shard);
+    if (previous != null) {
+      previous.refuseAll();
+    }
+  }
+
+  /** The epoch this router holds for the shard, if any. */
+  OptionalLong epoch(int shard) {
+    Held h = held.get(shard);
+    return h == null ? OptionalLong.empty() : OptionalLong.of(h.epoch);
+  }
+
+  /**
+   * Completes with true once a read of the shard's epoch that started after this call finds {@code epoch},
+   * with false if it finds another or the shard is no longer held. Call it after the write completed.
+   */
+  CompletableFuture<Boolean> confirm(int shard, long epoch) {
+    Held h = held.get(shard);
+    if (h == null || h.epoch != epoch) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return h.confirm();
+  }
+
+  private final class Held {
+    final int shard;
+    final long epoch;
+    private List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
+    private boolean checking;
+
+    Held(int shard, long epoch) {
+      this.shard = shard;
+      this.epoch = epoch;
+    }
+
+    CompletableFuture<Boolean> confirm() {
+      CompletableFuture<Boolean> result = new CompletableFuture<>();
+      synchronized (this) {
+        waiting.add(result);
+        if (checking) {
+          return result; // the read in flight may have started before the write completed: wait for the next
+        }
+        checking = true;
+      }
+      check();
+      return result;
+    }
+
+    private void check() {
+      List<CompletableFuture<Boolean>> batch;
+      synchronized (this) {
+        batch = waiting;
+        waiting = new ArrayList<>();
+      }
+      commitLog.shardEpoch(shard).whenCompleteAsync((current, error) -> {
+        if (error != null) {
+          // Unknown: nothing is confirmed or refused; ask again.
+          log.debug("epoch read of shard {} failed, retrying: {}", shard, error.toString());
+          synchronized (this) {
+            batch.addAll(waiting);
+            waiting = batch;
+          }
+          CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, executor).execute(this::check);
+          return;
+        }
+        boolean mine = current == epoch && held.get(shard) == this;
+        batch.forEach(f -> f.complete(mine));
+        if (current != epoch) {
+          log.warn("shard {} was taken over (epoch {} > {}): giving it up", shard, current, epoch);
+          release(shard);
+          onFenced.accept(shard);
+          return;
+        }
+        boolean again;
+        synchronized (this) {
+          again = !waiting.isEmpty();
+          checking = again;
+        }
+        if (again) {
+          check();
+        }
+      }, executor);
+    }
+
+    void refuseAll() {
+      List<CompletableFuture<Boolean>> refused;
+      synchronized (this) {
+        refused = waiting;
+        waiting = new ArrayList<>();
+      }
+      refused.forEach(f -> f.complete(false));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.messenger.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ShardFenceTest {
+  private final ExecutorService executor = Executors.newFixedThreadPool(2);
+  private final InMemoryCommitLog log = new InMemoryCommitLog();
+  private final List<Integer> fenced = new ArrayList<>();
+  private final ShardFence fence = new ShardFence(log, executor, fenced::add);
+
+  @AfterEach
+  void stop() {
+    executor.shutdownNow();
+  }
+
+  @Test
+  void should_confirm_while_the_epoch_is_its_own() throws Exception {
+    long epoch = fence.claim(3, "me", Duration.ofSeconds(5));
+    assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(fence.confirm(3, epoch - 1).get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(fence.confirm(4, epoch).get(5, TimeUnit.SECONDS)).as("a shard not held").isFalse();
+  }
+
+  @Test
+  void should_refuse_and_give_the_shard_up_once_another_router_raised_the_epoch() throws Exception {
+    long epoch = fence.claim(3, "me", Duration.ofSeconds(5));
+    log.claimShard(3, "someone-else");
+    assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(fenced).containsExactly(3);
+    assertThat(fence.epoch(3)).isEmpty();
+  }
+
+  @Test
+  void should_share_one_epoch_read_between_writes_that_complete_together() throws Exception {
+    long epoch = fence.claim(0, "me", Duration.ofSeconds(5));
+    List<CompletableFuture<Boolean>> confirmations = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      confirmations.add(fence.confirm(0, epoch));
+    }
+    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    assertThat(confirmations).allSatisfy(c -> assertThat(c.join()).isTrue());
+    assertThat(log.epochReads.get()).isLessThan(1000);
+  }
+
+  @Test
+  void should_refuse_waiting_confirmations_when_the_shard_is_released() throws Exception {
+    long epoch = fence.claim(0, "me", Duration.ofSeconds(5));
+    fence.release(0);
+    assertThat(fence.confirm(0, epoch).get(5, TimeUnit.SECONDS)).isFalse();
+  }
+}
