@@ -146,8 +146,10 @@ public final class Router implements AutoCloseable {
           return all;
         })
         .thenAccept(conversationIds -> {
-          log.info("router {} checks {} marked conversations of shard {}", config.routerId(),
-              conversationIds.size(), shard);
+          if (!conversationIds.isEmpty()) {
+            log.info("router {} checks {} marked conversations of shard {}", config.routerId(),
+                conversationIds.size(), shard);
+          }
           new BoundedRecovery(conversationIds.iterator(), shard).start();
         })
         .exceptionally(error -> {

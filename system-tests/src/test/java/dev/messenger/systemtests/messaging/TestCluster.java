@@ -75,7 +75,13 @@ final class TestCluster implements AutoCloseable {
   }
 
   SessionNode startSession(String id, UnaryOperator<SessionConfig> customize) {
-    Connection nats = infra.connectNats(id);
+    return startSession(id, customize, infra.natsUrl());
+  }
+
+  /** A session server whose NATS connection goes to {@code natsUrl} (e.g. through a {@link TcpProxy}). */
+  SessionNode startSession(String id, UnaryOperator<SessionConfig> customize, String natsUrl) {
+    Connection nats = new InfraSettings(infra.etcdEndpoints(), natsUrl, infra.cqlContactPoints(),
+        infra.cqlDatacenter()).connectNats(id);
     natsConnections.add(nats);
     SessionConfig config = customize.apply(SessionConfig.defaults(id, TOKEN_KEY).withSubjects(subjects));
     SessionNode node = SessionNode.start(config, etcd, nats, cql, historyConfig, new PrometheusRegistry());
