@@ -237,6 +237,12 @@ final class Sequencer {
           if (error != null) {
             log.warn("loading {} failed: {}", c.id, error.toString());
             failAll(c, storeUnavailable());
+            // Its tail may be unprojected (a recovery after a takeover): try again while the shard is ours.
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor).execute(() -> {
+              if (ownsShard.test(c.shard) && fence.epoch(c.shard).isPresent()) {
+                recover(c.shard, c.id, c.members);
+              }
+            });
             return;
           }
           long head = loaded.head();

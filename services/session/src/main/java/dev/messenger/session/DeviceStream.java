@@ -38,6 +38,10 @@ final class DeviceStream {
   private final Map<String, Long> sent = new HashMap<>();
   private final ArrayDeque<ServerFrame> queue = new ArrayDeque<>();
   private final ArrayDeque<Message> heldLive = new ArrayDeque<>();
+  private long queuedBytes;
+  private long heldBytes;
+  /** The largest message read from history so far: catch-up batches shrink so a batch fits the byte budget. */
+  private int largestSeen = 4096;
   private boolean catchingUp;
   private boolean catchUpReadInFlight;
   private boolean heldOverflow;
@@ -88,12 +92,7 @@ final class DeviceStream {
       return;
     }
     if (catchingUp) {
-      if (heldLive.size() >= limits.maxHeldLive()) {
-        heldLive.clear();
-        heldOverflow = true;
-      } else if (!heldOverflow) {
-        heldLive.add(message);
-      }
+      hold(message);
       return;
     }
     deliverInOrder(message);
@@ -132,11 +131,17 @@ final class DeviceStream {
   /** gRPC's onReady: write what the client can take now. */
   synchronized void drain() {
     while (!closed && !queue.isEmpty() && out.isReady()) {
-      out.onNext(queue.poll());
+      ServerFrame frame = queue.poll();
+      queuedBytes -= frame.getSerializedSize();
+      out.onNext(frame);
     }
-    if (!closed && catchingUp && !catchUpReadInFlight && queue.size() < limits.maxQueuedFrames() / 2) {
+    if (!closed && catchingUp && !catchUpReadInFlight && queueHalfEmpty()) {
       readNextCatchUpBatch();
     }
+  }
+
+  private boolean queueHalfEmpty() {
+    return queue.size() < limits.maxQueuedFrames() / 2 && queuedBytes < limits.maxQueuedBytes() / 2;
   }
 
   /** Ends the stream with an error status (displaced, slow, draining). */
@@ -145,8 +150,7 @@ final class DeviceStream {
       return;
     }
     closed = true;
-    queue.clear();
-    heldLive.clear();
+    clearBuffers();
     try {
       out.onError(status);
     } catch (IllegalStateException alreadyClosed) {
@@ -173,10 +177,29 @@ final class DeviceStream {
   synchronized void cancelled() {
     if (!closed) {
       closed = true;
-      queue.clear();
-      heldLive.clear();
+      clearBuffers();
       onClosed.accept(this);
     }
+  }
+
+  /** Keeps a live message for after catch-up; past the bounds, drops them all and reads history again. */
+  private void hold(Message message) {
+    int size = message.getSerializedSize();
+    if (heldLive.size() >= limits.maxHeldLive() || heldBytes + size > limits.maxHeldLiveBytes()) {
+      heldLive.clear();
+      heldBytes = 0;
+      heldOverflow = true;
+    } else if (!heldOverflow) {
+      heldLive.add(message);
+      heldBytes += size;
+    }
+  }
+
+  private void clearBuffers() {
+    queue.clear();
+    heldLive.clear();
+    queuedBytes = 0;
+    heldBytes = 0;
   }
 
   private void deliverInOrder(Message message) {
@@ -186,8 +209,8 @@ final class DeviceStream {
     }
     if (message.getSeq() > last + 1) {
       // A live message was lost between router and here: history has it.
-      heldLive.add(message);
       beginCatchUp();
+      hold(message);
       return;
     }
     sent.put(message.getConversationId(), message.getSeq());
@@ -205,7 +228,8 @@ final class DeviceStream {
   private void readNextCatchUpBatch() {
     catchUpReadInFlight = true;
     Cursor cursor = Cursor.newBuilder().putAllSeqs(sent).build();
-    store.since(userId, cursor, limits.catchUpBatch())
+    int count = (int) Math.max(1, Math.min(limits.catchUpBatch(), limits.maxQueuedBytes() / 2 / largestSeen));
+    store.since(userId, cursor, count)
         .whenCompleteAsync((batch, error) -> onCatchUpBatch(batch, error), executor);
   }
 
@@ -220,6 +244,7 @@ final class DeviceStream {
       return;
     }
     for (Message message : batch.messages()) {
+      largestSeen = Math.max(largestSeen, message.getSerializedSize());
       long last = sent.getOrDefault(message.getConversationId(), 0L);
       if (message.getSeq() == last + 1) {
         sent.put(message.getConversationId(), message.getSeq());
@@ -232,7 +257,7 @@ final class DeviceStream {
       return;
     }
     if (!batch.complete()) {
-      if (queue.size() < limits.maxQueuedFrames() / 2) {
+      if (queueHalfEmpty()) {
         readNextCatchUpBatch();
       }
       // Otherwise drain() asks for the next batch once the client has taken half of the queue.
@@ -250,7 +275,9 @@ final class DeviceStream {
       enqueue(ServerFrame.newBuilder().setCaughtUp(CaughtUp.newBuilder().setDelivered(caughtUpCount)).build());
     }
     while (!catchingUp && !heldLive.isEmpty() && !closed) {
-      deliverInOrder(heldLive.poll());
+      Message held = heldLive.poll();
+      heldBytes -= held.getSerializedSize();
+      deliverInOrder(held);
     }
   }
 
@@ -258,12 +285,15 @@ final class DeviceStream {
     if (closed) {
       return;
     }
-    if (queue.size() >= limits.maxQueuedFrames()) {
+    int size = frame.getSerializedSize();
+    if (queue.size() >= limits.maxQueuedFrames()
+        || (!queue.isEmpty() && queuedBytes + size > limits.maxQueuedBytes())) {
       close(ApiErrors.resourceExhausted("SLOW_CONSUMER",
           "the client fell too far behind; reconnect and resume from your cursor"));
       return;
     }
     queue.add(frame);
+    queuedBytes += size;
     drain();
   }
 }

@@ -37,7 +37,8 @@ final class LocalStreams {
   private int count;
   private long lastDropped;
   private static final long PENDING_MESSAGES = 1_000_000;
-  private static final long PENDING_BYTES = 512L * 1024 * 1024;
+  /** What the bus may hold for this server before it drops (and streams then resync from history). */
+  private static final long PENDING_BYTES = 128L * 1024 * 1024;
 
   LocalStreams(Connection nats, Subjects subjects) {
     this.nats = nats;

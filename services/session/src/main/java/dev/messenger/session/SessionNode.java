@@ -68,8 +68,7 @@ public final class SessionNode implements AutoCloseable {
         config.submitTimeout(), scheduler);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
         new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics);
-    StreamLimits limits = new StreamLimits(config.maxQueuedFrames(), config.maxQueuedFrames(),
-        Math.min(256, config.maxQueuedFrames() / 2));
+    StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
     PresenceReporter presence = PresenceReporter.start(nats,
         PresenceReporterConfig.defaults(config.subjects(), config.serverId())
             .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));

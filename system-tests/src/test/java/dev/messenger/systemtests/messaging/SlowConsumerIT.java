@@ -32,11 +32,13 @@ class SlowConsumerIT {
   private static final int QUEUE = 64;
   private static TestCluster cluster;
   private static SessionNode session;
+  private static SessionNode defaultSession;
 
   @BeforeAll
   static void start(InfrastructureEndpoints endpoints) {
     cluster = TestCluster.start(endpoints);
     session = cluster.startSession("session-slow", c -> c.withMaxQueuedFrames(QUEUE).withSendRate(5_000));
+    defaultSession = cluster.startSession("session-default-limits", c -> c.withSendRate(5_000));
     cluster.startRouter("router-1");
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ownedShards() == 64);
   }
@@ -97,5 +99,31 @@ class SlowConsumerIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> back.in(conversation).size() == 2_000 - cursor);
     assertThat(back.in(conversation)).extracting(Message::getSeq)
         .containsExactlyElementsOf(LongStream.rangeClosed(cursor + 1, 2_000).boxed().toList());
+  }
+
+  @Test
+  void should_cut_a_stalled_client_by_the_bytes_queued_for_it_not_only_by_frames() throws Exception {
+    MessengerClient sender = cluster.track(cluster.clientBuilder("ivan", "phone", defaultSession,
+        new DeviceRecorder("ivan")).cursorStore(new InMemoryCursorStore()).useDiscovery(false).build().start());
+    assertThat(sender.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    RawSession stalled = RawSession.connect(defaultSession.address(), cluster.token("jill", "phone"), 0, 16 * 1024);
+    stalled.hello();
+    await().atMost(Duration.ofSeconds(10)).until(() -> defaultSession.openStreams() == 2);
+
+    // 60 messages of 100,000 four-byte characters: ~24 MB, far below the 1,024 frames a stream may queue.
+    String body = "\uD83D\uDE00".repeat(99_990);
+    List<CompletableFuture<SendAck>> acks = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      acks.add(sender.sendTo("jill", body + String.format("%05d", i)));
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> defaultSession.openStreams() == 1);
+    stalled.request(Integer.MAX_VALUE);
+    Status status = stalled.closed.get(30, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(ApiErrors.reasonOf(stalled.error)).isEqualTo("SLOW_CONSUMER");
+    assertThat(stalled.frames.stream().filter(ServerFrame::hasDelivery).count()).isLessThan(60);
+    stalled.close();
   }
 }
