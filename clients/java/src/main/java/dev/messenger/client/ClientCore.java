@@ -294,6 +294,7 @@ final class ClientCore implements SessionStream.Events {
     callbacks.execute(() -> {
       loop.execute(() -> {
         if (stream == current) {
+          cursors.synced(caughtUp.getSyncedAtMs());
           setState(ConnectionState.CAUGHT_UP);
           outbound.flushAcks();
         }

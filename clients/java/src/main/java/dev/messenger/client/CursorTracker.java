@@ -24,11 +24,25 @@ final class CursorTracker {
 
   private final Map<String, Long> accepted = new HashMap<>();
   private final Map<String, Long> committed = new ConcurrentHashMap<>();
+  /** The server's sync time of the last catch-up completed with everything before it committed. */
+  private volatile long syncedAtMs;
   private boolean dirty;
 
   CursorTracker(Cursor initial) {
     accepted.putAll(initial.getSeqsMap());
     committed.putAll(initial.getSeqsMap());
+    syncedAtMs = initial.getSyncedAtMs();
+  }
+
+  /**
+   * A catch-up completed as of the server's {@code syncedAtMs}, and every delivery before it is committed:
+   * the next reconnect needs the server to look only at what changed since.
+   */
+  void synced(long syncedAtMs) {
+    if (syncedAtMs > this.syncedAtMs) {
+      this.syncedAtMs = syncedAtMs;
+      dirty = true;
+    }
   }
 
   Verdict accept(String conversationId, long seq) {
@@ -56,7 +70,7 @@ final class CursorTracker {
 
   /** The cursor to send in Hello. */
   Cursor resumeCursor() {
-    return Cursor.newBuilder().putAllSeqs(accepted).build();
+    return Cursor.newBuilder().putAllSeqs(accepted).setSyncedAtMs(syncedAtMs).build();
   }
 
   /** If commits happened since the last call, the committed cursor to persist; otherwise null. */
@@ -70,6 +84,6 @@ final class CursorTracker {
 
   /** The committed cursor; safe from any thread. */
   Cursor committedSnapshot() {
-    return Cursor.newBuilder().putAllSeqs(committed).build();
+    return Cursor.newBuilder().putAllSeqs(committed).setSyncedAtMs(syncedAtMs).build();
   }
 }

@@ -4,6 +4,7 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.StreamError;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -115,7 +116,9 @@ final class Inbound {
     CompletableFuture<SendAck> failed = null;
     if (!id.isEmpty() && sends.isPending(id)) {
       if (isRetryable(error.getCode())) {
-        timers.after(sendRetryBackoff.nextDelay(), () -> {
+        Duration backoff = sendRetryBackoff.nextDelay();
+        Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
+        timers.after(hinted.compareTo(backoff) > 0 ? hinted : backoff, () -> {
           if (current.get() == stream && sends.isPending(id)) {
             sends.retry(id);
             outbound.drain();

@@ -106,7 +106,11 @@ final class FakeStream {
   }
 
   FakeStream caughtUp() {
-    send(ServerFrame.newBuilder().setCaughtUp(CaughtUp.getDefaultInstance()).build());
+    return caughtUp(0);
+  }
+
+  FakeStream caughtUp(long syncedAtMs) {
+    send(ServerFrame.newBuilder().setCaughtUp(CaughtUp.newBuilder().setSyncedAtMs(syncedAtMs)).build());
     return this;
   }
 

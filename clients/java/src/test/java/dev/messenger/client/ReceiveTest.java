@@ -137,6 +137,24 @@ class ReceiveTest {
   }
 
   @Test
+  void should_keep_the_sync_time_of_a_catch_up_and_resume_with_it() {
+    InMemoryCursorStore store = new InMemoryCursorStore();
+    MessengerClient client = harness.start(harness.builder().cursorStore(store));
+    FakeStream first = awaitStream(0);
+    assertThat(first.hello().getResume().getSyncedAtMs()).isZero();
+
+    first.welcome().deliver("c1", 1).caughtUp(1_700_000_000_000L);
+    await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
+    await().until(() -> store.load().getSyncedAtMs() == 1_700_000_000_000L);
+    assertThat(store.load().getSeqsMap()).containsEntry("c1", 1L);
+
+    first.fail(io.grpc.Status.Code.UNAVAILABLE, "SERVER_DRAINING");
+    FakeStream second = awaitStream(1);
+    assertThat(second.hello().getResume().getSyncedAtMs()).isEqualTo(1_700_000_000_000L);
+    assertThat(second.hello().getResume().getSeqsMap()).containsEntry("c1", 1L);
+  }
+
+  @Test
   void should_pass_receipts_and_presence_to_the_listener() {
     harness.start();
     FakeStream stream = awaitStream(0);

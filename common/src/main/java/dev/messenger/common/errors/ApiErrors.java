@@ -2,6 +2,7 @@ package dev.messenger.common.errors;
 
 import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -47,6 +48,39 @@ public final class ApiErrors {
 
   public static StatusRuntimeException resourceExhausted(String reason, String message) {
     return of(Status.Code.RESOURCE_EXHAUSTED, reason, message);
+  }
+
+  /** An error the client should answer by retrying no sooner than {@code retryAfter} (google.rpc.RetryInfo). */
+  public static StatusRuntimeException withRetryAfter(Status.Code code, String reason, String message,
+      java.time.Duration retryAfter) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage(message)
+            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
+            .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano())).build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /** The RetryInfo delay of an error, in milliseconds; 0 when there is none. */
+  public static long retryAfterMillisOf(Throwable error) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(error);
+    if (status == null) {
+      return 0;
+    }
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          return delay.getSeconds() * 1000 + delay.getNanos() / 1_000_000;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return 0;
+        }
+      }
+    }
+    return 0;
   }
 
   public static StatusRuntimeException unavailable(String reason, String message) {

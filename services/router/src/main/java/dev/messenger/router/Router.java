@@ -67,7 +67,7 @@ public final class Router implements AutoCloseable {
     this.sequencer = new Sequencer(commitLog, publisher, new MessageIds(Clock.systemUTC()), Clock.systemUTC(),
         executor, ownership::owns, fence, marks, projector, metrics);
     sequencerRef.set(sequencer);
-    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics);
+    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, Admission.adaptive());
     this.dispatcher = nats.createDispatcher();
   }
 

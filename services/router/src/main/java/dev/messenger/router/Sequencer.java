@@ -334,9 +334,6 @@ final class Sequencer {
       }
     }
     metrics.committed(messages.size());
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).result.complete(ack(messages.get(i)));
-    }
     try {
       publisher.publish(members, messages);
     } catch (RuntimeException e) {
@@ -344,6 +341,9 @@ final class Sequencer {
       metrics.publishFailed();
       log.warn("live delivery of {} #{}..{} failed: {}", c.id, messages.get(0).getSeq(),
           messages.get(messages.size() - 1).getSeq(), e.toString());
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result.complete(ack(messages.get(i)));
     }
     projector.committed(c.shard, c.id, members, messages);
     drive(c);

@@ -32,12 +32,15 @@ final class SubmitHandler {
   private final KnownConversations known = new KnownConversations(100_000);
   private final Sequencer sequencer;
   private final RouterMetrics metrics;
+  private final Admission admission;
 
-  SubmitHandler(Connection nats, CommitLog commitLog, Sequencer sequencer, RouterMetrics metrics) {
+  SubmitHandler(Connection nats, CommitLog commitLog, Sequencer sequencer, RouterMetrics metrics,
+      Admission admission) {
     this.nats = nats;
     this.commitLog = commitLog;
     this.sequencer = sequencer;
     this.metrics = metrics;
+    this.admission = admission;
   }
 
   void handle(int shard, Message natsMessage) {
@@ -48,8 +51,16 @@ final class SubmitHandler {
       reply(natsMessage, error(ApiErrors.invalidArgument("MALFORMED_SUBMIT", "malformed submit request"), ""));
       return;
     }
+    java.util.Optional<Admission.Ticket> admitted = admission.admit();
+    if (admitted.isEmpty()) {
+      metrics.submission("overloaded");
+      reply(natsMessage, error(Admission.overloaded(), request.getClientMessageId()));
+      return;
+    }
+    Admission.Ticket ticket = admitted.get();
     sequence(request, shard)
         .whenComplete((ack, failure) -> {
+          ticket.done(failure == null);
           if (failure == null) {
             metrics.submission(ack.getDuplicate() ? "duplicate" : "stored");
             reply(natsMessage, SubmitReply.newBuilder().setAck(ack).build());
@@ -120,6 +131,7 @@ final class SubmitHandler {
             .setCode(e.getStatus().getCode().name())
             .setReason(ApiErrors.reasonOf(e))
             .setMessage(e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription())
+            .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, ApiErrors.retryAfterMillisOf(e)))
             .setClientMessageId(clientMessageId))
         .build();
   }

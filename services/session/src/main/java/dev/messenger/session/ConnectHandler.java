@@ -160,6 +160,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
         .setCode(error.getStatus().getCode().name())
         .setReason(ApiErrors.reasonOf(error))
         .setMessage(error.getStatus().getDescription() == null ? "" : error.getStatus().getDescription())
+        .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, ApiErrors.retryAfterMillisOf(error)))
         .setClientMessageId(clientId)).build();
   }
 

@@ -36,6 +36,8 @@ final class DeviceStream {
   private final StreamLimits limits;
   private final Consumer<DeviceStream> onClosed;
   private final Map<String, Long> sent = new HashMap<>();
+  /** The cursor's sync time: catch-up examines only conversations changed since (0: all of them). */
+  private long syncedAtMs;
   private final ArrayDeque<ServerFrame> queue = new ArrayDeque<>();
   private final ArrayDeque<Message> heldLive = new ArrayDeque<>();
   private long queuedBytes;
@@ -60,6 +62,7 @@ final class DeviceStream {
     this.limits = limits;
     this.onClosed = onClosed;
     this.sent.putAll(resume.getSeqsMap());
+    this.syncedAtMs = resume.getSyncedAtMs();
   }
 
   String userId() {
@@ -227,7 +230,7 @@ final class DeviceStream {
 
   private void readNextCatchUpBatch() {
     catchUpReadInFlight = true;
-    Cursor cursor = Cursor.newBuilder().putAllSeqs(sent).build();
+    Cursor cursor = Cursor.newBuilder().putAllSeqs(sent).setSyncedAtMs(syncedAtMs).build();
     int count = (int) Math.max(1, Math.min(limits.catchUpBatch(), limits.maxQueuedBytes() / 2 / largestSeen));
     store.since(userId, cursor, count)
         .whenCompleteAsync((batch, error) -> onCatchUpBatch(batch, error), executor);
@@ -256,6 +259,7 @@ final class DeviceStream {
     if (closed) {
       return;
     }
+    syncedAtMs = Math.max(syncedAtMs, batch.next().getSyncedAtMs());
     if (!batch.complete()) {
       if (queueHalfEmpty()) {
         readNextCatchUpBatch();
@@ -272,7 +276,8 @@ final class DeviceStream {
     catchingUp = false;
     if (!caughtUpSent) {
       caughtUpSent = true;
-      enqueue(ServerFrame.newBuilder().setCaughtUp(CaughtUp.newBuilder().setDelivered(caughtUpCount)).build());
+      enqueue(ServerFrame.newBuilder().setCaughtUp(CaughtUp.newBuilder().setDelivered(caughtUpCount)
+          .setSyncedAtMs(syncedAtMs)).build());
     }
     while (!catchingUp && !heldLive.isEmpty() && !closed) {
       Message held = heldLive.poll();

@@ -72,8 +72,11 @@ final class RouterClient {
       retryOrFail(request, deadlineNanos, backoffMs, result);
       return;
     }
-    result.completeExceptionally(ApiErrors.of(Status.Code.valueOf(error.getCode()), error.getReason(),
-        error.getMessage()));
+    Status.Code code = Status.Code.valueOf(error.getCode());
+    result.completeExceptionally(error.getRetryAfterMs() > 0
+        ? ApiErrors.withRetryAfter(code, error.getReason(), error.getMessage(),
+            java.time.Duration.ofMillis(error.getRetryAfterMs()))
+        : ApiErrors.of(code, error.getReason(), error.getMessage()));
   }
 
   private void retryOrFail(SubmitRequest request, long deadlineNanos, long backoffMs,

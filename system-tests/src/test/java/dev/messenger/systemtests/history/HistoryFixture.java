@@ -29,14 +29,19 @@ final class HistoryFixture implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
   final HistoryStore store;
 
-  private HistoryFixture(CqlSession session, HistoryConfig config) {
+  private HistoryFixture(CqlSession session, HistoryConfig config, Clock clock) {
     this.session = session;
     this.config = config;
-    this.store = HistoryStore.open(session, config, registry, Clock.systemUTC());
+    this.store = HistoryStore.open(session, config, registry, clock);
   }
 
   /** Connects the way services do and creates the schema in a fresh keyspace. */
   static HistoryFixture create(InfrastructureEndpoints endpoints) {
+    return create(endpoints, Clock.systemUTC());
+  }
+
+  /** The same, with the store's clock (projection days, sync times) under the test's control. */
+  static HistoryFixture create(InfrastructureEndpoints endpoints, Clock clock) {
     InfraSettings infra =
         new InfraSettings(
             endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(), endpoints.cqlLocalDatacenter());
@@ -44,7 +49,7 @@ final class HistoryFixture implements AutoCloseable {
     String keyspace = "history_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
     HistoryConfig config = HistoryConfig.inKeyspace(keyspace);
     HistorySchema.create(session, config);
-    return new HistoryFixture(session, config);
+    return new HistoryFixture(session, config, clock);
   }
 
   /** Waits for an asynchronous result (test threads only). */

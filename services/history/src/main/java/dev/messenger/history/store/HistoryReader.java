@@ -28,13 +28,17 @@ public final class HistoryReader {
   private final HistoryMetrics metrics;
   private final ConversationTable conversations;
   private final UserMessages copies;
+  private final UserChanges changes;
+  private final java.time.Clock clock;
   private final PreparedStatement selectConversations;
   private final PreparedStatement selectLastSeq;
 
-  public HistoryReader(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
+  public HistoryReader(CqlSession session, HistoryConfig config, HistoryMetrics metrics, java.time.Clock clock) {
     this.session = session;
     this.config = config;
     this.metrics = metrics;
+    this.clock = clock;
+    this.changes = new UserChanges(session, config);
     this.conversations = new ConversationTable(session, config);
     this.copies = new UserMessages(session, config);
     String table = config.table("user_conversations");
@@ -128,25 +132,40 @@ public final class HistoryReader {
 
   /**
    * Everything the user's conversations hold beyond {@code cursor}, at most {@code maxMessages} messages:
-   * per conversation in seq order (most recently active conversations first), bounded by each
-   * conversation's {@code last_seq} as read at the start. {@code complete} is true when nothing stored at that
-   * moment is left out. Conversations absent from the cursor start at 0.
+   * per conversation in seq order, bounded by each conversation's {@code last_seq} as read at the start.
+   * {@code complete} is true when nothing stored at that moment is left out. Conversations absent from the
+   * cursor start at 0. With the cursor's {@code synced_at_ms} (a complete sync within the last 7 days),
+   * only the conversations changed since are examined: the cost follows what was missed, not the number of
+   * conversations. A complete result's cursor carries the time this read began.
    */
   public CompletionStage<SyncResult> since(String userId, Cursor cursor, int maxMessages) {
     if (maxMessages <= 0) {
       throw new IllegalArgumentException("maxMessages must be positive");
     }
-    return metrics.read("since", () -> rows(userId).thenCompose(rows -> readBeyond(userId, cursor, rows, maxMessages)));
+    long startedAt = clock.millis();
+    return metrics.read("since", () -> candidates(userId, cursor, startedAt)
+        .thenCompose(rows -> readBeyond(userId, cursor, rows, maxMessages, startedAt)));
+  }
+
+  private CompletionStage<List<ConversationRow>> candidates(String userId, Cursor cursor, long nowMs) {
+    if (!UserChanges.covers(cursor.getSyncedAtMs(), nowMs)) {
+      return rows(userId);
+    }
+    return changes.since(userId, cursor.getSyncedAtMs(), nowMs).thenApply(changed -> changed.entrySet().stream()
+        .map(e -> new ConversationRow(e.getKey(), ConversationIds.kindOf(e.getKey()), "", "", e.getValue(), null,
+            e.getValue(), 0))
+        .sorted(ConversationRow.NEWEST_FIRST)
+        .toList());
   }
 
   private CompletionStage<SyncResult> readBeyond(
-      String userId, Cursor cursor, List<ConversationRow> rows, int maxMessages) {
+      String userId, Cursor cursor, List<ConversationRow> rows, int maxMessages, long startedAt) {
     SyncPlan plan = SyncPlan.of(cursor, rows, maxMessages);
     List<Supplier<CompletionStage<List<Message>>>> tasks = new ArrayList<>();
     for (SyncPlan.Read read : plan.reads()) {
       tasks.add(() -> copies.after(userId, read.conversationId(), read.afterSeq(), read.upToSeq(), read.limit()));
     }
     return AsyncCql.inParallel(tasks, SYNC_PARALLELISM)
-        .thenApply(found -> plan.assemble(cursor, found));
+        .thenApply(found -> plan.assemble(cursor, found, startedAt, rows.size()));
   }
 }

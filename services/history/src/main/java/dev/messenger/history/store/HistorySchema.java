@@ -48,6 +48,10 @@ public final class HistorySchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".user_conversations ("
             + "user_id text, conversation_id text, kind int, peer_user_id text, title text, last_seq bigint, "
             + "last_message blob, last_time_ms bigint, read_seq bigint, PRIMARY KEY ((user_id), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".user_changes ("
+            + "user_id text, hour bigint, conversation_id text, last_seq bigint, "
+            + "PRIMARY KEY ((user_id, hour), conversation_id)) WITH default_time_to_live = "
+            + UserChanges.KEPT.toSeconds(),
         "CREATE TABLE IF NOT EXISTS " + ks + ".device_cursors ("
             + "user_id text, device_id text, conversation_id text, delivered_seq bigint, "
             + "PRIMARY KEY ((user_id), device_id, conversation_id))");

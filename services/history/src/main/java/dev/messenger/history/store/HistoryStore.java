@@ -32,7 +32,7 @@ public final class HistoryStore {
     HistoryMetrics metrics = HistoryMetrics.of(requireNonNull(registry, "registry"));
     return new HistoryStore(
         new MessageLog(session, config, metrics, requireNonNull(clock, "clock")),
-        new HistoryReader(session, config, metrics),
+        new HistoryReader(session, config, metrics, clock),
         new ReceiptStore(session, config, metrics));
   }
 

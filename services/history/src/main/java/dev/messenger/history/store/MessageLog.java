@@ -62,7 +62,8 @@ public final class MessageLog {
     this.clock = clock;
     this.conversations = new ConversationTable(session, config);
     this.clientIds = new ClientIdTable(session, config);
-    this.projection = new ProjectionWriter(session, config, conversations, clientIds);
+    this.projection = new ProjectionWriter(session, config, conversations, clientIds,
+        new UserChanges(session, config), clock);
     String log = config.table("conversation_log");
     this.selectHeadInBucket =
         session.prepare(

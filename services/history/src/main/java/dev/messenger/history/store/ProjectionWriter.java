@@ -23,8 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * Applies committed messages of one conversation to what readers use: the senders' client ids (for retried
- * sends), every member's copy ({@code user_messages}), then every member's {@code user_conversations} row,
- * then the conversation's checkpoint {@code projected_seq}. Every write is idempotent, so a projection can be
+ * sends), every member's copy ({@code user_messages}), then every member's {@code user_conversations} row
+ * and {@code user_changes} entry, then the conversation's checkpoint {@code projected_seq}. Every write is idempotent, so a projection can be
  * redone after any failure; the checkpoint is written last, so it never claims what is not applied.
  *
  * <p>Ordering per member: the copies are written before {@code last_seq}, so a reader that bounds its reads
@@ -43,16 +43,20 @@ final class ProjectionWriter {
   private final HistoryConfig config;
   private final ConversationTable conversations;
   private final ClientIdTable clientIds;
+  private final UserChanges changes;
+  private final java.time.Clock clock;
   private final PreparedStatement insertCopy;
   private final PreparedStatement updateLast;
   private final PreparedStatement updateRead;
 
   ProjectionWriter(CqlSession session, HistoryConfig config, ConversationTable conversations,
-      ClientIdTable clientIds) {
+      ClientIdTable clientIds, UserChanges changes, java.time.Clock clock) {
     this.session = session;
     this.config = config;
     this.conversations = conversations;
     this.clientIds = clientIds;
+    this.changes = changes;
+    this.clock = clock;
     this.insertCopy =
         session.prepare(
             "INSERT INTO " + config.table("user_messages") + " (user_id, conversation_id, bucket, seq, "
@@ -100,7 +104,8 @@ final class ProjectionWriter {
           ? execute(statement)
           : copies.thenCompose(done -> execute(statement));
     }
-    return copies.thenCompose(done -> writeConversationRow(member, conversationId, last, readUpTo));
+    return copies.thenCompose(done -> writeConversationRow(member, conversationId, last, readUpTo)
+        .thenCombine(execute(changes.record(member, conversationId, last.getSeq(), clock.millis())), (a, b) -> null));
   }
 
   private CompletionStage<Void> writeConversationRow(

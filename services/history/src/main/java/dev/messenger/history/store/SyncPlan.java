@@ -36,8 +36,11 @@ record SyncPlan(List<Read> reads, boolean allPlanned) {
     return new SyncPlan(List.copyOf(reads), allPlanned);
   }
 
-  /** Joins what the reads found (same order as {@link #reads}) into the result and the advanced cursor. */
-  SyncResult assemble(Cursor cursor, List<List<Message>> found) {
+  /**
+   * Joins what the reads found (same order as {@link #reads}) into the result and the advanced cursor; a
+   * complete result's cursor is synced as of {@code startedAtMs}.
+   */
+  SyncResult assemble(Cursor cursor, List<List<Message>> found, long startedAtMs, int examined) {
     Cursor.Builder next = cursor.toBuilder();
     List<Message> messages = new ArrayList<>();
     boolean complete = allPlanned;
@@ -54,6 +57,9 @@ record SyncPlan(List<Read> reads, boolean allPlanned) {
       boolean exhausted = reached >= read.upToSeq() || got.size() < read.limit();
       complete &= exhausted;
     }
-    return new SyncResult(messages, next.build(), complete);
+    if (complete) {
+      next.setSyncedAtMs(startedAtMs);
+    }
+    return new SyncResult(messages, next.build(), complete, examined);
   }
 }

@@ -39,11 +39,12 @@ class SyncPlanTest {
     Cursor cursor = Cursor.newBuilder().putSeqs("dm:a:b", 5).putSeqs("other", 3).build();
     SyncPlan plan = SyncPlan.of(cursor, List.of(row("dm:a:b", 8)), 100);
 
-    SyncResult result = plan.assemble(cursor, List.of(messages("dm:a:b", 6, 8)));
+    SyncResult result = plan.assemble(cursor, List.of(messages("dm:a:b", 6, 8)), 1_000L, 1);
 
     assertThat(result.messages()).extracting(Message::getSeq).containsExactly(6L, 7L, 8L);
     assertThat(result.nextCursor().getSeqsMap()).containsEntry("dm:a:b", 8L).containsEntry("other", 3L);
     assertThat(result.complete()).isTrue();
+    assertThat(result.nextCursor().getSyncedAtMs()).as("complete: synced as of the read's start").isEqualTo(1_000L);
   }
 
   @Test
@@ -51,10 +52,11 @@ class SyncPlanTest {
     Cursor cursor = Cursor.getDefaultInstance();
     SyncPlan plan = SyncPlan.of(cursor, List.of(row("dm:a:b", 8)), 3);
 
-    SyncResult result = plan.assemble(cursor, List.of(messages("dm:a:b", 1, 3)));
+    SyncResult result = plan.assemble(cursor, List.of(messages("dm:a:b", 1, 3)), 1_000L, 1);
 
     assertThat(result.nextCursor().getSeqsMap()).containsEntry("dm:a:b", 3L);
     assertThat(result.complete()).isFalse();
+    assertThat(result.nextCursor().getSyncedAtMs()).as("incomplete: the old sync time stays").isZero();
   }
 
   @Test
@@ -62,7 +64,7 @@ class SyncPlanTest {
     Cursor cursor = Cursor.getDefaultInstance();
     SyncPlan plan = SyncPlan.of(cursor, List.of(row("g:team", 100)), 500);
 
-    SyncResult result = plan.assemble(cursor, List.of(messages("g:team", 90, 100)));
+    SyncResult result = plan.assemble(cursor, List.of(messages("g:team", 90, 100)), 1_000L, 1);
 
     assertThat(result.messages()).hasSize(11);
     assertThat(result.complete()).isTrue();

@@ -34,6 +34,7 @@ public record WritePath(int devicesPerUser) {
     rows.put("user_messages (projection, one copy per member)", 2);
     rows.put("user_conversations last message (projection, per member)", 2);
     rows.put("user_conversations sender's read marker (projection)", 1);
+    rows.put("user_changes (projection, per member: what catch-up examines)", 2);
     rows.put("conversations projected_seq (projection checkpoint)", 1);
     rows.put("device_cursors (one delivery ack per device)", 2 * devicesPerUser);
     return rows;

@@ -33,10 +33,10 @@ class CapacityPlanTest {
     assertThat(byTier.get("session_servers").get("bounded_by").toString()).contains("deliveries");
     // 694,444 / (1000 x 0.6) = 1,158 routers.
     assertThat(byTier.get("routers")).containsEntry("count", 1158L);
-    // rows: 10 - 1 + 1 x (50,000 / 5,000) = 19 insert-equivalents x RF 3; 694,444 x 57 / 30,000 = 1,320 nodes.
-    assertThat(byTier.get("cql_nodes")).containsEntry("count", 1320L);
-    // NATS: 6 messages each: 4,166,667 / 600,000 = 7 servers.
-    assertThat(byTier.get("nats_servers")).containsEntry("count", 7L);
+    // rows: 12, none conditional, x RF 3 = 36 insert-equivalents; 694,444 x 36 / 30,000 = 834 nodes.
+    assertThat(byTier.get("cql_nodes")).containsEntry("count", 834L);
+    // NATS: 8 messages each: 5,555,556 / 600,000 = 10 servers.
+    assertThat(byTier.get("nats_servers")).containsEntry("count", 10L);
     assertThat(plan.lines()).anyMatch(l -> l.contains("231,481 messages/s on average"));
   }
 
@@ -44,12 +44,12 @@ class CapacityPlanTest {
   void should_count_what_one_message_costs() {
     WritePath path = new WritePath(2);
 
-    assertThat(path.rows()).isEqualTo(12);
+    assertThat(path.rows()).isEqualTo(14);
     assertThat(path.natsMessages()).isEqualTo(10);
     assertThat(path.framesToDevices()).isEqualTo(12);
-    assertThat(path.cqlBound(12_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBound(14_000)).isEqualTo(1000.0);
     assertThat(path.conditionalRows()).isZero();
-    assertThat(path.cqlBoundWithLwt(12_000, 1_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(1000.0);
   }
 
   @Test
