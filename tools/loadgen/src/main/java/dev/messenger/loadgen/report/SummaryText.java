@@ -58,6 +58,11 @@ public final class SummaryText {
       out.append(String.format(Locale.ROOT, "loadgen      %.1f CPU-s while sending (%.0f%% of this machine), heap %,d MiB of %,d%n",
           d(process, "cpu_s_while_sending"), 100 * d(process, "share_of_machine_while_sending"),
           l(process, "heap_used_mib"), l(process, "max_heap_mib")));
+      if (process.containsKey("pacer_lag_p99_ms")) {
+        out.append(String.format(Locale.ROOT,
+            "loadgen lag  sends fired late by p50 %.2f ms, p99 %.2f ms (counted in every latency above)%n",
+            d(process, "pacer_lag_p50_ms"), d(process, "pacer_lag_p99_ms")));
+      }
     }
     Map<String, Object> server = new java.util.LinkedHashMap<>(JsonPaths.object(r, "server"));
     Map<String, Object> metrics = JsonPaths.object(server, "metrics_over_window");

@@ -93,8 +93,11 @@ public final class LoadRun {
     waitUntil(epoch + sendEnd, () -> false);
     int liveAtEnd = books.counters().live();
     Map<String, Object> metrics = settings.window().windowEnds();
-    Map<String, Object> process = ProcessUsage.snapshot(ProcessUsage.cpuNanos() - cpuAtStart,
-        (settings.ticker().nanoTime() - epoch) / 1e9);
+    Map<String, Object> process = new LinkedHashMap<>(ProcessUsage.snapshot(ProcessUsage.cpuNanos() - cpuAtStart,
+        (settings.ticker().nanoTime() - epoch) / 1e9));
+    org.HdrHistogram.Histogram lateness = pacer.lagSinceLastCall();
+    process.put("pacer_lag_p50_ms", lateness.getValueAtPercentile(50) / 1000.0);
+    process.put("pacer_lag_p99_ms", lateness.getValueAtPercentile(99) / 1000.0);
     Map<String, Object> server = new LinkedHashMap<>(settings.probe().after(liveAtEnd));
     if (!metrics.isEmpty()) {
       server.put("metrics_over_window", metrics);

@@ -32,6 +32,8 @@ final class Pacer {
   private final Parker parker;
   private volatile boolean stopped;
   private long maxLagNanos;
+  /** How late each send was fired, in microseconds: the tool's own share of every latency it reports. */
+  private final org.HdrHistogram.Recorder lag = new org.HdrHistogram.Recorder(3);
 
   Pacer(List<SimUser> users, double ratePerUser, Arrival arrival, long seed, Ticker ticker, Parker parker) {
     this.users = users;
@@ -69,6 +71,7 @@ final class Pacer {
       }
       queue.poll();
       maxLagNanos = Math.max(maxLagNanos, now - next.at);
+      lag.recordValue(Math.max(0, (now - next.at) / 1_000));
       action.fire(next.user, next.at);
       next.at += arrival == Arrival.UNIFORM ? (long) meanGap : (long) gap(meanGap);
       if (next.at < endNanos) {
@@ -80,6 +83,11 @@ final class Pacer {
   /** How late the latest-fired send was, in nanoseconds (how far the pacer itself fell behind). */
   long maxLagNanos() {
     return maxLagNanos;
+  }
+
+  /** Lateness of the fired sends, in microseconds, since the last call. */
+  org.HdrHistogram.Histogram lagSinceLastCall() {
+    return lag.getIntervalHistogram();
   }
 
   SplittableRandom random() {
