@@ -30,6 +30,8 @@ final class Projector {
 
   static final int STEP = 256;
   static final int MAX_QUEUED = 2048;
+  /** A lane holds at most this much of message bodies in memory; the log has the rest. */
+  static final long MAX_QUEUED_BYTES = 8L << 20;
   private static final Logger log = LoggerFactory.getLogger(Projector.class);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -54,10 +56,16 @@ final class Projector {
       lane.members = members;
       long last = messages.get(messages.size() - 1).getSeq();
       lane.target = Math.max(lane.target, last);
-      if (lane.queued.size() + messages.size() > MAX_QUEUED) {
+      long bytes = 0;
+      for (Message m : messages) {
+        bytes += m.getSerializedSize();
+      }
+      if (lane.queued.size() + messages.size() > MAX_QUEUED || lane.queuedBytes + bytes > MAX_QUEUED_BYTES) {
         lane.queued.clear(); // the log has them: the lane reads them back
+        lane.queuedBytes = 0;
       } else {
         lane.queued.addAll(messages);
+        lane.queuedBytes += bytes;
       }
     }
     drive(lane);
@@ -181,7 +189,7 @@ final class Projector {
         return;
       }
       while (!lane.queued.isEmpty() && lane.queued.peekFirst().getSeq() <= projected) {
-        lane.queued.pollFirst();
+        lane.queuedBytes -= lane.queued.pollFirst().getSerializedSize();
       }
       if (projected >= lane.target) {
         lane.running = false;
@@ -242,6 +250,7 @@ final class Projector {
     final int shard;
     final String conversationId;
     final ArrayDeque<Message> queued = new ArrayDeque<>();
+    long queuedBytes;
     Set<String> members = Set.of();
     long projected = -1;
     long target;

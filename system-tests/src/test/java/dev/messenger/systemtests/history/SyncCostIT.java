@@ -9,18 +9,15 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.history.store.MessageLog;
 import dev.messenger.history.store.SyncResult;
 import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.testing.SettableClock;
 import dev.messenger.testing.WithRealInfrastructure;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,13 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SyncCostIT {
   private static final int CONVERSATIONS = 2_000;
-  private final AtomicLong now = new AtomicLong(Instant.parse("2026-06-01T10:00:00Z").toEpochMilli());
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-06-01T10:00:00Z"));
   private HistoryFixture fixture;
   private MessageLog log;
 
   @BeforeAll
   void createStore(InfrastructureEndpoints endpoints) {
-    fixture = HistoryFixture.create(endpoints, new SettableClock(now));
+    fixture = HistoryFixture.create(endpoints, clock);
     log = fixture.store.log();
   }
 
@@ -66,23 +63,23 @@ class SyncCostIT {
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
 
     // Two hours later, a new device's first sync looks at every conversation.
-    now.addAndGet(Duration.ofHours(2).toMillis());
+    clock.advance(Duration.ofHours(2));
     SyncResult first = await(fixture.store.reader().since("many", Cursor.getDefaultInstance(), 5_000));
     assertThat(first.complete()).isTrue();
     assertThat(first.messages()).hasSize(CONVERSATIONS);
     assertThat(first.examined()).isEqualTo(CONVERSATIONS);
     Cursor synced = first.nextCursor();
-    assertThat(synced.getSyncedAtMs()).isEqualTo(now.get());
+    assertThat(synced.getSyncedAtMs()).isEqualTo(clock.millis());
 
     // A day later, three conversations get a message; the device reconnects with its cursor.
-    now.addAndGet(Duration.ofDays(1).toMillis());
+    clock.advance(Duration.ofDays(1));
     for (int i : new int[] {7, 700, 1999}) {
       String conversation = conversations.get(i);
       Message next = text(conversation, 2, "many", "again " + i);
       await(log.commit(conversation, List.of(next), 1));
       await(log.project(List.of("many", "peer" + String.format("%04d", i)), List.of(next)));
     }
-    now.addAndGet(Duration.ofMinutes(1).toMillis());
+    clock.advance(Duration.ofMinutes(1));
 
     SyncResult reconnect = await(fixture.store.reader().since("many", synced, 5_000));
     assertThat(reconnect.examined()).as("conversations looked at").isEqualTo(3);
@@ -95,34 +92,5 @@ class SyncCostIT {
         reconnect.nextCursor().toBuilder().setSyncedAtMs(0).build(), 5_000));
     assertThat(full.examined()).isEqualTo(CONVERSATIONS);
     assertThat(full.messages()).isEmpty();
-  }
-
-  /** A clock the test moves. */
-  private static final class SettableClock extends Clock {
-    private final AtomicLong millis;
-
-    SettableClock(AtomicLong millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
   }
 }

@@ -43,11 +43,7 @@ class PausedRouterIT {
     cluster = TestCluster.start(endpoints);
     sessionA = cluster.startSession("session-a", UnaryOperator.identity());
     sessionB = cluster.startSession("session-b", UnaryOperator.identity());
-    routers = Map.of(
-        "router-q1", cluster.startRouterProcess("router-q1"),
-        "router-q2", cluster.startRouterProcess("router-q2"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.ownedShards() == 64
-        && cluster.shardOwners().values().stream().distinct().count() == 2);
+    routers = cluster.startRouterProcesses("router-q1", "router-q2");
   }
 
   @AfterAll

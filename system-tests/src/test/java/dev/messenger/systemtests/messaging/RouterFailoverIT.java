@@ -40,11 +40,7 @@ class RouterFailoverIT {
     cluster = TestCluster.start(endpoints);
     sessionA = cluster.startSession("session-a", UnaryOperator.identity());
     sessionB = cluster.startSession("session-b", UnaryOperator.identity());
-    routers = Map.of(
-        "router-p1", cluster.startRouterProcess("router-p1"),
-        "router-p2", cluster.startRouterProcess("router-p2"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.ownedShards() == 64
-        && cluster.shardOwners().values().stream().distinct().count() == 2);
+    routers = cluster.startRouterProcesses("router-p1", "router-p2");
   }
 
   @AfterAll

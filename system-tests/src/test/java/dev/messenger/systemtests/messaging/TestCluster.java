@@ -104,6 +104,17 @@ final class TestCluster implements AutoCloseable {
         List.of("--router-id=" + id, "--grpc-port=0", "--metrics-port=0"));
   }
 
+  /** Routers in their own JVMs, once every shard has an owner and each of them owns some. */
+  Map<String, ChildProcess> startRouterProcesses(String... ids) throws Exception {
+    Map<String, ChildProcess> started = new HashMap<>();
+    for (String id : ids) {
+      started.put(id, startRouterProcess(id));
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ownedShards() == 64
+        && shardOwners().values().stream().distinct().count() == ids.length);
+    return Map.copyOf(started);
+  }
+
   /** A session server in its own JVM on {@code port}, as SessionMain runs in production. */
   ChildProcess startSessionProcess(String id, int port) throws Exception {
     return startProcess(id, "services/session", "dev.messenger.session.SessionMain",
