@@ -28,6 +28,16 @@ final class Projector {
     void projected(String conversationId, Set<String> members, long upToSeq);
   }
 
+  /**
+   * Another projection of the same step that must be durable before the checkpoint passes it (push
+   * candidates): idempotent, since a step is repeated after any failure or takeover.
+   */
+  interface Derived {
+    Derived NONE = (members, messages) -> CompletableFuture.completedFuture(null);
+
+    CompletionStage<Void> apply(Set<String> members, List<Message> messages);
+  }
+
   static final int STEP = 256;
   static final int MAX_QUEUED = 2048;
   /** A lane holds at most this much of message bodies in memory; the log has the rest. */
@@ -39,13 +49,19 @@ final class Projector {
   private final CommitLog commitLog;
   private final Executor executor;
   private final Listener listener;
+  private final Derived derived;
   private final RouterMetrics metrics;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
   Projector(CommitLog commitLog, Executor executor, Listener listener, RouterMetrics metrics) {
+    this(commitLog, executor, listener, metrics, Derived.NONE);
+  }
+
+  Projector(CommitLog commitLog, Executor executor, Listener listener, RouterMetrics metrics, Derived derived) {
     this.commitLog = commitLog;
     this.executor = executor;
     this.listener = listener;
+    this.derived = derived;
     this.metrics = metrics;
   }
 
@@ -215,7 +231,9 @@ final class Projector {
           if (step.isEmpty() || step.get(0).getSeq() != projected + 1) {
             throw new IllegalStateException("the log of " + lane.conversationId + " has no seq " + (projected + 1));
           }
-          return commitLog.project(members, step).thenApply(done -> step);
+          return derived.apply(members, step)
+              .thenCompose(done -> commitLog.project(members, step))
+              .thenApply(done -> step);
         })
         .whenCompleteAsync((applied, error) -> {
           if (error != null) {
