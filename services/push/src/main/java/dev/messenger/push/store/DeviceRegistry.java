@@ -26,11 +26,11 @@ public final class DeviceRegistry {
     this.session = session;
     this.config = config;
     String table = config.table("push_devices");
-    String columns = "user_id, device_id, platform, apns_environment, token, app_id, registered_ms";
+    String columns = "user_id, device_id, platform, apns_environment, device_token, app_id, registered_ms";
     this.upsert = session.prepare("INSERT INTO " + table + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.delete = session.prepare("DELETE FROM " + table + " WHERE user_id = ? AND device_id = ?");
     this.deleteIfUnchanged = session.prepare("DELETE FROM " + table
-        + " WHERE user_id = ? AND device_id = ? IF token = ? AND registered_ms = ?");
+        + " WHERE user_id = ? AND device_id = ? IF device_token = ? AND registered_ms = ?");
     this.selectUser = session.prepare("SELECT " + columns + " FROM " + table + " WHERE user_id = ?");
     this.selectDevice =
         session.prepare("SELECT " + columns + " FROM " + table + " WHERE user_id = ? AND device_id = ?");
@@ -90,7 +90,7 @@ public final class DeviceRegistry {
         PushPlatform.forNumber(row.getInt("platform")),
         Optional.ofNullable(ApnsEnvironment.forNumber(row.getInt("apns_environment")))
             .orElse(ApnsEnvironment.APNS_ENVIRONMENT_UNSPECIFIED),
-        row.getString("token"), row.getString("app_id"), row.getLong("registered_ms"));
+        row.getString("device_token"), row.getString("app_id"), row.getLong("registered_ms"));
   }
 }
 

@@ -25,7 +25,7 @@ public final class PushSchema {
         "CREATE KEYSPACE IF NOT EXISTS " + config.keyspace() + " WITH replication = " + config.replication(),
         // One registration per device; registered_ms tells a re-registration from the token a send used.
         "CREATE TABLE IF NOT EXISTS " + config.table("push_devices") + " ("
-            + "user_id text, device_id text, platform int, apns_environment int, token text, app_id text, "
+            + "user_id text, device_id text, platform int, apns_environment int, device_token text, app_id text, "
             + "registered_ms bigint, PRIMARY KEY ((user_id), device_id))",
         "CREATE TABLE IF NOT EXISTS " + config.table("push_mutes") + " ("
             + "user_id text, conversation_id text, muted_until_ms bigint, PRIMARY KEY ((user_id), conversation_id))",
