@@ -28,8 +28,15 @@ import java.util.concurrent.Executors;
 final class FcmTestServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A scripted answer: HTTP status, FCM error status (e.g. UNREGISTERED), Retry-After seconds (or null). */
-  record Answer(int status, String fcmStatus, Integer retryAfterSeconds) {}
+  /**
+   * A scripted answer: HTTP status, FCM error code (e.g. UNREGISTERED), Retry-After seconds (or null), and
+   * something to do before answering (or null).
+   */
+  record Answer(int status, String fcmStatus, Integer retryAfterSeconds, Runnable before) {
+    Answer(int status, String fcmStatus, Integer retryAfterSeconds) {
+      this(status, fcmStatus, retryAfterSeconds, null);
+    }
+  }
 
   /** One message FCM accepted. */
   record Received(String project, String token, JsonNode message, long atMs) {
@@ -126,6 +133,9 @@ final class FcmTestServer implements AutoCloseable {
       }
     }
     if (answer != null) {
+      if (answer.before() != null) {
+        answer.before().run();
+      }
       reply(exchange, answer.status(), error(answer.status(), statusName(answer.status()), answer.fcmStatus()),
           answer.retryAfterSeconds());
       return;
