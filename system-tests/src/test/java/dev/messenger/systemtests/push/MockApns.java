@@ -28,7 +28,7 @@ final class MockApns implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One notification the server accepted. */
-  record Received(String token, String topic, String collapseId, JsonNode payload, long atMs) {
+  record Received(String token, String topic, String collapseId, JsonNode payload, long atMs, String clientSubject) {
     String title() {
       return payload.path("aps").path("alert").path("title").asText();
     }
@@ -49,11 +49,22 @@ final class MockApns implements AutoCloseable {
   final int port;
 
   MockApns(TestCredentials credentials) throws Exception {
-    this.server = new MockApnsServerBuilder()
+    this(credentials, null);
+  }
+
+  /** A server that accepts only TLS clients with a certificate from {@code trustedClientPem} (when given). */
+  MockApns(TestCredentials credentials, java.nio.file.Path trustedClientPem) throws Exception {
+    MockApnsServerBuilder builder = new MockApnsServerBuilder()
         .setServerCredentials(new X509Certificate[] {credentials.serverCertificate},
             credentials.serverKeys.getPrivate(), null)
-        .setHandlerFactory(session -> this::handle)
-        .build();
+        .setHandlerFactory(session -> {
+          String client = clientSubject(session);
+          return (headers, payload) -> handle(headers, payload, client);
+        });
+    if (trustedClientPem != null) {
+      builder.setTrustedClientCertificateChain(trustedClientPem.toFile());
+    }
+    this.server = builder.build();
     this.port = server.start(0).get(10, TimeUnit.SECONDS);
   }
 
@@ -79,7 +90,15 @@ final class MockApns implements AutoCloseable {
     return accepted.stream().filter(r -> r.token().equals(token)).toList();
   }
 
-  private void handle(io.netty.handler.codec.http2.Http2Headers headers, ByteBuf payload)
+  private static String clientSubject(javax.net.ssl.SSLSession session) {
+    try {
+      return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException noClientCertificate) {
+      return "";
+    }
+  }
+
+  private void handle(io.netty.handler.codec.http2.Http2Headers headers, ByteBuf payload, String clientSubject)
       throws RejectedNotificationException {
     String path = headers.path().toString();
     String token = path.substring(path.lastIndexOf('/') + 1);
@@ -99,7 +118,7 @@ final class MockApns implements AutoCloseable {
     try {
       accepted.add(new Received(token, topic == null ? "" : topic.toString(),
           collapse == null ? "" : collapse.toString(), JSON.readTree(payload.toString(StandardCharsets.UTF_8)),
-          System.currentTimeMillis()));
+          System.currentTimeMillis(), clientSubject));
     } catch (java.io.IOException e) {
       throw new RejectedNotificationException(RejectionReason.PAYLOAD_EMPTY);
     }

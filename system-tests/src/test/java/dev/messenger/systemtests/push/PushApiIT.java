@@ -12,7 +12,6 @@ import dev.messenger.api.v1.RegisterDeviceRequest;
 import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.UnregisterDeviceRequest;
 import dev.messenger.common.errors.ApiErrors;
-import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.store.DeviceRegistration;
 import dev.messenger.push.store.PushSettings;
@@ -26,17 +25,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The PushDevices API: the caller's own device only, stored in the CQL store, precise statuses for bad input. */
 @WithRealInfrastructure
+@ExtendWith(PushKeyspace.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PushApiIT {
   private static PushCluster cluster;
   private static PushNode push;
 
   @BeforeAll
-  static void start(InfrastructureEndpoints endpoints) throws Exception {
-    cluster = PushCluster.create(endpoints);
+  static void start(PushKeyspace.Shared shared) throws Exception {
+    cluster = PushCluster.create(shared);
     push = cluster.startPush("push-api", new PrometheusRegistry(), config -> config);
   }
 

@@ -12,8 +12,6 @@ import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.infra.InfraSettings;
-import dev.messenger.history.store.HistoryConfig;
-import dev.messenger.history.store.HistorySchema;
 import dev.messenger.internal.v1.PushCandidate;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
@@ -63,6 +61,7 @@ final class PushCluster implements AutoCloseable {
   static final String FCM_PROJECT = "messenger-test";
 
   final String name;
+  final String keyspace;
   final Subjects subjects;
   final InfraSettings infra;
   final CqlSession cql;
@@ -81,14 +80,14 @@ final class PushCluster implements AutoCloseable {
   private final List<Connection> connections = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  private PushCluster(InfrastructureEndpoints endpoints) throws Exception {
+  private PushCluster(InfrastructureEndpoints endpoints, String keyspace) throws Exception {
     this.name = "pu" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     this.subjects = new Subjects(name);
     this.infra = new InfraSettings(endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(),
         endpoints.cqlLocalDatacenter());
     this.cql = infra.connectCql();
-    HistorySchema.create(cql, HistoryConfig.inKeyspace(name));
-    this.store = PushStoreConfig.inKeyspace(name);
+    this.keyspace = keyspace;
+    this.store = PushStoreConfig.inKeyspace(keyspace);
     this.nats = infra.connectNats(name + "-test");
     Path root = ModuleClasspath.repositoryRoot();
     this.directory = Files.createDirectories(root.resolve("system-tests/target/push/" + name));
@@ -97,12 +96,12 @@ final class PushCluster implements AutoCloseable {
     this.fcm = new FcmTestServer();
     this.serviceAccount = TestCredentials.serviceAccount(directory, FCM_PROJECT, fcm.tokenUri());
     this.publisher = PushCandidatePublisher.create(nats, subjects);
-    dev.messenger.push.store.PushSchema.create(cql, store);
     this.registry = new DeviceRegistry(cql, store);
   }
 
-  static PushCluster create(InfrastructureEndpoints endpoints) throws Exception {
-    return new PushCluster(endpoints);
+  /** A cluster in the run's shared push keyspace (see {@link PushKeyspace}) with a namespace of its own. */
+  static PushCluster create(PushKeyspace.Shared shared) throws Exception {
+    return new PushCluster(shared.endpoints(), shared.keyspace());
   }
 
   /** What the push processes of this cluster are told about APNs: token auth against the mock server. */
@@ -138,7 +137,7 @@ final class PushCluster implements AutoCloseable {
         .map(a -> a.getHostString() + ":" + a.getPort()).reduce((a, b) -> a + "," + b).orElseThrow());
     env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
     List<String> args = new ArrayList<>(List.of("--instance-id=" + id, "--grpc-port=0", "--metrics-port=0",
-        "--token-key=" + TOKEN_KEY, "--namespace=" + name, "--cql-keyspace=" + name,
+        "--token-key=" + TOKEN_KEY, "--namespace=" + name, "--cql-keyspace=" + keyspace,
         "--apns-key-file=" + credentials.apnsSigningKey, "--apns-team-id=TEAMID1234", "--apns-key-id=TESTKEY123",
         "--apns-server=127.0.0.1:" + apns.port, "--apns-trust-cert=" + credentials.serverCertificatePem));
     args.addAll(extraArgs);
@@ -201,7 +200,7 @@ final class PushCluster implements AutoCloseable {
 
   /** What a session server writes when it delivered up to {@code seq} to the device. */
   void delivered(String user, String device, String conversation, long seq) {
-    cql.execute(SimpleStatement.newInstance("UPDATE " + name + ".device_cursors USING TIMESTAMP ? SET delivered_seq = ? "
+    cql.execute(SimpleStatement.newInstance("UPDATE " + keyspace + ".device_cursors USING TIMESTAMP ? SET delivered_seq = ? "
         + "WHERE user_id = ? AND device_id = ? AND conversation_id = ?", seq, seq, user, device, conversation));
   }
 
@@ -242,7 +241,6 @@ final class PushCluster implements AutoCloseable {
       // the streams go with the test run's NATS anyway
     }
     nats.close();
-    cql.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + name).setTimeout(Duration.ofSeconds(60)));
     cql.close();
   }
 }

@@ -8,7 +8,6 @@ import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.PushPlatform;
 import dev.messenger.internal.v1.PushCandidate;
 import dev.messenger.launcher.ChildProcess;
-import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.push.decision.RetryPolicy;
 import dev.messenger.push.store.DeviceRegistration;
 import dev.messenger.testing.WithRealInfrastructure;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No job is lost when a push instance dies: a push service process (PushMain, APNs token auth from its
@@ -34,17 +34,18 @@ import org.junit.jupiter.api.Timeout;
  * of them exactly once.
  */
 @WithRealInfrastructure
+@ExtendWith(PushKeyspace.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PushCrashIT {
-  private static final Duration DELAY = Duration.ofSeconds(10);
+  private static final Duration DELAY = Duration.ofSeconds(8);
   private static final Duration ACK_WAIT = Duration.ofSeconds(5);
   private static final int USERS = 100;
   private static final int GROUPS = 10;
   private static PushCluster cluster;
 
   @BeforeAll
-  static void start(InfrastructureEndpoints endpoints) throws Exception {
-    cluster = PushCluster.create(endpoints);
+  static void start(PushKeyspace.Shared shared) throws Exception {
+    cluster = PushCluster.create(shared);
   }
 
   @AfterAll

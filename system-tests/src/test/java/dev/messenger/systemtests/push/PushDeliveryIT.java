@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.SetPushPreferencesRequest;
 import dev.messenger.internal.v1.PushCandidate;
-import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.decision.JobDecider;
 import dev.messenger.push.decision.RetryPolicy;
@@ -23,12 +22,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Who is notified of a committed message, and how: through Pushy's mock APNs server and a local FCM v1
  * server reached through the Firebase Admin SDK, with a push instance in this JVM.
  */
 @WithRealInfrastructure
+@ExtendWith(PushKeyspace.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PushDeliveryIT {
   private static final Duration DELAY = Duration.ofMillis(1500);
@@ -38,8 +39,8 @@ class PushDeliveryIT {
   private static final PrometheusRegistry metrics = new PrometheusRegistry();
 
   @BeforeAll
-  static void start(InfrastructureEndpoints endpoints) throws Exception {
-    cluster = PushCluster.create(endpoints);
+  static void start(PushKeyspace.Shared shared) throws Exception {
+    cluster = PushCluster.create(shared);
     push = cluster.startPush("push-1", metrics, config -> config.withTimings(DELAY, Duration.ofSeconds(30),
         new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 3), Duration.ofSeconds(10)));
   }
@@ -63,6 +64,8 @@ class PushDeliveryIT {
     for (int seq = 1; seq <= 3; seq++) {
       cluster.publish(direct("alice", "bob", seq, "message " + seq));
     }
+    assertThat(cluster.publisher.publish(direct("alice", "bob", 3, "message 3")).get(10, TimeUnit.SECONDS))
+        .as("the same conversation and seq handed over again is stored once").isFalse();
 
     await().atMost(SHORTLY).until(() -> cluster.apns.to(apnsToken).size() == 1 && cluster.fcm.to(fcmToken).size() == 1);
     await().during(DELAY.multipliedBy(2)).atMost(DELAY.multipliedBy(3))

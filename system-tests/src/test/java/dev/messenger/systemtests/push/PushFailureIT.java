@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.eatthepath.pushy.apns.server.RejectionReason;
-import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.decision.RetryPolicy;
 import dev.messenger.push.store.DeadLetters;
@@ -25,9 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What push does when providers refuse: retries with backoff, dead letters, dead tokens removed. */
 @WithRealInfrastructure
+@ExtendWith(PushKeyspace.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PushFailureIT {
   private static final Duration DELAY = Duration.ofMillis(500);
@@ -38,8 +39,8 @@ class PushFailureIT {
   private static final PrometheusRegistry metrics = new PrometheusRegistry();
 
   @BeforeAll
-  static void start(InfrastructureEndpoints endpoints) throws Exception {
-    cluster = PushCluster.create(endpoints);
+  static void start(PushKeyspace.Shared shared) throws Exception {
+    cluster = PushCluster.create(shared);
     push = cluster.startPush("push-1", metrics, config -> config.withTimings(DELAY, Duration.ofSeconds(30),
         new RetryPolicy(Duration.ofMillis(300), Duration.ofSeconds(2), MAX_ATTEMPTS), Duration.ofSeconds(10)));
   }

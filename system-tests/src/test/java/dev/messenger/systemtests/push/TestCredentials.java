@@ -66,6 +66,32 @@ final class TestCredentials {
     return new TestCredentials(serverKeys, certificate, pem, p8);
   }
 
+  /**
+   * An APNs client certificate as Apple issues it: a .p12 holding a self-signed certificate and its key
+   * (written to {@code <name>.p12}, password {@code password}) and the certificate as PEM ({@code <name>.pem}).
+   */
+  static Path[] clientCertificate(Path directory, String name, String password) throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    KeyPair keys = rsa.generateKeyPair();
+    X500Name subject = new X500Name("CN=Apple Push Services: " + name);
+    Instant now = Instant.now();
+    X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+        subject, BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(1))),
+        Date.from(now.plus(Duration.ofDays(30))), subject, keys.getPublic())
+        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(name, keys.getPrivate(), password.toCharArray(), new X509Certificate[] {certificate});
+    Path p12 = directory.resolve(name + ".p12");
+    try (var out = Files.newOutputStream(p12)) {
+      store.store(out, password.toCharArray());
+    }
+    Path pem = directory.resolve(name + ".pem");
+    Files.writeString(pem, toPem(certificate));
+    return new Path[] {p12, pem};
+  }
+
   /** A Google service account file whose token endpoint is {@code tokenUri}. */
   static Path serviceAccount(Path directory, String projectId, String tokenUri) throws Exception {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
