@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PushKeyspace.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PushDeliveryIT {
-  private static final Duration DELAY = Duration.ofMillis(1500);
+  private static final Duration DELAY = Duration.ofSeconds(3);
   private static final Duration SHORTLY = Duration.ofSeconds(15);
   private static PushCluster cluster;
   private static PushNode push;
@@ -68,7 +68,7 @@ class PushDeliveryIT {
         .as("the same conversation and seq handed over again is stored once").isFalse();
 
     await().atMost(SHORTLY).until(() -> cluster.apns.to(apnsToken).size() == 1 && cluster.fcm.to(fcmToken).size() == 1);
-    await().during(DELAY.multipliedBy(2)).atMost(DELAY.multipliedBy(3))
+    await().during(DELAY).atMost(DELAY.multipliedBy(2))
         .until(() -> cluster.apns.to(apnsToken).size() == 1 && cluster.fcm.to(fcmToken).size() == 1);
     MockApns.Received ios = cluster.apns.to(apnsToken).get(0);
     assertThat(ios.title()).isEqualTo("3 new messages from alice");

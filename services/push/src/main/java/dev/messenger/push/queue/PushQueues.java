@@ -76,7 +76,8 @@ public final class PushQueues implements AutoCloseable {
         subscribe(js, streams.candidatesStream(), streams.candidatesSubject(), EXPANDER), 16, expanderPool,
         expander::handle);
     PullLoop jobLoop = new PullLoop("push-jobs-" + instanceId,
-        subscribe(js, streams.jobsStream(), streams.jobsSubject(), SENDER), settings.workers() * 4, senderPool,
+        // No more in hand than workers: a fetched job waits for no thread while its ack wait runs.
+        subscribe(js, streams.jobsStream(), streams.jobsSubject(), SENDER), settings.workers(), senderPool,
         worker::handle);
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(named("push-depth-" + instanceId));
     PushQueues queues = new PushQueues(candidateLoop, jobLoop, expanderPool, senderPool, poller);
