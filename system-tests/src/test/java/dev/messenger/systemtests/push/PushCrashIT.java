@@ -30,14 +30,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No job is lost when a push instance dies: a push service process (PushMain, APNs token auth from its
- * flags) queues 1,000 jobs, is killed with SIGKILL before any is due, and a second instance sends every one
- * of them exactly once.
+ * flags) queues 1,000 jobs and starts sending them to an APNs that has stalled (nothing is accepted, some
+ * jobs are in its hands), is killed with SIGKILL, and a second instance sends every one of them exactly once.
  */
 @WithRealInfrastructure
 @ExtendWith(PushKeyspace.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PushCrashIT {
-  private static final Duration DELAY = Duration.ofSeconds(8);
+  private static final Duration DELAY = Duration.ofSeconds(1);
   private static final Duration ACK_WAIT = Duration.ofSeconds(5);
   private static final int USERS = 100;
   private static final int GROUPS = 10;
@@ -65,8 +65,9 @@ class PushCrashIT {
           String.format("cc%030x", i), PushCluster.TOPIC, System.currentTimeMillis())).toCompletableFuture());
     }
     CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    ChildProcess first = cluster.startPushProcess("push-doomed",
-        List.of("--delay=" + DELAY.toSeconds() + "s", "--ack-wait=" + ACK_WAIT.toSeconds() + "s"));
+    SilentServer stalledApns = new SilentServer();
+    ChildProcess first = cluster.startPushProcess("push-doomed", List.of("--delay=" + DELAY.toSeconds() + "s",
+        "--ack-wait=" + ACK_WAIT.toSeconds() + "s", "--apns-server=127.0.0.1:" + stalledApns.port()));
     JetStreamManagement jsm = cluster.nats.jetStreamManagement();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
         .until(() -> jsm.getConsumerInfo(cluster.streams().jobsStream(), "push-sender") != null
@@ -78,11 +79,12 @@ class PushCrashIT {
           .addMemberUserIds("crash-sender").addAllMemberUserIds(users).setServerTimeMs(System.currentTimeMillis())
           .setConversationTitle("Group " + g).setConversationKind(ConversationKind.CONVERSATION_KIND_GROUP).build());
     }
-    await().atMost(DELAY).until(() -> jobsInQueue(jsm) == USERS * GROUPS
-        && jsm.getStreamInfo(cluster.streams().candidatesStream()).getStreamState().getMsgCount() == 0);
-    assertThat(cluster.apns.accepted).as("nothing was due yet").isEmpty();
+    await().atMost(Duration.ofSeconds(60)).until(() -> jobsInQueue(jsm) == USERS * GROUPS
+        && jsm.getStreamInfo(cluster.streams().candidatesStream()).getStreamState().getMsgCount() == 0
+        && stalledApns.connections() > 0);
 
     first.kill();
+    stalledApns.close();
     assertThat(first.isAlive()).isFalse();
     assertThat(jobsInQueue(jsm)).isEqualTo(USERS * GROUPS);
 
