@@ -67,6 +67,9 @@ public final class FcmProvider implements PushProvider {
     return "fcm";
   }
 
+  // Message.Builder.setToken is deprecated since 9.10 in favour of Firebase Installation ids (setFid); apps
+  // register FCM registration tokens, which FCM v1 still takes in "token".
+  @SuppressWarnings("deprecation")
   @Override
   public CompletableFuture<SendResult> send(DeviceRegistration device, Notification notification) {
     com.google.firebase.messaging.Notification.Builder shown =
