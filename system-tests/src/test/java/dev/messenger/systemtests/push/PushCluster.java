@@ -35,6 +35,7 @@ import io.grpc.stub.MetadataUtils;
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,6 +221,22 @@ final class PushCluster implements AutoCloseable {
       }
     }
     return sum;
+  }
+
+  /** How many observations a histogram holds (summed over label sets matching {@code labels}). */
+  static long histogramCount(PrometheusRegistry metrics, String name, Map<String, String> labels) {
+    long count = 0;
+    for (MetricSnapshot snapshot : metrics.scrape()) {
+      if (snapshot instanceof HistogramSnapshot histogram
+          && histogram.getMetadata().getPrometheusName().equals(name)) {
+        for (HistogramSnapshot.HistogramDataPointSnapshot point : histogram.getDataPoints()) {
+          if (labels.entrySet().stream().allMatch(e -> e.getValue().equals(point.getLabels().get(e.getKey())))) {
+            count += point.getCount();
+          }
+        }
+      }
+    }
+    return count;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.messenger.systemtests.push.PushCluster.apnsDevice;
 import static dev.messenger.systemtests.push.PushCluster.counter;
 import static dev.messenger.systemtests.push.PushCluster.direct;
 import static dev.messenger.systemtests.push.PushCluster.fcmDevice;
+import static dev.messenger.systemtests.push.PushCluster.histogramCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,6 +61,8 @@ class PushDeliveryIT {
     cluster.devices(push, "bob", "iphone").registerDevice(apnsDevice(apnsToken));
     cluster.devices(push, "bob", "android").registerDevice(fcmDevice(fcmToken));
     cluster.devices(push, "alice", "ipad").registerDevice(apnsDevice(senderToken));
+    double queuedBefore = counter(metrics, "messenger_push_jobs_queued_total", Map.of());
+    long latenciesBefore = histogramCount(metrics, "messenger_push_commit_to_accept_seconds", Map.of());
 
     for (int seq = 1; seq <= 3; seq++) {
       cluster.publish(direct("alice", "bob", seq, "message " + seq));
@@ -86,6 +89,10 @@ class PushDeliveryIT {
     assertThat(cluster.apns.to(senderToken)).as("the sender's own devices").isEmpty();
     assertThat(cluster.fcm.tokenRequests).as("the SDK took its OAuth token from the test server").isNotEmpty();
     assertThat(counter(metrics, "messenger_push_sent_total", Map.of("provider", "apns"))).isGreaterThanOrEqualTo(1);
+    assertThat(counter(metrics, "messenger_push_jobs_queued_total", Map.of()) - queuedBefore)
+        .as("three messages for bob's two devices, none for alice's").isEqualTo(6);
+    assertThat(histogramCount(metrics, "messenger_push_commit_to_accept_seconds", Map.of()) - latenciesBefore)
+        .as("commit to acceptance measured per notification").isEqualTo(2);
   }
 
   @Test
