@@ -1,17 +1,20 @@
 package dev.messenger.push;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
-import dev.messenger.common.server.GrpcServers;
-import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.push.provider.ProviderFactory;
+import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the push service: health, reflection and metrics; its API arrives with its own issue. */
+/** Runs one push instance. Flags: see {@link PushConfig#from} and {@link InfraSettings#from}. */
 public final class PushMain {
   private static final Logger log = LoggerFactory.getLogger(PushMain.class);
 
@@ -19,14 +22,27 @@ public final class PushMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    String host = settings.string("grpc-host", "127.0.0.1");
+    PushConfig config = PushConfig.from(settings, DevDefaults.TOKEN_KEY);
+    if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
+      log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
+    }
+    InfraSettings infra = InfraSettings.from(settings);
     PrometheusRegistry registry = new PrometheusRegistry();
-    ServiceServer server = ServiceServer.start(
-        GrpcServers.netty(host, settings.integer("grpc-port", 7500)), List.of(), List.of(), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(host, settings.integer("metrics-port", 9500), registry);
-    log.info("push listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
+    Connection nats = infra.connectNats(config.instanceId());
+    CqlSession cql = infra.connectCql();
+    PushNode node = PushNode.start(config, nats, cql, ProviderFactory.build(config.providers()), registry,
+        Clock.systemUTC());
+    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    log.info("push {} listening on {}:{} (metrics :{}, delay {})", config.instanceId(), config.grpcHost(),
+        node.port(), metrics.port(), config.delay());
     ShutdownSignal.install(() -> {
-      server.shutdown(Duration.ofSeconds(5));
+      node.close();
+      try {
+        nats.drain(Duration.ofSeconds(5));
+      } catch (Exception e) {
+        log.debug("nats drain", e);
+      }
+      cql.close();
       metrics.close();
     }).await();
   }

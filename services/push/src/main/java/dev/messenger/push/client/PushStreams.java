@@ -1,0 +1,78 @@
+package dev.messenger.push.client;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.messenger.common.Subjects;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The JetStream streams of push in one deployment namespace: candidates (router to push) and jobs (push to
+ * push). Both are file-backed work queues: a message leaves when a push instance acknowledges it.
+ */
+public record PushStreams(Subjects subjects) {
+  /** How long JetStream remembers a Nats-Msg-Id to drop a repeated publication. */
+  public static final Duration DEDUP_WINDOW = Duration.ofMinutes(2);
+  /** A notification older than this is no longer worth sending. */
+  public static final Duration MAX_AGE = Duration.ofDays(1);
+  private static final int STREAM_NOT_FOUND = 10059;
+
+  public PushStreams {
+    requireNonNull(subjects, "subjects");
+  }
+
+  public String candidatesStream() {
+    return subjects.namespace() + "-push-candidates";
+  }
+
+  public String candidatesSubject() {
+    return subjects.namespace() + ".push.candidates";
+  }
+
+  public String jobsStream() {
+    return subjects.namespace() + "-push-jobs";
+  }
+
+  public String jobsSubject() {
+    return subjects.namespace() + ".push.jobs";
+  }
+
+  /** Creates both streams if they do not exist yet; safe to call from several processes at once. */
+  public void ensureCreated(JetStreamManagement jsm) throws IOException {
+    ensure(jsm, candidatesStream(), candidatesSubject());
+    ensure(jsm, jobsStream(), jobsSubject());
+  }
+
+  private static void ensure(JetStreamManagement jsm, String stream, String subject) throws IOException {
+    try {
+      jsm.getStreamInfo(stream);
+      return;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+        throw new IOException("cannot look up stream " + stream + ": " + e.getMessage(), e);
+      }
+    }
+    StreamConfiguration config = StreamConfiguration.builder()
+        .name(stream)
+        .subjects(subject)
+        .retentionPolicy(RetentionPolicy.WorkQueue)
+        .storageType(StorageType.File)
+        .duplicateWindow(DEDUP_WINDOW)
+        .maxAge(MAX_AGE)
+        .build();
+    try {
+      jsm.addStream(config);
+    } catch (JetStreamApiException e) {
+      try {
+        jsm.getStreamInfo(stream); // another process created it meanwhile
+      } catch (JetStreamApiException again) {
+        throw new IOException("cannot create stream " + stream + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.messenger.push.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates push's tables (and the keyspace, if history has not yet) when missing. Plain CQL for ScyllaDB and
+ * Cassandra alike; every statement is idempotent.
+ */
+public final class PushSchema {
+  private static final Logger log = LoggerFactory.getLogger(PushSchema.class);
+  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+  private PushSchema() {}
+
+  /** The statements {@link #create} runs, in order. */
+  public static List<String> statements(PushStoreConfig config) {
+    return List.of(
+        "CREATE KEYSPACE IF NOT EXISTS " + config.keyspace() + " WITH replication = " + config.replication(),
+        // One registration per device; registered_ms tells a re-registration from the token a send used.
+        "CREATE TABLE IF NOT EXISTS " + config.table("push_devices") + " ("
+            + "user_id text, device_id text, platform int, apns_environment int, device_token text, app_id text, "
+            + "registered_ms bigint, PRIMARY KEY ((user_id), device_id))",
+        "CREATE TABLE IF NOT EXISTS " + config.table("push_mutes") + " ("
+            + "user_id text, conversation_id text, muted_until_ms bigint, PRIMARY KEY ((user_id), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + config.table("push_preferences") + " ("
+            + "user_id text PRIMARY KEY, show_previews boolean)",
+        // Max-registers written USING TIMESTAMP <seq>: the last seq queued for the device, the last it was told of.
+        "CREATE TABLE IF NOT EXISTS " + config.table("push_device_conversations") + " ("
+            + "user_id text, device_id text, conversation_id text, queued_seq bigint, notified_seq bigint, "
+            + "PRIMARY KEY ((user_id, device_id), conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + config.table("push_dead_letters") + " ("
+            + "user_id text, device_id text, conversation_id text, seq bigint, provider text, reason text, "
+            + "attempts int, failed_ms bigint, PRIMARY KEY ((user_id), device_id, conversation_id, seq))");
+  }
+
+  /** Creates whatever is missing and waits for schema agreement. Blocking: call on start. */
+  public static void create(CqlSession session, PushStoreConfig config) {
+    for (String ddl : statements(config)) {
+      ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
+      if (!result.getExecutionInfo().isSchemaInAgreement()) {
+        long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
+        while (!session.checkSchemaAgreement()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("no schema agreement after " + AGREEMENT_TIMEOUT);
+          }
+        }
+      }
+    }
+    log.info("push schema ready in keyspace {}", config.keyspace());
+  }
+}
