@@ -1,0 +1,352 @@
+import { ConnectError } from "@connectrpc/connect";
+import { connectApi, describeError, devToken, isRetryable, principalOf, type Api, type Principal } from "./api.js";
+import { ChatState, type PendingSend } from "./chat-state.js";
+import { DeviceCursor } from "./cursor.js";
+import { newClientMessageId } from "./ids.js";
+import { ResumingSubscription } from "./subscription.js";
+import { findElements, renderConversation, renderList, showConnection, showError, type Elements } from "./view.js";
+
+const TOKEN_KEY = "messenger.token";
+const PAGE_SIZE = 30;
+
+/** One signed-in web device: its subscription, what it shows, and what the user does. */
+class ChatApp {
+  private readonly state: ChatState;
+  private readonly cursor: DeviceCursor;
+  private readonly cursorKey: string;
+  private readonly subscription: ResumingSubscription;
+  private readonly pendingAcks = new Map<string, bigint>();
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private renderQueued = false;
+  private typingSentAt = 0;
+  private typingStopTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly api: Api, private readonly me: Principal, private readonly ui: Elements) {
+    this.state = new ChatState(me.userId);
+    this.cursorKey = `messenger.cursor.${me.userId}.${me.deviceId}`;
+    this.cursor = DeviceCursor.load(localStorage, this.cursorKey);
+    this.subscription = new ResumingSubscription(
+      (resume, signal) => api.session.subscribe({ resume: { seqs: resume }, clientVersion: "web/0.1" }, { signal }),
+      this.cursor,
+      {
+        state: (s) => {
+          showConnection(ui, s);
+          if (s === "live") {
+            void this.refreshPresence();
+          }
+        },
+        welcome: () => undefined,
+        message: (m) => {
+          const fromOther = this.state.addDelivered(m);
+          this.queueAck(m.conversationId, m.seq);
+          if (fromOther && this.state.openId === m.conversationId && document.visibilityState === "visible") {
+            void this.markRead(m.conversationId);
+          }
+          this.render();
+        },
+        receipt: (r) => {
+          this.state.receipt(r);
+          this.render();
+        },
+        typing: (t) => {
+          this.state.typing(t.conversationId, t.userId, t.typing, Date.now());
+          this.render();
+          setTimeout(() => this.render(), 10_500);
+        },
+        presence: (p) => {
+          this.state.setPresence(p);
+          this.render();
+        },
+        streamError: (e) => showError(ui, `${e.code}: ${e.message}`),
+      },
+      {
+        heartbeat: async () => {
+          await api.session.heartbeat({ clientTimeMs: BigInt(Date.now()) });
+        },
+        persist: () => this.cursor.save(localStorage, this.cursorKey),
+      });
+  }
+
+  async start(): Promise<void> {
+    this.ui.me.textContent = `${this.me.userId} (${this.me.deviceId})`;
+    await this.loadConversations();
+    this.subscription.start();
+    this.render();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription.stop();
+  }
+
+  /** The conversation list; conversations new to this device start at their end (history pages in). */
+  private async loadConversations(): Promise<void> {
+    let pageToken = "";
+    for (let page = 0; page < 10; page++) {
+      const response = await this.api.history.listConversations({ pageSize: 200, pageToken });
+      for (const summary of response.conversations) {
+        this.state.addSummary(summary);
+        this.cursor.startAt(summary.conversationId, summary.lastSeq);
+      }
+      pageToken = response.nextPageToken;
+      if (pageToken === "") {
+        break;
+      }
+    }
+    this.cursor.save(localStorage, this.cursorKey);
+  }
+
+  private async refreshPresence(): Promise<void> {
+    const peers = [...new Set([...this.state.conversations.values()].map((c) => c.peer).filter((p) => p !== ""))];
+    if (peers.length === 0) {
+      return;
+    }
+    try {
+      const response = await this.api.presence.getPresence({ userIds: peers.slice(0, 200) });
+      response.presences.forEach((p) => this.state.setPresence(p));
+      this.render();
+    } catch {
+      // presence is best effort; the stream's updates keep it current
+    }
+  }
+
+  async open(conversationId: string): Promise<void> {
+    this.state.openId = conversationId;
+    const c = this.state.conversation(conversationId);
+    this.render();
+    if (!c.historyLoaded) {
+      await this.loadPage(conversationId, 0n);
+    }
+    await this.markRead(conversationId);
+    this.ui.scroller.scrollTop = this.ui.scroller.scrollHeight;
+    this.ui.body.focus();
+  }
+
+  /** One page of history before {@code beforeSeq} (0: the newest page). */
+  async loadPage(conversationId: string, beforeSeq: bigint): Promise<void> {
+    try {
+      const response = await this.api.history.getMessages({
+        conversationId, anchor: { case: "beforeSeq", value: beforeSeq }, pageSize: PAGE_SIZE });
+      const heightBefore = this.ui.scroller.scrollHeight;
+      this.state.addPage(conversationId, response.messages, response.hasMore);
+      this.renderNow();
+      if (beforeSeq > 0n) {
+        this.ui.scroller.scrollTop += this.ui.scroller.scrollHeight - heightBefore;
+      }
+    } catch (error) {
+      showError(this.ui, describeError(error));
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    const id = this.state.openId;
+    if (id !== undefined) {
+      await this.loadPage(id, this.state.conversation(id).oldestLoaded);
+    }
+  }
+
+  /** Sends to the open conversation, or starts a 1:1 conversation with {@code toUser}. */
+  async send(body: string, target: { conversationId: string } | { toUser: string }): Promise<void> {
+    const pending: PendingSend = { clientMessageId: newClientMessageId(), body, state: "sending" };
+    const conversationId = "conversationId" in target ? target.conversationId : undefined;
+    if (conversationId !== undefined) {
+      this.state.conversation(conversationId).pending.push(pending);
+      this.render();
+    }
+    this.stopTyping();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const ack = await this.api.session.send({
+          clientMessageId: pending.clientMessageId,
+          target: conversationId !== undefined
+            ? { case: "conversationId", value: conversationId }
+            : { case: "toUserId", value: "toUser" in target ? target.toUser : "" },
+          body,
+        });
+        pending.state = "sent";
+        pending.seq = ack.seq;
+        const c = this.state.conversation(ack.conversationId);
+        if (conversationId === undefined && !c.messages.has(ack.seq)) {
+          c.pending.push(pending);
+        }
+        showError(this.ui, undefined);
+        if (conversationId === undefined) {
+          await this.open(ack.conversationId);
+        }
+        this.render();
+        return;
+      } catch (error) {
+        // Retries carry the same client_message_id: the server answers a duplicate with the first ack.
+        if (isRetryable(error) && attempt < 8) {
+          await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** Math.min(attempt, 4)));
+          continue;
+        }
+        pending.state = "failed";
+        pending.error = describeError(error);
+        showError(this.ui, `Message not sent. ${describeError(error)}`);
+        this.render();
+        return;
+      }
+    }
+  }
+
+  /** Called on input in the composer: tells the others, at most every 3 s, and stops after 5 s idle. */
+  typing(): void {
+    const id = this.state.openId;
+    if (id === undefined) {
+      return;
+    }
+    const now = Date.now();
+    if (now - this.typingSentAt > 3_000) {
+      this.typingSentAt = now;
+      this.api.session.setTyping({ conversationId: id, typing: true }).catch(() => undefined);
+    }
+    clearTimeout(this.typingStopTimer);
+    this.typingStopTimer = setTimeout(() => this.stopTyping(), 5_000);
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingStopTimer);
+    const id = this.state.openId;
+    if (this.typingSentAt !== 0 && id !== undefined) {
+      this.typingSentAt = 0;
+      this.api.session.setTyping({ conversationId: id, typing: false }).catch(() => undefined);
+    }
+  }
+
+  private async markRead(conversationId: string): Promise<void> {
+    const upTo = this.state.readUpTo(conversationId);
+    this.render();
+    if (upTo !== undefined) {
+      try {
+        await this.api.session.markRead({ conversationId, upToSeq: upTo });
+      } catch (error) {
+        if (!isRetryable(error)) {
+          showError(this.ui, describeError(error));
+        }
+      }
+    }
+  }
+
+  /** Delivery acks, batched: one per conversation for whatever arrived in the last 200 ms. */
+  private queueAck(conversationId: string, seq: bigint): void {
+    this.pendingAcks.set(conversationId, seq);
+    this.ackTimer ??= setTimeout(() => {
+      this.ackTimer = undefined;
+      const acks = [...this.pendingAcks];
+      this.pendingAcks.clear();
+      for (const [id, upTo] of acks) {
+        this.api.session.ackDelivery({ conversationId: id, upToSeq: upTo }).catch((error: unknown) => {
+          if (isRetryable(error)) {
+            this.queueAck(id, upTo > (this.pendingAcks.get(id) ?? 0n) ? upTo : (this.pendingAcks.get(id) ?? upTo));
+          }
+        });
+      }
+    }, 200);
+  }
+
+  render(): void {
+    if (!this.renderQueued) {
+      this.renderQueued = true;
+      requestAnimationFrame(() => this.renderNow());
+    }
+  }
+
+  private renderNow(): void {
+    this.renderQueued = false;
+    renderList(this.ui, this.state, (id) => void this.open(id));
+    const open = this.state.openId === undefined ? undefined : this.state.conversation(this.state.openId);
+    renderConversation(this.ui, this.state, open, Date.now());
+  }
+
+  get openConversation(): string | undefined {
+    return this.state.openId;
+  }
+}
+
+function boot(): void {
+  const ui = findElements();
+  const baseUrl = window.location.origin;
+  let app: ChatApp | undefined;
+
+  const signIn = async (token: string) => {
+    const me = principalOf(token);
+    if (me === undefined) {
+      showError(ui, "That is not a messenger token.");
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    ui.signin.hidden = true;
+    ui.chat.hidden = false;
+    showError(ui, undefined);
+    app = new ChatApp(connectApi(baseUrl, token), me, ui);
+    try {
+      await app.start();
+    } catch (error) {
+      showError(ui, describeError(error));
+      if (ConnectError.from(error).code === 16 /* UNAUTHENTICATED */) {
+        await signOut();
+      }
+    }
+  };
+  const signOut = async () => {
+    await app?.stop();
+    app = undefined;
+    sessionStorage.removeItem(TOKEN_KEY);
+    ui.chat.hidden = true;
+    ui.signin.hidden = false;
+  };
+
+  document.getElementById("signin-dev")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const user = (document.getElementById("signin-user") as HTMLInputElement).value.trim();
+    const device = (document.getElementById("signin-device") as HTMLInputElement).value.trim();
+    devToken(baseUrl, user, device).then(signIn, (error: unknown) => showError(ui, String(error)));
+  });
+  document.getElementById("signin-token")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void signIn((document.getElementById("signin-token-value") as HTMLTextAreaElement).value.trim());
+  });
+  document.getElementById("signout")?.addEventListener("click", () => void signOut());
+  document.getElementById("new-chat")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = document.getElementById("new-chat-user") as HTMLInputElement;
+    const user = input.value.trim();
+    const existing = [...document.querySelectorAll<HTMLLIElement>("#conversations li")]
+      .map((li) => li.dataset.conversation ?? "")
+      .find((id) => id.split(":").slice(1).includes(user) && id.startsWith("dm:"));
+    input.value = "";
+    if (existing !== undefined) {
+      void app?.open(existing);
+    } else {
+      const body = window.prompt(`First message to ${user}`);
+      if (body) {
+        void app?.send(body, { toUser: user });
+      }
+    }
+  });
+  document.getElementById("composer")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const id = app?.openConversation;
+    const body = ui.body.value;
+    if (app === undefined || id === undefined || body.length === 0) {
+      return;
+    }
+    ui.body.value = "";
+    void app.send(body, { conversationId: id });
+  });
+  ui.body.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      (document.getElementById("composer") as HTMLFormElement).requestSubmit();
+    }
+  });
+  ui.body.addEventListener("input", () => app?.typing());
+  ui.older.addEventListener("click", () => void app?.loadOlder());
+
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved !== null) {
+    void signIn(saved);
+  }
+}
+
+boot();
