@@ -3,6 +3,7 @@ import { connectApi, describeError, devToken, isRetryable, principalOf, type Api
 import { ChatState, type PendingSend } from "./chat-state.js";
 import { DeviceCursor } from "./cursor.js";
 import { newClientMessageId } from "./ids.js";
+import { PresenceWatcher } from "./presence-watch.js";
 import { ResumingSubscription } from "./subscription.js";
 import { findElements, renderConversation, renderList, showConnection, showError, type Elements } from "./view.js";
 
@@ -15,6 +16,7 @@ class ChatApp {
   private readonly cursor: DeviceCursor;
   private readonly cursorKey: string;
   private readonly subscription: ResumingSubscription;
+  private readonly presence: PresenceWatcher;
   private readonly pendingAcks = new Map<string, bigint>();
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private renderQueued = false;
@@ -25,19 +27,24 @@ class ChatApp {
     this.state = new ChatState(me.userId);
     this.cursorKey = `messenger.cursor.${me.userId}.${me.deviceId}`;
     this.cursor = DeviceCursor.load(localStorage, this.cursorKey);
+    this.presence = new PresenceWatcher(
+      (userIds, signal) => api.presence.watchPresence({ userIds }, { signal }),
+      (update) => {
+        this.state.setPresence(update);
+        this.render();
+      });
     this.subscription = new ResumingSubscription(
       (resume, signal) => api.session.subscribe({ resume: { seqs: resume }, clientVersion: "web/0.1" }, { signal }),
       this.cursor,
       {
-        state: (s) => {
-          showConnection(ui, s);
-          if (s === "live") {
-            void this.refreshPresence();
-          }
-        },
+        state: (s) => showConnection(ui, s),
         welcome: () => undefined,
         message: (m) => {
+          const known = this.state.conversations.has(m.conversationId);
           const fromOther = this.state.addDelivered(m);
+          if (!known) {
+            this.watchPeers();
+          }
           this.queueAck(m.conversationId, m.seq);
           if (fromOther && this.state.openId === m.conversationId && document.visibilityState === "visible") {
             void this.markRead(m.conversationId);
@@ -71,10 +78,12 @@ class ChatApp {
     this.ui.me.textContent = `${this.me.userId} (${this.me.deviceId})`;
     await this.loadConversations();
     this.subscription.start();
+    this.watchPeers();
     this.render();
   }
 
   async stop(): Promise<void> {
+    this.presence.stop();
     await this.subscription.stop();
   }
 
@@ -95,25 +104,17 @@ class ChatApp {
     this.cursor.save(localStorage, this.cursorKey);
   }
 
-  private async refreshPresence(): Promise<void> {
-    const peers = [...new Set([...this.state.conversations.values()].map((c) => c.peer).filter((p) => p !== ""))];
-    if (peers.length === 0) {
-      return;
-    }
-    try {
-      const response = await this.api.presence.getPresence({ userIds: peers.slice(0, 200) });
-      response.presences.forEach((p) => this.state.setPresence(p));
-      this.render();
-    } catch {
-      // presence is best effort; the stream's updates keep it current
-    }
+  /** Watches the presence of everyone the conversation list shows. */
+  private watchPeers(): void {
+    this.presence.watch([...this.state.conversations.values()].map((c) => c.peer));
   }
 
   async open(conversationId: string): Promise<void> {
     this.state.openId = conversationId;
     const c = this.state.conversation(conversationId);
+    this.watchPeers();
     this.render();
-    if (!c.historyLoaded) {
+    if (!c.historyLoaded && c.lastSeq > 0n) {
       await this.loadPage(conversationId, 0n);
     }
     await this.markRead(conversationId);
@@ -144,38 +145,31 @@ class ChatApp {
     }
   }
 
-  /** Sends to the open conversation, or starts a 1:1 conversation with {@code toUser}. */
-  async send(body: string, target: { conversationId: string } | { toUser: string }): Promise<void> {
+  /**
+   * Sends to a conversation (a 1:1 conversation with no message yet is created by naming the peer). Retries
+   * after network failures carry the same client_message_id: the server answers a retry with the first ack.
+   */
+  async send(conversationId: string, body: string): Promise<void> {
+    const c = this.state.conversation(conversationId);
     const pending: PendingSend = { clientMessageId: newClientMessageId(), body, state: "sending" };
-    const conversationId = "conversationId" in target ? target.conversationId : undefined;
-    if (conversationId !== undefined) {
-      this.state.conversation(conversationId).pending.push(pending);
-      this.render();
-    }
+    const target = c.lastSeq === 0n && c.peer !== ""
+      ? { case: "toUserId" as const, value: c.peer }
+      : { case: "conversationId" as const, value: conversationId };
+    c.pending.push(pending);
+    this.render();
     this.stopTyping();
     for (let attempt = 0; ; attempt++) {
       try {
-        const ack = await this.api.session.send({
-          clientMessageId: pending.clientMessageId,
-          target: conversationId !== undefined
-            ? { case: "conversationId", value: conversationId }
-            : { case: "toUserId", value: "toUser" in target ? target.toUser : "" },
-          body,
-        });
+        const ack = await this.api.session.send({ clientMessageId: pending.clientMessageId, target, body });
         pending.state = "sent";
         pending.seq = ack.seq;
-        const c = this.state.conversation(ack.conversationId);
-        if (conversationId === undefined && !c.messages.has(ack.seq)) {
-          c.pending.push(pending);
+        if (c.messages.has(ack.seq)) {
+          c.pending = c.pending.filter((p) => p !== pending);
         }
         showError(this.ui, undefined);
-        if (conversationId === undefined) {
-          await this.open(ack.conversationId);
-        }
         this.render();
         return;
       } catch (error) {
-        // Retries carry the same client_message_id: the server answers a duplicate with the first ack.
         if (isRetryable(error) && attempt < 8) {
           await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** Math.min(attempt, 4)));
           continue;
@@ -187,6 +181,16 @@ class ChatApp {
         return;
       }
     }
+  }
+
+  /** Opens the 1:1 conversation with {@code user}, new or not. */
+  async chatWith(user: string): Promise<void> {
+    if (user === this.me.userId) {
+      showError(this.ui, "You cannot open a conversation with yourself.");
+      return;
+    }
+    const [a, b] = [this.me.userId, user].sort();
+    await this.open(`dm:${a}:${b}`);
   }
 
   /** Called on input in the composer: tells the others, at most every 3 s, and stops after 5 s idle. */
@@ -255,7 +259,13 @@ class ChatApp {
     this.renderQueued = false;
     renderList(this.ui, this.state, (id) => void this.open(id));
     const open = this.state.openId === undefined ? undefined : this.state.conversation(this.state.openId);
-    renderConversation(this.ui, this.state, open, Date.now());
+    renderConversation(this.ui, this.state, open, Date.now(), (clientMessageId) => {
+      if (open !== undefined) {
+        open.pending = open.pending.filter((p) => p.clientMessageId !== clientMessageId);
+        showError(this.ui, undefined);
+        this.render();
+      }
+    });
   }
 
   get openConversation(): string | undefined {
@@ -311,18 +321,8 @@ function boot(): void {
     event.preventDefault();
     const input = document.getElementById("new-chat-user") as HTMLInputElement;
     const user = input.value.trim();
-    const existing = [...document.querySelectorAll<HTMLLIElement>("#conversations li")]
-      .map((li) => li.dataset.conversation ?? "")
-      .find((id) => id.split(":").slice(1).includes(user) && id.startsWith("dm:"));
     input.value = "";
-    if (existing !== undefined) {
-      void app?.open(existing);
-    } else {
-      const body = window.prompt(`First message to ${user}`);
-      if (body) {
-        void app?.send(body, { toUser: user });
-      }
-    }
+    void app?.chatWith(user);
   });
   document.getElementById("composer")?.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -332,7 +332,7 @@ function boot(): void {
       return;
     }
     ui.body.value = "";
-    void app.send(body, { conversationId: id });
+    void app.send(id, body);
   });
   ui.body.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {

@@ -112,7 +112,7 @@ export function renderList(elements: Elements, state: ChatState, open: (id: stri
 }
 
 export function renderConversation(elements: Elements, state: ChatState, c: Conversation | undefined,
-    nowMs: number): void {
+    nowMs: number, dismiss: (clientMessageId: string) => void): void {
   elements.conversation.hidden = c === undefined;
   if (c === undefined) {
     return;
@@ -138,11 +138,16 @@ export function renderConversation(elements: Elements, state: ChatState, c: Conv
   for (const p of c.pending) {
     const row = el("li", "mine pending");
     row.dataset.clientId = p.clientMessageId;
-    row.append(el("span", "body", p.body.length > 2_000 ? `${p.body.slice(0, 2_000)}…` : p.body));
+    const limit = p.state === "failed" ? 280 : 2_000;
+    row.append(el("span", "body", p.body.length > limit ? `${p.body.slice(0, limit)}…` : p.body));
     const meta = el("span", "meta");
     meta.append(tick(p.state));
     if (p.error !== undefined) {
-      meta.append(` ${p.error}`);
+      meta.append(` ${p.error} `);
+      const button = el("button", "dismiss", "Dismiss") as HTMLButtonElement;
+      button.type = "button";
+      button.addEventListener("click", () => dismiss(p.clientMessageId));
+      meta.append(button);
     }
     row.append(meta);
     rows.push(row);

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class LocalStreams {
   private final Subjects subjects;
   private final Dispatcher dispatcher;
   private final SubscriptionBarrier barrier;
+  private final Consumer<DeviceStream> relayedHeartbeat;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
@@ -37,9 +39,11 @@ final class LocalStreams {
   private static final long PENDING_MESSAGES = 1_000_000;
   private static final long PENDING_BYTES = 512L * 1024 * 1024;
 
-  LocalStreams(Connection nats, Subjects subjects) {
+  /** {@code relayedHeartbeat} counts a heartbeat that another server received for a stream held here. */
+  LocalStreams(Connection nats, Subjects subjects, Consumer<DeviceStream> relayedHeartbeat) {
     this.nats = nats;
     this.subjects = subjects;
+    this.relayedHeartbeat = relayedHeartbeat;
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
     this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
@@ -154,6 +158,11 @@ final class LocalStreams {
         case RECEIPT -> stream.send(ServerFrame.newBuilder().setReceipt(event.getReceipt()).build());
         case TYPING -> stream.send(ServerFrame.newBuilder().setTyping(event.getTyping()).build());
         case PRESENCE -> stream.send(ServerFrame.newBuilder().setPresence(event.getPresence()).build());
+        case DEVICE_HEARTBEAT -> {
+          if (stream.deviceId().equals(event.getDeviceHeartbeat().getDeviceId())) {
+            relayedHeartbeat.accept(stream);
+          }
+        }
         default -> { }
       }
     }
