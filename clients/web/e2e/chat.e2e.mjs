@@ -56,17 +56,23 @@ async function assertOnceInOrder(page, who) {
   return messages;
 }
 
+/** Clicks at once, in the page: the app re-renders often, and a two-step click could miss its element. */
+async function click(page, selector) {
+  await page.waitForSelector(selector, WAIT);
+  await page.$eval(selector, (element) => element.click());
+}
+
 async function signIn(page, token) {
   await page.goto(WEB_URL);
   await page.waitForSelector("#signin-token-value", { visible: true });
   await page.$eval("#signin-token-value", (el, t) => { el.value = t; }, token);
-  await page.click("#signin-token button[type=submit]");
+  await click(page, "#signin-token button[type=submit]");
   await page.waitForSelector('#connection[data-state="live"]', WAIT);
 }
 
 async function send(page, body) {
   await page.$eval("#body", (el, b) => { el.value = b; }, body);
-  await page.click("#composer button[type=submit]");
+  await click(page, "#composer button[type=submit]");
 }
 
 /** Sends and waits for the message to come back delivered (it has a seq then). */
@@ -107,7 +113,7 @@ try {
     const badge = document.querySelector('#conversations li[data-conversation="dm:alice:bob"] .unread');
     return badge !== null && badge.textContent === "1";
   }, WAIT);
-  await bob.click('#conversations li[data-conversation="dm:alice:bob"] button');
+  await click(bob, '#conversations li[data-conversation="dm:alice:bob"] button');
   await waitForBodies(bob, ["hello bob"]);
 
   step("alice sees the read tick");
@@ -132,7 +138,7 @@ try {
     return !error.hidden && error.textContent.includes("InvalidArgument") && error.textContent.includes("100000");
   }, WAIT);
   await alice.waitForSelector('#messages li.pending .tick[data-state="failed"]', WAIT);
-  await alice.click("#messages li.pending button.dismiss");
+  await click(alice, "#messages li.pending button.dismiss");
   await alice.waitForFunction(() => document.querySelector("#messages li.pending") === null, WAIT);
   await sendAndWait(alice, "after the error");
   await alice.waitForFunction(() => document.querySelector("#error").hidden, WAIT);
@@ -148,10 +154,10 @@ try {
   step("bob reloads: the newest page, then older pages, in order");
   await bob.reload();
   await bob.waitForSelector('#connection[data-state="live"]', WAIT);
-  await bob.click('#conversations li[data-conversation="dm:alice:bob"] button');
+  await click(bob, '#conversations li[data-conversation="dm:alice:bob"] button');
   await waitForBodies(bob, numbered.slice(-30));
   await bob.waitForSelector("#older:not([hidden])", WAIT);
-  await bob.click("#older");
+  await click(bob, "#older");
   await bob.waitForFunction(() => document.querySelector("#messages li[data-seq] .body")?.textContent === "hello bob", WAIT);
   const history = await assertOnceInOrder(bob, "bob after reload");
   if (JSON.stringify(history.map((m) => m.body)) !== JSON.stringify(expected)) {

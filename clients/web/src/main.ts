@@ -5,7 +5,7 @@ import { DeviceCursor } from "./cursor.js";
 import { newClientMessageId } from "./ids.js";
 import { PresenceWatcher } from "./presence-watch.js";
 import { ResumingSubscription } from "./subscription.js";
-import { findElements, renderConversation, renderList, showConnection, showError, type Elements } from "./view.js";
+import { clearList, findElements, renderConversation, renderList, showConnection, showError, type Elements } from "./view.js";
 
 const TOKEN_KEY = "messenger.token";
 const PAGE_SIZE = 30;
@@ -302,6 +302,7 @@ function boot(): void {
     await app?.stop();
     app = undefined;
     sessionStorage.removeItem(TOKEN_KEY);
+    clearList(ui);
     ui.chat.hidden = true;
     ui.signin.hidden = false;
   };

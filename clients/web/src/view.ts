@@ -89,26 +89,61 @@ export function showConnection(elements: Elements, state: ConnectionState): void
   elements.connection.textContent = state === "catching-up" ? "catching up" : state;
 }
 
-export function renderList(elements: Elements, state: ChatState, open: (id: string) => void): void {
-  const items = state.list().map((c) => {
+interface ListRow {
+  item: HTMLLIElement;
+  dot: HTMLElement;
+  name: HTMLElement;
+  unread: HTMLElement;
+  preview: HTMLElement;
+}
+
+/** List rows by conversation id: updated in place, so a row never vanishes under the user's pointer. */
+const listRows = new Map<string, ListRow>();
+let openConversation: (id: string) => void = () => undefined;
+
+function listRow(id: string): ListRow {
+  let row = listRows.get(id);
+  if (row === undefined) {
     const item = el("li", "") as HTMLLIElement;
-    item.dataset.conversation = c.id;
-    item.setAttribute("aria-current", String(state.openId === c.id));
+    item.dataset.conversation = id;
     const button = el("button", "") as HTMLButtonElement;
     button.type = "button";
-    const dot = el("span", "dot");
-    dot.dataset.presence = presenceOf(state, c.peer);
-    dot.setAttribute("aria-label", lastSeenText(state, c.peer) || "presence unknown");
-    button.append(dot, el("strong", "name", c.title || c.peer || c.id));
-    const unread = el("span", "unread", c.unread > 0 ? String(c.unread) : "");
-    unread.hidden = c.unread === 0;
-    unread.setAttribute("aria-label", `${c.unread} unread`);
-    button.append(unread, el("span", "preview", c.lastMessage?.body.slice(0, 120) ?? ""));
-    button.addEventListener("click", () => open(c.id));
+    button.addEventListener("click", () => openConversation(id));
+    row = { item, dot: el("span", "dot"), name: el("strong", "name"), unread: el("span", "unread"),
+      preview: el("span", "preview") };
+    button.append(row.dot, row.name, row.unread, row.preview);
     item.append(button);
-    return item;
+    listRows.set(id, row);
+  }
+  return row;
+}
+
+/** Empties the list (sign-out). */
+export function clearList(elements: Elements): void {
+  listRows.clear();
+  elements.conversations.replaceChildren();
+}
+
+export function renderList(elements: Elements, state: ChatState, open: (id: string) => void): void {
+  openConversation = open;
+  const conversations = state.list();
+  conversations.forEach((c, index) => {
+    const row = listRow(c.id);
+    row.item.setAttribute("aria-current", String(state.openId === c.id));
+    row.dot.dataset.presence = presenceOf(state, c.peer);
+    row.dot.setAttribute("aria-label", lastSeenText(state, c.peer) || "presence unknown");
+    row.name.textContent = c.title || c.peer || c.id;
+    row.unread.textContent = c.unread > 0 ? String(c.unread) : "";
+    row.unread.hidden = c.unread === 0;
+    row.unread.setAttribute("aria-label", `${c.unread} unread`);
+    row.preview.textContent = c.lastMessage?.body.slice(0, 120) ?? "";
+    if (elements.conversations.children[index] !== row.item) {
+      elements.conversations.insertBefore(row.item, elements.conversations.children[index] ?? null);
+    }
   });
-  elements.conversations.replaceChildren(...items);
+  while (elements.conversations.children.length > conversations.length) {
+    elements.conversations.lastElementChild?.remove();
+  }
 }
 
 export function renderConversation(elements: Elements, state: ChatState, c: Conversation | undefined,
