@@ -1,6 +1,7 @@
 package dev.messenger.systemtests.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.SendRequest;
@@ -23,29 +24,45 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The web app in a real headless Chromium, through the web gateway's grpc-web, against two session servers:
  * clients/web/e2e/chat.e2e.mjs drives two pages (alice, bob); this test runs the deployment and cuts the
- * network when the script asks, sending messages from bob's phone meanwhile.
+ * network when the script asks, sending messages from bob's phone meanwhile. Beside it, a grpc-web user
+ * heartbeats for two minutes through the other session server and must stay online throughout.
  */
 @WithRealInfrastructure
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebChatIT {
   private static final Path ROOT =
       Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
   private static WebDeployment web;
+  private static WebHeartbeatUser carol;
   private static Process script;
 
   @BeforeAll
   static void start(InfrastructureEndpoints endpoints) {
     web = WebDeployment.start(endpoints, 2, Duration.ofSeconds(1));
+    // Runs beside the browser test, on a gateway of her own, so the two share the two minutes.
+    carol = WebHeartbeatUser.subscribe(web, "carol");
+    await().atMost(Duration.ofSeconds(20)).until(carol::caughtUp);
+    // Her stream is on the first server; her heartbeats (see WebHeartbeatUser) all go to the second.
+    assertThat(web.sessions.get(0).openStreams()).isEqualTo(1);
+    assertThat(web.sessions.get(1).openStreams()).isZero();
+    carol.startHeartbeats("dave");
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (carol != null) {
+      carol.close();
+    }
     if (script != null) {
       script.destroyForcibly();
     }
@@ -55,6 +72,7 @@ class WebChatIT {
   }
 
   @Test
+  @Order(1)
   void should_chat_reload_resume_after_a_cut_and_show_presence_in_a_real_browser() throws Exception {
     Path out = Files.createDirectories(ROOT.resolve("system-tests/target/web"));
     ProcessBuilder builder = new ProcessBuilder("node", "e2e/chat.e2e.mjs")
@@ -88,6 +106,21 @@ class WebChatIT {
     assertThat(script.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(lines).as("the browser script's report").contains("E2E PASS").noneMatch(l -> l.startsWith("E2E FAIL"));
     assertThat(script.exitValue()).isZero();
+  }
+
+  /**
+   * With two session servers, a web user's unary heartbeats land on a server that does not hold her
+   * Subscribe stream; she must stay online all the same (the review found web users offline after 30 s).
+   */
+  @Test
+  @Order(2)
+  void should_keep_a_web_user_online_for_two_minutes_while_her_heartbeats_land_on_the_other_server() {
+    assertThat(carol.heartbeatIntervalMs()).as("the shipped interval").isEqualTo(15_000);
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        .failFast("carol went offline", carol::wentOfflineAfterOnline)
+        .until(() -> carol.onlineWithoutBreak().compareTo(Duration.ofMinutes(2)) >= 0);
+    assertThat(carol.heartbeats.get()).as("heartbeats sent").isGreaterThanOrEqualTo(8);
+    assertThat(carol.streamOpen()).as("her stream stayed open").isTrue();
   }
 
   /** Bob's other device, an app talking gRPC straight to a session server, while the web is cut off. */

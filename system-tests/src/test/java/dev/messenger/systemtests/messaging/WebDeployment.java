@@ -32,6 +32,7 @@ final class WebDeployment implements AutoCloseable {
   private final Connection presenceNats;
   private final WebGatewayConfig gatewayConfig;
   private WebGateway gateway;
+  private final List<WebGateway> extraGateways = new ArrayList<>();
 
   private WebDeployment(TestCluster cluster, int sessionServers, Duration presenceGrace) {
     this.cluster = cluster;
@@ -80,6 +81,13 @@ final class WebDeployment implements AutoCloseable {
     gateway = WebGateway.start(gatewayConfig.withPort(port));
   }
 
+  /** Another gateway in front of the same services, for traffic that must not share the first one's turns. */
+  int startExtraGateway() {
+    WebGateway extra = WebGateway.start(gatewayConfig);
+    extraGateways.add(extra);
+    return extra.port();
+  }
+
   String token(String user, String device) {
     return cluster.token(user, device);
   }
@@ -87,6 +95,7 @@ final class WebDeployment implements AutoCloseable {
   @Override
   public void close() throws Exception {
     gateway.close();
+    extraGateways.forEach(WebGateway::close);
     presence.close();
     presenceNats.close();
     history.close();
