@@ -1,4 +1,4 @@
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { connectApi, describeError, devToken, isRetryable, principalOf, type Api, type Principal } from "./api.js";
 import { ChatState, type PendingSend } from "./chat-state.js";
 import { DeviceCursor } from "./cursor.js";
@@ -37,7 +37,12 @@ class ChatApp {
       (resume, signal) => api.session.subscribe({ resume: { seqs: resume }, clientVersion: "web/0.1" }, { signal }),
       this.cursor,
       {
-        state: (s) => showConnection(ui, s),
+        state: (s, detail) => {
+          showConnection(ui, s);
+          if (s === "stopped" && detail !== undefined) {
+            showError(ui, `Disconnected: ${detail}. Sign in again.`);
+          }
+        },
         welcome: () => undefined,
         message: (m) => {
           const known = this.state.conversations.has(m.conversationId);
@@ -71,7 +76,12 @@ class ChatApp {
           await api.session.heartbeat({ clientTimeMs: BigInt(Date.now()) });
         },
         persist: () => this.cursor.save(localStorage, this.cursorKey),
+        isFatal: (error) => {
+          const code = ConnectError.from(error).code;
+          return code === Code.Unauthenticated || code === Code.PermissionDenied;
+        },
       });
+    window.addEventListener("online", () => this.subscription.reconnectNow());
   }
 
   async start(): Promise<void> {
@@ -293,7 +303,7 @@ function boot(): void {
       await app.start();
     } catch (error) {
       showError(ui, describeError(error));
-      if (ConnectError.from(error).code === 16 /* UNAUTHENTICATED */) {
+      if (ConnectError.from(error).code === Code.Unauthenticated) {
         await signOut();
       }
     }

@@ -23,6 +23,8 @@ export interface SubscriptionOptions {
   heartbeat: () => Promise<void>;
   /** Saves the cursor after it moved. */
   persist: () => void;
+  /** Errors after which reconnecting cannot help (e.g. an expired token): the subscription stops. */
+  isFatal?: (error: unknown) => boolean;
   /** Wait before reconnect attempt n (0-based). */
   backoffMs?: (attempt: number) => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -62,6 +64,7 @@ export class ResumingSubscription {
   private readonly clearTimer: (handle: unknown) => void;
   private running: Promise<void> | undefined;
   private streams = 0;
+  private wake: AbortController | undefined;
 
   constructor(
     private readonly source: FrameSource,
@@ -84,6 +87,11 @@ export class ResumingSubscription {
     this.running ??= this.run();
   }
 
+  /** Skips the rest of a reconnect wait (the browser says it is online again). */
+  reconnectNow(): void {
+    this.wake?.abort();
+  }
+
   /** Ends the stream for good; resolves once the loop has stopped. */
   async stop(): Promise<void> {
     this.controller.abort();
@@ -98,6 +106,7 @@ export class ResumingSubscription {
       const onStop = () => stream.abort();
       stopped.addEventListener("abort", onStop);
       let heartbeat: unknown;
+      let failedHeartbeats = 0;
       let reason = "the stream ended";
       this.listener.state(this.streams === 0 ? "connecting" : "reconnecting");
       this.streams++;
@@ -108,8 +117,13 @@ export class ResumingSubscription {
             attempt = 0;
             const interval = frame.frame.case === "welcome" ? frame.frame.value.heartbeatIntervalMs : 0;
             if (interval > 0 && heartbeat === undefined) {
+              // Two failed heartbeats in a row: the network is gone even if the stream has not noticed.
               heartbeat = this.setTimer(() => {
-                this.options.heartbeat().catch(() => undefined);
+                this.options.heartbeat().then(() => (failedHeartbeats = 0), () => {
+                  if (++failedHeartbeats >= 2) {
+                    stream.abort();
+                  }
+                });
               }, interval);
             }
           } else if (next === "gap") {
@@ -119,6 +133,10 @@ export class ResumingSubscription {
         }
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
+        if (this.options.isFatal?.(error) === true && !stream.signal.aborted) {
+          this.listener.state("stopped", reason);
+          this.controller.abort();
+        }
       } finally {
         stream.abort();
         stopped.removeEventListener("abort", onStop);
@@ -130,7 +148,12 @@ export class ResumingSubscription {
         break;
       }
       this.listener.state("reconnecting", reason);
-      await this.sleep(this.backoffMs(attempt++), stopped);
+      this.wake = new AbortController();
+      const wake = this.wake;
+      const onStopWake = () => wake.abort();
+      stopped.addEventListener("abort", onStopWake);
+      await this.sleep(this.backoffMs(attempt++), wake.signal);
+      stopped.removeEventListener("abort", onStopWake);
     }
     this.listener.state("stopped");
   }

@@ -16,7 +16,9 @@ const delivery = (conversationId: string, seq: bigint): ServerFrame =>
   });
 
 /** A server that plays one script per stream and records the resume map of each subscription. */
-function scriptedServer(scripts: Array<Array<ServerFrame | Error>>): { source: FrameSource; resumes: Array<Record<string, bigint>> } {
+const HANG = "hang" as const;
+
+function scriptedServer(scripts: Array<Array<ServerFrame | Error | typeof HANG>>): { source: FrameSource; resumes: Array<Record<string, bigint>> } {
   const resumes: Array<Record<string, bigint>> = [];
   const source: FrameSource = (resume, signal) => {
     resumes.push({ ...resume });
@@ -28,6 +30,11 @@ function scriptedServer(scripts: Array<Array<ServerFrame | Error>>): { source: F
         return;
       }
       for (const item of script) {
+        if (item === HANG) {
+          // a stream the network silently dropped: nothing arrives until the client gives up on it
+          await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+          return;
+        }
         if (item instanceof Error) {
           throw item;
         }
@@ -125,5 +132,69 @@ describe("ResumingSubscription", () => {
     await r.subscription.stop();
     assert.deepEqual(r.received.map((m) => m.seq), [1n, 2n]);
     assert.equal(r.subscription.streamsOpened, 3);
+  });
+
+  it("gives up on a stream after two failed heartbeats and resumes on a new one", async () => {
+    const server = scriptedServer([[welcome(), delivery("c", 1n), HANG], [welcome(), delivery("c", 2n)]]);
+    const received: bigint[] = [];
+    let beat: () => void = () => undefined;
+    const subscription = new ResumingSubscription(server.source, new DeviceCursor(), {
+      state: () => undefined, welcome: () => undefined, message: (m) => received.push(m.seq),
+      receipt: () => undefined, typing: () => undefined, presence: () => undefined, streamError: () => undefined,
+    }, {
+      heartbeat: () => Promise.reject(new Error("offline")),
+      persist: () => undefined,
+      backoffMs: () => 0,
+      sleep: async () => undefined,
+      setInterval: (fn) => {
+        beat = fn;
+        return 1;
+      },
+      clearInterval: () => undefined,
+    });
+    subscription.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(received, [1n]);
+    assert.equal(server.resumes.length, 1, "one failed heartbeat is not enough");
+    beat();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(server.resumes.length, 1);
+    beat();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(server.resumes.slice(0, 2), [{}, { c: 1n }]);
+    assert.deepEqual(received, [1n, 2n]);
+    await subscription.stop();
+  });
+
+  it("stops for good on a fatal error such as an expired token", async () => {
+    const fatal = new Error("unauthenticated");
+    const server = scriptedServer([[fatal], [welcome()]]);
+    const states: string[] = [];
+    const subscription = new ResumingSubscription(server.source, new DeviceCursor(), {
+      state: (s, detail) => states.push(detail === undefined ? s : `${s}: ${detail}`), welcome: () => undefined,
+      message: () => undefined, receipt: () => undefined, typing: () => undefined, presence: () => undefined,
+      streamError: () => undefined,
+    }, { heartbeat: async () => undefined, persist: () => undefined, isFatal: (e) => e === fatal, backoffMs: () => 0 });
+    subscription.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await subscription.stop();
+    assert.equal(server.resumes.length, 1, "no reconnect after a fatal error");
+    assert.deepEqual(states, ["connecting", "stopped: unauthenticated", "stopped"]);
+  });
+
+  it("reconnects at once when told the network is back, without waiting out the backoff", async () => {
+    const server = scriptedServer([[welcome(), new Error("network error")], [welcome(), delivery("c", 1n)]]);
+    const received: bigint[] = [];
+    const subscription = new ResumingSubscription(server.source, new DeviceCursor(), {
+      state: () => undefined, welcome: () => undefined, message: (m) => received.push(m.seq),
+      receipt: () => undefined, typing: () => undefined, presence: () => undefined, streamError: () => undefined,
+    }, { heartbeat: async () => undefined, persist: () => undefined, backoffMs: () => 3_600_000 });
+    subscription.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(server.resumes.length, 1, "waiting an hour before the next try");
+    subscription.reconnectNow();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(received, [1n]);
+    await subscription.stop();
   });
 });
