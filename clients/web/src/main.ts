@@ -250,8 +250,9 @@ class ChatApp {
       this.pendingAcks.clear();
       for (const [id, upTo] of acks) {
         this.api.session.ackDelivery({ conversationId: id, upToSeq: upTo }).catch((error: unknown) => {
-          if (isRetryable(error)) {
-            this.queueAck(id, upTo > (this.pendingAcks.get(id) ?? 0n) ? upTo : (this.pendingAcks.get(id) ?? upTo));
+          // Acks are cumulative: retry only when no newer one for the conversation is already queued.
+          if (isRetryable(error) && !this.pendingAcks.has(id)) {
+            this.queueAck(id, upTo);
           }
         });
       }
