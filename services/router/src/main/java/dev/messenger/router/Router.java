@@ -1,6 +1,7 @@
 package dev.messenger.router;
 
 import dev.messenger.common.Subjects;
+import dev.messenger.push.client.PushCandidatePublisher;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -62,7 +63,7 @@ public final class Router implements AutoCloseable {
       } catch (RuntimeException e) {
         metrics.publishFailed();
       }
-    }, metrics);
+    }, metrics, pushCandidates(nats, config));
     projectorRef.set(projector);
     this.sequencer = new Sequencer(commitLog, publisher, new MessageIds(Clock.systemUTC()), Clock.systemUTC(),
         executor, ownership::owns, fence, marks, projector, metrics);
@@ -83,6 +84,14 @@ public final class Router implements AutoCloseable {
   /** Number of shards this router owns now. */
   public int ownedShards() {
     return ownership.ownedCount();
+  }
+
+  private static Projector.Derived pushCandidates(Connection nats, RouterConfig config) {
+    try {
+      return new PushCandidates(PushCandidatePublisher.create(nats, config.subjects()));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot reach the push queue on NATS JetStream: " + e.getMessage(), e);
+    }
   }
 
   /** Every few seconds: forget idle conversations, mark again in a new hour what is still unprojected. */

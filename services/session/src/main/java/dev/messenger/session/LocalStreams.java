@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class LocalStreams {
   private final Dispatcher dispatcher;
   private final SubscriptionBarrier barrier;
   private final ConnectionListener reconnects;
+  private final Consumer<DeviceStream> relayedHeartbeat;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
@@ -40,9 +42,11 @@ final class LocalStreams {
   /** What the bus may hold for this server before it drops (and streams then resync from history). */
   private static final long PENDING_BYTES = 128L * 1024 * 1024;
 
-  LocalStreams(Connection nats, Subjects subjects) {
+  /** {@code relayedHeartbeat} counts a heartbeat that another server received for a stream held here. */
+  LocalStreams(Connection nats, Subjects subjects, Consumer<DeviceStream> relayedHeartbeat) {
     this.nats = nats;
     this.subjects = subjects;
+    this.relayedHeartbeat = relayedHeartbeat;
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
     this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
@@ -190,6 +194,11 @@ final class LocalStreams {
         case PRESENCE -> stream.send(ServerFrame.newBuilder().setPresence(event.getPresence()).build());
         case PROJECTED -> stream.onProjected(event.getProjected().getConversationId(),
             event.getProjected().getUpToSeq());
+        case DEVICE_HEARTBEAT -> {
+          if (stream.deviceId().equals(event.getDeviceHeartbeat().getDeviceId())) {
+            relayedHeartbeat.accept(stream);
+          }
+        }
         default -> { }
       }
     }

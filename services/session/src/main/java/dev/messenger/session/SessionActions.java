@@ -12,6 +12,7 @@ import dev.messenger.common.ConversationIds;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.auth.Principal;
+import dev.messenger.internal.v1.DeviceHeartbeat;
 import dev.messenger.internal.v1.UserEvent;
 import io.nats.client.Connection;
 import java.time.Clock;
@@ -109,6 +110,16 @@ final class SessionActions {
         }
       }
     });
+  }
+
+  /**
+   * Passes a heartbeat of a device whose stream is not on this server to the servers holding the user's
+   * streams (over the user's subject); the one holding the device's stream counts it for presence.
+   */
+  void relayHeartbeat(Principal caller) {
+    nats.publish(subjects.user(caller.userId()), UserEvent.newBuilder()
+        .setDeviceHeartbeat(DeviceHeartbeat.newBuilder().setDeviceId(caller.deviceId()))
+        .build().toByteArray());
   }
 
   /** The members of a conversation the caller belongs to; PERMISSION_DENIED or NOT_FOUND otherwise. */

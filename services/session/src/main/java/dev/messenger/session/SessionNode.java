@@ -55,7 +55,11 @@ public final class SessionNode implements AutoCloseable {
     ExecutorService executor = Executors.newFixedThreadPool(4, daemon("session-worker"));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("session-timer"));
     Clock clock = Clock.systemUTC();
-    LocalStreams streams = new LocalStreams(nats, config.subjects());
+    PresenceReporter presence = PresenceReporter.start(nats,
+        PresenceReporterConfig.defaults(config.subjects(), config.serverId())
+            .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
+    LocalStreams streams = new LocalStreams(nats, config.subjects(),
+        stream -> presence.heartbeat(stream.userId(), stream.streamId()));
     SessionMetrics metrics = new SessionMetrics(registry, streams::count);
     SessionStore store;
     try {
@@ -69,9 +73,6 @@ public final class SessionNode implements AutoCloseable {
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
         new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
-    PresenceReporter presence = PresenceReporter.start(nats,
-        PresenceReporterConfig.defaults(config.subjects(), config.serverId())
-            .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
     List<BindableService> services = List.of(

@@ -107,8 +107,10 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responseObserver) {
     Principal caller = Principal.current();
-    localStreams.find(caller.userId(), caller.deviceId())
-        .ifPresent(stream -> presence.heartbeat(caller.userId(), stream.streamId()));
+    // A web device's calls may land on any server: the one holding its stream must hear of this one.
+    localStreams.find(caller.userId(), caller.deviceId()).ifPresentOrElse(
+        stream -> presence.heartbeat(caller.userId(), stream.streamId()),
+        () -> actions.relayHeartbeat(caller));
     responseObserver.onNext(HeartbeatResponse.newBuilder()
         .setClientTimeMs(request.getClientTimeMs())
         .setServerTimeMs(clock.millis())

@@ -23,6 +23,10 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What ./messenger up runs, with nothing configured but where etcd, NATS and the CQL store are: every
- * service comes up healthy, a token from ./messenger token works on every service (they agree on the
- * development key), a message goes through session and router and is then listed, paged and synced by
+ * service comes up healthy, the web gateway serves the app, a token from ./messenger token works on every
+ * service (they agree on the development key), a message goes through session and router and is then
+ * listed, paged and synced by
  * history (they agree on shard count, namespace and keyspace), presence sees a stream (partitions agree),
  * and SIGTERM leaves no process behind.
  */
@@ -66,6 +71,12 @@ class StackIT {
       for (String service : List.of("session", "router", "history", "presence", "push")) {
         assertThat(printed).containsPattern(service + " +grpc 127\\.0\\.0\\.1:\\d+");
       }
+      assertThat(printed).contains("web http://127.0.0.1:" + (base + 1000) + "/");
+      HttpResponse<String> page = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 1000) + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).as("the web app").contains("<title>messenger</title>", "app.js");
       for (int offset : List.of(100, 200, 300, 400, 500)) {
         assertThat(health(base + offset)).as("service on port %d", base + offset).isEqualTo(ServingStatus.SERVING);
       }
@@ -73,7 +84,7 @@ class StackIT {
 
       List<ProcessHandle> descendants = ProcessHandle.of(stack.pid()).orElseThrow().descendants().toList();
       assertThat(descendants.stream().filter(p -> p.info().command().orElse("").endsWith("/java")).count())
-          .as("five service JVMs").isGreaterThanOrEqualTo(5);
+          .as("five service JVMs and the web gateway").isGreaterThanOrEqualTo(6);
 
       ProcessHandle.of(stack.pid()).orElseThrow().destroy();
 

@@ -8,7 +8,7 @@ import io.grpc.health.v1.HealthGrpc;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Asks a gRPC server's standard health service whether it is SERVING. */
+/** Asks a gRPC server's standard health service whether it is SERVING, or an HTTP server for a 200. */
 final class HealthProbe {
   private HealthProbe() {}
 
@@ -36,5 +36,26 @@ final class HealthProbe {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  /** Polls {@code url} until it answers 200 or the timeout; false on timeout. */
+  static boolean awaitHttpOk(String url, Duration timeout, java.util.function.BooleanSupplier alive)
+      throws InterruptedException {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(1)).build();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && alive.getAsBoolean()) {
+      try {
+        if (client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return true;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    return false;
   }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./messenger up}: starts etcd, NATS and the CQL store (or uses the ones configured), then every
- * service as its own process, waits for each health check, prints where everything listens and
- * "messenger is ready". SIGTERM or Ctrl-C stops the services, then the infrastructure.
+ * service as its own process and the web gateway (base + 1000) in front of them, waits for each health
+ * check, prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops the services, then the infrastructure.
  */
 public final class StackMain {
   private StackMain() {}
@@ -88,6 +88,25 @@ public final class StackMain {
       System.out.printf("%-10s grpc 127.0.0.1:%d  metrics http://127.0.0.1:%d/metrics  log %s%n",
           spec.name(), spec.grpcPort(), spec.metricsPort(), process.logFile());
     }
+    int webPort = basePort + 1000;
+    ChildProcess web = JavaProcess.builder("dev.messenger.webgateway.WebGatewayMain")
+        .name("web")
+        .classpath(ModuleClasspath.of(root, "services/webgateway"))
+        .jvmOptions("-Xms32m", "-Xmx256m", "-XX:+UseG1GC")
+        .environment(env)
+        .args("--port=" + webPort, "--web-root=" + root.resolve("clients/web/dist"),
+            "--session-targets=127.0.0.1:" + (basePort + 100), "--history-target=127.0.0.1:" + (basePort + 300),
+            "--presence-target=127.0.0.1:" + (basePort + 400), "--push-target=127.0.0.1:" + (basePort + 500))
+        .logFile(logs.resolve("web.log"))
+        .stopGrace(Duration.ofSeconds(10))
+        .start();
+    services.add(web);
+    if (!HealthProbe.awaitHttpOk("http://127.0.0.1:" + webPort + "/healthz", Duration.ofSeconds(60), web::isAlive)) {
+      System.err.println("the web gateway did not come up; last lines of " + web.logFile() + ":");
+      System.err.println(web.logTail(30));
+      System.exit(1);
+    }
+    System.out.printf("web http://127.0.0.1:%d/%n", webPort);
     System.out.println("messenger is ready");
     stopped.await();
   }

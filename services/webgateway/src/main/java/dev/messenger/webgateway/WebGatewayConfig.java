@@ -1,0 +1,48 @@
+package dev.messenger.webgateway;
+
+import dev.messenger.common.config.Settings;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Web gateway settings: where it listens, the web app's built files, and the gRPC address of every backend
+ * (several session servers may be given; calls go to each in turn).
+ */
+public record WebGatewayConfig(
+    String host,
+    int port,
+    Path webRoot,
+    List<String> sessionTargets,
+    String historyTarget,
+    String presenceTarget,
+    String pushTarget,
+    String tokenKey) {
+
+  public WebGatewayConfig {
+    sessionTargets = List.copyOf(sessionTargets);
+    if (sessionTargets.isEmpty()) {
+      throw new IllegalArgumentException("at least one session server address is needed");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("invalid port " + port);
+    }
+  }
+
+  /** Flags: --host, --port, --web-root, --session-targets (comma-separated), --history-target, ... */
+  public static WebGatewayConfig from(Settings s, String defaultTokenKey) {
+    return new WebGatewayConfig(
+        s.string("host", "127.0.0.1"),
+        s.integer("port", 8000),
+        Path.of(s.string("web-root", "clients/web/dist")),
+        s.list("session-targets").isEmpty() ? List.of("127.0.0.1:7100") : s.list("session-targets"),
+        s.string("history-target", "127.0.0.1:7300"),
+        s.string("presence-target", "127.0.0.1:7400"),
+        s.string("push-target", "127.0.0.1:7500"),
+        s.string("token-key", defaultTokenKey));
+  }
+
+  public WebGatewayConfig withPort(int other) {
+    return new WebGatewayConfig(host, other, webRoot, sessionTargets, historyTarget, presenceTarget, pushTarget,
+        tokenKey);
+  }
+}
