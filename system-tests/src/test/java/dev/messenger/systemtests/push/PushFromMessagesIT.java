@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Push jobs are a projection of the message log: a message sent through a session server and committed by
- * a router reaches the recipient's phone, which has no live stream, through the push service.
+ * a router reaches the recipient's phone, which has no live stream, through the push service. Its users are
+ * its own: the push test classes share one keyspace.
  */
 @WithRealInfrastructure
 @ExtendWith(PushKeyspace.class)
@@ -42,7 +43,7 @@ class PushFromMessagesIT {
   private static Connection sessionNats;
   private static Router router;
   private static SessionNode session;
-  private static MessengerClient alice;
+  private static MessengerClient mia;
 
   @BeforeAll
   static void start(PushKeyspace.Shared shared) throws Exception {
@@ -57,16 +58,16 @@ class PushFromMessagesIT {
     session = SessionNode.start(SessionConfig.defaults("session-m", PushCluster.TOKEN_KEY)
         .withSubjects(cluster.subjects), etcd, sessionNats, cluster.cql, history, new PrometheusRegistry());
     await().atMost(Duration.ofSeconds(60)).until(() -> router.ownedShards() == 64);
-    String token = cluster.tokens.issue(new Principal("alice", "laptop"), Duration.ofHours(1));
-    alice = MessengerClient.builder().target(session.address()).tokenSupplier(() -> token)
+    String token = cluster.tokens.issue(new Principal("mia", "laptop"), Duration.ofHours(1));
+    mia = MessengerClient.builder().target(session.address()).tokenSupplier(() -> token)
         .listener(new MessengerListener() {}).cursorStore(new InMemoryCursorStore()).useDiscovery(false)
         .build().start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (alice != null) {
-      alice.close();
+    if (mia != null) {
+      mia.close();
     }
     if (session != null) {
       session.close();
@@ -89,17 +90,17 @@ class PushFromMessagesIT {
 
   @Test
   void should_notify_a_member_without_a_live_stream_of_a_message_sent_through_the_stack() throws Exception {
-    String bobPhone = "aa01bb02cc03dd04ee05ff06000000b0";
-    String alicePhone = "aa01bb02cc03dd04ee05ff06000000a0";
-    cluster.devices(push, "bob", "iphone").registerDevice(apnsDevice(bobPhone));
-    cluster.devices(push, "alice", "iphone").registerDevice(apnsDevice(alicePhone));
-    assertThat(alice.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    String noahPhone = "aa01bb02cc03dd04ee05ff06000000b0";
+    String miaPhone = "aa01bb02cc03dd04ee05ff06000000a0";
+    cluster.devices(push, "noah", "iphone").registerDevice(apnsDevice(noahPhone));
+    cluster.devices(push, "mia", "iphone").registerDevice(apnsDevice(miaPhone));
+    assertThat(mia.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
 
-    SendAck ack = alice.sendTo("bob", "are you up?").get(20, TimeUnit.SECONDS);
+    SendAck ack = mia.sendTo("noah", "are you up?").get(20, TimeUnit.SECONDS);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.apns.to(bobPhone).size() == 1);
-    assertThat(cluster.apns.to(bobPhone).get(0).title()).isEqualTo("New message from alice");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.apns.to(noahPhone).size() == 1);
+    assertThat(cluster.apns.to(noahPhone).get(0).title()).isEqualTo("New message from mia");
     assertThat(ack.getSeq()).isEqualTo(1);
-    assertThat(cluster.apns.to(alicePhone)).as("the sender's own devices").isEmpty();
+    assertThat(cluster.apns.to(miaPhone)).as("the sender's own devices").isEmpty();
   }
 }
