@@ -60,7 +60,7 @@ public final class SummaryText {
           l(process, "heap_used_mib"), l(process, "max_heap_mib")));
       if (process.containsKey("pacer_lag_p99_ms")) {
         out.append(String.format(Locale.ROOT,
-            "loadgen lag  sends fired late by p50 %.2f ms, p99 %.2f ms (counted in every latency above)%n",
+            "loadgen lag  sends of the window fired late by p50 %.2f ms, p99 %.2f ms (counted in the latencies above)%n",
             d(process, "pacer_lag_p50_ms"), d(process, "pacer_lag_p99_ms")));
       }
     }

@@ -89,6 +89,11 @@ public final class LoadRun {
     timer.schedule(settings.window()::windowStarts, warmup, TimeUnit.NANOSECONDS);
     Pacer pacer = new Pacer(population.users(), scenario.ratePerUser(), scenario.arrival(),
         scenario.seed() ^ settings.shard().index(), settings.ticker(), LockSupport::parkNanos);
+    // The lateness reported is the measurement window's: what the warm-up recorded is dropped when it ends.
+    timer.schedule(() -> {
+      pacer.lagSinceLastCall();
+    }, Math.max(0, epoch + warmup - settings.ticker().nanoTime()),
+        TimeUnit.NANOSECONDS);
     pacer.run(epoch, sendEnd, (user, at) -> fire(user, at, pacer));
     waitUntil(epoch + sendEnd, () -> false);
     int liveAtEnd = books.counters().live();
