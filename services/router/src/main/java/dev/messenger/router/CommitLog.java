@@ -27,6 +27,12 @@ interface CommitLog {
   /** The projection checkpoint: every message up to it is applied for readers. */
   CompletionStage<Long> projectedSeq(String conversationId);
 
+  /** The head and the projection checkpoint together ({@code [head, checkpoint]}), as cheaply as possible. */
+  default CompletionStage<long[]> headAndCheckpoint(String conversationId) {
+    return loadHead(conversationId).thenCombine(projectedSeq(conversationId), (head, checkpoint) ->
+        new long[] {head, checkpoint});
+  }
+
   /** Applies the next committed messages for readers (client ids, copies, rows), then the checkpoint. */
   CompletionStage<Void> project(Set<String> members, List<Message> messages);
 

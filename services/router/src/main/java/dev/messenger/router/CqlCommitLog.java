@@ -57,6 +57,11 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
+  public CompletionStage<long[]> headAndCheckpoint(String conversationId) {
+    return log.state(conversationId).thenApply(state -> new long[] {state.head(), state.projectedSeq()});
+  }
+
+  @Override
   public CompletionStage<Long> projectedSeq(String conversationId) {
     return log.projectedSeq(conversationId);
   }

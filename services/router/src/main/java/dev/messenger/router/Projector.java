@@ -89,10 +89,19 @@ final class Projector {
 
   /** The conversation's log reaches {@code head}: project whatever of it is not projected yet. */
   void reach(int shard, String conversationId, Set<String> members, long head) {
+    reach(shard, conversationId, members, head, -1);
+  }
+
+  /** The same, with the checkpoint the caller just read (-1: unknown); nothing to do when it is the head. */
+  void reach(int shard, String conversationId, Set<String> members, long head, long checkpoint) {
+    if (checkpoint >= head && !lanes.containsKey(conversationId)) {
+      return;
+    }
     Lane lane = lane(shard, conversationId);
     synchronized (lane) {
       lane.members = members;
       lane.target = Math.max(lane.target, head);
+      lane.projected = Math.max(lane.projected, checkpoint);
     }
     drive(lane);
   }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /** One router instance: shard ownership in etcd, submissions over NATS, sequencing on CQL. */
 public final class Router implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
-  private static final int RECOVERY_PARALLELISM = 16;
+  private static final int RECOVERY_PARALLELISM = 64;
 
   private final RouterConfig config;
   private final CommitLog commitLog;

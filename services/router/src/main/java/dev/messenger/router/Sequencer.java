@@ -229,10 +229,9 @@ final class Sequencer {
    * retries, and the projector is told to reach the head. Queued sends found there are duplicates.
    */
   private void load(Conversation c) {
-    commitLog.projectedSeq(c.id)
-        .thenCombine(commitLog.loadHead(c.id), (checkpoint, head) -> new long[] {checkpoint, head})
-        .thenCompose(range -> readTail(c.id, range[0], range[1], new ArrayList<>())
-            .thenApply(tail -> new Loaded(range[0], range[1], tail)))
+    commitLog.headAndCheckpoint(c.id)
+        .thenCompose(state -> readTail(c.id, state[1], state[0], new ArrayList<>())
+            .thenApply(tail -> new Loaded(state[1], state[0], tail)))
         .whenCompleteAsync((loaded, error) -> {
           if (error != null) {
             log.warn("loading {} failed: {}", c.id, error.toString());
@@ -271,7 +270,7 @@ final class Sequencer {
             }
             p.result.complete(stored.toBuilder().setDuplicate(true).build());
           }
-          projector.reach(c.shard, c.id, members, head);
+          projector.reach(c.shard, c.id, members, head, loaded.checkpoint());
           drive(c);
         }, executor);
   }

@@ -80,7 +80,7 @@ class ShardTakeoverIT {
     assertThat(ack.getSeq()).isEqualTo(1);
     assertThat(servedAfter).as("the shard is served without waiting for %d checks", BUSY_PERIODS)
         .isLessThan(Duration.ofSeconds(30));
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() ->
         page("kim", orphan).messages().size() == 3 && page("lou", orphan).messages().size() == 3);
     assertThat(page("lou", orphan).messages()).isEqualTo(committed);
     assertThat(log.projectedSeq(orphan).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(3);

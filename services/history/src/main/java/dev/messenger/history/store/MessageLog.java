@@ -97,6 +97,23 @@ public final class MessageLog {
                 }));
   }
 
+  /** The head of the log and the projection checkpoint, with one read of the conversation's row. */
+  public CompletionStage<LogState> state(String conversationId) {
+    return metrics.read(
+        "load_head",
+        () ->
+            conversations
+                .find(conversationId)
+                .thenCompose(info -> {
+                  long start = Buckets.of(info.map(ConversationInfo::lastSeq).orElse(0L));
+                  long checkpoint = info.map(ConversationInfo::projectedSeq).orElse(0L);
+                  return headFrom(conversationId, start, start).thenApply(head -> new LogState(head, checkpoint));
+                }));
+  }
+
+  /** Where a conversation's log stands: its head, and how far it is projected. */
+  public record LogState(long head, long projectedSeq) {}
+
   private CompletionStage<Long> headFrom(String conversationId, long bucket, long startBucket) {
     return maxSeqIn(conversationId, bucket)
         .thenCompose(max -> {
