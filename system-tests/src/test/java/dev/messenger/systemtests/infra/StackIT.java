@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and SIGTERM leaves no process behind.
  */
 @WithRealInfrastructure
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 class StackIT {
   @TempDir Path temp;
 
@@ -64,9 +64,13 @@ class StackIT {
         .logFile(temp.resolve("stack.log"))
         .stopGrace(Duration.ofSeconds(60))
         .start()) {
-      await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
-          .failFast("the stack exited", () -> !stack.isAlive())
-          .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
+      try {
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
+            .failFast("the stack exited", () -> !stack.isAlive())
+            .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
+      } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+        throw new AssertionError("the stack did not become ready; its log ends with:\n" + stack.logTail(40), e);
+      }
       String printed = Files.readString(stack.logFile());
       for (String service : List.of("session", "router", "history", "presence", "push")) {
         assertThat(printed).containsPattern(service + " +grpc 127\\.0\\.0\\.1:\\d+");

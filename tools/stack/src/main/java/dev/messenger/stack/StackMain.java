@@ -80,7 +80,9 @@ public final class StackMain {
           .stopGrace(Duration.ofSeconds(10))
           .start();
       services.add(process);
-      if (!HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), Duration.ofSeconds(90), process::isAlive)) {
+      // History creates the schema first: on a CQL store busy with other schema changes that alone can take
+      // well over a minute.
+      if (!HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), Duration.ofSeconds(180), process::isAlive)) {
         System.err.println(spec.name() + " did not become healthy; last lines of " + process.logFile() + ":");
         System.err.println(process.logTail(30));
         System.exit(1);
