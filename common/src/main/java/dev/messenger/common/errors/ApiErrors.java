@@ -91,6 +91,17 @@ public final class ApiErrors {
     return of(Status.Code.INTERNAL, "INTERNAL", "internal error");
   }
 
+  /**
+   * True when a client should resend the same request later (its outcome may change): UNAVAILABLE,
+   * RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED, as the clients retry them.
+   */
+  public static boolean isRetryable(Throwable error) {
+    return switch (toClientError(error).getStatus().getCode()) {
+      case UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED, DEADLINE_EXCEEDED -> true;
+      default -> false;
+    };
+  }
+
   /** The ErrorInfo reason of an error built here, or empty when there is none. */
   public static String reasonOf(Throwable error) {
     com.google.rpc.Status status = StatusProto.fromThrowable(error);

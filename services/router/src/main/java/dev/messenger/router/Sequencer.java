@@ -40,6 +40,7 @@ final class Sequencer {
   static final int MAX_BATCH = 64;
   static final int MAX_BATCH_BYTES = 1 << 20;
   private static final int RECENT_ACKS = 256;
+  private static final int RECENT_REFUSALS = 256;
   private static final int LOAD_PAGE = 1024;
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration MAX_RETRY = Duration.ofSeconds(2);
@@ -71,26 +72,97 @@ final class Sequencer {
     this.metrics = metrics;
   }
 
-  /** Orders and commits one message; completes with its SendAck (duplicate if already committed). */
+  /**
+   * Orders and commits one message; completes with its SendAck (duplicate if already committed). A message
+   * naming an earlier one of its device ({@code after_client_message_id}) is queued only behind it: once
+   * that one is queued or stored; if it is neither, the message is refused (its device resends both in
+   * order), so a refusal or a failover never lets a device's messages overtake each other.
+   */
   CompletableFuture<SendAck> submit(SubmitRequest request, Set<String> members, int shard) {
     Conversation conversation = conversation(request.getConversationId(), shard);
     String key = key(request.getSenderUserId(), request.getClientMessageId());
+    CompletableFuture<Boolean> earlierPlaced;
+    CompletableFuture<Boolean> placed = new CompletableFuture<>();
     synchronized (conversation) {
       conversation.members = members;
       CompletableFuture<SendAck> known = conversation.known(key);
       if (known != null) {
         return known;
       }
+      CompletableFuture<Boolean> arriving = conversation.arriving.get(key);
+      if (arriving != null) {
+        return arriving.thenCompose(ok -> submit(request, members, shard));
+      }
+      earlierPlaced = earlierPlaced(conversation, request);
+      conversation.arriving.put(key, placed);
     }
-    return commitLog
+    CompletableFuture<SendAck> result = commitLog
         .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
-        .thenComposeAsync(
-            stored -> stored.isPresent()
-                ? CompletableFuture.completedFuture(stored.get().toBuilder().setDuplicate(true).build())
-                : enqueue(conversation, key, request),
-            executor)
+        .toCompletableFuture()
+        .thenCombine(earlierPlaced, Intake::new)
+        .thenComposeAsync(intake -> {
+          if (intake.stored().isPresent()) {
+            settle(conversation, key, placed, true);
+            return CompletableFuture.completedFuture(intake.stored().get().toBuilder().setDuplicate(true).build());
+          }
+          if (!intake.earlierOk()) {
+            throw earlierNotStored(request.getAfterClientMessageId());
+          }
+          CompletableFuture<SendAck> queued = enqueue(conversation, key, request);
+          settle(conversation, key, placed, true);
+          return queued;
+        }, executor);
+    result.whenComplete((ack, error) -> settle(conversation, key, placed, error == null));
+    return result;
+  }
+
+  /**
+   * Notes a send this router did not take (refused at admission, or failed before its commit), so that a
+   * later send of its device that names it is refused at once instead of overtaking it.
+   */
+  void refused(SubmitRequest request, int shard) {
+    Conversation c = conversation(request.getConversationId(), shard);
+    synchronized (c) {
+      c.refuse(key(request.getSenderUserId(), request.getClientMessageId()));
+    }
+  }
+
+  /** The send is queued, stored or refused: a later send of its device may be placed behind it (or not). */
+  private static void settle(Conversation c, String key, CompletableFuture<Boolean> placed, boolean ok) {
+    synchronized (c) {
+      c.arriving.remove(key, placed);
+      if (ok) {
+        c.refused.remove(key);
+      } else {
+        c.refuse(key);
+      }
+    }
+    placed.complete(ok);
+  }
+
+  /** Called with c locked: completes with whether the earlier send the request names is queued or stored. */
+  private CompletableFuture<Boolean> earlierPlaced(Conversation c, SubmitRequest request) {
+    String after = request.getAfterClientMessageId();
+    if (after.isEmpty()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    String afterKey = key(request.getSenderUserId(), after);
+    if (c.acks.containsKey(afterKey) || c.pendingByKey.containsKey(afterKey)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    CompletableFuture<Boolean> arriving = c.arriving.get(afterKey);
+    if (arriving != null) {
+      return arriving;
+    }
+    if (c.refused.containsKey(afterKey)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return commitLog.findClientId(c.id, request.getSenderUserId(), after)
+        .thenApply(java.util.Optional::isPresent)
         .toCompletableFuture();
   }
+
+  private record Intake(java.util.Optional<SendAck> stored, boolean earlierOk) {}
 
   /**
    * Loads a conversation a previous owner may have left unprojected (its projection mark was found), so
@@ -353,6 +425,7 @@ final class Sequencer {
     synchronized (c) {
       for (Pending p : batch) {
         c.pendingByKey.remove(p.key);
+        c.refuse(p.key);
       }
     }
     for (Pending p : batch) {
@@ -376,6 +449,7 @@ final class Sequencer {
   /** Called with c locked; the caller completes the returned pendings outside the lock. */
   private static List<Pending> failQueued(Conversation c, RuntimeException error) {
     List<Pending> failed = new ArrayList<>(c.queue);
+    failed.forEach(p -> c.refuse(p.key));
     c.queue.clear();
     c.pendingByKey.clear();
     return failed;
@@ -413,6 +487,12 @@ final class Sequencer {
     return ApiErrors.unavailable("NOT_OWNER", "this router no longer owns the conversation; retry");
   }
 
+  static RuntimeException earlierNotStored(String earlierClientMessageId) {
+    return ApiErrors.withRetryAfter(io.grpc.Status.Code.ABORTED, "EARLIER_SEND_NOT_STORED",
+        "an earlier message of this device in this conversation (client_message_id " + earlierClientMessageId
+            + ") is not stored: resend it first, then this one", Admission.RETRY_AFTER);
+  }
+
   private static RuntimeException storeUnavailable() {
     return ApiErrors.unavailable("STORE_UNAVAILABLE", "the message store did not answer; retry");
   }
@@ -423,6 +503,10 @@ final class Sequencer {
     final int shard;
     final Deque<Pending> queue = new ArrayDeque<>();
     final Map<String, Pending> pendingByKey = new HashMap<>();
+    /** Sends between arrival and their place in the queue; completes true once queued or stored. */
+    final Map<String, CompletableFuture<Boolean>> arriving = new HashMap<>();
+    /** Recent sends refused or failed before their commit, which a later send of the device may name. */
+    final LinkedHashMap<String, Boolean> refused = new LinkedHashMap<>();
     /** Committed sends in seq order: all that are not projected yet, and the most recent ones. */
     final LinkedHashMap<String, SendAck> acks = new LinkedHashMap<>();
     Set<String> members = Set.of();
@@ -444,6 +528,13 @@ final class Sequencer {
       }
       Pending pending = pendingByKey.get(key);
       return pending == null ? null : pending.result.thenApply(a -> a.toBuilder().setDuplicate(true).build());
+    }
+
+    void refuse(String key) {
+      refused.put(key, Boolean.TRUE);
+      if (refused.size() > RECENT_REFUSALS) {
+        refused.remove(refused.keySet().iterator().next());
+      }
     }
 
     void remember(String key, SendAck ack) {

@@ -54,6 +54,7 @@ final class SubmitHandler {
     java.util.Optional<Admission.Ticket> admitted = admission.admit();
     if (admitted.isEmpty()) {
       metrics.submission("overloaded");
+      sequencer.refused(request, shard);
       reply(natsMessage, error(Admission.overloaded(), request.getClientMessageId()));
       return;
     }

@@ -165,7 +165,7 @@ final class InMemoryCommitLog implements CommitLog {
     return CompletableFuture.completedFuture(null);
   }
 
-  private static String key(String conversationId, String sender, String clientId) {
+  static String key(String conversationId, String sender, String clientId) {
     return conversationId + "/" + sender + "/" + clientId;
   }
 }

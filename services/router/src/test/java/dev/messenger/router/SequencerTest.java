@@ -263,6 +263,71 @@ class SequencerTest {
         .setClientMessageId(clientId).setMessageId("m-" + clientId).setBody("hi").build();
   }
 
+  @Test
+  void should_keep_a_devices_pipelined_sends_in_order_whatever_order_their_lookups_finish_in() throws Exception {
+    log.clientIdGate = new CompletableFuture<>();
+    List<CompletableFuture<SendAck>> acks = new ArrayList<>();
+    acks.add(sequencer.submit(request("alice", "p0"), MEMBERS, 0));
+    for (int i = 1; i < 20; i++) {
+      acks.add(sequencer.submit(request("alice", "p" + i).toBuilder().setAfterClientMessageId("p" + (i - 1)).build(),
+          MEMBERS, 0));
+    }
+    log.clientIdGate.complete(null);
+
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(acks).extracting(f -> f.join().getSeq()).isSorted().doesNotHaveDuplicates();
+    assertThat(log.messages(CONVERSATION).values()).extracting(Message::getClientMessageId)
+        .containsExactlyElementsOf(LongStream.range(0, 20).mapToObj(i -> "p" + i).toList());
+  }
+
+  @Test
+  void should_refuse_a_send_whose_earlier_send_was_refused_until_that_one_is_resent() throws Exception {
+    SubmitRequest first = request("alice", "first");
+    SubmitRequest second = request("alice", "second").toBuilder().setAfterClientMessageId("first").build();
+    sequencer.refused(first, 0);
+
+    assertThatThrownBy(() -> sequencer.submit(second, MEMBERS, 0).get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+          assertThat(e.getStatus().getDescription()).contains("first");
+        });
+    assertThat(log.messages(CONVERSATION)).isEmpty();
+
+    assertThat(sequencer.submit(first, MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    assertThat(sequencer.submit(second, MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void should_refuse_a_send_whose_earlier_send_this_router_never_saw_and_accept_one_behind_a_stored_send()
+      throws Exception {
+    SubmitRequest lost = request("alice", "late").toBuilder().setAfterClientMessageId("never-arrived").build();
+    assertThatThrownBy(() -> sequencer.submit(lost, MEMBERS, 0).get(5, TimeUnit.SECONDS))
+        .cause().isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+
+    log.clientIds.put(InMemoryCommitLog.key(CONVERSATION, "alice", "stored-long-ago"),
+        SendAck.newBuilder().setClientMessageId("stored-long-ago").setSeq(7).build());
+    SubmitRequest behindStored = request("alice", "next").toBuilder()
+        .setAfterClientMessageId("stored-long-ago").build();
+    assertThat(sequencer.submit(behindStored, MEMBERS, 0).get(5, TimeUnit.SECONDS).getClientMessageId())
+        .isEqualTo("next");
+  }
+
+  @Test
+  void should_refuse_the_sends_queued_behind_a_batch_that_failed_and_the_ones_that_name_them() throws Exception {
+    router.owner.set(false);
+    log.failNextWriteAfterApplying = true;
+    CompletableFuture<SendAck> first = sequencer.submit(request("alice", "f1"), MEMBERS, 0);
+    assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    router.owner.set(true);
+
+    SubmitRequest behind = request("alice", "f2").toBuilder().setAfterClientMessageId("f1").build();
+    assertThatThrownBy(() -> sequencer.submit(behind, MEMBERS, 0).get(5, TimeUnit.SECONDS))
+        .cause().isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+  }
+
   private static SubmitRequest request(String sender, String clientId) {
     return SubmitRequest.newBuilder().setSenderUserId(sender).setSenderDeviceId("phone")
         .setClientMessageId(clientId).setConversationId(CONVERSATION).setBody("hi " + clientId).build();

@@ -27,6 +27,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final PresenceReporter presence;
   private final Clock clock;
   private final int sendWindow;
+  private final SendOrder sendOrder = SendOrder.systemClock();
   private volatile DeviceStream stream;
   private int sendsInFlight;
   private boolean waitingForWindow;
@@ -92,7 +93,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
     synchronized (this) {
       sendsInFlight++;
     }
-    actions.send(principal, frame.getSend()).whenComplete((ack, error) -> {
+    actions.send(principal, frame.getSend(), sendOrder).whenComplete((ack, error) -> {
       if (error == null) {
         stream.send(ServerFrame.newBuilder().setSendAck(ack).build());
       } else {

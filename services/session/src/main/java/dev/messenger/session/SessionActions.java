@@ -47,15 +47,35 @@ final class SessionActions {
 
   /** Validates, rate-limits and stores a message; completes with its SendAck once it is durable. */
   CompletableFuture<SendAck> send(Principal sender, SendRequest request) {
+    return send(sender, request, null);
+  }
+
+  /**
+   * As {@link #send(Principal, SendRequest)}, placing the message behind the stream's earlier sends of the
+   * conversation that are not acknowledged yet ({@code order} null: no such order, as for unary calls).
+   */
+  CompletableFuture<SendAck> send(Principal sender, SendRequest request, SendOrder order) {
     try {
       var submit = SendValidator.validate(sender, request);
+      String conversationId = submit.getConversationId();
+      String clientId = submit.getClientMessageId();
+      if (order != null) {
+        submit = submit.toBuilder().setAfterClientMessageId(order.previous(conversationId, clientId)).build();
+      }
+      CompletableFuture<SendAck> result;
       if (!rateLimiter.tryAcquire(sender.userId())) {
         metrics.sendRejected("RATE_LIMITED");
-        return CompletableFuture.failedFuture(ApiErrors.resourceExhausted("RATE_LIMITED",
+        result = CompletableFuture.failedFuture(ApiErrors.resourceExhausted("RATE_LIMITED",
             "too many messages; slow down and resend with the same client_message_id"));
+      } else {
+        long start = System.nanoTime();
+        result = router.submit(submit).whenComplete((ack, error) -> metrics.sendCompleted(start, error));
       }
-      long start = System.nanoTime();
-      return router.submit(submit).whenComplete((ack, error) -> metrics.sendCompleted(start, error));
+      if (order != null) {
+        result = result.whenComplete((ack, error) ->
+            order.answered(conversationId, clientId, error != null && ApiErrors.isRetryable(error)));
+      }
+      return result;
     } catch (RuntimeException e) {
       metrics.sendRejected(ApiErrors.reasonOf(e));
       return CompletableFuture.failedFuture(e);

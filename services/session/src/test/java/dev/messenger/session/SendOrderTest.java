@@ -1,0 +1,60 @@
+package dev.messenger.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SendOrderTest {
+  private final AtomicLong now = new AtomicLong(-5_000_000_000L);
+  private final SendOrder order = new SendOrder(now::get);
+
+  @Test
+  void should_name_the_previous_unacknowledged_send_of_the_same_conversation() {
+    assertThat(order.previous("c1", "a")).isEmpty();
+    assertThat(order.previous("c2", "x")).isEmpty();
+    assertThat(order.previous("c1", "b")).isEqualTo("a");
+    order.answered("c1", "a", false);
+    assertThat(order.previous("c1", "c")).isEqualTo("b");
+    order.answered("c1", "b", false);
+    order.answered("c1", "c", false);
+    assertThat(order.previous("c1", "d")).isEmpty();
+  }
+
+  @Test
+  void should_keep_a_send_to_be_resent_ahead_of_the_later_ones_and_name_its_own_predecessor_on_resend() {
+    order.previous("c", "a");
+    order.previous("c", "b");
+    order.answered("c", "a", true);
+    order.answered("c", "b", true);
+
+    assertThat(order.previous("c", "new")).as("a later send waits for both").isEqualTo("b");
+    assertThat(order.previous("c", "a")).as("the resend of the first one goes first").isEmpty();
+    assertThat(order.previous("c", "b")).isEqualTo("a");
+  }
+
+  @Test
+  void should_stop_holding_later_sends_behind_a_refused_send_that_is_not_resent() {
+    order.previous("c", "abandoned");
+    order.answered("c", "abandoned", true);
+    now.addAndGet(SendOrder.FORGET_AFTER.toNanos() + 1);
+
+    assertThat(order.previous("c", "next")).isEmpty();
+    assertThat(order.outstanding()).isEqualTo(1);
+  }
+
+  @Test
+  void should_bound_the_sends_it_tracks() {
+    for (int i = 0; i < SendOrder.MAX_OUTSTANDING; i++) {
+      order.previous("c" + (i % 7), "m" + i);
+    }
+    assertThatThrownBy(() -> order.previous("c0", "one-too-many"))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    order.answered("c0", "m0", false);
+    assertThat(order.previous("c0", "fits-again")).isNotEmpty();
+  }
+}
