@@ -60,7 +60,14 @@ export class DeviceCursor {
     return this.seqs.has(conversationId);
   }
 
+  /**
+   * A conversation this device has nothing of may begin at any seq: this cursor never sends a sync time,
+   * so the server starts such a conversation at its latest page (older pages come through History).
+   */
   classify(conversationId: string, seq: bigint): Verdict {
+    if (!this.seqs.has(conversationId)) {
+      return "next";
+    }
     const current = this.get(conversationId);
     if (seq <= current) {
       return "duplicate";

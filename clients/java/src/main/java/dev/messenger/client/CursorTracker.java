@@ -45,7 +45,15 @@ final class CursorTracker {
     }
   }
 
+  /**
+   * Decides about a delivery. Until the device's first sync completes, a conversation it has nothing of may
+   * begin at any seq: the first sync brings only the latest page of each (older ones through History).
+   */
   Verdict accept(String conversationId, long seq) {
+    if (syncedAtMs == 0 && !accepted.containsKey(conversationId)) {
+      accepted.put(conversationId, seq);
+      return Verdict.NEXT;
+    }
     long current = accepted.getOrDefault(conversationId, 0L);
     if (seq <= current) {
       return Verdict.DUPLICATE;

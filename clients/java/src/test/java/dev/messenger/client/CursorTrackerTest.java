@@ -9,7 +9,19 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class CursorTrackerTest {
-  private final CursorTracker tracker = new CursorTracker(Cursor.newBuilder().putSeqs("c1", 5).build());
+  private final CursorTracker tracker =
+      new CursorTracker(Cursor.newBuilder().putSeqs("c1", 5).setSyncedAtMs(1_000).build());
+
+  @Test
+  void should_let_a_first_sync_begin_each_new_conversation_at_its_latest_page_and_check_gaps_after() {
+    CursorTracker fresh = new CursorTracker(Cursor.getDefaultInstance());
+    assertThat(fresh.accept("old", 71)).isEqualTo(Verdict.NEXT);
+    assertThat(fresh.accept("old", 73)).isEqualTo(Verdict.GAP);
+    assertThat(fresh.accept("old", 72)).isEqualTo(Verdict.NEXT);
+    fresh.synced(2_000);
+    assertThat(fresh.accept("later", 4)).as("once synced, a new conversation starts at 1").isEqualTo(Verdict.GAP);
+    assertThat(fresh.accept("later", 1)).isEqualTo(Verdict.NEXT);
+  }
 
   @Test
   void should_classify_deliveries_against_the_accepted_cursor() {

@@ -13,6 +13,12 @@ import java.util.List;
  * @param allPlanned false when the budget ran out before every conversation behind its cursor got a read
  */
 record SyncPlan(List<Read> reads, boolean allPlanned) {
+  /**
+   * A device that never completed a sync (cursor without {@code synced_at_ms}) gets this many of the latest
+   * messages of each conversation it has nothing of; older pages come on demand through History.
+   */
+  static final int FIRST_SYNC_PAGE = 50;
+
   /** Read up to {@code limit} copies with {@code afterSeq < seq <= upToSeq}. */
   record Read(String conversationId, long afterSeq, long upToSeq, int limit) {}
 
@@ -21,7 +27,7 @@ record SyncPlan(List<Read> reads, boolean allPlanned) {
     long remaining = maxMessages;
     boolean allPlanned = true;
     for (ConversationRow row : rows) {
-      long from = cursor.getSeqsOrDefault(row.conversationId(), 0L);
+      long from = startOf(cursor, row);
       if (row.lastSeq() <= from) {
         continue;
       }
@@ -34,6 +40,14 @@ record SyncPlan(List<Read> reads, boolean allPlanned) {
       remaining -= take;
     }
     return new SyncPlan(List.copyOf(reads), allPlanned);
+  }
+
+  /** Where a conversation's catch-up begins: after the cursor's seq, or at the latest page on a first sync. */
+  private static long startOf(Cursor cursor, ConversationRow row) {
+    if (cursor.getSyncedAtMs() == 0 && !cursor.containsSeqs(row.conversationId())) {
+      return Math.max(0, row.lastSeq() - FIRST_SYNC_PAGE);
+    }
+    return cursor.getSeqsOrDefault(row.conversationId(), 0L);
   }
 
   /**
