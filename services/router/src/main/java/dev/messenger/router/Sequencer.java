@@ -42,6 +42,8 @@ final class Sequencer {
   private static final int RECENT_ACKS = 256;
   private static final int RECENT_REFUSALS = 256;
   private static final int LOAD_PAGE = 1024;
+  /** How long a send waits for the earlier send it names to arrive before the log is asked about it. */
+  static final Duration WAIT_FOR_EARLIER = Duration.ofSeconds(2);
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration MAX_RETRY = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
@@ -75,14 +77,16 @@ final class Sequencer {
   /**
    * Orders and commits one message; completes with its SendAck (duplicate if already committed). A message
    * naming an earlier one of its device ({@code after_client_message_id}) is queued only behind it: once
-   * that one is queued or stored; if it is neither, the message is refused (its device resends both in
-   * order), so a refusal or a failover never lets a device's messages overtake each other.
+   * that one is queued or stored (waiting up to {@link #WAIT_FOR_EARLIER} for it to arrive); if it is
+   * neither, the message is refused (its device resends both in order), so a refusal or a failover never
+   * lets a device's messages overtake each other.
    */
   CompletableFuture<SendAck> submit(SubmitRequest request, Set<String> members, int shard) {
     Conversation conversation = conversation(request.getConversationId(), shard);
     String key = key(request.getSenderUserId(), request.getClientMessageId());
     CompletableFuture<Boolean> earlierPlaced;
     CompletableFuture<Boolean> placed = new CompletableFuture<>();
+    List<CompletableFuture<CompletableFuture<Boolean>>> waitingForThis;
     synchronized (conversation) {
       conversation.members = members;
       CompletableFuture<SendAck> known = conversation.known(key);
@@ -95,6 +99,10 @@ final class Sequencer {
       }
       earlierPlaced = earlierPlaced(conversation, request);
       conversation.arriving.put(key, placed);
+      waitingForThis = conversation.awaitedArrivals.remove(key);
+    }
+    if (waitingForThis != null) {
+      waitingForThis.forEach(waiter -> waiter.complete(placed));
     }
     CompletableFuture<SendAck> result = commitLog
         .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
@@ -157,9 +165,32 @@ final class Sequencer {
     if (c.refused.containsKey(afterKey)) {
       return CompletableFuture.completedFuture(false);
     }
-    return commitLog.findClientId(c.id, request.getSenderUserId(), after)
-        .thenApply(java.util.Optional::isPresent)
-        .toCompletableFuture();
+    // Not seen here yet: after a failover the session servers' retries arrive in any order, so give the
+    // earlier send a moment to arrive before asking the log whether it was stored long ago.
+    CompletableFuture<CompletableFuture<Boolean>> arrival = new CompletableFuture<>();
+    c.awaitedArrivals.computeIfAbsent(afterKey, k -> new ArrayList<>()).add(arrival);
+    CompletableFuture.delayedExecutor(WAIT_FOR_EARLIER.toMillis(), TimeUnit.MILLISECONDS, executor).execute(() -> {
+      synchronized (c) {
+        List<CompletableFuture<CompletableFuture<Boolean>>> waiting = c.awaitedArrivals.get(afterKey);
+        if (waiting != null && waiting.remove(arrival) && waiting.isEmpty()) {
+          c.awaitedArrivals.remove(afterKey);
+        }
+      }
+      arrival.complete(null);
+    });
+    return arrival.thenCompose(placed -> {
+      if (placed != null) {
+        return placed;
+      }
+      synchronized (c) {
+        if (c.acks.containsKey(afterKey) || c.pendingByKey.containsKey(afterKey)) {
+          return CompletableFuture.completedFuture(true); // a retry of it was answered from memory meanwhile
+        }
+      }
+      return commitLog.findClientId(c.id, request.getSenderUserId(), after)
+          .thenApply(java.util.Optional::isPresent)
+          .toCompletableFuture();
+    });
   }
 
   private record Intake(java.util.Optional<SendAck> stored, boolean earlierOk) {}
@@ -505,6 +536,8 @@ final class Sequencer {
     final Map<String, Pending> pendingByKey = new HashMap<>();
     /** Sends between arrival and their place in the queue; completes true once queued or stored. */
     final Map<String, CompletableFuture<Boolean>> arriving = new HashMap<>();
+    /** Sends waiting for an earlier send of their device that has not arrived yet, by that send's key. */
+    final Map<String, List<CompletableFuture<CompletableFuture<Boolean>>>> awaitedArrivals = new HashMap<>();
     /** Recent sends refused or failed before their commit, which a later send of the device may name. */
     final LinkedHashMap<String, Boolean> refused = new LinkedHashMap<>();
     /** Committed sends in seq order: all that are not projected yet, and the most recent ones. */

@@ -281,6 +281,16 @@ class SequencerTest {
   }
 
   @Test
+  void should_wait_for_an_earlier_send_that_arrives_later_as_retries_after_a_failover_do() throws Exception {
+    CompletableFuture<SendAck> second = sequencer.submit(
+        request("alice", "second").toBuilder().setAfterClientMessageId("first").build(), MEMBERS, 0);
+    CompletableFuture<SendAck> first = sequencer.submit(request("alice", "first"), MEMBERS, 0);
+
+    assertThat(first.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    assertThat(second.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(2);
+  }
+
+  @Test
   void should_refuse_a_send_whose_earlier_send_was_refused_until_that_one_is_resent() throws Exception {
     SubmitRequest first = request("alice", "first");
     SubmitRequest second = request("alice", "second").toBuilder().setAfterClientMessageId("first").build();

@@ -136,10 +136,13 @@ class FanOutIT {
     assertThat(await(reader.page("t-c", group, PageAnchor.after(0), 30)).messages())
         .isEqualTo(after.subList(0, 30));
 
-    SyncResult sync = await(reader.since("t-c", Cursor.getDefaultInstance(), 500));
-    assertThat(sync.messages()).isEqualTo(after);
+    SyncResult firstSync = await(reader.since("t-c", Cursor.getDefaultInstance(), 500));
+    assertThat(firstSync.messages()).as("a new device gets the latest page").isEqualTo(after.subList(50, 100));
+    assertThat(firstSync.complete()).isTrue();
+    assertThat(firstSync.nextCursor().getSeqsMap()).containsEntry(group, 1600L);
+    SyncResult sync = await(reader.since("t-c", Cursor.newBuilder().setSyncedAtMs(1).build(), 500));
+    assertThat(sync.messages()).as("a synced device gets all it has not seen").isEqualTo(after);
     assertThat(sync.complete()).isTrue();
-    assertThat(sync.nextCursor().getSeqsMap()).containsEntry(group, 1600L);
     assertThat(await(reader.conversations("t-c")).get(0).getKind()).isEqualTo(ConversationKind.CONVERSATION_KIND_GROUP);
 
     assertThat(await(reader.page("t-a", group, PageAnchor.latest(), 200)).messages()).hasSize(200);
