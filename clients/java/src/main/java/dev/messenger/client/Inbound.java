@@ -116,9 +116,10 @@ final class Inbound {
     CompletableFuture<SendAck> failed = null;
     if (!id.isEmpty() && sends.isPending(id)) {
       if (isRetryable(error.getCode())) {
-        Duration backoff = sendRetryBackoff.nextDelay();
+        // The server's hint decides when it says one (overload, an earlier send to resend first): growing
+        // the backoff on every refusal would hold this conversation's later sends back for seconds more.
         Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
-        timers.after(hinted.compareTo(backoff) > 0 ? hinted : backoff, () -> {
+        timers.after(hinted.isZero() ? sendRetryBackoff.nextDelay() : hinted, () -> {
           if (current.get() == stream && sends.isPending(id)) {
             sends.retry(id);
             outbound.drain();

@@ -47,7 +47,15 @@ final class RouterClient {
 
   private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs, CompletableFuture<SendAck> result) {
     String subject = subjects.submit(ConversationIds.shardOf(request.getConversationId(), shards));
-    nats.requestWithTimeout(subject, request.toByteArray(), attemptTimeout)
+    CompletableFuture<io.nats.client.Message> requested;
+    try {
+      requested = nats.requestWithTimeout(subject, request.toByteArray(), attemptTimeout);
+    } catch (RuntimeException e) {
+      // jnats throws when its outgoing queue is full (e.g. reconnecting): an attempt that failed, not a
+      // send that may stay unanswered.
+      requested = CompletableFuture.failedFuture(e);
+    }
+    requested
         .whenComplete((reply, error) -> {
           if (error == null) {
             try {
