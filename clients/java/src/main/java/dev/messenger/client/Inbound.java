@@ -116,10 +116,11 @@ final class Inbound {
     CompletableFuture<SendAck> failed = null;
     if (!id.isEmpty() && sends.isPending(id)) {
       if (isRetryable(error.getCode())) {
-        // The server's hint decides when it says one (overload, an earlier send to resend first): growing
-        // the backoff on every refusal would hold this conversation's later sends back for seconds more.
+        // Never sooner than the server's hint, and later as refusals go on: resending every refused send at
+        // the hint would multiply the load of a server that is already refusing.
+        Duration backoff = sendRetryBackoff.nextDelay();
         Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
-        timers.after(hinted.isZero() ? sendRetryBackoff.nextDelay() : hinted, () -> {
+        timers.after(hinted.compareTo(backoff) > 0 ? hinted : backoff, () -> {
           if (current.get() == stream && sends.isPending(id)) {
             sends.retry(id);
             outbound.drain();

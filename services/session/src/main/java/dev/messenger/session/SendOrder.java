@@ -1,6 +1,7 @@
 package dev.messenger.session;
 
 import dev.messenger.common.errors.ApiErrors;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +18,9 @@ import java.util.function.LongSupplier;
  * {@link #FORGET_AFTER} stops holding the later ones back.
  */
 final class SendOrder {
-  static final Duration FORGET_AFTER = Duration.ofSeconds(30);
+  static final Duration FORGET_AFTER = Duration.ofMinutes(5);
   static final int MAX_OUTSTANDING = 4096;
+  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private final LongSupplier nanoClock;
   /** conversation → client message id → when it was refused (null while the router has it). */
   private final Map<String, LinkedHashMap<String, Long>> outstanding = new HashMap<>();
@@ -34,7 +36,8 @@ final class SendOrder {
 
   /**
    * Registers a send written by the device (again, if it is a resend) and returns the client message id it
-   * must be placed behind, or "" when nothing earlier is outstanding.
+   * must be placed behind, or "" when nothing earlier is outstanding. Refuses it (ABORTED,
+   * EARLIER_SEND_NOT_STORED) while an earlier send of the conversation waits to be resent.
    */
   synchronized String previous(String conversationId, String clientMessageId) {
     LinkedHashMap<String, Long> sends = outstanding.computeIfAbsent(conversationId, c -> new LinkedHashMap<>());
@@ -48,11 +51,22 @@ final class SendOrder {
       count++;
     }
     String before = "";
-    for (String id : sends.keySet()) {
-      if (id.equals(clientMessageId)) {
+    String awaitingResend = null;
+    for (Map.Entry<String, Long> earlier : sends.entrySet()) {
+      if (earlier.getKey().equals(clientMessageId)) {
         break;
       }
-      before = id;
+      before = earlier.getKey();
+      if (awaitingResend == null && earlier.getValue() != null) {
+        awaitingResend = earlier.getKey();
+      }
+    }
+    if (awaitingResend != null) {
+      // Refused here, without a trip to the router: it would refuse it too.
+      sends.put(clientMessageId, nanoClock.getAsLong());
+      throw ApiErrors.withRetryAfter(Status.Code.ABORTED, "EARLIER_SEND_NOT_STORED",
+          "an earlier message of this device in this conversation (client_message_id " + awaitingResend
+              + ") is not stored: resend it first, then this one", RETRY_AFTER);
     }
     sends.put(clientMessageId, null);
     return before;

@@ -31,18 +31,25 @@ class SendOrderTest {
     order.answered("c", "a", true);
     order.answered("c", "b", true);
 
-    assertThat(order.previous("c", "new")).as("a later send waits for both").isEqualTo("b");
+    assertThatThrownBy(() -> order.previous("c", "new")).as("a later send is refused until they are resent")
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+          assertThat(e.getStatus().getDescription()).contains("client_message_id a");
+        });
     assertThat(order.previous("c", "a")).as("the resend of the first one goes first").isEmpty();
     assertThat(order.previous("c", "b")).isEqualTo("a");
+    assertThat(order.previous("c", "new")).as("and the refused later one after them").isEqualTo("b");
   }
 
   @Test
   void should_stop_holding_later_sends_behind_a_refused_send_that_is_not_resent() {
     order.previous("c", "abandoned");
     order.answered("c", "abandoned", true);
-    now.addAndGet(SendOrder.FORGET_AFTER.toNanos() + 1);
+    now.addAndGet(SendOrder.FORGET_AFTER.toNanos() - 1);
+    assertThatThrownBy(() -> order.previous("c", "held")).isInstanceOf(StatusRuntimeException.class);
+    now.addAndGet(2);
 
-    assertThat(order.previous("c", "next")).isEmpty();
+    assertThat(order.previous("c", "held")).as("the abandoned one no longer holds it").isEmpty();
     assertThat(order.outstanding()).isEqualTo(1);
   }
 
