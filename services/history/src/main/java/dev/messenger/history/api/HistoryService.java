@@ -75,7 +75,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
       PageAnchor anchor = anchor(request);
       CompletionStage<GetMessagesResponse> response =
           reader
-              .isMember(caller.userId(), conversationId)
+              .mayRead(caller.userId(), conversationId)
               .thenCompose(member -> {
                 if (!member) {
                   throw ApiErrors.permissionDenied("NOT_A_MEMBER", "not a member of this conversation");

@@ -87,6 +87,16 @@ public final class HistoryReader {
   }
 
   /**
+   * True when the user may read their copies of the conversation: a member now, or a former member of a
+   * group, who keeps what they had (their copies end at the entry that removed them).
+   */
+  public CompletionStage<Boolean> mayRead(String userId, String conversationId) {
+    return isMember(userId, conversationId).thenCompose(member -> member || !ConversationIds.isGroup(conversationId)
+        ? CompletableFuture.completedFuture(member)
+        : lastSeq(userId, conversationId).thenApply(java.util.Optional::isPresent));
+  }
+
+  /**
    * A page of the user's copy of a conversation, ascending, at most {@code pageSize} messages, with whether
    * more lie beyond it in the anchor's direction. Empty when the user has no copies.
    */
