@@ -27,6 +27,11 @@ final class CqlSessionStore implements SessionStore {
   }
 
   @Override
+  public CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId) {
+    return history.log().group(conversationId);
+  }
+
+  @Override
   public CompletionStage<Long> lastSeq(String userId, String conversationId) {
     return history.reader().conversations(userId).thenApply(list -> list.stream()
         .filter(c -> c.getConversationId().equals(conversationId))
