@@ -42,6 +42,8 @@ final class GroupTable {
   private final PreparedStatement createConversation;
   private final PreparedStatement titleConversation;
   private final PreparedStatement select;
+  private final PreparedStatement memberTitle;
+  private final PreparedStatement joinedRead;
 
   GroupTable(CqlSession session, HistoryConfig config) {
     this.session = session;
@@ -66,6 +68,10 @@ final class GroupTable {
         "UPDATE " + conversations + " USING TIMESTAMP 1 SET kind = ?, created_ms = ? WHERE conversation_id = ?");
     this.titleConversation =
         session.prepare("UPDATE " + conversations + " USING TIMESTAMP ? SET title = ? WHERE conversation_id = ?");
+    this.memberTitle = session.prepare("UPDATE " + config.table("user_conversations")
+        + " USING TIMESTAMP ? SET title = ? WHERE user_id = ? AND conversation_id = ?");
+    this.joinedRead = session.prepare("UPDATE " + config.table("user_conversations")
+        + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
     this.select = session.prepare("SELECT user_id, role, since_seq, title, created_ms, version FROM " + table
         + " WHERE conversation_id = ?");
   }
@@ -108,6 +114,46 @@ final class GroupTable {
     CompletionStage<Void> first = execute(members.build());
     BatchStatement second = conversation.build();
     return second.size() == 0 ? first : first.thenCompose(done -> execute(second));
+  }
+
+  /**
+   * The group's title in the conversation list of each member a change concerns: everyone on creation and
+   * rename, the added members on an add (with the title as stored), whose read marker also starts just before
+   * the entry that added them (a max-register: a higher marker from an earlier membership stays), so their
+   * unread count covers only what they can see. At most 64 writes in flight.
+   */
+  CompletionStage<Void> applyTitles(Message message, java.util.Collection<String> recipients) {
+    GroupChange change = message.getGroupChange();
+    String id = message.getConversationId();
+    long seq = message.getSeq();
+    CompletionStage<String> title;
+    java.util.Collection<String> who;
+    if (!change.getTitle().isEmpty()) {
+      title = java.util.concurrent.CompletableFuture.completedFuture(change.getTitle());
+      who = recipients;
+    } else if (change.getKind() == GroupChangeKind.GROUP_CHANGE_KIND_MEMBERS_ADDED) {
+      title = find(id).thenApply(g -> g.map(StoredGroup::title).orElse(""));
+      who = change.getMembersList().stream().map(GroupMember::getUserId).toList();
+    } else {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return title.thenCompose(t -> {
+      if (t.isEmpty()) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+      boolean added = change.getKind() == GroupChangeKind.GROUP_CHANGE_KIND_MEMBERS_ADDED;
+      List<java.util.function.Supplier<CompletionStage<?>>> writes = new ArrayList<>();
+      for (String member : who) {
+        BatchStatementBuilder row = BatchStatement.builder(DefaultBatchType.UNLOGGED)
+            .addStatement(memberTitle.bind(seq, t, member, id));
+        if (added) {
+          row.addStatement(joinedRead.bind(seq - 1, seq - 1, member, id));
+        }
+        writes.add(() -> session.executeAsync(row.build()
+            .setConsistencyLevel(config.consistency()).setIdempotent(true)));
+      }
+      return AsyncCql.allOf(writes, AsyncCql.MAX_IN_FLIGHT);
+    });
   }
 
   /** The group as projected; empty when it was never created. */

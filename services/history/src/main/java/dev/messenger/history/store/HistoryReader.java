@@ -86,6 +86,17 @@ public final class HistoryReader {
         () -> conversations.members(conversationId).thenApply(m -> m.map(s -> s.contains(userId)).orElse(false)));
   }
 
+  /** The members of a conversation now (empty when unknown). */
+  public CompletionStage<java.util.Set<String>> currentMembers(String conversationId) {
+    return metrics.read("members",
+        () -> conversations.members(conversationId).thenApply(m -> m.orElse(java.util.Set.of())));
+  }
+
+  /** The conversation's last seq as the user's copy has it (0 when none). */
+  public CompletionStage<Long> lastSeqOf(String userId, String conversationId) {
+    return metrics.read("last_seq", () -> lastSeq(userId, conversationId).thenApply(last -> last.orElse(0L)));
+  }
+
   /**
    * True when the user may read their copies of the conversation: a member now, or a former member of a
    * group, who keeps what they had (their copies end at the entry that removed them).

@@ -58,6 +58,9 @@ public final class HistorySchema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".group_members ("
             + "conversation_id text, user_id text, role int, since_seq bigint, "
             + "title text static, created_ms bigint static, version bigint static, "
+            + "PRIMARY KEY ((conversation_id), user_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".group_receipts ("
+            + "conversation_id text, user_id text, delivered_seq bigint, read_seq bigint, "
             + "PRIMARY KEY ((conversation_id), user_id))");
   }
 

@@ -237,16 +237,19 @@ public final class MessageLog {
    * message), then the checkpoint {@code projected_seq}. Idempotent; call it in seq order without skipping.
    */
   public CompletionStage<Void> project(Collection<String> members, List<Message> messages) {
-    return metrics.write("projection", () -> applyGroupChanges(messages, 0)
+    return metrics.write("projection", () -> applyGroupChanges(members, messages, 0)
         .thenCompose(done -> projection.apply(members, messages)));
   }
 
   /** The group rows of the SYSTEM messages among {@code messages}, in seq order, before their checkpoint. */
-  private CompletionStage<Void> applyGroupChanges(List<Message> messages, int from) {
+  private CompletionStage<Void> applyGroupChanges(Collection<String> members, List<Message> messages, int from) {
     for (int i = from; i < messages.size(); i++) {
-      if (messages.get(i).hasGroupChange()) {
+      Message change = messages.get(i);
+      if (change.hasGroupChange()) {
         int next = i + 1;
-        return groups.apply(messages.get(i)).thenCompose(done -> applyGroupChanges(messages, next));
+        return groups.apply(change)
+            .thenCompose(done -> groups.applyTitles(change, members))
+            .thenCompose(done -> applyGroupChanges(members, messages, next));
       }
     }
     return CompletableFuture.completedFuture(null);
