@@ -9,8 +9,12 @@
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
 #      heap per stream,
 #   6. prints the capacity plan for the default target,
+#   7. groups: the same users split into groups of 10, 100 and 500 members, GROUP_RATE group messages per second
+#      in total (every send to the sender's group), then the documented 1:1 run with one busy 500-member group
+#      beside it (GROUP_SHARE of the sends), to see what a large group does to 1:1 latency,
 # writes everything under bench/results/<UTC time>/ and stops the stack (also on Ctrl-C or failure).
 # Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION STREAMS SKIP_SWEEP SKIP_STREAMS OUT
+# GROUP_SIZES GROUP_RATE GROUP_SHARE SKIP_GROUPS ONLY_GROUPS (1: skip steps 2-6)
 # BASE_PORT (7000: the ports of ./messenger up; give e.g. 17000 when a development stack is already running).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +28,9 @@ CONNECT_RATE="${CONNECT_RATE:-200}"
 SWEEP_RATES="${SWEEP_RATES:-10,25,50,100,200,400}"
 SWEEP_DURATION="${SWEEP_DURATION:-30s}"
 STREAMS="${STREAMS:-50000}"
+GROUP_SIZES="${GROUP_SIZES:-10,100,500}"
+GROUP_RATE="${GROUP_RATE:-20}"
+GROUP_SHARE="${GROUP_SHARE:-0.05}"
 BASE_PORT="${BASE_PORT:-7000}"
 OUT="${OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
@@ -128,6 +135,25 @@ say "stack ready: nats $NATS_URL, cql $CQL, session pid $SESSION_PID, router pid
   echo "other java processes on the machine: $(( $(pgrep -c java) - 6 ))"
 } > "$OUT/machine.txt"
 
+group_runs() {
+  local size
+  for size in ${GROUP_SIZES//,/ }; do
+    say "groups of $size: $USERS users, $GROUP_RATE group messages/s in total, $DURATION after 30 s warm-up"
+    loadgen run --target "$SESSION" --users "$USERS" --total-rate "$GROUP_RATE" --group-share 1 --group-size "$size" \
+      --duration "$DURATION" --warmup 30s --drain 20s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" \
+      --out "$OUT/groups-$size" || true
+  done
+  say "1:1 beside a busy 500-member group: $RATE msg/s, $GROUP_SHARE of them to groups of 500"
+  loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --group-share "$GROUP_SHARE" --group-size 500 \
+    --duration "$DURATION" --warmup 30s --drain 20s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" \
+    --out "$OUT/direct-beside-group" || true
+}
+if [ "${ONLY_GROUPS:-}" = "1" ]; then
+  group_runs
+  say "done: group reports in $OUT"
+  exit 0
+fi
+
 say "baseline: raw NATS, CQL and gRPC limits on this infrastructure"
 loadgen baseline --warmup 15s --duration 10s --out "$OUT/baseline.json"
 
@@ -175,6 +201,8 @@ if [ "${SKIP_STREAMS:-}" != "1" ]; then
   loadgen run --target "$SESSION" --users "$STREAMS" --rate 0 --duration 20s --warmup 0s --drain 1s --streams-per-connection 100 \
     --connect-rate 500 --max-pending-connects 300 --server-pid "$SESSION_PID" --out "$OUT/streams" || true
 fi
+
+[ "${SKIP_GROUPS:-}" = "1" ] || group_runs
 
 say "capacity plan for the default target (500M daily users, 40 messages a day)"
 PLAN_FROM="$OUT/run/report.json"

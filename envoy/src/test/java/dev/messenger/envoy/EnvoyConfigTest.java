@@ -55,6 +55,7 @@ class EnvoyConfigTest {
     for (var service : List.of(
         dev.messenger.api.v1.SessionGrpc.SERVICE_NAME,
         dev.messenger.api.v1.DiscoveryGrpc.SERVICE_NAME,
+        dev.messenger.api.v1.GroupsGrpc.SERVICE_NAME,
         dev.messenger.api.v1.HistoryGrpc.SERVICE_NAME,
         dev.messenger.api.v1.PresenceGrpc.SERVICE_NAME,
         dev.messenger.api.v1.PushDevicesGrpc.SERVICE_NAME)) {

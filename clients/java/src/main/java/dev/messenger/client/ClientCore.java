@@ -275,6 +275,7 @@ final class ClientCore implements SessionStream.Events {
       return;
     }
     stream.markWelcomed();
+    inbound.welcomed(welcome.getUserId());
     LoopTimers.cancel(welcomeTimer);
     counters.welcomes.increment();
     reconnectBackoff.connected();

@@ -65,6 +65,11 @@ final class CursorTracker {
     return Verdict.NEXT;
   }
 
+  /** Accepts a delivery past a gap that is not one: the first entry a group member may see. */
+  void acceptStart(String conversationId, long seq) {
+    accepted.merge(conversationId, seq, Math::max);
+  }
+
   /** The highest accepted seq of a conversation, 0 when none. */
   long accepted(String conversationId) {
     return accepted.getOrDefault(conversationId, 0L);

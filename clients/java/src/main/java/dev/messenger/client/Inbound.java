@@ -36,6 +36,8 @@ final class Inbound {
   private final LoopTimers timers;
   private final Supplier<SessionStream> current;
   private final GapHandler gaps;
+  /** The user named by the stream's Welcome. */
+  private volatile String userId;
 
   Inbound(ClientConfig config, Executor loop, Executor callbacks, CursorTracker cursors, SendTracker sends,
       Outbound outbound, Counters counters, LoopTimers timers, Supplier<SessionStream> current,
@@ -53,6 +55,11 @@ final class Inbound {
     this.gaps = gaps;
   }
 
+  /** The stream's Welcome named the user: entries that add them to a group are not gaps. */
+  void welcomed(String userId) {
+    this.userId = userId;
+  }
+
   void onFrame(SessionStream stream, ServerFrame frame) {
     switch (frame.getFrameCase()) {
       case DELIVERY -> onDelivery(stream, frame.getDelivery().getMessage());
@@ -68,7 +75,12 @@ final class Inbound {
   private void onDelivery(SessionStream stream, Message message) {
     String conversationId = message.getConversationId();
     long seq = message.getSeq();
-    switch (cursors.accept(conversationId, seq)) {
+    CursorTracker.Verdict verdict = cursors.accept(conversationId, seq);
+    if (verdict == CursorTracker.Verdict.GAP && VisibilityStart.opensFor(message, userId)) {
+      cursors.acceptStart(conversationId, seq);
+      verdict = CursorTracker.Verdict.NEXT;
+    }
+    switch (verdict) {
       case DUPLICATE -> {
         counters.duplicatesDropped.increment();
         stream.processed();

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.messenger.api.v1.Cursor;
+import dev.messenger.api.v1.Delivery;
+import dev.messenger.api.v1.GroupChange;
+import dev.messenger.api.v1.GroupChangeKind;
+import dev.messenger.api.v1.GroupMember;
+import dev.messenger.api.v1.GroupRole;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.MessageKind;
 import dev.messenger.api.v1.DeliveryAck;
 import dev.messenger.api.v1.PresenceState;
 import dev.messenger.api.v1.PresenceUpdate;
@@ -134,6 +141,32 @@ class ReceiveTest {
 
     await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
     assertThat(harness.listener.seqs("c1")).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void should_take_the_entry_that_adds_the_user_to_a_group_as_the_start_of_the_group_not_as_a_gap() {
+    MessengerClient client = harness.start();
+    FakeStream stream = awaitStream(0);
+    ServerFrame addedAlice = ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(Message.newBuilder()
+        .setConversationId("g:1").setSeq(40).setKind(MessageKind.MESSAGE_KIND_SYSTEM)
+        .setGroupChange(GroupChange.newBuilder().setKind(GroupChangeKind.GROUP_CHANGE_KIND_MEMBERS_ADDED)
+            .addMembers(GroupMember.newBuilder().setUserId("alice").setRole(GroupRole.GROUP_ROLE_MEMBER))))).build();
+    ServerFrame addedBob = addedAlice.toBuilder().setDelivery(Delivery.newBuilder().setMessage(
+        addedAlice.getDelivery().getMessage().toBuilder().setSeq(50).setGroupChange(GroupChange.newBuilder()
+            .setKind(GroupChangeKind.GROUP_CHANGE_KIND_MEMBERS_ADDED)
+            .addMembers(GroupMember.newBuilder().setUserId("bob"))))).build();
+
+    stream.welcome();
+    stream.send(addedAlice);
+    stream.deliver("g:1", 41).caughtUp();
+
+    await().until(() -> client.state() == ConnectionState.CAUGHT_UP);
+    assertThat(harness.listener.seqs("g:1")).containsExactly(40L, 41L);
+    assertThat(client.stats().gapsDetected()).isZero();
+
+    stream.send(addedBob);
+    await().until(() -> client.stats().gapsDetected() == 1);
+    assertThat(harness.listener.seqs("g:1")).containsExactly(40L, 41L);
   }
 
   @Test

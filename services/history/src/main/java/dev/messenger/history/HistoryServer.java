@@ -19,7 +19,7 @@ public final class HistoryServer {
   /** Starts the History service on {@code builder} with token authentication, health, metrics and error mapping. */
   public static ServiceServer start(
       ServerBuilder<?> builder, HistoryStore store, Tokens tokens, PrometheusRegistry registry) {
-    List<BindableService> services = List.of(new HistoryService(store.reader()));
+    List<BindableService> services = List.of(new HistoryService(store.reader(), store.receipts()));
     List<ServerInterceptor> interceptors = List.of(new AuthInterceptor(tokens, Set.of()));
     return ServiceServer.start(builder, services, interceptors, registry);
   }

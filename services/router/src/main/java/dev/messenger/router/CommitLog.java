@@ -47,6 +47,9 @@ interface CommitLog {
   /** Members of a conversation; empty if it does not exist. */
   CompletionStage<Optional<Set<String>>> members(String conversationId);
 
+  /** A group as projected up to its checkpoint (perhaps one change beyond); empty if never created. */
+  CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId);
+
   /** Creates the 1:1 conversation of two users if it does not exist. Idempotent. */
   CompletionStage<Void> ensureDirectConversation(String conversationId, String userA, String userB);
 }

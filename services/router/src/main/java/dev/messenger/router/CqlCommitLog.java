@@ -98,6 +98,11 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
+  public CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId) {
+    return log.group(conversationId);
+  }
+
+  @Override
   public CompletionStage<Void> ensureDirectConversation(String conversationId, String userA, String userB) {
     return log.ensureDirectConversation(conversationId, userA, userB);
   }

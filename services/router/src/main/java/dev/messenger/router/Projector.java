@@ -69,7 +69,7 @@ final class Projector {
   void committed(int shard, String conversationId, Set<String> members, List<Message> messages) {
     Lane lane = lane(shard, conversationId);
     synchronized (lane) {
-      lane.members = members;
+      lane.takeMembers(members);
       long last = messages.get(messages.size() - 1).getSeq();
       lane.target = Math.max(lane.target, last);
       long bytes = 0;
@@ -99,7 +99,7 @@ final class Projector {
     }
     Lane lane = lane(shard, conversationId);
     synchronized (lane) {
-      lane.members = members;
+      lane.takeMembers(members);
       lane.target = Math.max(lane.target, head);
       lane.projected = Math.max(lane.projected, checkpoint);
     }
@@ -236,12 +236,13 @@ final class Projector {
         ? CompletableFuture.completedFuture(fromMemory)
         : commitLog.readLog(lane.conversationId, projected, (int) (upTo - projected));
     next.thenCompose(messages -> {
-          List<Message> step = messages.stream().filter(m -> m.getSeq() <= upTo).toList();
-          if (step.isEmpty() || step.get(0).getSeq() != projected + 1) {
+          List<Message> read = messages.stream().filter(m -> m.getSeq() <= upTo).toList();
+          if (read.isEmpty() || read.get(0).getSeq() != projected + 1) {
             throw new IllegalStateException("the log of " + lane.conversationId + " has no seq " + (projected + 1));
           }
-          return derived.apply(members, step)
-              .thenCompose(done -> commitLog.project(members, step))
+          Step step = lane.group ? Step.ofGroup(read, members) : new Step(read, members, members);
+          return derived.apply(step.recipients(), step.messages())
+              .thenCompose(done -> commitLog.project(step.recipients(), step.messages()))
               .thenApply(done -> step);
         })
         .whenCompleteAsync((applied, error) -> {
@@ -249,15 +250,37 @@ final class Projector {
             retryLater(lane, error);
             return;
           }
-          long last = applied.get(applied.size() - 1).getSeq();
+          long last = applied.messages().get(applied.messages().size() - 1).getSeq();
           synchronized (lane) {
             lane.projected = Math.max(lane.projected, last);
             lane.failures = 0;
+            if (lane.group) {
+              lane.members = applied.after();
+            }
           }
-          metrics.projected(applied.size());
-          listener.projected(lane.conversationId, members, last);
+          metrics.projected(applied.messages().size());
+          listener.projected(lane.conversationId, applied.recipients(), last);
           step(lane);
         }, executor);
+  }
+
+  /**
+   * Messages projected together, to whom, and the members after them. A group's step ends before its next
+   * change, and a change is a step of its own: each message goes to the members at its seq.
+   */
+  private record Step(List<Message> messages, Set<String> recipients, Set<String> after) {
+    static Step ofGroup(List<Message> read, Set<String> members) {
+      if (read.get(0).hasGroupChange()) {
+        var change = read.get(0).getGroupChange();
+        Set<String> after = GroupState.membersAfter(members, change);
+        return new Step(read.subList(0, 1), GroupState.recipients(after, change), after);
+      }
+      int end = 1;
+      while (end < read.size() && !read.get(end).hasGroupChange()) {
+        end++;
+      }
+      return new Step(read.subList(0, end), members, members);
+    }
   }
 
   private void retryLater(Lane lane, Throwable error) {
@@ -279,6 +302,9 @@ final class Projector {
     final ArrayDeque<Message> queued = new ArrayDeque<>();
     long queuedBytes;
     Set<String> members = Set.of();
+    /** A group's members change along its log: the lane tracks them from its first members on. */
+    final boolean group;
+    boolean membersKnown;
     long projected = -1;
     long target;
     boolean running;
@@ -288,6 +314,18 @@ final class Projector {
     Lane(int shard, String conversationId) {
       this.shard = shard;
       this.conversationId = conversationId;
+      this.group = dev.messenger.common.ConversationIds.isGroup(conversationId);
+    }
+
+    /**
+     * Members handed over with work: always current for a 1:1 conversation; for a group only the first
+     * time (the members at the lane's checkpoint), after which the lane follows the group's changes itself.
+     */
+    void takeMembers(Set<String> given) {
+      if (!group || !membersKnown) {
+        members = given;
+        membersKnown = true;
+      }
     }
   }
 }

@@ -195,10 +195,13 @@ public final class Router implements AutoCloseable {
         conversationId = remaining.next();
       }
       var direct = dev.messenger.common.ConversationIds.directMembers(conversationId);
+      // A group's members are loaded by the sequencer itself, at the head (even when nobody is left).
       java.util.concurrent.CompletionStage<java.util.Optional<java.util.Set<String>>> members = direct.isPresent()
           ? java.util.concurrent.CompletableFuture.completedFuture(
               java.util.Optional.of(java.util.Set.of(direct.get().first(), direct.get().second())))
-          : commitLog.members(conversationId);
+          : dev.messenger.common.ConversationIds.isGroup(conversationId)
+              ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.of(java.util.Set.of()))
+              : commitLog.members(conversationId);
       members.whenComplete((found, error) -> {
         if (error == null && found.isPresent()) {
           sequencer.recover(shard, conversationId, found.get());

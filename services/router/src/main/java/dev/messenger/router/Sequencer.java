@@ -88,7 +88,9 @@ final class Sequencer {
     CompletableFuture<Boolean> placed = new CompletableFuture<>();
     List<CompletableFuture<CompletableFuture<Boolean>>> waitingForThis;
     synchronized (conversation) {
-      conversation.members = members;
+      if (!conversation.isGroup) {
+        conversation.members = members;
+      }
       CompletableFuture<SendAck> known = conversation.known(key);
       if (known != null) {
         return known;
@@ -213,6 +215,24 @@ final class Sequencer {
     executor.execute(() -> drive(c));
   }
 
+  /**
+   * The group as of its latest committed change: from memory when the conversation is loaded here, else as
+   * projected. Empty when it was never created.
+   */
+  CompletableFuture<java.util.Optional<dev.messenger.api.v1.Group>> group(String conversationId) {
+    Conversation c = conversations.get(conversationId);
+    if (c != null) {
+      synchronized (c) {
+        if (c.head >= 0 && c.group != null) {
+          return CompletableFuture.completedFuture(c.group.exists()
+              ? java.util.Optional.of(c.group.toProto(conversationId)) : java.util.Optional.empty());
+        }
+      }
+    }
+    return commitLog.group(conversationId).toCompletableFuture()
+        .thenApply(stored -> stored.map(dev.messenger.history.store.StoredGroup::toProto));
+  }
+
   /** Called by the projector: acks at or below the checkpoint may now be forgotten. */
   void projected(String conversationId, long upToSeq) {
     Conversation c = conversations.get(conversationId);
@@ -311,6 +331,10 @@ final class Sequencer {
       load(c);
       return;
     }
+    if (c.isGroup) {
+      driveGroup(c, head, epoch.getAsLong());
+      return;
+    }
     List<Pending> batch = new ArrayList<>();
     List<Message> messages = new ArrayList<>();
     synchronized (c) {
@@ -328,13 +352,108 @@ final class Sequencer {
   }
 
   /**
+   * A group's batch: each pending send or change is decided against the group as it stands at its place in
+   * the batch, so a send after a removal in the queue is refused (NOT_A_MEMBER) and one before it is
+   * delivered to the removed member. Refused and no-op requests are answered at once and take no seq.
+   */
+  private void driveGroup(Conversation c, long head, long epoch) {
+    List<Pending> batch = new ArrayList<>();
+    List<Message> messages = new ArrayList<>();
+    List<Set<String>> recipients = new ArrayList<>();
+    List<Map.Entry<Pending, RuntimeException>> refused = new ArrayList<>();
+    List<Map.Entry<Pending, SendAck>> unchanged = new ArrayList<>();
+    GroupState state;
+    Set<String> before;
+    synchronized (c) {
+      long now = clock.millis();
+      state = c.group.copy();
+      before = state.memberIds();
+      Set<String> current = before;
+      int bytes = 0;
+      while (!c.queue.isEmpty() && batch.size() < MAX_BATCH
+          && (batch.isEmpty() || bytes + c.queue.peek().request.getBody().length() <= MAX_BATCH_BYTES)) {
+        Pending p = c.queue.poll();
+        long seq = head + batch.size() + 1;
+        SubmitRequest request = p.request;
+        if (request.hasGroupCommand()) {
+          java.util.Optional<dev.messenger.api.v1.GroupChange> change;
+          try {
+            change = state.decide(request.getSenderUserId(), request.getGroupCommand());
+          } catch (RuntimeException refusal) {
+            c.pendingByKey.remove(p.key);
+            refused.add(Map.entry(p, refusal));
+            continue;
+          }
+          if (change.isEmpty()) {
+            c.pendingByKey.remove(p.key);
+            unchanged.add(Map.entry(p, SendAck.newBuilder().setConversationId(c.id)
+                .setClientMessageId(request.getClientMessageId()).setSeq(state.version()).build()));
+            continue;
+          }
+          state.apply(change.get(), seq, now);
+          current = state.memberIds();
+          Message entry = toMessage(request, seq, now).toBuilder()
+              .setKind(MessageKind.MESSAGE_KIND_SYSTEM)
+              .setBody(GroupState.summary(request.getSenderUserId(), change.get()))
+              .setGroupChange(change.get())
+              .build();
+          bytes += entry.getBody().length();
+          batch.add(p);
+          messages.add(entry);
+          recipients.add(GroupState.recipients(current, change.get()));
+        } else if (!state.isMember(request.getSenderUserId())) {
+          c.pendingByKey.remove(p.key);
+          refused.add(Map.entry(p, GroupState.notAMember()));
+        } else {
+          bytes += request.getBody().length();
+          batch.add(p);
+          messages.add(toMessage(request, seq, now));
+          recipients.add(current);
+        }
+      }
+      if (!batch.isEmpty()) {
+        c.inFlight = new GroupBatch(before, state, List.copyOf(recipients));
+      }
+    }
+    refused.forEach(e -> e.getKey().result.completeExceptionally(e.getValue()));
+    unchanged.forEach(e -> e.getKey().result.complete(e.getValue()));
+    if (batch.isEmpty()) {
+      executor.execute(() -> drive(c));
+      return;
+    }
+    write(c, batch, messages, epoch, 0);
+  }
+
+  /** What a group batch in flight does: the members before it, the group after it, each entry's recipients. */
+  private record GroupBatch(Set<String> before, GroupState after, List<Set<String>> recipients) {}
+
+  /**
    * Loads the head of the log and reads back what is past the projection checkpoint: its client ids answer
    * retries, and the projector is told to reach the head. Queued sends found there are duplicates.
    */
   private void load(Conversation c) {
+    CompletableFuture<java.util.Optional<dev.messenger.history.store.StoredGroup>> storedGroup = c.isGroup
+        ? commitLog.group(c.id).toCompletableFuture()
+        : CompletableFuture.completedFuture(java.util.Optional.empty());
     commitLog.headAndCheckpoint(c.id)
         .thenCompose(state -> readTail(c.id, state[1], state[0], new ArrayList<>())
             .thenApply(tail -> new Loaded(state[1], state[0], tail)))
+        .thenCombine(storedGroup, (loaded, group) -> {
+          if (c.isGroup) {
+            GroupState atCheckpoint = group.map(GroupState::of).orElseGet(GroupState::empty);
+            GroupState atHead = atCheckpoint.copy();
+            for (Message m : loaded.tail()) {
+              if (m.hasGroupChange()) {
+                atHead.apply(m.getGroupChange(), m.getSeq(), m.getServerTimeMs());
+              }
+            }
+            synchronized (c) {
+              c.group = atHead;
+              c.members = atCheckpoint.memberIds();
+            }
+          }
+          return loaded;
+        })
         .whenCompleteAsync((loaded, error) -> {
           if (error != null) {
             log.warn("loading {} failed: {}", c.id, error.toString());
@@ -427,7 +546,14 @@ final class Sequencer {
 
   private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages) {
     Set<String> members;
+    GroupBatch group;
     synchronized (c) {
+      group = c.inFlight;
+      c.inFlight = null;
+      if (group != null) {
+        c.group = group.after();
+        c.members = group.after().memberIds();
+      }
       c.head = messages.get(messages.size() - 1).getSeq();
       members = c.members;
       for (int i = 0; i < batch.size(); i++) {
@@ -437,7 +563,11 @@ final class Sequencer {
     }
     metrics.committed(messages.size());
     try {
-      publisher.publish(members, messages);
+      if (group == null) {
+        publisher.publish(members, messages);
+      } else {
+        publishByRecipients(group.recipients(), messages);
+      }
     } catch (RuntimeException e) {
       // Core NATS refused (e.g. its reconnect buffer is full): devices catch up from history instead.
       metrics.publishFailed();
@@ -447,8 +577,19 @@ final class Sequencer {
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result.complete(ack(messages.get(i)));
     }
-    projector.committed(c.shard, c.id, members, messages);
+    projector.committed(c.shard, c.id, group == null ? members : group.before(), messages);
     drive(c);
+  }
+
+  /** Publishes runs of consecutive entries that go to the same members together, in seq order. */
+  private void publishByRecipients(List<Set<String>> recipients, List<Message> messages) {
+    int start = 0;
+    for (int i = 1; i <= messages.size(); i++) {
+      if (i == messages.size() || recipients.get(i) != recipients.get(start)) {
+        publisher.publish(recipients.get(start), messages.subList(start, i));
+        start = i;
+      }
+    }
   }
 
   /** The batch is not committed by this router: its senders retry (elsewhere); the head is reloaded. */
@@ -468,6 +609,7 @@ final class Sequencer {
   private void failAll(Conversation c, RuntimeException error) {
     List<Pending> failed;
     synchronized (c) {
+      c.inFlight = null;
       failed = failQueued(c, error);
       c.running = false;
       c.head = -1;
@@ -543,6 +685,11 @@ final class Sequencer {
     /** Committed sends in seq order: all that are not projected yet, and the most recent ones. */
     final LinkedHashMap<String, SendAck> acks = new LinkedHashMap<>();
     Set<String> members = Set.of();
+    final boolean isGroup;
+    /** A group's state at the head (null until loaded; never for 1:1). */
+    GroupState group;
+    /** The group batch being written, if any. */
+    GroupBatch inFlight;
     long head = -1;
     long projected;
     boolean running;
@@ -551,6 +698,7 @@ final class Sequencer {
     Conversation(String id, int shard) {
       this.id = id;
       this.shard = shard;
+      this.isGroup = dev.messenger.common.ConversationIds.isGroup(id);
     }
 
     /** The answer to a send already committed or pending here, or null. */

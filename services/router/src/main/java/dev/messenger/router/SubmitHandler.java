@@ -60,11 +60,12 @@ final class SubmitHandler {
     }
     Admission.Ticket ticket = admitted.get();
     sequence(request, shard)
-        .whenComplete((ack, failure) -> {
+        .thenCompose(ack -> withGroup(request, ack))
+        .whenComplete((answer, failure) -> {
           ticket.done(failure == null);
           if (failure == null) {
-            metrics.submission(ack.getDuplicate() ? "duplicate" : "stored");
-            reply(natsMessage, SubmitReply.newBuilder().setAck(ack).build());
+            metrics.submission(answer.getAck().getDuplicate() ? "duplicate" : "stored");
+            reply(natsMessage, answer);
           } else {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -78,12 +79,30 @@ final class SubmitHandler {
         });
   }
 
+  /** The reply to a committed send; a group command's also carries the group as of its change. */
+  private CompletionStage<SubmitReply> withGroup(SubmitRequest request, SendAck ack) {
+    SubmitReply plain = SubmitReply.newBuilder().setAck(ack).build();
+    if (!request.hasGroupCommand() || request.getGroupCommand().hasLeave()) {
+      return CompletableFuture.completedFuture(plain);
+    }
+    return sequencer.group(request.getConversationId())
+        .thenApply(group -> group.map(g -> plain.toBuilder().setGroup(g).build()).orElse(plain));
+  }
+
   /**
    * Checks membership and sequences the message. A 1:1 conversation's members are in its id; its metadata
    * row is written alongside the first send this router sees, not before it.
    */
   private CompletionStage<SendAck> sequence(SubmitRequest request, int shard) {
     String conversationId = request.getConversationId();
+    if (ConversationIds.isGroup(conversationId)) {
+      // The sequencer decides membership at the message's place in the group's order.
+      return sequencer.submit(request, Set.of(), shard);
+    }
+    if (request.hasGroupCommand()) {
+      return CompletableFuture.failedFuture(ApiErrors.invalidArgument("NOT_A_GROUP",
+          "group commands apply to group conversations only"));
+    }
     if (!ConversationIds.isDirect(conversationId)) {
       return commitLog
           .members(conversationId)

@@ -27,6 +27,8 @@ final class InMemoryCommitLog implements CommitLog {
   final Map<String, SendAck> clientIds = new ConcurrentHashMap<>();
   final Map<String, NavigableMap<Long, Message>> copies = new ConcurrentHashMap<>();
   final Map<String, Long> projected = new ConcurrentHashMap<>();
+  /** Groups as projected from their SYSTEM messages. */
+  final Map<String, GroupState> groups = new ConcurrentHashMap<>();
   final Set<String> marks = ConcurrentHashMap.newKeySet();
   final AtomicInteger markWrites = new AtomicInteger();
   final AtomicInteger epochReads = new AtomicInteger();
@@ -121,6 +123,10 @@ final class InMemoryCommitLog implements CommitLog {
           skippedProjections.add(conversationId + " from " + checkpoint + " to " + messages.get(0).getSeq());
         }
         for (Message m : messages) {
+          if (m.hasGroupChange()) {
+            groups.computeIfAbsent(conversationId, id -> GroupState.empty())
+                .apply(m.getGroupChange(), m.getSeq(), m.getServerTimeMs());
+          }
           clientIds.put(key(conversationId, m.getSenderUserId(), m.getClientMessageId()), SendAck.newBuilder()
               .setClientMessageId(m.getClientMessageId()).setConversationId(conversationId).setSeq(m.getSeq())
               .setMessageId(m.getMessageId()).setServerTimeMs(m.getServerTimeMs()).build());
@@ -158,6 +164,17 @@ final class InMemoryCommitLog implements CommitLog {
   @Override
   public CompletionStage<Optional<Set<String>>> members(String conversationId) {
     return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  @Override
+  public synchronized CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId) {
+    GroupState state = groups.get(conversationId);
+    if (state == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    var group = state.toProto(conversationId);
+    return CompletableFuture.completedFuture(Optional.of(new dev.messenger.history.store.StoredGroup(
+        conversationId, group.getTitle(), group.getCreatedMs(), group.getVersion(), group.getMembersList())));
   }
 
   @Override

@@ -17,6 +17,8 @@ final class TestRouter implements AutoCloseable {
   final InMemoryCommitLog log;
   final ExecutorService executor = Executors.newFixedThreadPool(4);
   final List<Message> published = Collections.synchronizedList(new ArrayList<>());
+  /** What each user's subject was sent, in order. */
+  final java.util.Map<String, List<Message>> publishedTo = new java.util.concurrent.ConcurrentHashMap<>();
   final List<String> projectedNotices = Collections.synchronizedList(new ArrayList<>());
   final AtomicBoolean owner = new AtomicBoolean(true);
   final List<Integer> fencedShards = Collections.synchronizedList(new ArrayList<>());
@@ -36,6 +38,9 @@ final class TestRouter implements AutoCloseable {
           throw failure;
         }
         published.addAll(messages);
+        for (String member : members) {
+          publishedTo.computeIfAbsent(member, m -> Collections.synchronizedList(new ArrayList<>())).addAll(messages);
+        }
       }
 
       @Override

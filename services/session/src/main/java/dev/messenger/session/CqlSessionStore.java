@@ -27,6 +27,11 @@ final class CqlSessionStore implements SessionStore {
   }
 
   @Override
+  public CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId) {
+    return history.log().group(conversationId);
+  }
+
+  @Override
   public CompletionStage<Long> lastSeq(String userId, String conversationId) {
     return history.reader().conversations(userId).thenApply(list -> list.stream()
         .filter(c -> c.getConversationId().equals(conversationId))
@@ -37,11 +42,19 @@ final class CqlSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq) {
-    return history.receipts().recordDelivered(userId, deviceId, conversationId, upToSeq);
+    CompletionStage<Void> device = history.receipts().recordDelivered(userId, deviceId, conversationId, upToSeq);
+    return dev.messenger.common.ConversationIds.isGroup(conversationId)
+        ? device.thenCombine(history.receipts().recordGroupWatermark(conversationId, userId, false, upToSeq),
+            (a, b) -> null)
+        : device;
   }
 
   @Override
   public CompletionStage<Void> recordRead(String userId, String conversationId, long upToSeq) {
-    return history.receipts().recordRead(userId, conversationId, upToSeq);
+    CompletionStage<Void> marker = history.receipts().recordRead(userId, conversationId, upToSeq);
+    return dev.messenger.common.ConversationIds.isGroup(conversationId)
+        ? marker.thenCombine(history.receipts().recordGroupWatermark(conversationId, userId, true, upToSeq),
+            (a, b) -> null)
+        : marker;
   }
 }

@@ -210,7 +210,7 @@ final class DeviceStream {
     if (message.getSeq() <= last) {
       return;
     }
-    if (message.getSeq() > last + 1) {
+    if (message.getSeq() > last + 1 && !dev.messenger.common.GroupEntries.opensFor(message, userId)) {
       // A live message was lost between router and here: history has it.
       beginCatchUp();
       hold(message);
@@ -249,7 +249,8 @@ final class DeviceStream {
     for (Message message : batch.messages()) {
       largestSeen = Math.max(largestSeen, message.getSerializedSize());
       long last = sent.getOrDefault(message.getConversationId(), 0L);
-      if (message.getSeq() == last + 1) {
+      if (message.getSeq() == last + 1
+          || (message.getSeq() > last && dev.messenger.common.GroupEntries.opensFor(message, userId))) {
         sent.put(message.getConversationId(), message.getSeq());
         caughtUpCount++;
         enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());

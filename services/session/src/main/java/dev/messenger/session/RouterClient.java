@@ -40,12 +40,18 @@ final class RouterClient {
   }
 
   CompletableFuture<SendAck> submit(SubmitRequest request) {
-    CompletableFuture<SendAck> result = new CompletableFuture<>();
+    return call(request).thenApply(SubmitReply::getAck);
+  }
+
+  /** Like {@link #submit}, with the router's whole answer (a group command's carries the group). */
+  CompletableFuture<SubmitReply> call(SubmitRequest request) {
+    CompletableFuture<SubmitReply> result = new CompletableFuture<>();
     attempt(request, System.nanoTime() + deadline.toNanos(), 50, result);
     return result;
   }
 
-  private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs, CompletableFuture<SendAck> result) {
+  private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs,
+      CompletableFuture<SubmitReply> result) {
     String subject = subjects.submit(ConversationIds.shardOf(request.getConversationId(), shards));
     CompletableFuture<io.nats.client.Message> requested;
     try {
@@ -69,10 +75,10 @@ final class RouterClient {
         });
   }
 
-  private void complete(SubmitReply reply, CompletableFuture<SendAck> result, SubmitRequest request,
+  private void complete(SubmitReply reply, CompletableFuture<SubmitReply> result, SubmitRequest request,
       long deadlineNanos, long backoffMs) {
     if (reply.hasAck()) {
-      result.complete(reply.getAck());
+      result.complete(reply);
       return;
     }
     StreamError error = reply.getError();
@@ -88,7 +94,7 @@ final class RouterClient {
   }
 
   private void retryOrFail(SubmitRequest request, long deadlineNanos, long backoffMs,
-      CompletableFuture<SendAck> result) {
+      CompletableFuture<SubmitReply> result) {
     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadlineNanos) {
       result.completeExceptionally(new CompletionException(ApiErrors.unavailable("ROUTER_UNAVAILABLE",
           "no router could store the message in time; resend it with the same client_message_id")));

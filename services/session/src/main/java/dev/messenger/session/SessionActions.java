@@ -26,6 +26,11 @@ import java.util.concurrent.CompletionStage;
  * mark read, type. Receipts go to the other members' devices over their user subjects.
  */
 final class SessionActions {
+  /**
+   * Groups larger than this get no per-member live receipts (members x members messages per round of acks):
+   * the reader's own devices still do, and senders read the aggregate (History.GetReceiptSummary).
+   */
+  static final int LIVE_RECEIPT_MAX_MEMBERS = 32;
   private final RouterClient router;
   private final SessionStore store;
   private final Connection nats;
@@ -171,8 +176,10 @@ final class SessionActions {
         .setKind(kind)
         .setUpToSeq(upToSeq)
         .setTimeMs(clock.millis())).build().toByteArray();
+    boolean wide = members.size() > LIVE_RECEIPT_MAX_MEMBERS;
     for (String member : members) {
-      if (includeSelf || !member.equals(userId)) {
+      boolean self = member.equals(userId);
+      if ((includeSelf || !self) && (!wide || self)) {
         nats.publish(subjects.user(member), event);
       }
     }

@@ -77,6 +77,7 @@ public final class SessionNode implements AutoCloseable {
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
     List<BindableService> services = List.of(
         new SessionService(factory, actions, store, streams, presence, clock, config.sendWindow()),
+        new GroupsService(router, store),
         new DiscoveryService(() -> directoryHolder[0]));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),

@@ -15,6 +15,9 @@ interface SessionStore {
   /** Members of a conversation; empty if it does not exist. */
   CompletionStage<Optional<Set<String>>> members(String conversationId);
 
+  /** A group as projected; empty when it was never created. */
+  CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId);
+
   /** The highest seq of a conversation as the user's conversation list has it (0 if unknown). */
   CompletionStage<Long> lastSeq(String userId, String conversationId);
 

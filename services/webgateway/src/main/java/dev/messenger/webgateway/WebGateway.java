@@ -47,6 +47,7 @@ public final class WebGateway implements AutoCloseable {
             GrpcSerializationFormats.PROTO_WEB_TEXT)
         .addService(ForwardingCalls.forward(SessionGrpc.getServiceDescriptor(), session))
         .addService(ForwardingCalls.forward(DiscoveryGrpc.getServiceDescriptor(), session))
+        .addService(ForwardingCalls.forward(dev.messenger.api.v1.GroupsGrpc.getServiceDescriptor(), session))
         .addService(ForwardingCalls.forward(HistoryGrpc.getServiceDescriptor(), history))
         .addService(ForwardingCalls.forward(PresenceGrpc.getServiceDescriptor(), presence))
         .addService(ForwardingCalls.forward(PushDevicesGrpc.getServiceDescriptor(), push))

@@ -91,6 +91,36 @@ class LoadgenHistoryIT {
     assertThat(stored).isEqualTo(tally.acked());
   }
 
+  @Test
+  void should_count_group_traffic_once_and_in_order_on_every_device_of_every_member() throws Exception {
+    Scenario scenario = Scenario.of(30, 2, 2, Duration.ofSeconds(8)).withDrain(Duration.ofSeconds(5))
+        .withGroups(0.5, List.of(10, 20));
+    Target target = new Target(List.of(cluster.session.address()), LoadgenCluster.TOKEN_KEY, true, 1, List.of());
+    RunSettings settings = RunSettings.quiet();
+
+    RunResult result = new LoadRun(scenario, target, settings).execute();
+
+    Tally tally = result.tally();
+    assertThat(result.connections().devicesConnected()).isEqualTo(60);
+    assertThat(tally.failed() + tally.notSent() + tally.unresolved()).isZero();
+    assertThat(tally.lost()).isZero();
+    assertThat(tally.duplicated()).isZero();
+    assertThat(tally.outOfOrder()).isZero();
+    assertThat(tally.foreign()).isZero();
+    assertThat(tally.deliveredOfAcked()).isEqualTo(tally.expectedDeliveries());
+    Map<String, List<MessageKey>> groups = new java.util.HashMap<>(result.ledger().ackedByConversation());
+    groups.keySet().removeIf(id -> !ConversationIds.isGroup(id));
+    assertThat(groups).hasSize(2);
+    for (Map.Entry<String, List<MessageKey>> group : groups.entrySet()) {
+      assertThat(group.getValue()).as("posts to " + group.getKey()).isNotEmpty();
+      List<Message> log = cluster.history.log().readLog(group.getKey(), 0, 100_000)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(log.get(0).hasGroupChange()).isTrue();
+      assertThat(keys(log.subList(1, log.size()), settings.runId()))
+          .containsExactlyInAnyOrderElementsOf(group.getValue());
+    }
+  }
+
   private static Set<MessageKey> keys(List<Message> log, String runId) {
     Set<MessageKey> keys = new HashSet<>();
     for (Message message : log) {

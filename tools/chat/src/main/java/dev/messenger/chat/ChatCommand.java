@@ -1,5 +1,6 @@
 package dev.messenger.chat;
 
+import dev.messenger.api.v1.Group;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.client.CursorStore;
 import dev.messenger.client.FileCursorStore;
@@ -48,7 +49,8 @@ final class ChatCommand implements Callable<Integer> {
     CursorStore cursors = cursorFile == null ? new InMemoryCursorStore() : new FileCursorStore(cursorFile);
     printer.line("connecting as " + token.user + "/" + token.device + " via " + String.join(",", targets)
         + " (/help for commands)");
-    try (MessengerClient client = MessengerClient.builder()
+    try (GroupCalls groups = new GroupCalls(targets.get(0), () -> token.mint(clock));
+        MessengerClient client = MessengerClient.builder()
         .targets(targets)
         .tokenSupplier(() -> token.mint(clock))
         .cursorStore(cursors)
@@ -58,7 +60,7 @@ final class ChatCommand implements Callable<Integer> {
         .start()) {
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (!handle(ChatLineParser.parse(line), client, printer)) {
+        if (!handle(ChatLineParser.parse(line), client, groups, printer)) {
           break;
         }
       }
@@ -67,7 +69,25 @@ final class ChatCommand implements Callable<Integer> {
   }
 
   /** Acts on one line; false when the user wants to leave. */
-  static boolean handle(ChatLine line, MessengerClient client, ChatPrinter printer) {
+  static boolean handle(ChatLine line, MessengerClient client, GroupCalls groups, ChatPrinter printer) {
+    try {
+      if (line instanceof ChatLine.CreateGroup create) {
+        Group group = groups.create(create.title(), create.members());
+        printer.line("created " + group.getConversationId() + " \"" + group.getTitle() + "\" with "
+            + group.getMembersCount() + " members; post with #" + group.getConversationId() + " <text>");
+        return true;
+      } else if (line instanceof ChatLine.AddMembers add) {
+        printer.line(add.conversationId() + " now has " + groups.add(add.conversationId(), add.members())
+            .getMembersCount() + " members");
+        return true;
+      } else if (line instanceof ChatLine.Leave leave) {
+        printer.line("left " + leave.conversationId() + " at #" + groups.leave(leave.conversationId()));
+        return true;
+      }
+    } catch (io.grpc.StatusRuntimeException e) {
+      printer.line("! " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      return true;
+    }
     if (line instanceof ChatLine.SendToUser send) {
       report(client.sendTo(send.userId(), send.body()), printer);
     } else if (line instanceof ChatLine.SendToConversation send) {

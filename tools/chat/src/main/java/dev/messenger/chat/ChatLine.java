@@ -27,6 +27,29 @@ sealed interface ChatLine {
     }
   }
 
+  /** {@code /group team bob carol}: create a group (one-word title) with these members besides oneself. */
+  record CreateGroup(String title, java.util.List<String> members) implements ChatLine {
+    public CreateGroup {
+      requireNonNull(title, "title");
+      members = java.util.List.copyOf(members);
+    }
+  }
+
+  /** {@code /add g:1234 dave}: add members to a group. */
+  record AddMembers(String conversationId, java.util.List<String> members) implements ChatLine {
+    public AddMembers {
+      requireNonNull(conversationId, "conversationId");
+      members = java.util.List.copyOf(members);
+    }
+  }
+
+  /** {@code /leave g:1234}: leave a group. */
+  record Leave(String conversationId) implements ChatLine {
+    public Leave {
+      requireNonNull(conversationId, "conversationId");
+    }
+  }
+
   /** {@code /quit}. */
   record Quit() implements ChatLine {}
 

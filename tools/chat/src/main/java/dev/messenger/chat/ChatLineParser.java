@@ -8,6 +8,9 @@ final class ChatLineParser {
       "  @<user> <text>            send to a user (1:1 conversation)",
       "  #<conversation_id> <text> send to a conversation",
       "  /read <conversation_id> <seq>  mark read up to seq",
+      "  /group <title> <user>...  create a group (one-word title) with these members",
+      "  /add <group_id> <user>... add members to a group",
+      "  /leave <group_id>         leave a group",
       "  /help                     this text",
       "  /quit                     leave");
 
@@ -66,6 +69,19 @@ final class ChatLineParser {
         } catch (NumberFormatException e) {
           return new ChatLine.Invalid("seq must be a number: " + words[2]);
         }
+      }
+      case "/group" -> {
+        return words.length < 3
+            ? new ChatLine.Invalid("usage: /group <title> <user>...")
+            : new ChatLine.CreateGroup(words[1], java.util.Arrays.asList(words).subList(2, words.length));
+      }
+      case "/add" -> {
+        return words.length < 3
+            ? new ChatLine.Invalid("usage: /add <group_id> <user>...")
+            : new ChatLine.AddMembers(words[1], java.util.Arrays.asList(words).subList(2, words.length));
+      }
+      case "/leave" -> {
+        return words.length != 2 ? new ChatLine.Invalid("usage: /leave <group_id>") : new ChatLine.Leave(words[1]);
       }
       default -> {
         return new ChatLine.Invalid("unknown command " + words[0] + " (try /help)");

@@ -32,8 +32,13 @@ final class ScenarioOptions {
   int messageSize;
 
   @Option(names = "--group-share", paramLabel = "FRACTION", defaultValue = "0",
-      description = "Share of sends to groups (0..1). Groups do not exist yet: only 0 is accepted.")
+      description = "Share of sends that go to the sender's group (0..1). Default: ${DEFAULT-VALUE}.")
   double groupShare;
+
+  @Option(names = "--group-size", paramLabel = "N[,N...]", split = ",", defaultValue = "10",
+      description = "Sizes of the groups the users are split into (2..500); several values make a mix, used in "
+          + "turn. Every user belongs to one group. Default: ${DEFAULT-VALUE}.")
+  java.util.List<Integer> groupSizes;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
       description = "Measured sending time (or idle hold with --rate 0). Default: ${DEFAULT-VALUE}.")
@@ -84,6 +89,6 @@ final class ScenarioOptions {
       throw new IllegalArgumentException("--arrival must be uniform or poisson");
     }
     return new Scenario(users, devices, contacts, rate, messageSize, groupShare, warmup, duration, drain,
-        connectRate, maxPendingConnects, timeout, kind, seed);
+        connectRate, maxPendingConnects, timeout, kind, seed, groupSizes);
   }
 }

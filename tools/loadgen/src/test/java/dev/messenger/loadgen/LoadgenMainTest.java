@@ -34,9 +34,9 @@ class LoadgenMainTest {
   }
 
   @Test
-  void should_refuse_group_traffic_with_a_clear_message() {
-    assertThat(run("run", "--users", "10", "--group-share", "0.3")).isEqualTo(2);
-    assertThat(err.toString()).contains("no groups yet").contains("--group-share must be 0");
+  void should_refuse_a_group_share_outside_0_to_1() {
+    assertThat(run("run", "--users", "10", "--group-share", "1.3")).isEqualTo(2);
+    assertThat(err.toString()).contains("--group-share must be between 0 and 1");
   }
 
   @Test

@@ -14,7 +14,10 @@ import dev.messenger.api.v1.SyncRequest;
 import dev.messenger.api.v1.SyncResponse;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.api.v1.GetReceiptSummaryRequest;
+import dev.messenger.api.v1.ReceiptSummary;
 import dev.messenger.history.store.HistoryReader;
+import dev.messenger.history.store.ReceiptStore;
 import dev.messenger.history.store.PageAnchor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -36,9 +39,47 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
   private static final Logger log = LoggerFactory.getLogger(HistoryService.class);
 
   private final HistoryReader reader;
+  private final ReceiptStore receipts;
 
-  public HistoryService(HistoryReader reader) {
+  public HistoryService(HistoryReader reader, ReceiptStore receipts) {
     this.reader = reader;
+    this.receipts = receipts;
+  }
+
+  @Override
+  public void getReceiptSummary(GetReceiptSummaryRequest request, StreamObserver<ReceiptSummary> responses) {
+    try {
+      Principal caller = Principal.current();
+      String conversationId = RequestLimits.conversationId(request.getConversationId());
+      CompletionStage<ReceiptSummary> summary = reader.currentMembers(conversationId)
+          .thenCompose(members -> {
+            if (!members.contains(caller.userId())) {
+              throw ApiErrors.permissionDenied("NOT_A_MEMBER", "not a member of this conversation");
+            }
+            CompletionStage<Long> seq = request.getSeq() > 0
+                ? java.util.concurrent.CompletableFuture.completedFuture(request.getSeq())
+                : reader.lastSeqOf(caller.userId(), conversationId);
+            return seq.thenCombine(receipts.groupWatermarks(conversationId), (at, marks) -> {
+              int delivered = 0;
+              int read = 0;
+              int others = 0;
+              for (String member : members) {
+                if (member.equals(caller.userId())) {
+                  continue;
+                }
+                others++;
+                long[] mark = marks.getOrDefault(member, new long[2]);
+                delivered += Math.max(mark[0], mark[1]) >= at ? 1 : 0;
+                read += mark[1] >= at ? 1 : 0;
+              }
+              return ReceiptSummary.newBuilder().setConversationId(conversationId).setSeq(at).setMembers(others)
+                  .setDelivered(delivered).setRead(read).build();
+            });
+          });
+      respond(summary, responses);
+    } catch (RuntimeException e) {
+      fail(responses, e);
+    }
   }
 
   @Override
@@ -75,7 +116,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
       PageAnchor anchor = anchor(request);
       CompletionStage<GetMessagesResponse> response =
           reader
-              .isMember(caller.userId(), conversationId)
+              .mayRead(caller.userId(), conversationId)
               .thenCompose(member -> {
                 if (!member) {
                   throw ApiErrors.permissionDenied("NOT_A_MEMBER", "not a member of this conversation");

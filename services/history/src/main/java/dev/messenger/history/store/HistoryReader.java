@@ -86,6 +86,27 @@ public final class HistoryReader {
         () -> conversations.members(conversationId).thenApply(m -> m.map(s -> s.contains(userId)).orElse(false)));
   }
 
+  /** The members of a conversation now (empty when unknown). */
+  public CompletionStage<java.util.Set<String>> currentMembers(String conversationId) {
+    return metrics.read("members",
+        () -> conversations.members(conversationId).thenApply(m -> m.orElse(java.util.Set.of())));
+  }
+
+  /** The conversation's last seq as the user's copy has it (0 when none). */
+  public CompletionStage<Long> lastSeqOf(String userId, String conversationId) {
+    return metrics.read("last_seq", () -> lastSeq(userId, conversationId).thenApply(last -> last.orElse(0L)));
+  }
+
+  /**
+   * True when the user may read their copies of the conversation: a member now, or a former member of a
+   * group, who keeps what they had (their copies end at the entry that removed them).
+   */
+  public CompletionStage<Boolean> mayRead(String userId, String conversationId) {
+    return isMember(userId, conversationId).thenCompose(member -> member || !ConversationIds.isGroup(conversationId)
+        ? CompletableFuture.completedFuture(member)
+        : lastSeq(userId, conversationId).thenApply(java.util.Optional::isPresent));
+  }
+
   /**
    * A page of the user's copy of a conversation, ascending, at most {@code pageSize} messages, with whether
    * more lie beyond it in the anchor's direction. Empty when the user has no copies.

@@ -54,7 +54,25 @@ public final class HistorySchema {
             + UserChanges.KEPT.toSeconds(),
         "CREATE TABLE IF NOT EXISTS " + ks + ".device_cursors ("
             + "user_id text, device_id text, conversation_id text, delivered_seq bigint, "
-            + "PRIMARY KEY ((user_id), device_id, conversation_id))");
+            + "PRIMARY KEY ((user_id), device_id, conversation_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".group_members ("
+            + "conversation_id text, user_id text, role int, since_seq bigint, "
+            + "title text static, created_ms bigint static, version bigint static, "
+            + "PRIMARY KEY ((conversation_id), user_id))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".group_receipts ("
+            + "conversation_id text, user_id text, delivered_seq bigint, read_seq bigint, "
+            + "PRIMARY KEY ((conversation_id), user_id))");
+  }
+
+  /**
+   * Columns added after a table first shipped: {@link #create} adds each to a keyspace made before it and
+   * ignores the error of one that has it already ({@code ADD IF NOT EXISTS} is not portable to ScyllaDB).
+   */
+  public static List<String> addedColumns(HistoryConfig config) {
+    String ks = config.keyspace();
+    return List.of(
+        "ALTER TABLE " + ks + ".conversation_log ADD group_change blob",
+        "ALTER TABLE " + ks + ".user_messages ADD group_change blob");
   }
 
   /** Creates whatever is missing and waits until every node agrees on the schema. Blocking: call on start. */
@@ -63,6 +81,16 @@ public final class HistorySchema {
       ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
       if (!result.getExecutionInfo().isSchemaInAgreement()) {
         awaitAgreement(session);
+      }
+    }
+    for (String ddl : addedColumns(config)) {
+      try {
+        ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
+        if (!result.getExecutionInfo().isSchemaInAgreement()) {
+          awaitAgreement(session);
+        }
+      } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException alreadyThere) {
+        log.debug("column already present: {}", alreadyThere.getMessage());
       }
     }
     log.info("history schema ready in keyspace {}", config.keyspace());
@@ -80,6 +108,6 @@ public final class HistorySchema {
 
   private static String messageColumns() {
     return "message_id text, sender_user_id text, sender_device_id text, client_message_id text, body text, "
-        + "server_time_ms bigint, kind int, ";
+        + "server_time_ms bigint, kind int, group_change blob, ";
   }
 }

@@ -54,6 +54,7 @@ public final class MessageLog {
   private final ClientIdTable clientIds;
   private final ProjectionMarks marks;
   private final ShardEpochs epochs;
+  private final GroupTable groups;
 
   public MessageLog(CqlSession session, HistoryConfig config, HistoryMetrics metrics, Clock clock) {
     this.session = session;
@@ -78,6 +79,7 @@ public final class MessageLog {
                 + " WHERE conversation_id = ? AND bucket = ? AND seq > ? LIMIT ?");
     this.marks = new ProjectionMarks(session, config);
     this.epochs = new ShardEpochs(session, config);
+    this.groups = new GroupTable(session, config);
   }
 
   /**
@@ -235,7 +237,27 @@ public final class MessageLog {
    * message), then the checkpoint {@code projected_seq}. Idempotent; call it in seq order without skipping.
    */
   public CompletionStage<Void> project(Collection<String> members, List<Message> messages) {
-    return metrics.write("projection", () -> projection.apply(members, messages));
+    return metrics.write("projection", () -> applyGroupChanges(members, messages, 0)
+        .thenCompose(done -> projection.apply(members, messages)));
+  }
+
+  /** The group rows of the SYSTEM messages among {@code messages}, in seq order, before their checkpoint. */
+  private CompletionStage<Void> applyGroupChanges(Collection<String> members, List<Message> messages, int from) {
+    for (int i = from; i < messages.size(); i++) {
+      Message change = messages.get(i);
+      if (change.hasGroupChange()) {
+        int next = i + 1;
+        return groups.apply(change)
+            .thenCompose(done -> groups.applyTitles(change, members))
+            .thenCompose(done -> applyGroupChanges(members, messages, next));
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** The group as projected (members, roles, title, version); empty when it was never created. */
+  public CompletionStage<Optional<StoredGroup>> group(String conversationId) {
+    return metrics.read("group", () -> groups.find(conversationId));
   }
 
   /** Every message of the conversation up to this seq is projected (0 when none). */

@@ -2,6 +2,7 @@ package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.messenger.api.v1.GroupChange;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessageKind;
 
@@ -10,18 +11,28 @@ final class MessageRows {
   /** Columns to select, in the order {@link #toMessage} reads them by name. */
   static final String COLUMNS =
       "conversation_id, seq, message_id, sender_user_id, sender_device_id, client_message_id, body, "
-          + "server_time_ms, kind";
+          + "server_time_ms, kind, group_change";
   /** Value columns to write after the key columns, as named bind markers. */
   static final String VALUE_COLUMNS =
-      "message_id, sender_user_id, sender_device_id, client_message_id, body, server_time_ms, kind";
+      "message_id, sender_user_id, sender_device_id, client_message_id, body, server_time_ms, kind, group_change";
   static final String VALUE_MARKERS =
-      ":message_id, :sender_user_id, :sender_device_id, :client_message_id, :body, :server_time_ms, :kind";
+      ":message_id, :sender_user_id, :sender_device_id, :client_message_id, :body, :server_time_ms, :kind, "
+          + ":group_change";
 
   private MessageRows() {}
 
   static Message toMessage(Row row) {
     MessageKind kind = MessageKind.forNumber(row.getInt("kind"));
-    return Message.newBuilder()
+    Message.Builder message = Message.newBuilder();
+    java.nio.ByteBuffer change = row.getByteBuffer("group_change");
+    if (change != null) {
+      try {
+        message.setGroupChange(GroupChange.parseFrom(change.duplicate()));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException("unreadable group_change", e);
+      }
+    }
+    return message
         .setConversationId(text(row, "conversation_id"))
         .setSeq(row.getLong("seq"))
         .setMessageId(text(row, "message_id"))
@@ -36,6 +47,9 @@ final class MessageRows {
 
   /** Binds the value columns of {@code message} (key columns are the caller's). */
   static BoundStatementBuilder bindValues(BoundStatementBuilder builder, Message message) {
+    if (message.hasGroupChange()) {
+      builder.setByteBuffer("group_change", java.nio.ByteBuffer.wrap(message.getGroupChange().toByteArray()));
+    }
     return builder
         .setString("message_id", message.getMessageId())
         .setString("sender_user_id", message.getSenderUserId())

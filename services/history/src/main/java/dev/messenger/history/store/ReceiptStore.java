@@ -24,6 +24,9 @@ public final class ReceiptStore {
   private final PreparedStatement updateRead;
   private final PreparedStatement selectDelivered;
   private final PreparedStatement selectRead;
+  private final PreparedStatement updateGroupDelivered;
+  private final PreparedStatement updateGroupRead;
+  private final PreparedStatement selectGroup;
 
   public ReceiptStore(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
     this.session = session;
@@ -42,6 +45,38 @@ public final class ReceiptStore {
         session.prepare("SELECT device_id, conversation_id, delivered_seq FROM " + cursors + " WHERE user_id = ?");
     this.selectRead =
         session.prepare("SELECT read_seq FROM " + userConversations + " WHERE user_id = ? AND conversation_id = ?");
+    String groupReceipts = config.table("group_receipts");
+    this.updateGroupDelivered = session.prepare("UPDATE " + groupReceipts
+        + " USING TIMESTAMP ? SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ?");
+    this.updateGroupRead = session.prepare("UPDATE " + groupReceipts
+        + " USING TIMESTAMP ? SET read_seq = ? WHERE conversation_id = ? AND user_id = ?");
+    this.selectGroup = session.prepare(
+        "SELECT user_id, delivered_seq, read_seq FROM " + groupReceipts + " WHERE conversation_id = ?");
+  }
+
+  /**
+   * Raises a member's watermarks in the group's own partition ({@code group_receipts}): delivered up to
+   * (any device) and read up to. One write per ack or marker; {@link #groupWatermarks} reads them all at once.
+   */
+  public CompletionStage<Void> recordGroupWatermark(String conversationId, String userId, boolean read, long upToSeq) {
+    if (upToSeq == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    requirePositive(upToSeq);
+    return write((read ? updateGroupRead : updateGroupDelivered).bind(upToSeq, upToSeq, conversationId, userId));
+  }
+
+  /** Every member's watermarks of a group: user id to {delivered up to, read up to}. */
+  public CompletionStage<Map<String, long[]>> groupWatermarks(String conversationId) {
+    Statement<?> statement = selectGroup.bind(conversationId).setConsistencyLevel(config.consistency())
+        .setIdempotent(true);
+    return metrics.read("group_receipts", () -> AsyncCql.allRows(session.executeAsync(statement)).thenApply(rows -> {
+      Map<String, long[]> byUser = new TreeMap<>();
+      for (Row row : rows) {
+        byUser.put(row.getString("user_id"), new long[] {row.getLong("delivered_seq"), row.getLong("read_seq")});
+      }
+      return byUser;
+    }));
   }
 
   /** Raises the device's delivered cursor in a conversation to {@code upToSeq}; never lowers it. 0 is a no-op. */

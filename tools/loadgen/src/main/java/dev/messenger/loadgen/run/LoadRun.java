@@ -61,7 +61,8 @@ public final class LoadRun {
       long rampNanos = new Ramp(settings.ticker(), settings.rampProgress())
           .connect(population.devices(), scenario.connectRate(), scenario.maxPendingConnects(),
               scenario.connectTimeout(), books.counters());
-      Ledger ledger = population.admit();
+      Ledger ledger = population.admitGroups(population.admit(), this::createGroup,
+          settings.runId() + "-s" + settings.shard().index());
       List<SimDevice> dropped = population.devices().stream().filter(d -> !d.caughtUpOnce()).toList();
       closeAll(dropped);
       int connected = population.devices().size() - dropped.size();
@@ -116,10 +117,32 @@ public final class LoadRun {
         pacer.maxLagNanos(), server, process);
   }
 
+  /** Creates one group of the run as its owner would, through a session server's Groups service. */
+  private String createGroup(String ownerId, List<String> memberIds, String requestId) {
+    io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forTarget(target.bootstrap().get(0))
+        .usePlaintext().build();
+    try {
+      io.grpc.Metadata headers = new io.grpc.Metadata();
+      String token = new Tokens(target.tokenKey(), settings.clock()).issue(new Principal(ownerId, "d0"), TOKEN_TTL);
+      headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + token);
+      return dev.messenger.api.v1.GroupsGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(60, TimeUnit.SECONDS)
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+          .createGroup(dev.messenger.api.v1.CreateGroupRequest.newBuilder().setClientRequestId(requestId)
+              .setTitle("loadgen " + requestId).addAllMemberUserIds(memberIds).build())
+          .getConversationId();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   private void fire(SimUser user, long scheduled, Pacer pacer) {
     SimDevice device = user.nextSender();
     SimUser.Contact contact = user.pickContact(pacer.random());
-    ConversationLedger ledger = contact.ledger();
+    SimUser.Group group = user.group();
+    boolean toGroup = group != null && pacer.random().nextDouble() < scenario.groupShare();
+    ConversationLedger ledger = toGroup ? group.ledger() : contact.ledger();
     int slot = ledger.slotOf(device.index());
     int seq = ledger.schedule(slot);
     RunCounters counters = books.counters();
@@ -130,7 +153,9 @@ public final class LoadRun {
     String body = new MessageHeader(settings.runId(), device.index(), seq, scheduled).body(scenario.messageBytes());
     CompletableFuture<SendAck> answer;
     try {
-      answer = device.client().sendTo(contact.peerId(), body);
+      answer = toGroup
+          ? device.client().send(group.conversationId(), body)
+          : device.client().sendTo(contact.peerId(), body);
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }

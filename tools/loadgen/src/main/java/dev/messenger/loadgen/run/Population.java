@@ -43,6 +43,34 @@ final class Population {
     return new Population(scenario, List.copyOf(users), List.copyOf(devices));
   }
 
+  /** Creates a group conversation of an owner and members; answers its conversation id. */
+  interface GroupCreator {
+    String create(String ownerId, List<String> memberIds, String requestId);
+  }
+
+  /**
+   * After {@link #admit}: splits the users into groups ({@link GroupPlan}), creates them, and returns the
+   * ledger with one more conversation per group (its participants: the connected devices of its members).
+   */
+  Ledger admitGroups(Ledger direct, GroupCreator creator, String requestPrefix) {
+    if (scenario.groupShare() <= 0) {
+      return direct;
+    }
+    List<ConversationLedger> all = new ArrayList<>(direct.conversations());
+    List<int[]> blocks = GroupPlan.blocks(users.size(), scenario.groupSizes());
+    for (int b = 0; b < blocks.size(); b++) {
+      List<SimUser> members = users.subList(blocks.get(b)[0], blocks.get(b)[1]);
+      String id = creator.create(members.get(0).id(),
+          members.subList(1, members.size()).stream().map(SimUser::id).toList(), requestPrefix + "-g" + b);
+      int[] participants = members.stream().flatMap(u -> u.devices().stream())
+          .filter(SimDevice::caughtUpOnce).mapToInt(SimDevice::index).toArray();
+      ConversationLedger ledger = new ConversationLedger(id, participants);
+      all.add(ledger);
+      members.forEach(u -> u.joinGroup(new SimUser.Group(id, ledger)));
+    }
+    return new Ledger(all);
+  }
+
   List<SimUser> users() {
     return users;
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +16,9 @@ import java.util.Map;
  * @param contactsPerUser 1:1 peers each user writes to (1 = fixed pairs)
  * @param ratePerUser messages per second each user sends (0 = idle streams only)
  * @param messageBytes body size in characters (at least the check header, ~40)
- * @param groupShare fraction of sends that go to groups; must be 0 until groups exist
+ * @param groupShare fraction of sends that go to the sender's group (0..1)
+ * @param groupSizes sizes of the groups the users of each process are split into, used in turn (a mix), each
+ *     2..500; every user belongs to one group
  * @param warmup sending time before measuring (excluded from latency and throughput)
  * @param duration measured sending time
  * @param drain time after the last send to wait for outstanding acks and deliveries
@@ -39,7 +42,8 @@ public record Scenario(
     int maxPendingConnects,
     Duration connectTimeout,
     Arrival arrival,
-    long seed) {
+    long seed,
+    List<Integer> groupSizes) {
 
   public Scenario {
     requireNonNull(warmup, "warmup");
@@ -47,9 +51,12 @@ public record Scenario(
     requireNonNull(drain, "drain");
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(arrival, "arrival");
-    if (groupShare != 0) {
-      throw new IllegalArgumentException("group traffic is not available: this release has no groups yet, so "
-          + "--group-share must be 0 (got " + groupShare + "); only 1:1 conversations can be simulated");
+    groupSizes = List.copyOf(requireNonNull(groupSizes, "groupSizes"));
+    if (!(groupShare >= 0 && groupShare <= 1)) {
+      throw new IllegalArgumentException("--group-share must be between 0 and 1 (got " + groupShare + ")");
+    }
+    if (groupSizes.isEmpty() || groupSizes.stream().anyMatch(n -> n < 2 || n > 500)) {
+      throw new IllegalArgumentException("--group-size values must be between 2 and 500 (got " + groupSizes + ")");
     }
     if (users < 1 || devicesPerUser < 1) {
       throw new IllegalArgumentException("users and devices per user must be at least 1");
@@ -77,27 +84,33 @@ public record Scenario(
   /** A small scenario with defaults for everything but users, rate and duration; for tests. */
   public static Scenario of(int users, int devicesPerUser, double ratePerUser, Duration duration) {
     return new Scenario(users, devicesPerUser, 1, ratePerUser, 100, 0, Duration.ZERO, duration,
-        Duration.ofSeconds(10), 1000, 1000, Duration.ofSeconds(60), Arrival.UNIFORM, 1);
+        Duration.ofSeconds(10), 1000, 1000, Duration.ofSeconds(60), Arrival.UNIFORM, 1, List.of(10));
   }
 
   public Scenario withWarmup(Duration value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, value,
-        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed, groupSizes);
   }
 
   public Scenario withDrain(Duration value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, warmup,
-        duration, value, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
+        duration, value, connectRate, maxPendingConnects, connectTimeout, arrival, seed, groupSizes);
   }
 
   public Scenario withUsers(int value) {
     return new Scenario(value, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, groupShare, warmup,
-        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed, groupSizes);
+  }
+
+  /** The same with group traffic: this share of sends to groups of these sizes. */
+  public Scenario withGroups(double share, List<Integer> sizes) {
+    return new Scenario(users, devicesPerUser, contactsPerUser, ratePerUser, messageBytes, share, warmup,
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed, sizes);
   }
 
   public Scenario withRatePerUser(double value) {
     return new Scenario(users, devicesPerUser, contactsPerUser, value, messageBytes, groupShare, warmup,
-        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed);
+        duration, drain, connectRate, maxPendingConnects, connectTimeout, arrival, seed, groupSizes);
   }
 
   /** Total offered send rate, messages per second. */
@@ -116,6 +129,7 @@ public record Scenario(
     map.put("message_bytes", messageBytes);
     map.put("group_share", groupShare);
     map.put("direct_share", 1.0 - groupShare);
+    map.put("group_sizes", groupSizes);
     map.put("warmup_s", warmup.toMillis() / 1000.0);
     map.put("duration_s", duration.toMillis() / 1000.0);
     map.put("drain_s", drain.toMillis() / 1000.0);
@@ -144,7 +158,9 @@ public record Scenario(
         m.get("max_pending_connects") instanceof Number n ? n.intValue() : 1000,
         seconds(m, "connect_timeout_s"),
         Arrival.valueOf(String.valueOf(m.getOrDefault("arrival", "uniform")).toUpperCase(java.util.Locale.ROOT)),
-        num(m, "seed").longValue());
+        num(m, "seed").longValue(),
+        m.get("group_sizes") instanceof List<?> sizes
+            ? sizes.stream().map(n -> ((Number) n).intValue()).toList() : List.of(10));
   }
 
   private static Number num(Map<String, Object> m, String key) {

@@ -55,6 +55,9 @@ final class SimDevice implements MessengerListener {
 
   @Override
   public void onMessage(Message message) {
+    if (message.getKind() == dev.messenger.api.v1.MessageKind.MESSAGE_KIND_SYSTEM) {
+      return; // a group change (the group's creation): not traffic of the run
+    }
     long now = books.now();
     Optional<MessageHeader> parsed = MessageHeader.parse(message.getBody());
     Optional<ConversationLedger> conversation = books.ledger().find(message.getConversationId());

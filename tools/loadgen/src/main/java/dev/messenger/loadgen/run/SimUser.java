@@ -11,6 +11,7 @@ final class SimUser {
   private final List<SimDevice> devices = new ArrayList<>();
   private List<SimDevice> senders = List.of();
   private List<Contact> contacts = List.of();
+  private volatile Group group;
   private int nextSender;
 
   SimUser(int globalIndex, String id) {
@@ -54,6 +55,18 @@ final class SimUser {
   Contact pickContact(SplittableRandom random) {
     return contacts.size() == 1 ? contacts.get(0) : contacts.get(random.nextInt(contacts.size()));
   }
+
+  /** The group this user posts to, if any. */
+  Group group() {
+    return group;
+  }
+
+  void joinGroup(Group group) {
+    this.group = group;
+  }
+
+  /** A group conversation and its bookkeeping. */
+  record Group(String conversationId, ConversationLedger ledger) {}
 
   /** A peer this user writes to, and the bookkeeping of their 1:1 conversation. */
   record Contact(String peerId, ConversationLedger ledger) {}

@@ -8,12 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class ScenarioTest {
   @Test
-  void should_reject_group_traffic_until_groups_exist() {
-    assertThatThrownBy(() -> new Scenario(10, 1, 1, 1, 100, 0.2, Duration.ZERO, Duration.ofSeconds(1),
-        Duration.ZERO, 10, 10, Duration.ofSeconds(60), Arrival.UNIFORM, 1))
+  void should_reject_a_group_share_outside_0_to_1_and_groups_over_500() {
+    assertThatThrownBy(() -> new Scenario(10, 1, 1, 1, 100, 1.2, Duration.ZERO, Duration.ofSeconds(1),
+        Duration.ZERO, 10, 10, Duration.ofSeconds(60), Arrival.UNIFORM, 1, java.util.List.of(10)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no groups yet")
-        .hasMessageContaining("--group-share must be 0");
+        .hasMessageContaining("--group-share must be between 0 and 1");
+    assertThatThrownBy(() -> Scenario.of(10, 1, 1, Duration.ofSeconds(1)).withGroups(0.5, java.util.List.of(10, 501)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--group-size");
+  }
+
+  @Test
+  void should_read_back_a_group_mix() {
+    Scenario scenario = Scenario.of(200, 1, 1, Duration.ofSeconds(5)).withGroups(0.3, java.util.List.of(10, 100));
+    assertThat(Scenario.fromMap(scenario.toMap())).isEqualTo(scenario);
   }
 
   @Test
