@@ -8,6 +8,7 @@ import static dev.messenger.systemtests.push.PushCluster.histogramCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.linecorp.armeria.common.SessionProtocol;
 import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.SetPushPreferencesRequest;
 import dev.messenger.internal.v1.PushCandidate;
@@ -88,6 +89,8 @@ class PushDeliveryIT {
     assertThat(android.notificationCount()).isEqualTo(3);
     assertThat(cluster.apns.to(senderToken)).as("the sender's own devices").isEmpty();
     assertThat(cluster.fcm.tokenRequests).as("the SDK took its OAuth token from the test server").isNotEmpty();
+    assertThat(cluster.fcm.protocols).as("token exchange and sends, over the production transport")
+        .isNotEmpty().containsOnly(SessionProtocol.H2);
     assertThat(counter(metrics, "messenger_push_sent_total", Map.of("provider", "apns"))).isGreaterThanOrEqualTo(1);
     assertThat(counter(metrics, "messenger_push_jobs_queued_total", Map.of()) - queuedBefore)
         .as("three messages for bob's two devices, none for alice's").isEqualTo(6);
