@@ -8,9 +8,13 @@
 #      at delivery p99 <= 50 ms,
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
 #      heap per stream,
-#   6. prints the capacity plan for the default target,
+#   6. (unless SKIP_PUSH=1) offline users and push: loadgen push starts push instances and a mock FCM (HTTP/2)
+#      on the stack's NATS and CQL store and hands messages over to push as routers do, once at PUSH_RATE
+#      (latency) and once at PUSH_MAX_RATE (throughput of one instance, queue saturated),
+#   7. prints the capacity plan for the default target,
 # writes everything under bench/results/<UTC time>/ and stops the stack (also on Ctrl-C or failure).
 # Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION STREAMS SKIP_SWEEP SKIP_STREAMS OUT
+# SKIP_PUSH PUSH_RATE PUSH_MAX_RATE PUSH_DURATION PUSH_INSTANCES
 # BASE_PORT (7000: the ports of ./messenger up; give e.g. 17000 when a development stack is already running).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +28,10 @@ CONNECT_RATE="${CONNECT_RATE:-200}"
 SWEEP_RATES="${SWEEP_RATES:-10,25,50,100,200,400}"
 SWEEP_DURATION="${SWEEP_DURATION:-30s}"
 STREAMS="${STREAMS:-50000}"
+PUSH_RATE="${PUSH_RATE:-200}"              # messages handed over to push per second; half the recipients have a device
+PUSH_MAX_RATE="${PUSH_MAX_RATE:-2000}"
+PUSH_DURATION="${PUSH_DURATION:-30s}"
+PUSH_INSTANCES="${PUSH_INSTANCES:-1}"
 BASE_PORT="${BASE_PORT:-7000}"
 OUT="${OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
@@ -174,6 +182,15 @@ if [ "${SKIP_STREAMS:-}" != "1" ]; then
   say "streams: $STREAMS idle device streams from one process, 100 per TCP connection; session heap per stream"
   loadgen run --target "$SESSION" --users "$STREAMS" --rate 0 --duration 20s --warmup 0s --drain 1s --streams-per-connection 100 \
     --connect-rate 500 --max-pending-connects 300 --server-pid "$SESSION_PID" --out "$OUT/streams" || true
+fi
+
+if [ "${SKIP_PUSH:-}" != "1" ]; then
+  say "push: 2,000 users, half with an FCM device and no stream, $PUSH_RATE msg/s, $PUSH_INSTANCES instance(s)"
+  loadgen push --users 2000 --offline-share 0.5 --rate "$PUSH_RATE" --instances "$PUSH_INSTANCES" --warmup 20s \
+    --duration "$PUSH_DURATION" --drain 30s --out "$OUT/push" || true
+  say "push throughput: $PUSH_MAX_RATE msg/s offered (more than one instance sends), $PUSH_INSTANCES instance(s)"
+  loadgen push --users 2000 --offline-share 0.5 --rate "$PUSH_MAX_RATE" --instances "$PUSH_INSTANCES" --warmup 20s \
+    --duration "$PUSH_DURATION" --drain 5s --out "$OUT/push-max" || true
 fi
 
 say "capacity plan for the default target (500M daily users, 40 messages a day)"
