@@ -8,6 +8,7 @@ import static dev.messenger.systemtests.push.PushCluster.histogramCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.linecorp.armeria.common.SessionProtocol;
 import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.SetPushPreferencesRequest;
@@ -15,10 +16,14 @@ import dev.messenger.internal.v1.PushCandidate;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.decision.JobDecider;
 import dev.messenger.push.decision.RetryPolicy;
+import dev.messenger.push.store.DeliveryState;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,5 +156,25 @@ class PushDeliveryIT {
     await().atMost(SHORTLY).until(() -> cluster.apns.to(token).size() == 1);
     assertThat(cluster.apns.to(token).get(0).body()).isEqualTo("dinner at 8?");
     assertThat(cluster.apns.to(token).get(0).title()).isEqualTo("New message from hank");
+  }
+
+  @Test
+  void should_count_the_badge_over_a_bounded_number_of_conversations() throws Exception {
+    String token = "aa01bb02cc03dd04ee05ff0600000005";
+    cluster.devices(push, "ivy", "iphone").registerDevice(apnsDevice(token));
+    PreparedStatement insert = cluster.cql.prepare("INSERT INTO " + cluster.keyspace + ".user_conversations "
+        + "(user_id, conversation_id, last_seq, read_seq) VALUES ('ivy', ?, 2, 1)");
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = 0; i < DeliveryState.BADGE_SCAN_LIMIT + 5; i++) {
+      writes.add(cluster.cql.executeAsync(insert.bind("dm:ivy:zz%05d".formatted(i))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    cluster.publish(direct("jack", "ivy", 1, "hi ivy"));
+
+    await().atMost(SHORTLY).until(() -> cluster.apns.to(token).size() == 1);
+    assertThat(cluster.apns.to(token).get(0).badge())
+        .as("this message, and one unread in each of the first %d other conversations", DeliveryState.BADGE_SCAN_LIMIT)
+        .isEqualTo(1 + DeliveryState.BADGE_SCAN_LIMIT);
   }
 }
