@@ -20,6 +20,7 @@ public final class PushLedger implements MockFcmServer.Listener {
   private final Set<String> accepted = ConcurrentHashMap.newKeySet();
   private final Recorder latency = new Recorder(3);
   private final LongAdder expected = new LongAdder();
+  private final LongAdder expectedInWindow = new LongAdder();
   private final LongAdder acceptedInWindow = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder unknown = new LongAdder();
@@ -31,6 +32,9 @@ public final class PushLedger implements MockFcmServer.Listener {
     committedNanos.put(conversationId + "#" + seq, nanos);
     if (notifies) {
       expected.increment();
+      if (nanos >= windowStart && nanos < windowEnd) {
+        expectedInWindow.increment();
+      }
     }
   }
 
@@ -70,6 +74,11 @@ public final class PushLedger implements MockFcmServer.Listener {
 
   public long expected() {
     return expected.sum();
+  }
+
+  /** Notifications expected for messages committed inside the window. */
+  public long expectedInWindow() {
+    return expectedInWindow.sum();
   }
 
   public long acceptedUnique() {
