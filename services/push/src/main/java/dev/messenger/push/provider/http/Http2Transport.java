@@ -25,11 +25,6 @@ public final class Http2Transport extends HttpTransport {
     this.origin = origin;
   }
 
-  /** Google's hosts, trusted through the JDK's default trust store. */
-  public static Http2Transport direct() throws java.security.NoSuchAlgorithmException {
-    return create(SSLContext.getDefault(), Optional.empty());
-  }
-
   /** Requests go to {@code origin} (e.g. {@code https://127.0.0.1:8443}) when present, trusted through {@code tls}. */
   public static Http2Transport create(SSLContext tls, Optional<URI> origin) {
     origin.ifPresent(o -> {
