@@ -8,13 +8,17 @@
 #      at delivery p99 <= 50 ms,
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
 #      heap per stream,
-#   6. prints the capacity plan for the default target,
-#   7. groups: the same users split into groups of 10, 100 and 500 members, GROUP_RATE group messages per second
+#   6. groups: the same users split into groups of 10, 100 and 500 members, GROUP_RATE group messages per second
 #      in total (every send to the sender's group), then the documented 1:1 run with one busy 500-member group
 #      beside it (GROUP_SHARE of the sends), to see what a large group does to 1:1 latency,
+#   7. (unless SKIP_PUSH=1) offline users and push: loadgen push starts push instances and a mock FCM (HTTP/2)
+#      on the stack's NATS and CQL store and hands messages over to push as routers do, once at PUSH_RATE
+#      (latency) and once at PUSH_MAX_RATE (throughput of one instance, queue saturated),
+#   8. prints the capacity plan for the default target,
 # writes everything under bench/results/<UTC time>/ and stops the stack (also on Ctrl-C or failure).
 # Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION STREAMS SKIP_SWEEP SKIP_STREAMS OUT
-# GROUP_SIZES GROUP_RATE GROUP_SHARE SKIP_GROUPS ONLY_GROUPS (1: skip steps 2-6)
+# GROUP_SIZES GROUP_RATE GROUP_SHARE SKIP_GROUPS ONLY_GROUPS (1: skip steps 2-5 and 7-8)
+# SKIP_PUSH PUSH_RATE PUSH_MAX_RATE PUSH_DURATION PUSH_INSTANCES
 # BASE_PORT (7000: the ports of ./messenger up; give e.g. 17000 when a development stack is already running).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +35,10 @@ STREAMS="${STREAMS:-50000}"
 GROUP_SIZES="${GROUP_SIZES:-10,100,500}"
 GROUP_RATE="${GROUP_RATE:-20}"
 GROUP_SHARE="${GROUP_SHARE:-0.05}"
+PUSH_RATE="${PUSH_RATE:-200}"              # messages handed over to push per second; half the recipients have a device
+PUSH_MAX_RATE="${PUSH_MAX_RATE:-2000}"
+PUSH_DURATION="${PUSH_DURATION:-30s}"
+PUSH_INSTANCES="${PUSH_INSTANCES:-1}"
 BASE_PORT="${BASE_PORT:-7000}"
 OUT="${OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
@@ -203,6 +211,15 @@ if [ "${SKIP_STREAMS:-}" != "1" ]; then
 fi
 
 [ "${SKIP_GROUPS:-}" = "1" ] || group_runs
+
+if [ "${SKIP_PUSH:-}" != "1" ]; then
+  say "push: 2,000 users, half with an FCM device and no stream, $PUSH_RATE msg/s, $PUSH_INSTANCES instance(s)"
+  loadgen push --users 2000 --offline-share 0.5 --rate "$PUSH_RATE" --instances "$PUSH_INSTANCES" --warmup 20s \
+    --duration "$PUSH_DURATION" --drain 30s --out "$OUT/push" || true
+  say "push throughput: $PUSH_MAX_RATE msg/s offered (more than one instance sends), $PUSH_INSTANCES instance(s)"
+  loadgen push --users 2000 --offline-share 0.5 --rate "$PUSH_MAX_RATE" --instances "$PUSH_INSTANCES" --warmup 20s \
+    --duration "$PUSH_DURATION" --drain 5s --out "$OUT/push-max" || true
+fi
 
 say "capacity plan for the default target (500M daily users, 40 messages a day)"
 PLAN_FROM="$OUT/run/report.json"

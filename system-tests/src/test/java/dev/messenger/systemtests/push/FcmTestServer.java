@@ -2,28 +2,34 @@ package dev.messenger.systemtests.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A local server speaking what the Firebase Admin SDK uses of Google: the OAuth 2 token endpoint of a
- * service account and FCM HTTP v1 {@code POST /v1/projects/<project>/messages:send}, with scripted error
- * answers per device token (FCM's JSON error format, Retry-After). {@link #transport()} is the SDK's
- * HttpTransport option: it sends every request the SDK makes to this server instead of Google's hosts.
+ * service account ({@code POST /token}) and FCM HTTP v1 {@code POST /v1/projects/<project>/messages:send},
+ * with scripted error answers per device token (FCM's JSON error format, Retry-After). It is an HTTP/2
+ * server over TLS (Armeria, ALPN; HTTP/1.1 is still accepted so that a client falling back is seen, not
+ * refused) with the test's self-signed certificate for 127.0.0.1. The push service reaches it as production
+ * reaches Google: through its HTTP/2 transport, with {@code fcm-server} set to {@link #origin()}.
  */
 final class FcmTestServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,28 +70,40 @@ final class FcmTestServer implements AutoCloseable {
   final List<Received> accepted = new CopyOnWriteArrayList<>();
   final List<Long> attemptsAtMs = new CopyOnWriteArrayList<>();
   final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+  /** The protocol of every request this server answered (token and send), in arrival order. */
+  final List<SessionProtocol> protocols = new CopyOnWriteArrayList<>();
   private final Map<String, Queue<Answer>> script = new ConcurrentHashMap<>();
-  private final HttpServer server;
+  private final Server server;
 
-  FcmTestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/token", this::token);
-    server.createContext("/v1/projects/", this::send);
-    server.setExecutor(Executors.newFixedThreadPool(4));
-    server.start();
-  }
-
-  String tokenUri() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
-  }
-
-  /** The SDK's transport, with every request sent here (same path and query) instead of Google's hosts. */
-  NetHttpTransport transport() {
-    int port = server.getAddress().getPort();
-    return new NetHttpTransport.Builder()
-        .setConnectionFactory(url -> (HttpURLConnection) new URL("http", "127.0.0.1", port, url.getFile())
-            .openConnection())
+  FcmTestServer(TestCredentials credentials) {
+    server = Server.builder()
+        .https(new InetSocketAddress("127.0.0.1", 0))
+        .tls(credentials.serverKeys.getPrivate(), credentials.serverCertificate)
+        .service("/token", (ctx, req) -> answer(ctx, req, this::token))
+        .serviceUnder("/v1/projects/", (ctx, req) -> answer(ctx, req, this::send))
         .build();
+    server.start().join();
+  }
+
+  /** Where Google's hosts are for the push service ({@code fcm-server}). */
+  URI origin() {
+    return URI.create("https://127.0.0.1:" + server.activeLocalPort(SessionProtocol.HTTPS));
+  }
+
+  private interface Handler {
+    HttpResponse handle(AggregatedHttpRequest request) throws IOException;
+  }
+
+  /** Scripted answers may touch the store: handled off the event loop. */
+  private HttpResponse answer(ServiceRequestContext ctx, HttpRequest request, Handler handler) {
+    protocols.add(ctx.sessionProtocol());
+    return HttpResponse.of(request.aggregate().thenApplyAsync(aggregated -> {
+      try {
+        return handler.handle(aggregated);
+      } catch (IOException e) {
+        return reply(400, error(400, "INVALID_ARGUMENT", null), null);
+      }
+    }, ctx.blockingTaskExecutor()));
   }
 
   void answer(String token, Answer... answers) {
@@ -99,30 +117,27 @@ final class FcmTestServer implements AutoCloseable {
     return accepted.stream().filter(r -> r.token().equals(token)).toList();
   }
 
-  private void token(HttpExchange exchange) throws IOException {
-    String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+  private HttpResponse token(AggregatedHttpRequest request) {
+    String form = request.contentUtf8();
     tokenRequests.add(form);
-    if (!form.contains("grant_type=urn") || !form.contains("assertion=")) {
-      reply(exchange, 400, "{\"error\":\"invalid_grant\"}", null);
-      return;
+    if (request.method() != HttpMethod.POST || !form.contains("grant_type=urn") || !form.contains("assertion=")) {
+      return reply(400, "{\"error\":\"invalid_grant\"}", null);
     }
-    reply(exchange, 200, "{\"access_token\":\"test-access-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}",
+    return reply(200, "{\"access_token\":\"test-access-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}",
         null);
   }
 
-  private void send(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    if (!"POST".equals(exchange.getRequestMethod()) || !path.endsWith("/messages:send")) {
-      reply(exchange, 404, error(404, "NOT_FOUND", null), null);
-      return;
+  private HttpResponse send(AggregatedHttpRequest request) throws IOException {
+    String path = URI.create(request.path()).getPath();
+    String authorization = request.headers().get("authorization");
+    if (request.method() != HttpMethod.POST || !path.endsWith("/messages:send")) {
+      return reply(404, error(404, "NOT_FOUND", null), null);
     }
     if (!"Bearer test-access-token".equals(authorization)) {
-      reply(exchange, 401, error(401, "UNAUTHENTICATED", null), null);
-      return;
+      return reply(401, error(401, "UNAUTHENTICATED", null), null);
     }
     String project = path.substring("/v1/projects/".length(), path.indexOf("/messages:send"));
-    JsonNode message = JSON.readTree(exchange.getRequestBody()).path("message");
+    JsonNode message = JSON.readTree(request.contentUtf8()).path("message");
     String token = message.path("token").asText();
     attemptsAtMs.add(System.currentTimeMillis());
     Queue<Answer> queue = script.get(token);
@@ -136,12 +151,11 @@ final class FcmTestServer implements AutoCloseable {
       if (answer.before() != null) {
         answer.before().run();
       }
-      reply(exchange, answer.status(), error(answer.status(), statusName(answer.status()), answer.fcmStatus()),
+      return reply(answer.status(), error(answer.status(), statusName(answer.status()), answer.fcmStatus()),
           answer.retryAfterSeconds());
-      return;
     }
     accepted.add(new Received(project, token, message, System.currentTimeMillis()));
-    reply(exchange, 200, "{\"name\":\"projects/" + project + "/messages/" + accepted.size() + "\"}", null);
+    return reply(200, "{\"name\":\"projects/" + project + "/messages/" + accepted.size() + "\"}", null);
   }
 
   private static String statusName(int status) {
@@ -160,20 +174,16 @@ final class FcmTestServer implements AutoCloseable {
     return "{\"error\":{\"code\":" + code + ",\"message\":\"test\",\"status\":\"" + status + "\"" + details + "}}";
   }
 
-  private static void reply(HttpExchange exchange, int status, String body, Integer retryAfter) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+  private static HttpResponse reply(int status, String body, Integer retryAfter) {
+    ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
     if (retryAfter != null) {
-      exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfter));
+      headers.add("retry-after", Integer.toString(retryAfter));
     }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return HttpResponse.of(headers.build(), HttpData.ofUtf8(body));
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.stop().join();
   }
 }

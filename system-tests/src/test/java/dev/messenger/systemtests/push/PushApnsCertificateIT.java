@@ -30,7 +30,8 @@ class PushApnsCertificateIT {
     Path[] client = TestCredentials.clientCertificate(directory, "messenger-app", "secret");
     try (MockApns apns = new MockApns(credentials, client[1])) {
       ProviderConfig config = new ProviderConfig(Optional.empty(), "", "", Optional.of(client[0]), "secret",
-          Optional.of("127.0.0.1:" + apns.port), Optional.of(credentials.serverCertificatePem), 4, Optional.empty(), 4);
+          Optional.of("127.0.0.1:" + apns.port), Optional.of(credentials.serverCertificatePem), 4, Optional.empty(), Optional.empty(),
+          Optional.empty(), 4);
       ApnsProvider provider = new ApnsProvider(ProviderFactory.apnsClient(config, "unused"),
           ProviderFactory.apnsClient(config, "unused"));
       try {

@@ -21,8 +21,6 @@ import dev.messenger.push.PushConfig;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.client.PushCandidatePublisher;
 import dev.messenger.push.client.PushStreams;
-import dev.messenger.push.provider.ApnsProvider;
-import dev.messenger.push.provider.FcmProvider;
 import dev.messenger.push.provider.ProviderConfig;
 import dev.messenger.push.provider.ProviderFactory;
 import dev.messenger.push.queue.Providers;
@@ -94,8 +92,9 @@ final class PushCluster implements AutoCloseable {
     this.directory = Files.createDirectories(root.resolve("system-tests/target/push/" + name));
     this.credentials = TestCredentials.create(directory);
     this.apns = new MockApns(credentials);
-    this.fcm = new FcmTestServer();
-    this.serviceAccount = TestCredentials.serviceAccount(directory, FCM_PROJECT, fcm.tokenUri());
+    this.fcm = new FcmTestServer(credentials);
+    // Google's own token endpoint: fcm-server sends it, as every request of the SDK, to the local server.
+    this.serviceAccount = TestCredentials.serviceAccount(directory, FCM_PROJECT, "https://oauth2.googleapis.com/token");
     this.publisher = PushCandidatePublisher.create(nats, subjects);
     this.registry = new DeviceRegistry(cql, store);
   }
@@ -105,20 +104,20 @@ final class PushCluster implements AutoCloseable {
     return new PushCluster(shared.endpoints(), shared.keyspace());
   }
 
-  /** What the push processes of this cluster are told about APNs: token auth against the mock server. */
-  ProviderConfig apnsConfig() {
+  /**
+   * What the push instances of this cluster are told about providers: APNs token auth against the mock
+   * server, FCM with the test's service account against the local FCM server, both trusting the test's
+   * certificate.
+   */
+  ProviderConfig providerConfig() {
     return new ProviderConfig(Optional.of(credentials.apnsSigningKey), "TEAMID1234", "TESTKEY123", Optional.empty(),
         "", Optional.of("127.0.0.1:" + apns.port), Optional.of(credentials.serverCertificatePem), 16,
-        Optional.empty(), 16);
+        Optional.of(serviceAccount), Optional.of(fcm.origin()), Optional.of(credentials.serverCertificatePem), 16);
   }
 
-  /** A push instance in this JVM with both providers pointed at the test servers. */
+  /** A push instance in this JVM with both providers pointed at the test servers, built as production builds them. */
   PushNode startPush(String id, PrometheusRegistry metrics, UnaryOperator<PushConfig> customize) throws Exception {
-    ProviderConfig apnsConfig = apnsConfig();
-    Providers providers = new Providers()
-        .with(PushPlatform.PUSH_PLATFORM_APNS, new ApnsProvider(
-            ProviderFactory.apnsClient(apnsConfig, "unused"), ProviderFactory.apnsClient(apnsConfig, "unused")), 16)
-        .with(PushPlatform.PUSH_PLATFORM_FCM, FcmProvider.create(serviceAccount, Optional.of(fcm.transport())), 16);
+    Providers providers = ProviderFactory.build(providerConfig());
     PushConfig config = customize.apply(PushConfig.defaults(TOKEN_KEY).withInstanceId(id).withEphemeralPorts()
         .withStore(store).withSubjects(subjects));
     Connection connection = infra.connectNats(name + "-" + id);
@@ -128,7 +127,7 @@ final class PushCluster implements AutoCloseable {
     return node;
   }
 
-  /** A push instance in its own JVM, as PushMain runs in production, with APNs from its flags. */
+  /** A push instance in its own JVM, as PushMain runs in production, with both providers from its flags. */
   ChildProcess startPushProcess(String id, List<String> extraArgs) throws Exception {
     Path root = ModuleClasspath.repositoryRoot();
     Map<String, String> env = new HashMap<>();
@@ -140,7 +139,9 @@ final class PushCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--instance-id=" + id, "--grpc-port=0", "--metrics-port=0",
         "--token-key=" + TOKEN_KEY, "--namespace=" + name, "--cql-keyspace=" + keyspace,
         "--apns-key-file=" + credentials.apnsSigningKey, "--apns-team-id=TEAMID1234", "--apns-key-id=TESTKEY123",
-        "--apns-server=127.0.0.1:" + apns.port, "--apns-trust-cert=" + credentials.serverCertificatePem));
+        "--apns-server=127.0.0.1:" + apns.port, "--apns-trust-cert=" + credentials.serverCertificatePem,
+        "--fcm-credentials-file=" + serviceAccount, "--fcm-server=" + fcm.origin(),
+        "--fcm-trust-cert=" + credentials.serverCertificatePem));
     args.addAll(extraArgs);
     Path logs = Files.createDirectories(root.resolve("system-tests/target/process-logs"));
     ChildProcess process = JavaProcess.builder("dev.messenger.push.PushMain")

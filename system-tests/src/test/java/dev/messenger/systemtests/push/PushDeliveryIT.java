@@ -8,16 +8,22 @@ import static dev.messenger.systemtests.push.PushCluster.histogramCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.linecorp.armeria.common.SessionProtocol;
 import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.SetPushPreferencesRequest;
 import dev.messenger.internal.v1.PushCandidate;
 import dev.messenger.push.PushNode;
 import dev.messenger.push.decision.JobDecider;
 import dev.messenger.push.decision.RetryPolicy;
+import dev.messenger.push.store.DeliveryState;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +94,8 @@ class PushDeliveryIT {
     assertThat(android.notificationCount()).isEqualTo(3);
     assertThat(cluster.apns.to(senderToken)).as("the sender's own devices").isEmpty();
     assertThat(cluster.fcm.tokenRequests).as("the SDK took its OAuth token from the test server").isNotEmpty();
+    assertThat(cluster.fcm.protocols).as("token exchange and sends, over the production transport")
+        .isNotEmpty().containsOnly(SessionProtocol.H2);
     assertThat(counter(metrics, "messenger_push_sent_total", Map.of("provider", "apns"))).isGreaterThanOrEqualTo(1);
     assertThat(counter(metrics, "messenger_push_jobs_queued_total", Map.of()) - queuedBefore)
         .as("three messages for bob's two devices, none for alice's").isEqualTo(6);
@@ -148,5 +156,25 @@ class PushDeliveryIT {
     await().atMost(SHORTLY).until(() -> cluster.apns.to(token).size() == 1);
     assertThat(cluster.apns.to(token).get(0).body()).isEqualTo("dinner at 8?");
     assertThat(cluster.apns.to(token).get(0).title()).isEqualTo("New message from hank");
+  }
+
+  @Test
+  void should_count_the_badge_over_a_bounded_number_of_conversations() throws Exception {
+    String token = "aa01bb02cc03dd04ee05ff0600000005";
+    cluster.devices(push, "ivy", "iphone").registerDevice(apnsDevice(token));
+    PreparedStatement insert = cluster.cql.prepare("INSERT INTO " + cluster.keyspace + ".user_conversations "
+        + "(user_id, conversation_id, last_seq, read_seq) VALUES ('ivy', ?, 2, 1)");
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = 0; i < DeliveryState.BADGE_SCAN_LIMIT + 5; i++) {
+      writes.add(cluster.cql.executeAsync(insert.bind("dm:ivy:zz%05d".formatted(i))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    cluster.publish(direct("jack", "ivy", 1, "hi ivy"));
+
+    await().atMost(SHORTLY).until(() -> cluster.apns.to(token).size() == 1);
+    assertThat(cluster.apns.to(token).get(0).badge())
+        .as("this message, and one unread in each of the first %d other conversations", DeliveryState.BADGE_SCAN_LIMIT)
+        .isEqualTo(1 + DeliveryState.BADGE_SCAN_LIMIT);
   }
 }

@@ -45,20 +45,19 @@ public final class FcmProvider implements PushProvider {
   }
 
   /**
-   * A provider for the project of the service account in {@code credentialsFile}. {@code transport}, when
-   * present, carries every HTTP request of the SDK (token and send); tests point it at a local FCM server.
+   * A provider for the project of the service account in {@code credentialsFile}. {@code transport} carries
+   * every HTTP request of the SDK, the OAuth token exchange and the sends (through the SDK's HttpTransport
+   * option); see {@link ProviderFactory#fcmTransport}.
    */
-  public static FcmProvider create(Path credentialsFile, Optional<HttpTransport> transport) throws IOException {
+  public static FcmProvider create(Path credentialsFile, HttpTransport transport) throws IOException {
     GoogleCredentials credentials;
     try (InputStream in = Files.newInputStream(credentialsFile)) {
-      credentials = transport.isPresent()
-          ? GoogleCredentials.fromStream(in, transport::get)
-          : GoogleCredentials.fromStream(in);
+      credentials = GoogleCredentials.fromStream(in, () -> transport);
     }
     credentials = credentials.createScoped(List.of("https://www.googleapis.com/auth/firebase.messaging"));
-    FirebaseOptions.Builder options = FirebaseOptions.builder().setCredentials(credentials);
-    transport.ifPresent(options::setHttpTransport);
-    FirebaseApp app = FirebaseApp.initializeApp(options.build(), "messenger-push-" + UUID.randomUUID());
+    FirebaseOptions options = FirebaseOptions.builder().setCredentials(credentials).setHttpTransport(transport)
+        .build();
+    FirebaseApp app = FirebaseApp.initializeApp(options, "messenger-push-" + UUID.randomUUID());
     return new FcmProvider(app, Clock.systemUTC());
   }
 

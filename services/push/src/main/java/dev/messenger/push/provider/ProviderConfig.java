@@ -1,6 +1,7 @@
 package dev.messenger.push.provider;
 
 import dev.messenger.common.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -9,7 +10,9 @@ import java.util.Optional;
  * {@code apns-team-id} and {@code apns-key-id}) or certificate auth ({@code apns-cert-file}, a .p12, with
  * {@code apns-cert-password}); {@code apns-server} (host:port) replaces Apple's gateways and
  * {@code apns-trust-cert} (PEM) the trusted roots, for test servers. FCM: {@code fcm-credentials-file}, a
- * service account JSON. A provider without credentials is disabled.
+ * service account JSON; {@code fcm-server} (https://host:port) replaces Google's hosts (the OAuth token
+ * endpoint and FCM's) and {@code fcm-trust-cert} (PEM) the trusted roots. A provider without credentials is
+ * disabled.
  */
 public record ProviderConfig(
     Optional<Path> apnsKeyFile,
@@ -21,6 +24,8 @@ public record ProviderConfig(
     Optional<Path> apnsTrustCert,
     int apnsConcurrency,
     Optional<Path> fcmCredentialsFile,
+    Optional<URI> fcmServer,
+    Optional<Path> fcmTrustCert,
     int fcmConcurrency) {
 
   public ProviderConfig {
@@ -38,7 +43,7 @@ public record ProviderConfig(
   /** No provider enabled. */
   public static ProviderConfig none() {
     return new ProviderConfig(Optional.empty(), "", "", Optional.empty(), "", Optional.empty(), Optional.empty(),
-        64, Optional.empty(), 64);
+        64, Optional.empty(), Optional.empty(), Optional.empty(), 64);
   }
 
   public static ProviderConfig from(Settings s) {
@@ -52,6 +57,8 @@ public record ProviderConfig(
         s.get("apns-trust-cert").map(Path::of),
         s.integer("apns-concurrency", 64),
         s.get("fcm-credentials-file").map(Path::of),
+        s.get("fcm-server").map(URI::create),
+        s.get("fcm-trust-cert").map(Path::of),
         s.integer("fcm-concurrency", 64));
   }
 

@@ -4,10 +4,12 @@ import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import dev.messenger.api.v1.PushPlatform;
+import dev.messenger.push.provider.http.Http2Transport;
+import dev.messenger.push.provider.http.TrustedCertificates;
 import dev.messenger.push.queue.Providers;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +33,23 @@ public final class ProviderFactory {
     }
     if (config.fcmCredentialsFile().isPresent()) {
       providers.with(PushPlatform.PUSH_PLATFORM_FCM,
-          FcmProvider.create(config.fcmCredentialsFile().get(), Optional.empty()), config.fcmConcurrency());
-      log.info("FCM enabled");
+          FcmProvider.create(config.fcmCredentialsFile().get(), fcmTransport(config)), config.fcmConcurrency());
+      log.info("FCM enabled (HTTP/2{})", config.fcmServer().map(s -> ", server " + s).orElse(""));
     } else {
       log.warn("FCM disabled: no fcm-credentials-file configured; FCM devices get no notifications");
     }
     return providers;
+  }
+
+  /**
+   * The HTTP/2 transport FCM's SDK sends through: to Google's hosts, or to {@code fcm-server} trusting
+   * {@code fcm-trust-cert} when given.
+   */
+  public static Http2Transport fcmTransport(ProviderConfig config) throws IOException, GeneralSecurityException {
+    SSLContext tls = config.fcmTrustCert().isPresent()
+        ? TrustedCertificates.sslContext(config.fcmTrustCert().get())
+        : SSLContext.getDefault();
+    return Http2Transport.create(tls, config.fcmServer());
   }
 
   /** A Pushy client for one gateway (Apple's host unless {@code apns-server} overrides it). */

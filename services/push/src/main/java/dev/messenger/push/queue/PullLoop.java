@@ -3,7 +3,7 @@ package dev.messenger.push.queue;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import java.time.Duration;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches from a durable pull consumer as long as fewer than {@code maxInFlight} messages are being handled,
- * and hands each message to {@code handler} on {@code workers}. The handler acknowledges (or naks) the
+ * Pulls from a durable pull consumer as long as fewer than {@code maxInFlight} messages are being handled,
+ * and hands each message to {@code handler} on {@code workers} as soon as it arrives. The handler acknowledges (or naks) the
  * message itself; a message it drops unacknowledged comes back after the consumer's ack wait.
  */
 final class PullLoop implements AutoCloseable {
@@ -52,16 +52,18 @@ final class PullLoop implements AutoCloseable {
       try {
         free.acquire();
         int wanted = 1 + free.drainPermits();
-        List<Message> messages;
+        int dispatched = 0;
         try {
-          messages = subscription.fetch(wanted, FETCH_WAIT);
-        } catch (RuntimeException e) {
-          free.release(wanted);
-          throw e;
-        }
-        free.release(wanted - messages.size());
-        for (Message message : messages) {
-          dispatch(message);
+          // Each message is handed on as it arrives: fetch() would hold the first ones until the batch is
+          // full or the wait is over, which at low rates adds up to FETCH_WAIT per queue.
+          Iterator<Message> messages = subscription.iterate(wanted, FETCH_WAIT);
+          while (messages.hasNext()) {
+            Message message = messages.next();
+            dispatched++;
+            dispatch(message);
+          }
+        } finally {
+          free.release(wanted - dispatched);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -15,12 +15,20 @@ import java.util.concurrent.CompletionStage;
  * Push's marks are max-registers written {@code USING TIMESTAMP <seq>}: they never move back.
  */
 public final class DeliveryState {
+  /**
+   * Conversations of a user read to count the unread messages elsewhere for the badge, one page: a user in
+   * more conversations gets a badge that counts the first this many (by conversation id) and the app, when
+   * opened, shows the full count. Keeps a notification's cost bounded whatever the user's history.
+   */
+  public static final int BADGE_SCAN_LIMIT = 1000;
+
   private final CqlSession session;
   private final PushStoreConfig config;
   private final PreparedStatement selectDelivered;
   private final PreparedStatement selectMarks;
   private final PreparedStatement markQueued;
   private final PreparedStatement markNotified;
+  private final PreparedStatement selectHere;
   private final PreparedStatement selectUnread;
 
   public DeliveryState(CqlSession session, PushStoreConfig config) {
@@ -35,8 +43,10 @@ public final class DeliveryState {
         + "WHERE user_id = ? AND device_id = ? AND conversation_id = ?");
     this.markNotified = session.prepare("UPDATE " + marks + " USING TIMESTAMP ? SET notified_seq = ? "
         + "WHERE user_id = ? AND device_id = ? AND conversation_id = ?");
+    this.selectHere = session.prepare("SELECT read_seq FROM " + config.table("user_conversations")
+        + " WHERE user_id = ? AND conversation_id = ?");
     this.selectUnread = session.prepare("SELECT conversation_id, last_seq, read_seq FROM "
-        + config.table("user_conversations") + " WHERE user_id = ?");
+        + config.table("user_conversations") + " WHERE user_id = ? LIMIT " + BADGE_SCAN_LIMIT);
   }
 
   /** Push's marks for the device in the conversation: queued and notified seq (0 when none). */
@@ -65,43 +75,23 @@ public final class DeliveryState {
     return write(markNotified.bind(seq, seq, userId, deviceId, conversationId));
   }
 
-  /** Reads the user's whole conversation list: the read marker here and the unread count elsewhere. */
+  /**
+   * The read marker in this conversation (one row) and the unread count in the user's other conversations,
+   * over at most {@link #BADGE_SCAN_LIMIT} of them, in one page.
+   */
   public CompletionStage<Unread> unread(String userId, String conversationId) {
-    CompletableFuture<Unread> result = new CompletableFuture<>();
-    session.executeAsync(read(selectUnread.bind(userId)))
-        .whenComplete((rs, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            accumulate(rs, conversationId, 0, 0, result);
-          }
-        });
-    return result;
-  }
-
-  private static void accumulate(AsyncResultSet rs, String conversationId, long readHere, long elsewhere,
-      CompletableFuture<Unread> result) {
-    for (Row row : rs.currentPage()) {
-      long last = longOrZero(row, 1);
-      long read = longOrZero(row, 2);
-      if (conversationId.equals(row.getString(0))) {
-        readHere = read;
-      } else {
-        elsewhere += Math.max(0, last - read);
+    CompletableFuture<AsyncResultSet> here =
+        session.executeAsync(read(selectHere.bind(userId, conversationId))).toCompletableFuture();
+    CompletableFuture<AsyncResultSet> others = session.executeAsync(read(selectUnread.bind(userId)
+        .setPageSize(BADGE_SCAN_LIMIT))).toCompletableFuture();
+    return here.thenCombine(others, (hereRows, otherRows) -> {
+      long elsewhere = 0;
+      for (Row row : otherRows.currentPage()) {
+        if (!conversationId.equals(row.getString(0))) {
+          elsewhere += Math.max(0, longOrZero(row, 1) - longOrZero(row, 2));
+        }
       }
-    }
-    if (!rs.hasMorePages()) {
-      result.complete(new Unread(readHere, elsewhere));
-      return;
-    }
-    long here = readHere;
-    long others = elsewhere;
-    rs.fetchNextPage().whenComplete((next, error) -> {
-      if (error != null) {
-        result.completeExceptionally(error);
-      } else {
-        accumulate(next, conversationId, here, others, result);
-      }
+      return new Unread(longOrZero(hereRows.one(), 0), elsewhere);
     });
   }
 
