@@ -96,6 +96,12 @@ final class SessionActions {
       return CompletableFuture.failedFuture(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
           "up_to_seq must be between 1 and the last seq delivered to this device"));
     }
+    if (ConversationIds.isGroup(ack.getConversationId())) {
+      // Bounded by what this user received (this stream, or the user's own copies), so a member then: no
+      // membership read. The device's cursor and the member's watermark are written; other members count
+      // deliveries through History.GetReceiptSummary rather than one live receipt per member per ack.
+      return store.recordDelivered(caller.userId(), caller.deviceId(), ack.getConversationId(), ack.getUpToSeq());
+    }
     return members(caller, ack.getConversationId())
         .thenCompose(members -> store
             .recordDelivered(caller.userId(), caller.deviceId(), ack.getConversationId(), ack.getUpToSeq())
