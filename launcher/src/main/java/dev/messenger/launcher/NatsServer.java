@@ -45,6 +45,10 @@ final class NatsServer implements LocalServer {
         server_name: messenger
         listen: "127.0.0.1:%d"
         http: "127.0.0.1:%d"
+        # A client that stops answering (a paused or hung process) is cut within about 6 s and loses its
+        # queue subscriptions, so requests stop going to a router that cannot serve them.
+        ping_interval: "2s"
+        ping_max: 2
         jetstream {
           store_dir: %s
           max_memory_store: %d

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * Event-loop only.
  */
 final class Inbound {
+  private static final String EARLIER_SEND_NOT_STORED = "EARLIER_SEND_NOT_STORED";
   private static final Logger log = LoggerFactory.getLogger(Inbound.class);
 
   /** Told when a delivery skips seqs: the stream must be replaced so that catch-up fills the gap. */
@@ -129,10 +130,17 @@ final class Inbound {
     if (!id.isEmpty() && sends.isPending(id)) {
       if (isRetryable(error.getCode())) {
         // Never sooner than the server's hint, and later as refusals go on: resending every refused send at
-        // the hint would multiply the load of a server that is already refusing.
-        Duration backoff = sendRetryBackoff.nextDelay();
+        // the hint would multiply the load of a server that is already refusing. A send refused only because
+        // an earlier one must be resent first is no sign of load: it follows that one at the hint.
         Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
-        timers.after(hinted.compareTo(backoff) > 0 ? hinted : backoff, () -> {
+        Duration delay;
+        if (EARLIER_SEND_NOT_STORED.equals(error.getReason()) && !hinted.isZero()) {
+          delay = hinted;
+        } else {
+          Duration backoff = sendRetryBackoff.nextDelay();
+          delay = hinted.compareTo(backoff) > 0 ? hinted : backoff;
+        }
+        timers.after(delay, () -> {
           if (current.get() == stream && sends.isPending(id)) {
             sends.retry(id);
             outbound.drain();

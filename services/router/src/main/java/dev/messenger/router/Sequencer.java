@@ -42,8 +42,12 @@ final class Sequencer {
   private static final int RECENT_ACKS = 256;
   private static final int RECENT_REFUSALS = 256;
   private static final int LOAD_PAGE = 1024;
-  /** How long a send waits for the earlier send it names to arrive before the log is asked about it. */
-  static final Duration WAIT_FOR_EARLIER = Duration.ofSeconds(2);
+  /**
+   * How long a send waits for the earlier send it names to arrive before the log is asked about it: two of
+   * a session server's attempts (5 s each), so that when a router is paused with some of a device's sends
+   * in hand, the later ones wait for those to be retried here instead of being refused one round at a time.
+   */
+  static final Duration WAIT_FOR_EARLIER = Duration.ofSeconds(10);
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration MAX_RETRY = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
@@ -167,8 +171,8 @@ final class Sequencer {
     if (c.refused.containsKey(afterKey)) {
       return CompletableFuture.completedFuture(false);
     }
-    // Not seen here yet: after a failover the session servers' retries arrive in any order, so give the
-    // earlier send a moment to arrive before asking the log whether it was stored long ago.
+    // Not seen here yet: after a failover the session servers' retries arrive in any order, so wait a while
+    // for the earlier send to arrive, unless the log says it was stored already.
     CompletableFuture<CompletableFuture<Boolean>> arrival = new CompletableFuture<>();
     c.awaitedArrivals.computeIfAbsent(afterKey, k -> new ArrayList<>()).add(arrival);
     CompletableFuture.delayedExecutor(WAIT_FOR_EARLIER.toMillis(), TimeUnit.MILLISECONDS, executor).execute(() -> {
@@ -180,19 +184,37 @@ final class Sequencer {
       }
       arrival.complete(null);
     });
-    return arrival.thenCompose(placed -> {
+    // Asked at once: an earlier send stored long ago (its ack lost, this conversation since evicted here)
+    // must not wait for an arrival that will not come.
+    CompletableFuture<Boolean> stored = commitLog.findClientId(c.id, request.getSenderUserId(), after)
+        .thenApply(java.util.Optional::isPresent)
+        .toCompletableFuture();
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    stored.whenComplete((found, error) -> {
+      if (Boolean.TRUE.equals(found)) {
+        result.complete(true);
+      }
+    });
+    arrival.whenComplete((placed, ignored) -> {
       if (placed != null) {
-        return placed;
+        placed.whenComplete((ok, error) -> result.complete(Boolean.TRUE.equals(ok)));
+        return;
       }
       synchronized (c) {
         if (c.acks.containsKey(afterKey) || c.pendingByKey.containsKey(afterKey)) {
-          return CompletableFuture.completedFuture(true); // a retry of it was answered from memory meanwhile
+          result.complete(true); // a retry of it was answered from memory meanwhile
+          return;
         }
       }
-      return commitLog.findClientId(c.id, request.getSenderUserId(), after)
-          .thenApply(java.util.Optional::isPresent)
-          .toCompletableFuture();
+      stored.whenComplete((found, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(found);
+        }
+      });
     });
+    return result;
   }
 
   private record Intake(java.util.Optional<SendAck> stored, boolean earlierOk) {}
@@ -207,7 +229,7 @@ final class Sequencer {
       if (c.members.isEmpty()) {
         c.members = members;
       }
-      if (c.running || c.head >= 0) {
+      if (c.running || (c.head >= 0 && c.headEpoch == fence.epoch(shard).orElse(-1))) {
         return;
       }
       c.running = true;
@@ -321,6 +343,9 @@ final class Sequencer {
     }
     long head;
     synchronized (c) {
+      if (c.head >= 0 && c.headEpoch != epoch.getAsLong()) {
+        c.head = -1; // known under another holding of the shard: another owner may have written since
+      }
       head = c.head;
       if (head >= 0 && c.queue.isEmpty()) {
         c.running = false;
@@ -328,7 +353,7 @@ final class Sequencer {
       }
     }
     if (head < 0) {
-      load(c);
+      load(c, epoch.getAsLong());
       return;
     }
     if (c.isGroup) {
@@ -431,7 +456,7 @@ final class Sequencer {
    * Loads the head of the log and reads back what is past the projection checkpoint: its client ids answer
    * retries, and the projector is told to reach the head. Queued sends found there are duplicates.
    */
-  private void load(Conversation c) {
+  private void load(Conversation c, long epoch) {
     CompletableFuture<java.util.Optional<dev.messenger.history.store.StoredGroup>> storedGroup = c.isGroup
         ? commitLog.group(c.id).toCompletableFuture()
         : CompletableFuture.completedFuture(java.util.Optional.empty());
@@ -455,6 +480,13 @@ final class Sequencer {
           return loaded;
         })
         .whenCompleteAsync((loaded, error) -> {
+          OptionalLong held = fence.epoch(c.shard);
+          if (error == null && (held.isEmpty() || held.getAsLong() != epoch)) {
+            // The shard changed hands while this loaded (e.g. lost and taken back): the head it read may
+            // predate another owner's commits, so it must not be used with the new epoch.
+            failAll(c, notOwner());
+            return;
+          }
           if (error != null) {
             log.warn("loading {} failed: {}", c.id, error.toString());
             failAll(c, storeUnavailable());
@@ -483,6 +515,7 @@ final class Sequencer {
               }
             }
             c.head = head;
+            c.headEpoch = epoch;
             members = c.members;
           }
           for (Pending p : duplicates) {
@@ -539,12 +572,12 @@ final class Sequencer {
             metrics.fenced();
             fail(c, batch, notOwner());
           } else {
-            onCommitted(c, batch, messages);
+            onCommitted(c, batch, messages, epoch);
           }
         }, executor);
   }
 
-  private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages) {
+  private void onCommitted(Conversation c, List<Pending> batch, List<Message> messages, long epoch) {
     Set<String> members;
     GroupBatch group;
     synchronized (c) {
@@ -555,6 +588,7 @@ final class Sequencer {
         c.members = group.after().memberIds();
       }
       c.head = messages.get(messages.size() - 1).getSeq();
+      c.headEpoch = epoch;
       members = c.members;
       for (int i = 0; i < batch.size(); i++) {
         c.pendingByKey.remove(batch.get(i).key);
@@ -691,6 +725,8 @@ final class Sequencer {
     /** The group batch being written, if any. */
     GroupBatch inFlight;
     long head = -1;
+    /** The shard epoch under which {@link #head} was read or written; a head of another epoch is stale. */
+    long headEpoch;
     long projected;
     boolean running;
     long lastActivityNanos = System.nanoTime();

@@ -264,6 +264,21 @@ class SequencerTest {
   }
 
   @Test
+  void should_not_use_a_head_known_before_the_shard_changed_hands_when_it_comes_back() throws Exception {
+    assertThat(sequencer.submit(request("alice", "before"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    try (TestRouter other = new TestRouter(log)) {
+      other.holdingShard();
+      assertThat(other.sequencer.submit(request("bob", "meanwhile"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq())
+          .isEqualTo(2);
+    }
+    router.holdingShard(); // taken back, at a higher epoch
+
+    assertThat(sequencer.submit(request("alice", "after"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(3);
+    assertThat(log.messages(CONVERSATION).values()).extracting(Message::getClientMessageId)
+        .containsExactly("before", "meanwhile", "after");
+  }
+
+  @Test
   void should_keep_a_devices_pipelined_sends_in_order_whatever_order_their_lookups_finish_in() throws Exception {
     log.clientIdGate = new CompletableFuture<>();
     List<CompletableFuture<SendAck>> acks = new ArrayList<>();
@@ -312,7 +327,8 @@ class SequencerTest {
   void should_refuse_a_send_whose_earlier_send_this_router_never_saw_and_accept_one_behind_a_stored_send()
       throws Exception {
     SubmitRequest lost = request("alice", "late").toBuilder().setAfterClientMessageId("never-arrived").build();
-    assertThatThrownBy(() -> sequencer.submit(lost, MEMBERS, 0).get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> sequencer.submit(lost, MEMBERS, 0).get(Sequencer.WAIT_FOR_EARLIER.toSeconds() + 5,
+        TimeUnit.SECONDS))
         .cause().isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
 

@@ -101,7 +101,7 @@ class HistoryReaderIT {
     fixture.commitAndFanOut(List.of("b-amy", "b-bo"), first, 400);
     fixture.commitAndFanOut(List.of("b-amy", "b-cy"), second, 300);
 
-    Cursor cursor = Cursor.getDefaultInstance();
+    Cursor cursor = Cursor.newBuilder().setSyncedAtMs(1).build(); // synced before: not a first sync
     List<Message> received = new ArrayList<>();
     int calls = 0;
     SyncResult result;
