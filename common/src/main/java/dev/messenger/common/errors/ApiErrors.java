@@ -92,6 +92,16 @@ public final class ApiErrors {
   }
 
   /**
+   * A send refused because an earlier send of its device in the conversation is not stored: the device
+   * resends that one first, then this one (ABORTED, {@code EARLIER_SEND_NOT_STORED}, one second's hint).
+   */
+  public static StatusRuntimeException earlierSendNotStored(String earlierClientMessageId) {
+    return withRetryAfter(Status.Code.ABORTED, "EARLIER_SEND_NOT_STORED",
+        "an earlier message of this device in this conversation (client_message_id " + earlierClientMessageId
+            + ") is not stored: resend it first, then this one", java.time.Duration.ofSeconds(1));
+  }
+
+  /**
    * True when a client should resend the same request later (its outcome may change): UNAVAILABLE,
    * RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED, as the clients retry them.
    */

@@ -120,7 +120,7 @@ final class Sequencer {
             return CompletableFuture.completedFuture(intake.stored().get().toBuilder().setDuplicate(true).build());
           }
           if (!intake.earlierOk()) {
-            throw earlierNotStored(request.getAfterClientMessageId());
+            throw ApiErrors.earlierSendNotStored(request.getAfterClientMessageId());
           }
           CompletableFuture<SendAck> queued = enqueue(conversation, key, request);
           settle(conversation, key, placed, true);
@@ -161,7 +161,7 @@ final class Sequencer {
       return CompletableFuture.completedFuture(true);
     }
     String afterKey = key(request.getSenderUserId(), after);
-    if (c.acks.containsKey(afterKey) || c.pendingByKey.containsKey(afterKey)) {
+    if (c.holds(afterKey)) {
       return CompletableFuture.completedFuture(true);
     }
     CompletableFuture<Boolean> arriving = c.arriving.get(afterKey);
@@ -201,7 +201,7 @@ final class Sequencer {
         return;
       }
       synchronized (c) {
-        if (c.acks.containsKey(afterKey) || c.pendingByKey.containsKey(afterKey)) {
+        if (c.holds(afterKey)) {
           result.complete(true); // a retry of it was answered from memory meanwhile
           return;
         }
@@ -229,7 +229,7 @@ final class Sequencer {
       if (c.members.isEmpty()) {
         c.members = members;
       }
-      if (c.running || (c.head >= 0 && c.headEpoch == fence.epoch(shard).orElse(-1))) {
+      if (c.running || c.headKnownAt(fence.epoch(shard).orElse(-1))) {
         return;
       }
       c.running = true;
@@ -343,8 +343,8 @@ final class Sequencer {
     }
     long head;
     synchronized (c) {
-      if (c.head >= 0 && c.headEpoch != epoch.getAsLong()) {
-        c.head = -1; // known under another holding of the shard: another owner may have written since
+      if (!c.headKnownAt(epoch.getAsLong())) {
+        c.head = -1; // unknown, or known under another holding of the shard: another owner may have written since
       }
       head = c.head;
       if (head >= 0 && c.queue.isEmpty()) {
@@ -694,12 +694,6 @@ final class Sequencer {
     return ApiErrors.unavailable("NOT_OWNER", "this router no longer owns the conversation; retry");
   }
 
-  static RuntimeException earlierNotStored(String earlierClientMessageId) {
-    return ApiErrors.withRetryAfter(io.grpc.Status.Code.ABORTED, "EARLIER_SEND_NOT_STORED",
-        "an earlier message of this device in this conversation (client_message_id " + earlierClientMessageId
-            + ") is not stored: resend it first, then this one", Admission.RETRY_AFTER);
-  }
-
   private static RuntimeException storeUnavailable() {
     return ApiErrors.unavailable("STORE_UNAVAILABLE", "the message store did not answer; retry");
   }
@@ -745,6 +739,16 @@ final class Sequencer {
       }
       Pending pending = pendingByKey.get(key);
       return pending == null ? null : pending.result.thenApply(a -> a.toBuilder().setDuplicate(true).build());
+    }
+
+    /** True when the send is queued here or committed and still remembered. */
+    boolean holds(String key) {
+      return acks.containsKey(key) || pendingByKey.containsKey(key);
+    }
+
+    /** True when the head was read or written while this router held the shard at {@code epoch}. */
+    boolean headKnownAt(long epoch) {
+      return head >= 0 && headEpoch == epoch;
     }
 
     void refuse(String key) {

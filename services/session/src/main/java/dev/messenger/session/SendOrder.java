@@ -1,7 +1,6 @@
 package dev.messenger.session;
 
 import dev.messenger.common.errors.ApiErrors;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.function.LongSupplier;
 final class SendOrder {
   static final Duration FORGET_AFTER = Duration.ofMinutes(5);
   static final int MAX_OUTSTANDING = 4096;
-  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private final LongSupplier nanoClock;
   /** conversation → client message id → when it was refused (null while the router has it). */
   private final Map<String, LinkedHashMap<String, Long>> outstanding = new HashMap<>();
@@ -64,9 +62,7 @@ final class SendOrder {
     if (awaitingResend != null) {
       // Refused here, without a trip to the router: it would refuse it too.
       sends.put(clientMessageId, nanoClock.getAsLong());
-      throw ApiErrors.withRetryAfter(Status.Code.ABORTED, "EARLIER_SEND_NOT_STORED",
-          "an earlier message of this device in this conversation (client_message_id " + awaitingResend
-              + ") is not stored: resend it first, then this one", RETRY_AFTER);
+      throw ApiErrors.earlierSendNotStored(awaitingResend);
     }
     sends.put(clientMessageId, null);
     return before;

@@ -88,15 +88,7 @@ public final class MessageLog {
    * and walks forward while buckets are full (the log is gap-free).
    */
   public CompletionStage<Long> loadHead(String conversationId) {
-    return metrics.read(
-        "load_head",
-        () ->
-            conversations
-                .find(conversationId)
-                .thenCompose(info -> {
-                  long start = Buckets.of(info.map(ConversationInfo::lastSeq).orElse(0L));
-                  return headFrom(conversationId, start, start);
-                }));
+    return state(conversationId).thenApply(LogState::head);
   }
 
   /** The head of the log and the projection checkpoint, with one read of the conversation's row. */
