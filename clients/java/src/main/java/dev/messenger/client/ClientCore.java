@@ -289,15 +289,15 @@ final class ClientCore implements SessionStream.Events {
     outbound.streamWelcomed();
   }
 
-  /** CaughtUp counts once the listener has processed everything before it. */
+  /** CaughtUp counts once the listener has processed everything before it and the cursor is saved. */
   private void onCaughtUp(SessionStream stream, CaughtUp caughtUp) {
     log.debug("stream {}: caught up after {} deliveries", stream.id(), caughtUp.getDelivered());
     callbacks.execute(() -> {
       loop.execute(() -> {
         if (stream == current) {
           cursors.synced(caughtUp.getSyncedAtMs());
-          setState(ConnectionState.CAUGHT_UP);
           outbound.flushAcks();
+          setState(ConnectionState.CAUGHT_UP);
         }
       });
       stream.processed();
