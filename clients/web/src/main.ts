@@ -170,7 +170,10 @@ class ChatApp {
     this.stopTyping();
     for (let attempt = 0; ; attempt++) {
       try {
-        const ack = await this.api.session.send({ clientMessageId: pending.clientMessageId, target, body });
+        // Only the first try may skip the server's lookup of the id: a later one may follow a stored send.
+        const ack = await this.api.session.send({
+          clientMessageId: pending.clientMessageId, target, body, firstAttempt: attempt === 0,
+        });
         pending.state = "sent";
         pending.seq = ack.seq;
         if (c.messages.has(ack.seq)) {

@@ -23,6 +23,8 @@ final class SendTracker {
   private final ArrayDeque<String> toWrite = new ArrayDeque<>();
   /** Ids queued or already written on the current stream; an id is written at most once per stream. */
   private final Set<String> onStream = new HashSet<>();
+  /** Ids submitted by this process and never written to any stream: their next write is a first attempt. */
+  private final Set<String> neverWritten = ConcurrentHashMap.newKeySet();
 
   SendTracker(Outbox outbox) {
     this.outbox = requireNonNull(outbox, "outbox");
@@ -32,8 +34,10 @@ final class SendTracker {
   CompletableFuture<SendAck> submit(SendRequest request) {
     CompletableFuture<SendAck> future = new CompletableFuture<>();
     futures.put(request.getClientMessageId(), future);
+    neverWritten.add(request.getClientMessageId());
     if (!outbox.add(request)) {
       futures.remove(request.getClientMessageId());
+      neverWritten.remove(request.getClientMessageId());
       future.completeExceptionally(new OutboxFullException());
     }
     return future;
@@ -68,13 +72,16 @@ final class SendTracker {
     onStream.clear();
   }
 
-  /** The next send to write, skipping ids acknowledged or rejected meanwhile; null when none. */
+  /**
+   * The next send to write, skipping ids acknowledged or rejected meanwhile; null when none. It says whether
+   * it is the id's first attempt: a send from an outbox this process did not fill may have been written before.
+   */
   SendRequest pollWrite() {
     String id;
     while ((id = toWrite.poll()) != null) {
       Optional<SendRequest> request = outbox.get(id);
       if (request.isPresent()) {
-        return request.get();
+        return request.get().toBuilder().setFirstAttempt(neverWritten.remove(id)).build();
       }
     }
     return null;
@@ -93,6 +100,7 @@ final class SendTracker {
     boolean pending = isPending(id);
     outbox.remove(id);
     onStream.remove(id);
+    neverWritten.remove(id);
     CompletableFuture<SendAck> future = futures.remove(id);
     return pending || future != null ? new Acked(future) : null;
   }
@@ -101,6 +109,7 @@ final class SendTracker {
   CompletableFuture<SendAck> rejected(String clientMessageId) {
     outbox.remove(clientMessageId);
     onStream.remove(clientMessageId);
+    neverWritten.remove(clientMessageId);
     return futures.remove(clientMessageId);
   }
 

@@ -59,8 +59,10 @@ class ReconnectTest {
     second.welcome().caughtUp();
 
     await().until(() -> second.sends().size() == 2);
-    assertThat(second.sends().get(0)).isEqualTo(sentTwo);
+    assertThat(sentTwo.getFirstAttempt()).isTrue();
+    assertThat(second.sends().get(0)).isEqualTo(sentTwo.toBuilder().setFirstAttempt(false).build());
     assertThat(second.sends().get(1).getBody()).isEqualTo("three");
+    assertThat(second.sends().get(1).getFirstAttempt()).isTrue();
     assertThat(second.authorization()).isEqualTo("Bearer token-2");
     assertThat(harness.listener.errorReasons()).contains("SERVER_DRAINING");
 

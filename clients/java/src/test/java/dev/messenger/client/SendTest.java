@@ -55,20 +55,22 @@ class SendTest {
   }
 
   @Test
-  void should_keep_and_retry_a_rate_limited_send_with_the_same_id() throws Exception {
+  void should_keep_and_retry_a_rate_limited_send_with_the_same_id_as_a_resend() throws Exception {
     InMemoryOutbox outbox = new InMemoryOutbox();
     MessengerClient client = harness.start(harness.builder().outbox(outbox));
     FakeStream stream = connected();
     CompletableFuture<SendAck> future = client.send("c1", "hello");
     await().until(() -> stream.sends().size() == 1);
     SendRequest first = stream.sends().get(0);
+    assertThat(first.getFirstAttempt()).isTrue();
 
     stream.error(error("RESOURCE_EXHAUSTED", "RATE_LIMITED", first));
 
     await().until(() -> stream.sends().size() == 2);
-    assertThat(stream.sends().get(1)).isEqualTo(first);
+    SendRequest resend = first.toBuilder().setFirstAttempt(false).build();
+    assertThat(stream.sends().get(1)).isEqualTo(resend);
     assertThat(future).isNotDone();
-    assertThat(outbox.pending()).containsExactly(first);
+    assertThat(outbox.pending()).containsExactly(resend);
 
     stream.ack(first, 5, false);
     assertThat(future.get().getSeq()).isEqualTo(5);

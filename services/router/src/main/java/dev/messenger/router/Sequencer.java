@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -110,9 +111,7 @@ final class Sequencer {
     if (waitingForThis != null) {
       waitingForThis.forEach(waiter -> waiter.complete(placed));
     }
-    CompletableFuture<SendAck> result = commitLog
-        .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
-        .toCompletableFuture()
+    CompletableFuture<SendAck> result = storedAlready(request)
         .thenCombine(earlierPlaced, Intake::new)
         .thenComposeAsync(intake -> {
           if (intake.stored().isPresent()) {
@@ -128,6 +127,19 @@ final class Sequencer {
         }, executor);
     result.whenComplete((ack, error) -> settle(conversation, key, placed, error == null));
     return result;
+  }
+
+  /**
+   * The stored send of the request's client id, if any. Not asked for a first attempt: its device and session
+   * server vouch that it was never submitted before, and what this router holds was checked already.
+   */
+  private CompletableFuture<Optional<SendAck>> storedAlready(SubmitRequest request) {
+    if (request.getFirstAttempt()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return commitLog
+        .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
+        .toCompletableFuture();
   }
 
   /**
@@ -187,7 +199,7 @@ final class Sequencer {
     // Asked at once: an earlier send stored long ago (its ack lost, this conversation since evicted here)
     // must not wait for an arrival that will not come.
     CompletableFuture<Boolean> stored = commitLog.findClientId(c.id, request.getSenderUserId(), after)
-        .thenApply(java.util.Optional::isPresent)
+        .thenApply(Optional::isPresent)
         .toCompletableFuture();
     CompletableFuture<Boolean> result = new CompletableFuture<>();
     stored.whenComplete((found, error) -> {
@@ -217,7 +229,7 @@ final class Sequencer {
     return result;
   }
 
-  private record Intake(java.util.Optional<SendAck> stored, boolean earlierOk) {}
+  private record Intake(Optional<SendAck> stored, boolean earlierOk) {}
 
   /**
    * Loads a conversation a previous owner may have left unprojected (its projection mark was found), so
@@ -459,7 +471,7 @@ final class Sequencer {
   private void load(Conversation c, long epoch) {
     CompletableFuture<java.util.Optional<dev.messenger.history.store.StoredGroup>> storedGroup = c.isGroup
         ? commitLog.group(c.id).toCompletableFuture()
-        : CompletableFuture.completedFuture(java.util.Optional.empty());
+        : CompletableFuture.completedFuture(Optional.empty());
     commitLog.headAndCheckpoint(c.id)
         .thenCompose(state -> readTail(c.id, state[1], state[0], new ArrayList<>())
             .thenApply(tail -> new Loaded(state[1], state[0], tail)))

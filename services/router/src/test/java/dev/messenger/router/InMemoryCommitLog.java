@@ -33,6 +33,7 @@ final class InMemoryCommitLog implements CommitLog {
   final AtomicInteger markWrites = new AtomicInteger();
   final AtomicInteger epochReads = new AtomicInteger();
   final AtomicInteger headLoads = new AtomicInteger();
+  final AtomicInteger clientIdLookups = new AtomicInteger();
   /** Projections that did not start right after the checkpoint: a projector must never skip. */
   final List<String> skippedProjections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -143,6 +144,7 @@ final class InMemoryCommitLog implements CommitLog {
 
   @Override
   public CompletionStage<Optional<SendAck>> findClientId(String conversationId, String sender, String clientId) {
+    clientIdLookups.incrementAndGet();
     return clientIdGate.thenApply(
         open -> Optional.ofNullable(clientIds.get(key(conversationId, sender, clientId))));
   }

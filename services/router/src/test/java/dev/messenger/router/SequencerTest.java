@@ -145,6 +145,23 @@ class SequencerTest {
   }
 
   @Test
+  void should_store_a_first_attempt_without_looking_its_client_id_up_and_look_a_resend_up() throws Exception {
+    SendAck first = sequencer.submit(request("alice", "fresh").toBuilder().setFirstAttempt(true).build(), MEMBERS, 0)
+        .get(5, TimeUnit.SECONDS);
+    assertThat(log.clientIdLookups).hasValue(0);
+
+    // A resend whose ack was lost: this router no longer remembers it, the table does.
+    log.clientIds.put(CONVERSATION + "/alice/fresh", first);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      SendAck resent = next.sequencer.submit(request("alice", "fresh"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+      assertThat(resent.getDuplicate()).isTrue();
+      assertThat(resent.getSeq()).isEqualTo(first.getSeq());
+    }
+    assertThat(log.clientIdLookups).hasValue(1);
+    assertThat(log.messages(CONVERSATION)).hasSize(1);
+  }
+
+  @Test
   void should_find_a_retry_stored_by_another_router() throws Exception {
     SendAck stored = SendAck.newBuilder().setClientMessageId("x").setConversationId(CONVERSATION).setSeq(7).build();
     log.clientIds.put(CONVERSATION + "/alice/x", stored);

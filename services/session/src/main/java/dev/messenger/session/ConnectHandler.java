@@ -63,9 +63,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
         onSend(frame);
         return;
       }
-      case DELIVERY_ACK -> reportErrors(
-          actions.deliveryAck(principal, frame.getDeliveryAck(),
-              stream.sentSeq(frame.getDeliveryAck().getConversationId())), "");
+      case DELIVERY_ACK -> reportErrors(actions.deliveryAck(principal, frame.getDeliveryAck(), stream), "");
       case READ -> reportErrors(
           actions.read(principal, frame.getRead(), stream.sentSeq(frame.getRead().getConversationId())), "");
       case TYPING -> reportErrors(actions.typing(principal, frame.getTyping()), "");

@@ -36,6 +36,7 @@ final class DeviceStream {
   private final StreamLimits limits;
   private final Consumer<DeviceStream> onClosed;
   private final Map<String, Long> sent = new HashMap<>();
+  private final DeliveryAckFilter acks;
   /** The cursor's sync time: catch-up examines only conversations changed since (0: all of them). */
   private long syncedAtMs;
   private final ArrayDeque<ServerFrame> queue = new ArrayDeque<>();
@@ -63,6 +64,7 @@ final class DeviceStream {
     this.onClosed = onClosed;
     this.sent.putAll(resume.getSeqsMap());
     this.syncedAtMs = resume.getSyncedAtMs();
+    this.acks = new DeliveryAckFilter(userId, resume);
   }
 
   String userId() {
@@ -129,6 +131,11 @@ final class DeviceStream {
   /** The highest seq this stream has written for the conversation (0 if none). */
   synchronized long sentSeq(String conversationId) {
     return sent.getOrDefault(conversationId, 0L);
+  }
+
+  /** Notes the device's ack; true when it must be recorded (see {@link DeliveryAckFilter}). */
+  synchronized boolean ackWorthRecording(String conversationId, long upToSeq) {
+    return acks.worthRecording(conversationId, upToSeq);
   }
 
   /** gRPC's onReady: write what the client can take now. */
@@ -217,6 +224,7 @@ final class DeviceStream {
       return;
     }
     sent.put(message.getConversationId(), message.getSeq());
+    acks.delivered(message);
     enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
   }
 
@@ -252,6 +260,7 @@ final class DeviceStream {
       if (message.getSeq() == last + 1
           || (message.getSeq() > last && dev.messenger.common.GroupEntries.opensFor(message, userId))) {
         sent.put(message.getConversationId(), message.getSeq());
+        acks.delivered(message);
         caughtUpCount++;
         enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
       }

@@ -100,7 +100,9 @@ final class RouterClient {
           "no router could store the message in time; resend it with the same client_message_id")));
       return;
     }
-    scheduler.schedule(() -> attempt(request, deadlineNanos, Math.min(backoffMs * 2, 1000), result),
+    // The earlier attempt may have been stored: from now on the router must look the client id up.
+    SubmitRequest again = request.getFirstAttempt() ? request.toBuilder().setFirstAttempt(false).build() : request;
+    scheduler.schedule(() -> attempt(again, deadlineNanos, Math.min(backoffMs * 2, 1000), result),
         backoffMs, TimeUnit.MILLISECONDS);
   }
 

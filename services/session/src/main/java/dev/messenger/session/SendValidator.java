@@ -34,6 +34,7 @@ final class SendValidator {
         .setSenderUserId(sender.userId())
         .setSenderDeviceId(sender.deviceId())
         .setClientMessageId(clientId)
+        .setFirstAttempt(send.getFirstAttempt())
         .setBody(body);
     switch (send.getTargetCase()) {
       case TO_USER_ID -> {

@@ -88,6 +88,21 @@ final class SessionActions {
   }
 
   /**
+   * A Connect stream's delivery ack: as {@link #deliveryAck(Principal, DeliveryAck, long)}, unless it newly
+   * covers only the user's own messages delivered on that stream (see {@link DeliveryAckFilter}).
+   */
+  CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, DeviceStream stream) {
+    long sentHere = stream.sentSeq(ack.getConversationId());
+    boolean inRange = ack.getUpToSeq() >= 1 && ack.getUpToSeq() <= sentHere;
+    if (inRange && !stream.ackWorthRecording(ack.getConversationId(), ack.getUpToSeq())) {
+      metrics.deliveryAck("own_messages_only");
+      return CompletableFuture.completedFuture(null);
+    }
+    metrics.deliveryAck("recorded");
+    return deliveryAck(caller, ack, sentHere);
+  }
+
+  /**
    * Records that the device has everything up to {@code upToSeq} and tells the other members' devices.
    * {@code knownLastSeq} is the highest seq the caller may acknowledge.
    */

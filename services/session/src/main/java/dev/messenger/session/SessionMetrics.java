@@ -11,6 +11,7 @@ final class SessionMetrics {
   private final Histogram sendDuration;
   private final Counter sends;
   private final Counter streamsClosed;
+  private final Counter deliveryAcks;
 
   SessionMetrics(PrometheusRegistry registry, IntSupplier openStreams) {
     sendDuration = Histogram.builder().name("messenger_session_send_duration_seconds")
@@ -19,6 +20,9 @@ final class SessionMetrics {
         .help("sends by outcome").labelNames("outcome").register(registry);
     streamsClosed = Counter.builder().name("messenger_session_streams_closed_total")
         .help("streams ended by the server, by reason").labelNames("reason").register(registry);
+    deliveryAcks = Counter.builder().name("messenger_session_delivery_acks_total")
+        .help("delivery acks of streams: recorded, or skipped when they newly cover only the user's own messages")
+        .labelNames("outcome").register(registry);
     GaugeWithCallback.builder().name("messenger_session_streams").help("open device streams")
         .callback(cb -> cb.call(openStreams.getAsInt())).register(registry);
   }
@@ -34,6 +38,10 @@ final class SessionMetrics {
 
   void sendRejected(String reason) {
     sends.labelValues(reason.isEmpty() ? "rejected" : reason.toLowerCase(java.util.Locale.ROOT)).inc();
+  }
+
+  void deliveryAck(String outcome) {
+    deliveryAcks.labelValues(outcome).inc();
   }
 
   void streamClosed(String reason) {
