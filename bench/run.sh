@@ -3,7 +3,8 @@
 #   1. builds (unless MESSENGER_SKIP_BUILD=1) and starts the stack with ./messenger up,
 #   2. measures the raw limits (loadgen baseline: NATS, CQL, gRPC) on that same infrastructure,
 #   3. runs the documented scenario (2,000 users, 1:1, 100 msg/s, 60 s), then 30 s of it again with JFR on the
-#      session server and the router,
+#      session server and the router; the write path's CQL rows per message (by table, from the router's
+#      counters) of this run and of each group run go to store-cost.txt,
 #   4. sweeps the send rate with 2,000 users (every step, to show the curve) and reports the highest rate held
 #      at delivery p99 <= 50 ms,
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
@@ -119,6 +120,7 @@ else
     dev.messenger.stack.StackMain "$ROOT" --base-port="$BASE_PORT" --run-dir="$OUT/stack-run" > "$OUT/stack.log" 2>&1 &
 fi
 STACK_PID=$!
+RUN_DIR="$ROOT/.messenger/run"; [ "$BASE_PORT" = "7000" ] || RUN_DIR="$OUT/stack-run"
 SESSION="127.0.0.1:$((BASE_PORT + 100))"
 for _ in $(seq 1 240); do
   grep -q "messenger is ready" "$OUT/stack.log" && break
@@ -143,13 +145,50 @@ say "stack ready: nats $NATS_URL, cql $CQL, session pid $SESSION_PID, router pid
   echo "other java processes on the machine: $(( $(pgrep -c java) - 6 ))"
 } > "$OUT/machine.txt"
 
+# Stop-the-world GC pauses between two dates (date -u +%FT%T) of the session server, the router and the store,
+# from their GC logs: a latency tail of a few tens of milliseconds is often just these.
+gc_pauses() {
+  local name file
+  for name in session router cassandra; do
+    file="$RUN_DIR/logs/$name-gc.log"; [ "$name" = "cassandra" ] && file="$RUN_DIR/data/cassandra/gc.log"
+    [ -f "$file" ] || { echo "  $name: no GC log"; continue; }
+    awk -v from="[$1" -v to="[$2" -v n="$name" '
+      $1 >= from && $1 <= to && / Pause / && $NF ~ /ms$/ { v = substr($NF, 1, length($NF) - 2) + 0; c++; t += v; if (v > m) m = v }
+      END { printf "  %-10s %4d pauses, %7.1f ms in total, mean %5.1f ms, max %6.1f ms\n", n, c, t, c ? t / c : 0, m }' "$file"
+  done
+}
+
+# The router's counters of rows written by the write path (log and projection, by table) and of messages
+# committed, as "table rows" lines and one "committed n" line.
+ROUTER_METRICS="http://127.0.0.1:$((BASE_PORT + 2200))/metrics"
+store_counters() {
+  curl -s "$ROUTER_METRICS" | awk '
+    /^messenger_history_cql_rows_written_total\{/ { match($0, /table="[^"]*"/); t = substr($0, RSTART + 7, RLENGTH - 8); rows[t] += $NF }
+    /^messenger_history_messages_committed_total / { committed += $NF }
+    END { for (t in rows) printf "%s %d\n", t, rows[t]; printf "committed %d\n", committed }'
+}
+# Rows per committed message between two store_counters snapshots (files), by table and in total.
+store_cost() {
+  awk 'NR == FNR { before[$1] = $2; next } { after[$1] = $2 }
+    END {
+      n = after["committed"] - before["committed"]
+      if (n <= 0) { print "  no message committed"; exit }
+      for (t in after) if (t != "committed") { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
+      printf "  %d messages committed, %.1f CQL rows per message:%s\n", n, total / n, line
+    }' "$1" "$2"
+}
+
 group_runs() {
   local size
   for size in ${GROUP_SIZES//,/ }; do
     say "groups of $size: $USERS users, $GROUP_RATE group messages/s in total, $DURATION after 30 s warm-up"
+    store_counters > "$OUT/store-before-$size.txt"
     loadgen run --target "$SESSION" --users "$USERS" --total-rate "$GROUP_RATE" --group-share 1 --group-size "$size" \
       --duration "$DURATION" --warmup 30s --drain 20s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" \
       --out "$OUT/groups-$size" || true
+    store_counters > "$OUT/store-after-$size.txt"
+    { echo "groups of $size (write path: log and projection):"
+      store_cost "$OUT/store-before-$size.txt" "$OUT/store-after-$size.txt"; } | tee -a "$OUT/store-cost.txt" | tee -a "$LOG"
   done
   say "1:1 beside a busy 500-member group: $RATE msg/s, $GROUP_SHARE of them to groups of 500"
   loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --group-share "$GROUP_SHARE" --group-size 500 \
@@ -170,11 +209,18 @@ PROCESSES=(SESSION ROUTER HISTORY PRESENCE PUSH CASSANDRA NATS ETCD)
 declare -A BEFORE
 for name in "${PROCESSES[@]}"; do pid_var="${name}_PID"; BEFORE[$name]="$(cpu_ticks "${!pid_var}")"; done
 START_S=$(date +%s)
+RUN_FROM="$(date -u +%FT%T)"
+store_counters > "$OUT/store-before-run.txt"
 set +e
 loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --drain 15s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" --baseline "$OUT/baseline.json" --out "$OUT/run"
 RUN_CODE=$?
 set -e
+store_counters > "$OUT/store-after-run.txt"
+{ echo "GC pauses during the documented run (incl. ramp and drain):"; gc_pauses "$RUN_FROM" "$(date -u +%FT%T)"; } \
+  | tee "$OUT/gc.txt" | tee -a "$LOG"
+{ echo "1:1, the documented run (write path: log and projection):"
+  store_cost "$OUT/store-before-run.txt" "$OUT/store-after-run.txt"; } | tee -a "$OUT/store-cost.txt" | tee -a "$LOG"
 ELAPSED=$(( $(date +%s) - START_S ))
 {
   echo "CPU seconds per process during the documented run (${ELAPSED} s wall, incl. ramp and drain):"

@@ -76,6 +76,8 @@ final class CassandraJvm {
     options.add("-Dcassandra.config=" + configFile.toUri());
     options.add("-Dcassandra.storagedir=" + storageDirectory);
     options.add("-Dlogback.configurationFile=" + logbackFile);
+    // Every pause, with its date, so that a latency tail can be matched with the store's collections.
+    options.add("-Xlog:gc:file=" + storageDirectory.resolve("gc.log") + ":time");
     return options;
   }
 

@@ -41,7 +41,8 @@ class GeneratedConfigurationTest {
         .contains("-Dcassandra.storagedir=/tmp/messenger-infra-1/cassandra")
         .contains("-Dlogback.configurationFile=/tmp/messenger-infra-1/cassandra/logback.xml")
         .containsSequence("--add-opens", "java.base/java.nio=ALL-UNNAMED")
-        .contains("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+        .contains("-Dcassandra.skip_wait_for_gossip_to_settle=0")
+        .contains("-Xlog:gc:file=/tmp/messenger-infra-1/cassandra/gc.log:time");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.RunReport;
 import dev.messenger.loadgen.run.ConnectionStats;
+import dev.messenger.loadgen.run.DeliveryKinds;
 import dev.messenger.loadgen.run.RunResult;
 import dev.messenger.loadgen.run.Scenario;
 import dev.messenger.loadgen.run.Tally;
@@ -52,7 +53,7 @@ class LoadgenMainTest {
     var latency = Histograms.newHistogram();
     latency.recordValue(2_000);
     RunResult result = new RunResult("r1", Instant.now(), Scenario.of(2000, 1, 0.5, Duration.ofSeconds(10)),
-        Map.of(), "0/1", 10, tally, 10_000, 10_000, 20_000, latency, latency, List.of(),
+        Map.of(), "0/1", 10, tally, 10_000, 10_000, 20_000, latency, latency, DeliveryKinds.empty(), List.of(),
         new ConnectionStats(2000, 2000, 2000, 0, 0, 2000, 2000, 2000, 1, Map.of(), 2), Map.of(), Map.of(), 0, 0, 0,
         Map.of(), Map.of(), null);
     Path report = dir.resolve("report.json");

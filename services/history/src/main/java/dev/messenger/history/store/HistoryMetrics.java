@@ -20,6 +20,7 @@ public final class HistoryMetrics {
   private final Histogram reads;
   private final Counter conflicts;
   private final Counter committed;
+  private final Counter rowsWritten;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
   public static HistoryMetrics of(PrometheusRegistry registry) {
@@ -51,6 +52,13 @@ public final class HistoryMetrics {
             .name("messenger_history_messages_committed_total")
             .help("Messages committed to the conversation log")
             .register(registry);
+    this.rowsWritten =
+        Counter.builder()
+            .name("messenger_history_cql_rows_written_total")
+            .help("Rows the write path wrote (log, projection), by table: divided by messages committed, the "
+                + "store cost of a message")
+            .labelNames("table")
+            .register(registry);
   }
 
   /** Times an asynchronous write; {@code op} must be a fixed name. */
@@ -69,6 +77,12 @@ public final class HistoryMetrics {
 
   void committed(int messages) {
     committed.inc(messages);
+    rowsWritten("conversation_log", messages);
+  }
+
+  /** Rows written to {@code table}, a fixed name. */
+  void rowsWritten(String table, int rows) {
+    rowsWritten.labelValues(table).inc(rows);
   }
 
   private static <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {

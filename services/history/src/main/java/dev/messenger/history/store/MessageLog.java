@@ -63,7 +63,7 @@ public final class MessageLog {
     this.clock = clock;
     this.conversations = new ConversationTable(session, config);
     this.clientIds = new ClientIdTable(session, config);
-    this.projection = new ProjectionWriter(session, config, conversations, clientIds,
+    this.projection = new ProjectionWriter(session, config, metrics, conversations, clientIds,
         new UserChanges(session, config), clock);
     String log = config.table("conversation_log");
     this.selectHeadInBucket =
@@ -269,7 +269,8 @@ public final class MessageLog {
 
   /** Notes that the conversation may have unprojected commits in this hour (hours since the Unix epoch). */
   public CompletionStage<Void> markForProjection(int shard, long hour, String conversationId) {
-    return metrics.write("projection_mark", () -> marks.mark(shard, hour, conversationId));
+    return metrics.write("projection_mark", () -> marks.mark(shard, hour, conversationId)
+        .thenRun(() -> metrics.rowsWritten("projection_marks", 1)));
   }
 
   /** The conversations of a shard marked in an hour: what a new owner checks for unprojected commits. */

@@ -41,6 +41,7 @@ final class ProjectionWriter {
 
   private final CqlSession session;
   private final HistoryConfig config;
+  private final HistoryMetrics metrics;
   private final ConversationTable conversations;
   private final ClientIdTable clientIds;
   private final UserChanges changes;
@@ -49,10 +50,11 @@ final class ProjectionWriter {
   private final PreparedStatement updateLast;
   private final PreparedStatement updateRead;
 
-  ProjectionWriter(CqlSession session, HistoryConfig config, ConversationTable conversations,
+  ProjectionWriter(CqlSession session, HistoryConfig config, HistoryMetrics metrics, ConversationTable conversations,
       ClientIdTable clientIds, UserChanges changes, java.time.Clock clock) {
     this.session = session;
     this.config = config;
+    this.metrics = metrics;
     this.conversations = conversations;
     this.clientIds = clientIds;
     this.changes = changes;
@@ -87,12 +89,14 @@ final class ProjectionWriter {
       sentUpTo.merge(message.getSenderUserId(), message.getSeq(), Math::max);
     }
     List<Supplier<CompletionStage<Void>>> writes = new ArrayList<>();
-    writes.add(() -> clientIds.record(conversationId, messages));
+    writes.add(() -> clientIds.record(conversationId, messages)
+        .thenRun(() -> metrics.rowsWritten("client_ids", messages.size())));
     for (String member : Set.copyOf(members)) {
       writes.add(() -> writeMember(member, conversationId, chunks, last, sentUpTo.get(member)));
     }
     return AsyncCql.inParallel(writes, AsyncCql.MAX_IN_FLIGHT)
-        .thenCompose(done -> conversations.recordProjected(conversationId, last.getSeq()));
+        .thenCompose(done -> conversations.recordProjected(conversationId, last.getSeq()))
+        .thenRun(() -> metrics.rowsWritten("conversations", 1));
   }
 
   private CompletionStage<Void> writeMember(
@@ -101,11 +105,12 @@ final class ProjectionWriter {
     for (List<Message> chunk : chunks) {
       Statement<?> statement = copies(member, chunk);
       copies = copies == null
-          ? execute(statement)
-          : copies.thenCompose(done -> execute(statement));
+          ? execute("user_messages", chunk.size(), statement)
+          : copies.thenCompose(done -> execute("user_messages", chunk.size(), statement));
     }
     return copies.thenCompose(done -> writeConversationRow(member, conversationId, last, readUpTo)
-        .thenCombine(execute(changes.record(member, conversationId, last.getSeq(), clock.millis())), (a, b) -> null));
+        .thenCombine(execute("user_changes", 1, changes.record(member, conversationId, last.getSeq(), clock.millis())),
+            (a, b) -> null));
   }
 
   private CompletionStage<Void> writeConversationRow(
@@ -126,11 +131,11 @@ final class ProjectionWriter {
       row.setString("peer", peer); // left unset for groups: no tombstone
     }
     if (readUpTo == null) {
-      return execute(row.build());
+      return execute("user_conversations", 1, row.build());
     }
     // The sender's read marker is in the same row: one single-partition batch, one request. Each statement
     // keeps its own timestamp.
-    return execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, row.build(),
+    return execute("user_conversations", 1, BatchStatement.newInstance(DefaultBatchType.UNLOGGED, row.build(),
         updateRead.bind(readUpTo, readUpTo, member, conversationId)));
   }
 
@@ -154,10 +159,13 @@ final class ProjectionWriter {
         .build();
   }
 
-  private CompletionStage<Void> execute(Statement<?> statement) {
+  private CompletionStage<Void> execute(String table, int rows, Statement<?> statement) {
     return session
         .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
-        .thenApply(rs -> null);
+        .thenApply(rs -> {
+          metrics.rowsWritten(table, rows);
+          return null;
+        });
   }
 
   /** The message with its body cut to {@link #PREVIEW_CODE_POINTS} code points. */

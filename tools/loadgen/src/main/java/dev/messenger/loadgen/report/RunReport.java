@@ -1,6 +1,7 @@
 package dev.messenger.loadgen.report;
 
 import dev.messenger.loadgen.run.ConnectionStats;
+import dev.messenger.loadgen.run.DeliveryKinds;
 import dev.messenger.loadgen.run.RunResult;
 import dev.messenger.loadgen.run.Scenario;
 import dev.messenger.loadgen.run.SecondSample;
@@ -49,6 +50,7 @@ public final class RunReport {
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("ack", Histograms.summaryMillis(r.ack()));
     latency.put("delivery", Histograms.summaryMillis(r.delivery()));
+    latency.putAll(r.deliveryKinds().toMap(Histograms::summaryMillis));
     latency.put("measured_from", "scheduled send time (open loop)");
     root.put("latency_ms", latency);
     root.put("errors", r.errors());
@@ -67,6 +69,7 @@ public final class RunReport {
     Map<String, Object> histograms = new LinkedHashMap<>();
     histograms.put("ack", Histograms.encode(r.ack()));
     histograms.put("delivery", Histograms.encode(r.delivery()));
+    histograms.putAll(r.deliveryKinds().toMap(Histograms::encode));
     root.put("histograms_us", histograms);
     List<Object> series = new ArrayList<>();
     r.series().forEach(s -> series.add(s.toMap(partial)));
@@ -125,6 +128,7 @@ public final class RunReport {
         JsonPaths.longValue(root, "throughput.delivered_in_window"),
         Histograms.decode(JsonPaths.string(root, "histograms_us.ack", "")),
         Histograms.decode(JsonPaths.string(root, "histograms_us.delivery", "")),
+        DeliveryKinds.decode(key -> JsonPaths.string(root, "histograms_us." + key, "")),
         series,
         ConnectionStats.fromMap(JsonPaths.object(root, "connections")),
         JsonPaths.object(root, "errors"),
@@ -147,6 +151,7 @@ public final class RunReport {
     ConnectionStats connections = null;
     var ack = Histograms.newHistogram();
     var delivery = Histograms.newHistogram();
+    DeliveryKinds kinds = DeliveryKinds.empty();
     Map<Integer, SecondSample> series = new TreeMap<>();
     Map<String, Object> errors = new TreeMap<>();
     Map<String, Object> reasons = new TreeMap<>();
@@ -163,6 +168,7 @@ public final class RunReport {
       connections = connections == null ? p.connections() : connections.plus(p.connections());
       ack.add(p.ack());
       delivery.add(p.delivery());
+      kinds.add(p.deliveryKinds());
       p.series().forEach(x -> series.merge(x.second(), x, SecondSample::plus));
       addCounts(errors, p.errors());
       addCounts(reasons, p.errorsByReason());
@@ -177,7 +183,7 @@ public final class RunReport {
     }
     return new RunResult(first.runId(), first.startedAt(), first.scenario(), first.target(),
         "merged from " + parts.size() + " processes", first.windowSeconds(), tally, sent, acked, delivered, ack,
-        delivery, List.copyOf(series.values()), connections, errors, reasons, redeliveries, gaps, lag, server,
+        delivery, kinds, List.copyOf(series.values()), connections, errors, reasons, redeliveries, gaps, lag, server,
         processes, null);
   }
 

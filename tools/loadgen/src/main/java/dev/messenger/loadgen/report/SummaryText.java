@@ -1,5 +1,7 @@
 package dev.messenger.loadgen.report;
 
+import dev.messenger.loadgen.run.DeliveryKinds;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,12 +38,21 @@ public final class SummaryText {
         d(t, "sent_per_s"), d(t, "acked_per_s"), d(t, "delivered_per_s"), trim(d(t, "window_s"))));
     out.append(String.format(Locale.ROOT, "latency ms   %10s %8s %8s %8s %8s %8s%n", "p50", "p90", "p99", "p99.9",
         "max", "count"));
-    for (String kind : List.of("ack", "delivery")) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    rows.put("ack", "send>ack");
+    rows.put("delivery", "send>deliv");
+    rows.put(DeliveryKinds.DIRECT, " of 1:1");
+    rows.put(DeliveryKinds.GROUP, " of group");
+    rows.put(DeliveryKinds.GROUP_LAST_MEMBER, " group>last");
+    boolean mixed = JsonPaths.object(r, "latency_ms").containsKey(DeliveryKinds.GROUP);
+    rows.forEach((kind, label) -> {
       Map<String, Object> h = JsonPaths.object(r, "latency_ms." + kind);
+      if (h.isEmpty() || (kind.equals(DeliveryKinds.DIRECT) && !mixed)) {
+        return;
+      }
       out.append(String.format(Locale.ROOT, "  %-10s %10.2f %8.2f %8.2f %8.2f %8.2f %8d%n",
-          kind.equals("ack") ? "send>ack" : "send>deliv", d(h, "p50"), d(h, "p90"), d(h, "p99"), d(h, "p999"),
-          d(h, "max"), l(h, "count")));
-    }
+          label, d(h, "p50"), d(h, "p90"), d(h, "p99"), d(h, "p999"), d(h, "max"), l(h, "count")));
+    });
     Map<String, Object> errors = JsonPaths.object(r, "errors");
     out.append("errors       ").append(errors.isEmpty() ? "none" : errors.toString()).append('\n');
     Map<String, Object> b = JsonPaths.object(r, "baseline_fraction");

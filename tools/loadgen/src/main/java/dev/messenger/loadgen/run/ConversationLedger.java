@@ -16,6 +16,8 @@ public final class ConversationLedger {
   public enum Verdict {
     /** The first arrival of this message at this device. */
     FIRST,
+    /** The first arrival at this device, which was the last participant without it. */
+    FIRST_AT_LAST_PARTICIPANT,
     /** The device already had this message. */
     DUPLICATE,
     /** No send of this run explains it (unknown device or sequence number). */
@@ -113,7 +115,8 @@ public final class ConversationLedger {
     if (orderBroken) {
       outOfOrder++;
     }
-    return Verdict.FIRST;
+    return senders[sender].arrived(senderSeq) == participants.length
+        ? Verdict.FIRST_AT_LAST_PARTICIPANT : Verdict.FIRST;
   }
 
   /** Counts everything as it stands now. */
@@ -176,14 +179,22 @@ public final class ConversationLedger {
   /** One device's sends in this conversation; index = sequence number (slot 0 unused). */
   private static final class SenderLog {
     byte[] state = new byte[8];
+    /** First arrivals at participants, by sequence number. */
+    int[] arrivals = new int[8];
     int count;
 
     int add() {
       int seq = ++count;
       if (seq >= state.length) {
         state = Arrays.copyOf(state, state.length * 2);
+        arrivals = Arrays.copyOf(arrivals, state.length);
       }
       return seq;
+    }
+
+    /** Counts a first arrival of message {@code seq}; returns how many participants have it now. */
+    int arrived(int seq) {
+      return ++arrivals[seq];
     }
   }
 }

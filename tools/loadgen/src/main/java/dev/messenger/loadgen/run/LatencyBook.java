@@ -5,7 +5,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Latency recordings in microseconds, all measured from the scheduled send time: send-to-ack and
- * send-to-delivery. Each value goes to an interval recorder (for the per-second series, by completion
+ * send-to-delivery (also by kind: 1:1, group, group to its last member). Each value goes to an interval recorder (for the per-second series, by completion
  * time) and, when the send was scheduled inside the measurement window, to the window totals (whatever
  * time it completed, so slow messages sent near the end are not dropped). Thread-safe, wait-free.
  */
@@ -14,13 +14,27 @@ public final class LatencyBook {
   private final Recorder deliveryInterval = new Recorder(3);
   private final Recorder ackWindow = new Recorder(3);
   private final Recorder deliveryWindow = new Recorder(3);
+  private final Recorder directWindow = new Recorder(3);
+  private final Recorder groupWindow = new Recorder(3);
+  private final Recorder groupLastMemberWindow = new Recorder(3);
 
   public void ack(long nanos, boolean inWindow) {
     record(ackInterval, ackWindow, nanos, inWindow);
   }
 
-  public void delivery(long nanos, boolean inWindow) {
+  /** A first delivery of a message to a device; {@code group}: of a group conversation. */
+  public void delivery(long nanos, boolean inWindow, boolean group) {
     record(deliveryInterval, deliveryWindow, nanos, inWindow);
+    if (inWindow) {
+      (group ? groupWindow : directWindow).recordValue(Math.max(1, nanos / 1000));
+    }
+  }
+
+  /** A group message reached the last of its member devices. */
+  public void groupCompleted(long nanos, boolean inWindow) {
+    if (inWindow) {
+      groupLastMemberWindow.recordValue(Math.max(1, nanos / 1000));
+    }
   }
 
   private static void record(Recorder interval, Recorder window, long nanos, boolean inWindow) {
@@ -47,5 +61,11 @@ public final class LatencyBook {
 
   public Histogram deliveryTotal() {
     return deliveryWindow.getIntervalHistogram();
+  }
+
+  /** The in-window delivery latencies by kind; call once, at the end. */
+  public DeliveryKinds deliveryKinds() {
+    return new DeliveryKinds(directWindow.getIntervalHistogram(), groupWindow.getIntervalHistogram(),
+        groupLastMemberWindow.getIntervalHistogram());
   }
 }

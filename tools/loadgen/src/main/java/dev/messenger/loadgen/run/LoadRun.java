@@ -217,6 +217,7 @@ public final class LoadRun {
         target.toMap(target.tokenKey().equals(DevDefaults.TOKEN_KEY)), settings.shard().toString(),
         scenario.duration().toNanos() / 1e9, tally, counters.scheduledInWindow.sum(), counters.ackedInWindow.sum(),
         counters.deliveredInWindow.sum(), books.latency().ackTotal(), books.latency().deliveryTotal(),
+        books.latency().deliveryKinds(),
         sampler.samples(), connections, books.errors().byCode(), books.errors().byReason(), redeliveries, gaps,
         maxLagNanos / 1e6, server, process, ledger);
   }

@@ -15,6 +15,7 @@ import org.HdrHistogram.Histogram;
  * @param deliveredInWindow first deliveries received inside the window
  * @param ack send-to-ack latencies (microseconds) of sends scheduled in the window
  * @param delivery send-to-delivery latencies (microseconds) of sends scheduled in the window
+ * @param deliveryKinds the same, split into 1:1, group, and group to its last member device
  * @param redeliveriesDropped deliveries of an already received seq, dropped by the client library
  * @param gapsDetected times a client saw a seq gap and reconnected to fill it from history
  * @param pacerMaxLagMillis how far behind its schedule the sender thread ever was
@@ -34,6 +35,7 @@ public record RunResult(
     long deliveredInWindow,
     Histogram ack,
     Histogram delivery,
+    DeliveryKinds deliveryKinds,
     List<SecondSample> series,
     ConnectionStats connections,
     Map<String, Object> errors,

@@ -5,6 +5,7 @@ import dev.messenger.api.v1.StreamError;
 import dev.messenger.client.ConnectionState;
 import dev.messenger.client.MessengerClient;
 import dev.messenger.client.MessengerListener;
+import dev.messenger.common.ConversationIds;
 import java.util.Optional;
 
 /**
@@ -70,12 +71,17 @@ final class SimDevice implements MessengerListener {
     ConversationLedger.Verdict verdict = ledger.delivered(
         ledger.slotOf(index), ledger.slotOf(header.senderDevice()), header.senderSeq(), message.getSeq());
     switch (verdict) {
-      case FIRST -> {
+      case FIRST, FIRST_AT_LAST_PARTICIPANT -> {
         books.counters().firstDeliveries.increment();
         if (books.inWindow(now)) {
           books.counters().deliveredInWindow.increment();
         }
-        books.latency().delivery(now - header.scheduledNanos(), books.inWindow(header.scheduledNanos()));
+        boolean group = ConversationIds.isGroup(message.getConversationId());
+        boolean scheduledInWindow = books.inWindow(header.scheduledNanos());
+        books.latency().delivery(now - header.scheduledNanos(), scheduledInWindow, group);
+        if (group && verdict == ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT) {
+          books.latency().groupCompleted(now - header.scheduledNanos(), scheduledInWindow);
+        }
       }
       case DUPLICATE -> books.counters().duplicates.increment();
       case FOREIGN -> { }

@@ -1,8 +1,10 @@
 package dev.messenger.loadgen.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.messenger.loadgen.run.ConnectionStats;
+import dev.messenger.loadgen.run.DeliveryKinds;
 import dev.messenger.loadgen.run.RunResult;
 import dev.messenger.loadgen.run.Scenario;
 import dev.messenger.loadgen.run.SecondSample;
@@ -36,7 +38,8 @@ class RunReportTest {
             latencies(4000)));
     return new RunResult("run1", Instant.parse("2026-01-01T00:00:00Z"),
         Scenario.of(20, 1, 1, Duration.ofSeconds(2)), Map.of("bootstrap", List.of("127.0.0.1:7100")), shard, 2.0,
-        tally, acked, acked, acked * 2, latencies(1000, 2000, 3000), latencies(5000, 6000), series,
+        tally, acked, acked, acked * 2, latencies(1000, 2000, 3000), latencies(5000, 6000),
+        new DeliveryKinds(latencies(5000), latencies(6000), latencies(6000)), series,
         new ConnectionStats(10, 10, 10, 0, 0, 10, 10, 10, 1, Map.of("auto", 10), 1.5), Map.of("UNAVAILABLE", 2L),
         Map.of("UNAVAILABLE/X", 2L), 0, 0, 0.5, Map.of(), Map.of(), null);
   }
@@ -75,6 +78,8 @@ class RunReportTest {
     assertThat(merged.series().get(0).ack().getTotalCount()).isEqualTo(2);
     assertThat(merged.connections().peak()).isEqualTo(20);
     assertThat(merged.errors()).containsEntry("UNAVAILABLE", 4L);
+    assertThat(merged.deliveryKinds().direct().getTotalCount()).isEqualTo(2);
+    assertThat(merged.deliveryKinds().groupLastMember().getValueAtPercentile(99)).isBetween(5990L, 6010L);
     assertThat(RunReport.checks(merged.tally(), merged.connections())).containsEntry("passed", false);
   }
 
@@ -87,6 +92,8 @@ class RunReportTest {
     DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(svg).contains("<polyline").contains("delivery p99").contains("delivered/s");
-    assertThat(SummaryText.of(report)).contains("lost 0").contains("PASSED");
+    assertThat(SummaryText.of(report)).contains("lost 0").contains("PASSED")
+        .contains(" of 1:1").contains(" of group").contains(" group>last");
+    assertThat(JsonPaths.number(report, "latency_ms.delivery_1to1.p50")).isCloseTo(5.0, within(0.01));
   }
 }

@@ -12,9 +12,20 @@ class ConversationLedgerTest {
   private final int b = ledger.slotOf(20);
 
   private void deliverEverywhere(int sender, int seq, long conversationSeq) {
-    for (int receiver : new int[] {a1, a2, b}) {
-      assertThat(ledger.delivered(receiver, sender, seq, conversationSeq)).isEqualTo(ConversationLedger.Verdict.FIRST);
-    }
+    assertThat(ledger.delivered(a1, sender, seq, conversationSeq)).isEqualTo(ConversationLedger.Verdict.FIRST);
+    assertThat(ledger.delivered(a2, sender, seq, conversationSeq)).isEqualTo(ConversationLedger.Verdict.FIRST);
+    assertThat(ledger.delivered(b, sender, seq, conversationSeq))
+        .isEqualTo(ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT);
+  }
+
+  @Test
+  void should_tell_which_first_arrival_completes_a_message_whatever_the_order_and_duplicates() {
+    int seq = ledger.schedule(b);
+    ledger.acked(b, seq);
+    assertThat(ledger.delivered(b, b, seq, 1)).isEqualTo(ConversationLedger.Verdict.FIRST);
+    assertThat(ledger.delivered(b, b, seq, 1)).isEqualTo(ConversationLedger.Verdict.DUPLICATE);
+    assertThat(ledger.delivered(a2, b, seq, 1)).isEqualTo(ConversationLedger.Verdict.FIRST);
+    assertThat(ledger.delivered(a1, b, seq, 1)).isEqualTo(ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT);
   }
 
   @Test

@@ -1,0 +1,56 @@
+package dev.messenger.loadgen.run;
+
+import dev.messenger.loadgen.report.Histograms;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Send-to-delivery latencies (microseconds, sends scheduled in the window) split by what was delivered: 1:1
+ * messages, group messages to each member device, and group messages to the last of their member devices
+ * (one value per message, once every device of every member has it). A run that mixes both shows what a
+ * busy group does to 1:1 latency.
+ */
+public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLastMember) {
+  /** The report keys, in order. */
+  public static final String DIRECT = "delivery_1to1";
+  public static final String GROUP = "delivery_group";
+  public static final String GROUP_LAST_MEMBER = "delivery_group_last_member";
+
+  public static DeliveryKinds empty() {
+    return new DeliveryKinds(Histograms.newHistogram(), Histograms.newHistogram(), Histograms.newHistogram());
+  }
+
+  /** Adds another process's share into this one. */
+  public void add(DeliveryKinds other) {
+    direct.add(other.direct);
+    group.add(other.group);
+    groupLastMember.add(other.groupLastMember);
+  }
+
+  /** Each non-empty kind by its report key, turned into what the report holds. */
+  public Map<String, Object> toMap(Function<Histogram, Object> each) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    put(map, DIRECT, direct, each);
+    put(map, GROUP, group, each);
+    put(map, GROUP_LAST_MEMBER, groupLastMember, each);
+    return map;
+  }
+
+  private static void put(Map<String, Object> map, String key, Histogram h, Function<Histogram, Object> each) {
+    if (h.getTotalCount() > 0) {
+      map.put(key, each.apply(h));
+    }
+  }
+
+  /** Back from encoded histograms by report key (absent kinds are empty). */
+  public static DeliveryKinds decode(Function<String, String> encodedByKey) {
+    return new DeliveryKinds(decodeOne(encodedByKey.apply(DIRECT)), decodeOne(encodedByKey.apply(GROUP)),
+        decodeOne(encodedByKey.apply(GROUP_LAST_MEMBER)));
+  }
+
+  private static Histogram decodeOne(String encoded) {
+    return encoded.isEmpty() ? Histograms.newHistogram() : Histograms.decode(encoded);
+  }
+}
