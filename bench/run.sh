@@ -17,7 +17,7 @@
 #      (latency) and once at PUSH_MAX_RATE (throughput of one instance, queue saturated),
 #   8. prints the capacity plan for the default target,
 # writes everything under bench/results/<UTC time>/ and stops the stack (also on Ctrl-C or failure).
-# Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION STREAMS SKIP_SWEEP SKIP_STREAMS OUT
+# Knobs (environment): USERS RATE DURATION WARMUP SWEEP_RATES SWEEP_DURATION SWEEP_WARMUP STREAMS SKIP_SWEEP SKIP_STREAMS OUT
 # GROUP_SIZES GROUP_RATE GROUP_SHARE SKIP_GROUPS ONLY_GROUPS (1: skip steps 2-5 and 7-8)
 # SKIP_PUSH PUSH_RATE PUSH_MAX_RATE PUSH_DURATION PUSH_INSTANCES
 # BASE_PORT (7000: the ports of ./messenger up; give e.g. 17000 when a development stack is already running).
@@ -32,6 +32,7 @@ WARMUP="${WARMUP:-120s}"
 CONNECT_RATE="${CONNECT_RATE:-200}"
 SWEEP_RATES="${SWEEP_RATES:-10,25,50,100,200,400}"
 SWEEP_DURATION="${SWEEP_DURATION:-30s}"
+SWEEP_WARMUP="${SWEEP_WARMUP:-60s}"        # each step starts 2,000 new users: let the JVMs and the store settle
 STREAMS="${STREAMS:-50000}"
 GROUP_SIZES="${GROUP_SIZES:-10,100,500}"
 GROUP_RATE="${GROUP_RATE:-20}"
@@ -244,9 +245,9 @@ loadgen profile "$OUT/session.jfr" > "$OUT/profile-session.txt"
 loadgen profile "$OUT/router.jfr" > "$OUT/profile-router.txt"
 
 if [ "${SKIP_SWEEP:-}" != "1" ]; then
-  say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms"
+  say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms (${SWEEP_WARMUP} warm-up per step)"
   loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" \
-    --warmup 20s --drain 10s --connect-rate "$CONNECT_RATE" --p99-limit-ms 50 --keep-going --metrics "$METRICS" \
+    --warmup "$SWEEP_WARMUP" --drain 10s --connect-rate "$CONNECT_RATE" --p99-limit-ms 50 --keep-going --metrics "$METRICS" \
     --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
 fi
 

@@ -46,7 +46,7 @@ public record InfrastructureConfig(
     externalCqlContactPoints = externalCqlContactPoints == null ? List.of() : List.copyOf(externalCqlContactPoints);
     cqlLocalDatacenter = cqlLocalDatacenter == null ? InfrastructureEndpoints.DEFAULT_DATACENTER : cqlLocalDatacenter;
     dataDirectory = dataDirectory == null ? Optional.empty() : dataDirectory;
-    cassandraHeap = cassandraHeap == null ? "512m" : cassandraHeap;
+    cassandraHeap = cassandraHeap == null ? "1g" : cassandraHeap;
     jetStreamMaxMemoryBytes = jetStreamMaxMemoryBytes == 0 ? 256L << 20 : jetStreamMaxMemoryBytes;
     jetStreamMaxFileBytes = jetStreamMaxFileBytes == 0 ? 1L << 30 : jetStreamMaxFileBytes;
     startupTimeout = startupTimeout == null ? Duration.ofSeconds(30) : startupTimeout;

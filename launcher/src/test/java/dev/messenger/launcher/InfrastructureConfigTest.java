@@ -19,7 +19,7 @@ class InfrastructureConfigTest {
     assertThat(config.startsNats()).isTrue();
     assertThat(config.startsCassandra()).isTrue();
     assertThat(config.dataDirectory()).isEmpty();
-    assertThat(config.cassandraHeap()).isEqualTo("512m");
+    assertThat(config.cassandraHeap()).isEqualTo("1g");
     assertThat(config.cqlLocalDatacenter()).isEqualTo("datacenter1");
     assertThat(config.jetStreamMaxMemoryBytes()).isEqualTo(256L << 20);
     assertThat(config.jetStreamMaxFileBytes()).isEqualTo(1L << 30);

@@ -73,8 +73,7 @@ public final class StackMain {
       ChildProcess process = JavaProcess.builder(spec.mainClass())
           .name(spec.name())
           .classpath(ModuleClasspath.of(root, spec.module()))
-          .jvmOptions("-Xms64m", "-Xmx512m", "-XX:+UseG1GC",
-              "-Xlog:gc:file=" + logs.resolve(spec.name() + "-gc.log") + ":time")
+          .jvmOptions(ServiceJvm.options(logs.resolve(spec.name() + "-gc.log")))
           .environment(env)
           .args("--grpc-port=" + spec.grpcPort(), "--metrics-port=" + spec.metricsPort())
           .logFile(logs.resolve(spec.name() + ".log"))
