@@ -1,6 +1,7 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.messenger.api.v1.Message;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /** The {@code client_message_ids} table: what a sender's client message id was stored as. Plain, idempotent writes. */
 final class ClientIdTable {
@@ -31,23 +31,19 @@ final class ClientIdTable {
                 + " WHERE conversation_id = ? AND sender_user_id = ? AND client_message_id = ?");
   }
 
-  CompletionStage<Void> record(String conversationId, List<Message> messages) {
-    List<Supplier<CompletionStage<?>>> writes = new ArrayList<>();
+  /** The rows recording the client ids of {@code messages} (all of one conversation), each its own partition. */
+  List<BoundStatement> rows(String conversationId, List<Message> messages) {
+    List<BoundStatement> rows = new ArrayList<>();
     for (Message m : messages) {
       if (!m.getConversationId().equals(conversationId)) {
         throw new IllegalArgumentException("message of " + m.getConversationId() + " in " + conversationId);
       }
       if (!m.getClientMessageId().isEmpty()) {
-        Statement<?> statement =
-            insert
-                .bind(conversationId, m.getSenderUserId(), m.getClientMessageId(), m.getSeq(), m.getMessageId(),
-                    m.getServerTimeMs())
-                .setConsistencyLevel(config.consistency())
-                .setIdempotent(true);
-        writes.add(() -> session.executeAsync(statement));
+        rows.add(insert.bind(conversationId, m.getSenderUserId(), m.getClientMessageId(), m.getSeq(),
+            m.getMessageId(), m.getServerTimeMs()));
       }
     }
-    return AsyncCql.allOf(writes, AsyncCql.MAX_IN_FLIGHT);
+    return rows;
   }
 
   CompletionStage<Optional<StoredSend>> find(String conversationId, String senderUserId, String clientMessageId) {

@@ -2,13 +2,10 @@ package dev.messenger.history.store;
 
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.Message;
 import java.nio.ByteBuffer;
@@ -27,8 +24,9 @@ import java.util.function.Supplier;
  * and {@code user_changes} entry, then the conversation's checkpoint {@code projected_seq}. Every write is idempotent, so a projection can be
  * redone after any failure; the checkpoint is written last, so it never claims what is not applied.
  *
- * <p>Ordering per member: the copies are written before {@code last_seq}, so a reader that bounds its reads
- * by {@code last_seq} never sees a hole in the member's copies.
+ * <p>Ordering: every copy is written before any {@code last_seq}, so a reader that bounds its reads by
+ * {@code last_seq} never sees a hole in the member's copies. Within a step, rows of several partitions share
+ * requests ({@link RowBatches}): no order between them is needed.
  *
  * <p>Timestamps: {@code kind}, {@code peer_user_id}, {@code last_seq}, {@code last_message} and
  * {@code last_time_ms} are written {@code USING TIMESTAMP <last seq>} and {@code read_seq} {@code USING TIMESTAMP <read seq>}, so neither ever
@@ -38,6 +36,8 @@ import java.util.function.Supplier;
 final class ProjectionWriter {
   /** {@code last_message} keeps at most this many code points of the body: it is a preview for the list. */
   static final int PREVIEW_CODE_POINTS = 1000;
+  /** What a row costs beyond its message: keys, column names, timestamps (an estimate for batch sizes). */
+  private static final int KEY_BYTES = 160;
 
   private final CqlSession session;
   private final HistoryConfig config;
@@ -75,7 +75,10 @@ final class ProjectionWriter {
             "UPDATE " + userConversations + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
   }
 
-  /** Writes client ids, every member's copies and conversation row, then raises the checkpoint. */
+  /**
+   * Writes client ids and every member's copies, then every member's conversation row and change entry, then
+   * raises the checkpoint; each step packed into few requests ({@link RowBatches}).
+   */
   CompletionStage<Void> apply(Collection<String> members, List<Message> messages) {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("nothing to project");
@@ -88,66 +91,73 @@ final class ProjectionWriter {
     for (Message message : messages) {
       sentUpTo.merge(message.getSenderUserId(), message.getSeq(), Math::max);
     }
-    List<Supplier<CompletionStage<Void>>> writes = new ArrayList<>();
-    writes.add(() -> clientIds.record(conversationId, messages)
-        .thenRun(() -> metrics.rowsWritten("client_ids", messages.size())));
-    for (String member : Set.copyOf(members)) {
-      writes.add(() -> writeMember(member, conversationId, chunks, last, sentUpTo.get(member)));
+    Set<String> recipients = Set.copyOf(members);
+    List<RowBatches.Rows> copies = new ArrayList<>();
+    for (BoundStatement row : clientIds.rows(conversationId, messages)) {
+      copies.add(RowBatches.Rows.of("client_ids", row, KEY_BYTES));
     }
-    return AsyncCql.inParallel(writes, AsyncCql.MAX_IN_FLIGHT)
+    for (String member : recipients) {
+      for (List<Message> chunk : chunks) {
+        copies.add(copies(member, chunk));
+      }
+    }
+    List<RowBatches.Rows> rows = new ArrayList<>();
+    long nowMs = clock.millis();
+    for (String member : recipients) {
+      rows.add(conversationRow(member, conversationId, last, sentUpTo.get(member)));
+      rows.add(RowBatches.Rows.of("user_changes",
+          changes.record(member, conversationId, last.getSeq(), nowMs), KEY_BYTES));
+    }
+    return write(copies)
+        .thenCompose(done -> write(rows))
         .thenCompose(done -> conversations.recordProjected(conversationId, last.getSeq()))
         .thenRun(() -> metrics.rowsWritten("conversations", 1));
   }
 
-  private CompletionStage<Void> writeMember(
-      String member, String conversationId, List<List<Message>> chunks, Message last, Long readUpTo) {
-    CompletionStage<Void> copies = null;
-    for (List<Message> chunk : chunks) {
-      Statement<?> statement = copies(member, chunk);
-      copies = copies == null
-          ? execute("user_messages", chunk.size(), statement)
-          : copies.thenCompose(done -> execute("user_messages", chunk.size(), statement));
+  private CompletionStage<Void> write(List<RowBatches.Rows> rows) {
+    List<Supplier<CompletionStage<?>>> requests = new ArrayList<>();
+    for (RowBatches.Request request : RowBatches.pack(rows)) {
+      requests.add(() -> session
+          .executeAsync(request.statement().setConsistencyLevel(config.consistency()).setIdempotent(true))
+          .thenRun(() -> request.rowsByTable().forEach(metrics::rowsWritten)));
     }
-    return copies.thenCompose(done -> writeConversationRow(member, conversationId, last, readUpTo)
-        .thenCombine(execute("user_changes", 1, changes.record(member, conversationId, last.getSeq(), clock.millis())),
-            (a, b) -> null));
+    return AsyncCql.allOf(requests, AsyncCql.MAX_IN_FLIGHT);
   }
 
-  private CompletionStage<Void> writeConversationRow(
-      String member, String conversationId, Message last, Long readUpTo) {
+  private RowBatches.Rows conversationRow(String member, String conversationId, Message last, Long readUpTo) {
     ConversationKind kind = ConversationIds.kindOf(conversationId);
     String peer = ConversationIds.peerOf(conversationId, member).orElse(null);
+    Message preview = preview(last);
     BoundStatementBuilder row =
         updateLast
             .boundStatementBuilder()
             .setLong("ts", last.getSeq())
             .setInt("kind", kind.getNumber())
             .setLong("last_seq", last.getSeq())
-            .setByteBuffer("last_message", ByteBuffer.wrap(preview(last).toByteArray()))
+            .setByteBuffer("last_message", ByteBuffer.wrap(preview.toByteArray()))
             .setLong("last_time_ms", last.getServerTimeMs())
             .setString("user_id", member)
             .setString("conversation_id", conversationId);
     if (peer != null) {
       row.setString("peer", peer); // left unset for groups: no tombstone
     }
+    int bytes = KEY_BYTES + preview.getSerializedSize();
     if (readUpTo == null) {
-      return execute("user_conversations", 1, row.build());
+      return RowBatches.Rows.of("user_conversations", row.build(), bytes);
     }
-    // The sender's read marker is in the same row: one single-partition batch, one request. Each statement
-    // keeps its own timestamp.
-    return execute("user_conversations", 1, BatchStatement.newInstance(DefaultBatchType.UNLOGGED, row.build(),
-        updateRead.bind(readUpTo, readUpTo, member, conversationId)));
+    // The sender's read marker is in the same row. Each statement keeps its own timestamp.
+    return new RowBatches.Rows("user_conversations",
+        List.of(row.build(), updateRead.bind(readUpTo, readUpTo, member, conversationId)), bytes);
   }
 
-  private Statement<?> copies(String member, List<Message> chunk) {
-    if (chunk.size() == 1) {
-      return copy(member, chunk.get(0));
-    }
-    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+  private RowBatches.Rows copies(String member, List<Message> chunk) {
+    List<BatchableStatement<?>> statements = new ArrayList<>();
+    int bytes = 0;
     for (Message message : chunk) {
-      batch.addStatement(copy(member, message));
+      statements.add(copy(member, message));
+      bytes += KEY_BYTES + message.getSerializedSize();
     }
-    return batch.build();
+    return new RowBatches.Rows("user_messages", statements, bytes);
   }
 
   private BoundStatement copy(String member, Message message) {
@@ -157,15 +167,6 @@ final class ProjectionWriter {
         .setLong("bucket", Buckets.of(message.getSeq()))
         .setLong("seq", message.getSeq())
         .build();
-  }
-
-  private CompletionStage<Void> execute(String table, int rows, Statement<?> statement) {
-    return session
-        .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
-        .thenApply(rs -> {
-          metrics.rowsWritten(table, rows);
-          return null;
-        });
   }
 
   /** The message with its body cut to {@link #PREVIEW_CODE_POINTS} code points. */

@@ -1,6 +1,7 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -46,7 +47,7 @@ final class UserChanges {
     return syncedAtMs > 0 && nowMs - syncedAtMs < INCREMENTAL.toMillis();
   }
 
-  Statement<?> record(String userId, String conversationId, long lastSeq, long nowMs) {
+  BoundStatement record(String userId, String conversationId, long lastSeq, long nowMs) {
     return update.bind(lastSeq, lastSeq, userId, nowMs / HOUR_MS, conversationId);
   }
 
