@@ -28,6 +28,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final Clock clock;
   private final int sendWindow;
   private final SendOrder sendOrder = SendOrder.systemClock();
+  private final DeliveryAckWindow ackWindow;
   private volatile DeviceStream stream;
   private int sendsInFlight;
   private boolean waitingForWindow;
@@ -41,6 +42,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
     this.presence = presence;
     this.clock = clock;
     this.sendWindow = sendWindow;
+    this.ackWindow = actions.ackWindow(principal);
   }
 
   @Override
@@ -63,7 +65,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
         onSend(frame);
         return;
       }
-      case DELIVERY_ACK -> reportErrors(actions.deliveryAck(principal, frame.getDeliveryAck(), stream), "");
+      case DELIVERY_ACK -> reportErrors(actions.deliveryAck(principal, frame.getDeliveryAck(), stream, ackWindow), "");
       case READ -> reportErrors(
           actions.read(principal, frame.getRead(), stream.sentSeq(frame.getRead().getConversationId())), "");
       case TYPING -> reportErrors(actions.typing(principal, frame.getTyping()), "");

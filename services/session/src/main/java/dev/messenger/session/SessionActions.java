@@ -20,12 +20,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a device can do, shared by the Connect stream and the unary web calls: send, acknowledge delivery,
  * mark read, type. Receipts go to the other members' devices over their user subjects.
  */
 final class SessionActions {
+  private static final Logger log = LoggerFactory.getLogger(SessionActions.class);
   /**
    * Groups larger than this get no per-member live receipts (members x members messages per round of acks):
    * the reader's own devices still do, and senders read the aggregate (History.GetReceiptSummary).
@@ -38,9 +42,10 @@ final class SessionActions {
   private final SendRateLimiter rateLimiter;
   private final Clock clock;
   private final SessionMetrics metrics;
+  private final ScheduledExecutorService scheduler;
 
   SessionActions(RouterClient router, SessionStore store, Connection nats, Subjects subjects, SendRateLimiter rateLimiter, Clock clock,
-      SessionMetrics metrics) {
+      SessionMetrics metrics, ScheduledExecutorService scheduler) {
     this.router = router;
     this.store = store;
     this.nats = nats;
@@ -48,6 +53,19 @@ final class SessionActions {
     this.rateLimiter = rateLimiter;
     this.clock = clock;
     this.metrics = metrics;
+    this.scheduler = scheduler;
+  }
+
+  /** The ack window of a new Connect stream of {@code caller}: what it merges is recorded when it closes. */
+  DeliveryAckWindow ackWindow(Principal caller) {
+    return new DeliveryAckWindow(scheduler, (conversationId, upToSeq) -> deliveryAck(caller,
+        DeliveryAck.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build(), upToSeq)
+        .whenComplete((done, error) -> {
+          if (error != null) {
+            log.debug("merged delivery ack of {} in {} not recorded: {}", caller.userId(), conversationId,
+                error.toString());
+          }
+        }));
   }
 
   /** Validates, rate-limits and stores a message; completes with its SendAck once it is durable. */
@@ -89,13 +107,18 @@ final class SessionActions {
 
   /**
    * A Connect stream's delivery ack: as {@link #deliveryAck(Principal, DeliveryAck, long)}, unless it newly
-   * covers only the user's own messages delivered on that stream (see {@link DeliveryAckFilter}).
+   * covers only the user's own messages delivered on that stream (see {@link DeliveryAckFilter}) or falls in
+   * the conversation's open ack window (see {@link DeliveryAckWindow}).
    */
-  CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, DeviceStream stream) {
+  CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, DeviceStream stream, DeliveryAckWindow window) {
     long sentHere = stream.sentSeq(ack.getConversationId());
     boolean inRange = ack.getUpToSeq() >= 1 && ack.getUpToSeq() <= sentHere;
     if (inRange && !stream.ackWorthRecording(ack.getConversationId(), ack.getUpToSeq())) {
       metrics.deliveryAck("own_messages_only");
+      return CompletableFuture.completedFuture(null);
+    }
+    if (inRange && !window.admit(ack.getConversationId(), ack.getUpToSeq())) {
+      metrics.deliveryAck("merged");
       return CompletableFuture.completedFuture(null);
     }
     metrics.deliveryAck("recorded");

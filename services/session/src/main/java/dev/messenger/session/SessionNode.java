@@ -71,7 +71,7 @@ public final class SessionNode implements AutoCloseable {
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
-        new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics);
+        new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics, scheduler);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
