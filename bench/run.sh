@@ -138,6 +138,9 @@ PUSH_PID="$(pid_on_port $((BASE_PORT + 500)))"; CASSANDRA_PID="$(pid_on_port "$(
 NATS_PID="$(pid_on_port "$(port_of "$NATS_URL")")"
 ETCD_PID="$(pid_on_port "$(port_of "$(awk '$1 == "etcd" {print $2}' "$OUT/stack.log" | head -1)")")"
 METRICS="http://127.0.0.1:$((BASE_PORT + 2100))/metrics,http://127.0.0.1:$((BASE_PORT + 2200))/metrics"
+# Every process of the stack, for the whole system's CPU per acknowledged message over each measured window.
+CPU_PIDS="session=$SESSION_PID,router=$ROUTER_PID,history=$HISTORY_PID,presence=$PRESENCE_PID,push=$PUSH_PID"
+CPU_PIDS="$CPU_PIDS,cassandra=$CASSANDRA_PID,nats=$NATS_PID,etcd=$ETCD_PID"
 say "stack ready: nats $NATS_URL, cql $CQL, session pid $SESSION_PID, router pid $ROUTER_PID, cassandra pid $CASSANDRA_PID"
 {
   echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
@@ -175,7 +178,7 @@ store_cost() {
       n = after["committed"] - before["committed"]
       if (n <= 0) { print "  no message committed"; exit }
       for (t in after) if (t != "committed") { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
-      printf "  %d messages committed, %.1f CQL rows per message:%s\n", n, total / n, line
+      printf "  %d messages committed, %.1f CQL row writes per message:%s\n", n, total / n, line
     }' "$1" "$2"
 }
 
@@ -186,7 +189,7 @@ group_runs() {
     store_counters > "$OUT/store-before-$size.txt"
     loadgen run --target "$SESSION" --users "$USERS" --total-rate "$GROUP_RATE" --group-share 1 --group-size "$size" \
       --duration "$DURATION" --warmup 30s --drain 20s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" \
-      --out "$OUT/groups-$size" || true
+      --cpu-pids "$CPU_PIDS" --out "$OUT/groups-$size" || true
     store_counters > "$OUT/store-after-$size.txt"
     { echo "groups of $size (write path: log and projection):"
       store_cost "$OUT/store-before-$size.txt" "$OUT/store-after-$size.txt"; } | tee -a "$OUT/store-cost.txt" | tee -a "$LOG"
@@ -194,7 +197,7 @@ group_runs() {
   say "1:1 beside a busy 500-member group: $RATE msg/s, $GROUP_SHARE of them to groups of 500"
   loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --group-share "$GROUP_SHARE" --group-size 500 \
     --duration "$DURATION" --warmup 30s --drain 20s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" \
-    --out "$OUT/direct-beside-group" || true
+    --cpu-pids "$CPU_PIDS" --out "$OUT/direct-beside-group" || true
 }
 if [ "${ONLY_GROUPS:-}" = "1" ]; then
   group_runs
@@ -214,7 +217,8 @@ RUN_FROM="$(date -u +%FT%T)"
 store_counters > "$OUT/store-before-run.txt"
 set +e
 loadgen run --target "$SESSION" --users "$USERS" --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-  --drain 15s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" --baseline "$OUT/baseline.json" --out "$OUT/run"
+  --drain 15s --connect-rate "$CONNECT_RATE" --metrics "$METRICS" --cpu-pids "$CPU_PIDS" --baseline "$OUT/baseline.json" \
+  --out "$OUT/run"
 RUN_CODE=$?
 set -e
 store_counters > "$OUT/store-after-run.txt"
@@ -248,6 +252,7 @@ if [ "${SKIP_SWEEP:-}" != "1" ]; then
   say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms (${SWEEP_WARMUP} warm-up per step)"
   loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" \
     --warmup "$SWEEP_WARMUP" --drain 10s --connect-rate "$CONNECT_RATE" --p99-limit-ms 50 --keep-going --metrics "$METRICS" \
+    --cpu-pids "$CPU_PIDS" \
     --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
 fi
 

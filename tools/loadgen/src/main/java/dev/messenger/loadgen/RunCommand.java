@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,16 @@ final class RunCommand implements Callable<Integer> {
           + "of their duration histograms and the increase of their counters over the measurement window.")
   List<java.net.URI> metrics = new ArrayList<>();
 
+  @Option(names = "--cpu-pids", split = ",", paramLabel = "NAME=PID",
+      description = "Processes of the deployment on this machine, as NAME=PID: reports their CPU time over the "
+          + "measurement window and the whole system's CPU per acknowledged message.")
+  Map<String, Long> cpuPids = new LinkedHashMap<>();
+
+  private WindowProbe windowProbe() {
+    WindowProbe scraper = metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics);
+    return cpuPids.isEmpty() ? scraper : WindowProbe.both(scraper, new ProcessCpuProbe(cpuPids));
+  }
+
   @Option(names = "--run-id", hidden = true, description = "Run id (children of a multi-process run).")
   String runId;
 
@@ -85,8 +96,8 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of(".messenger", "loadgen", id);
     Optional<Map<String, Object>> base = ReportFiles.readOptional(baseline);
     if (processes > 1) {
-      if (serverPid != null) {
-        throw new IllegalArgumentException("--server-pid works with one process only");
+      if (serverPid != null || !cpuPids.isEmpty()) {
+        throw new IllegalArgumentException("--server-pid and --cpu-pids work with one process only");
       }
       RunResult merged = new ProcessFleet(processes, childArgs(), dir, terminal).run(id);
       return finish(RunReport.toJson(merged, false, base), dir, terminal);
@@ -104,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
     Coordinator coordinator = coordinated ? new StdinCoordinator(terminal) : Coordinator.NONE;
     RunSettings settings = new RunSettings(id, part, clientThreads, ProgressPrinter.ramp(terminal, coordinated),
         ProgressPrinter.samples(terminal, coordinated), coordinator, probe,
-        metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics), Clock.systemUTC(), Ticker.system());
+        windowProbe(), Clock.systemUTC(), Ticker.system());
     RunResult result = new LoadRun(scenario, target, settings).execute();
     if (coordinated) {
       ReportFiles.write(dir.resolve("report-part.json"), Json.write(RunReport.toJson(result, true, Optional.empty())));
@@ -133,7 +144,8 @@ final class RunCommand implements Callable<Integer> {
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       boolean separateValue = !arg.contains("=") && spec.findOption(name) != null
           && spec.findOption(name).arity().max() > 0;
-      if (List.of("--processes", "--out", "--baseline", "--run-id", "--shard", "--server-pid").contains(name)) {
+      if (List.of("--processes", "--out", "--baseline", "--run-id", "--shard", "--server-pid", "--cpu-pids")
+          .contains(name)) {
         if (separateValue) {
           i++;
         }

@@ -67,6 +67,15 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--metrics", split = ",", paramLabel = "URL", description = "See run.")
   List<java.net.URI> metrics = new ArrayList<>();
 
+  @Option(names = "--cpu-pids", split = ",", paramLabel = "NAME=PID",
+      description = "See run.")
+  Map<String, Long> cpuPids = new LinkedHashMap<>();
+
+  private WindowProbe windowProbe() {
+    WindowProbe scraper = metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics);
+    return cpuPids.isEmpty() ? scraper : WindowProbe.both(scraper, new ProcessCpuProbe(cpuPids));
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter terminal = spec.commandLine().getOut();
@@ -82,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
       terminal.printf("%nsweep step: %,.1f msg/s offered (run %s)%n", rate, id);
       RunSettings settings = new RunSettings(id, Shard.WHOLE, clientThreads, ProgressPrinter.ramp(terminal, false),
           ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE,
-          metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics), Clock.systemUTC(), Ticker.system());
+          windowProbe(), Clock.systemUTC(), Ticker.system());
       Map<String, Object> report = RunReport.toJson(new LoadRun(scenario, target, settings).execute(), false,
           baselineReport);
       String name = "report-" + Math.round(rate);
@@ -124,6 +133,10 @@ final class SweepCommand implements Callable<Integer> {
     step.put("delivery_p99_ms", p99);
     step.put("checks_passed", passed);
     step.put("held", passed && p99 <= p99Limit && acked >= 0.95 * rate);
+    JsonPaths.numberOr(report, "server.metrics_over_window.process_cpu.total_cpu_s").ifPresent(cpu -> {
+      double ackedInWindow = JsonPaths.number(report, "throughput.acked_in_window");
+      step.put("cpu_ms_per_acked_message", ackedInWindow == 0 ? 0.0 : Math.round(cpu * 1e5 / ackedInWindow) / 100.0);
+    });
     JsonPaths.find(report, "baseline_fraction.acked_fraction_of_cql_bound")
         .ifPresent(f -> step.put("acked_fraction_of_cql_bound", f));
     step.put("report", name + ".json");

@@ -95,6 +95,13 @@ public final class SummaryText {
         });
       }
     });
+    Map<String, Object> cpu = JsonPaths.object(metrics, "process_cpu");
+    if (!cpu.isEmpty()) {
+      long acked = l(JsonPaths.object(r, "throughput"), "acked_in_window");
+      out.append(String.format(Locale.ROOT, "server CPU   %.1f CPU-s over the %s s window, %.2f ms per acknowledged message %s%n",
+          d(cpu, "total_cpu_s"), trim(d(cpu, "window_s")), acked == 0 ? 0.0 : d(cpu, "total_cpu_s") * 1000 / acked,
+          JsonPaths.object(cpu, "cpu_s")));
+    }
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));
     out.append("checks       ").append(passed ? "PASSED (every device connected; 0 lost, 0 duplicated, 0 out of order,"

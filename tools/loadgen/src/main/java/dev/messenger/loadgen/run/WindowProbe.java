@@ -12,6 +12,24 @@ public interface WindowProbe {
   /** Returns what goes into report.json's {@code server_metrics}. */
   Map<String, Object> windowEnds();
 
+  /** Both probes over the same window; their results side by side (their keys must differ). */
+  static WindowProbe both(WindowProbe first, WindowProbe second) {
+    return new WindowProbe() {
+      @Override
+      public void windowStarts() {
+        first.windowStarts();
+        second.windowStarts();
+      }
+
+      @Override
+      public Map<String, Object> windowEnds() {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(first.windowEnds());
+        all.putAll(second.windowEnds());
+        return all;
+      }
+    };
+  }
+
   WindowProbe NONE = new WindowProbe() {
     @Override
     public void windowStarts() {}

@@ -84,6 +84,15 @@ class RunReportTest {
   }
 
   @Test
+  void should_give_the_whole_systems_cpu_per_acknowledged_message_of_the_window() {
+    Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+    report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
+        Map.of("cpu_s", Map.of("router", 0.3, "session", 0.2), "total_cpu_s", 0.5, "window_s", 2.0))));
+
+    assertThat(SummaryText.of(report)).contains("server CPU   0.5 CPU-s over the 2 s window, 5.00 ms per acknowledged message");
+  }
+
+  @Test
   void should_draw_a_picture_that_is_well_formed_svg() throws Exception {
     Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
 
