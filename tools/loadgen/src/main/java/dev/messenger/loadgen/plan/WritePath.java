@@ -10,14 +10,15 @@ import java.util.Map;
  * commits one message per batch and every device acknowledges each delivery on its own; bursts in one
  * conversation share some of these writes.
  *
- * <p>On the acknowledgement path: the log row (a plain write with the shard's epoch as timestamp), a read
- * of the client message id before it, and a read of the shard's epoch after it, which every write of the
- * shard that completed meanwhile shares. Everything else is the asynchronous projection. Not counted,
+ * <p>On the acknowledgement path: the log row (a plain write with the shard's epoch as timestamp) and a read
+ * of the shard's epoch after it, which every write of the shard that completed meanwhile shares; a resend
+ * (not a device's first attempt) also reads its client message id before. Everything else is the asynchronous projection. Not counted,
  * because they are not per message: the 1:1 conversation's row (on its first send through a router), the
  * projection mark (once an hour per active conversation) and the epoch claim (once per shard takeover, the
  * only conditional write).
  *
- * @param devicesPerUser devices of each member (each acknowledges deliveries, which writes its cursor)
+ * @param devicesPerUser devices of each member (each acknowledges deliveries; only the recipient's acks are
+ *     recorded, acks of one's own messages are dropped)
  */
 public record WritePath(int devicesPerUser) {
   public WritePath {
@@ -36,7 +37,7 @@ public record WritePath(int devicesPerUser) {
     rows.put("user_conversations sender's read marker (projection)", 1);
     rows.put("user_changes (projection, per member: what catch-up examines)", 2);
     rows.put("conversations projected_seq (projection checkpoint)", 1);
-    rows.put("device_cursors (one delivery ack per device)", 2 * devicesPerUser);
+    rows.put("device_cursors (one delivery ack per device of the recipient)", devicesPerUser);
     return rows;
   }
 
@@ -49,9 +50,9 @@ public record WritePath(int devicesPerUser) {
     return 0;
   }
 
-  /** CQL reads on the acknowledgement path: the client id, and at most one shared epoch read. */
+  /** CQL reads on the acknowledgement path of a first attempt: at most one shared epoch read. */
   public int acknowledgementReads() {
-    return 2;
+    return 1;
   }
 
   /** NATS messages one message causes, by kind. */
@@ -61,7 +62,7 @@ public record WritePath(int devicesPerUser) {
     messages.put("submit reply (router to session)", 1);
     messages.put("message event (one per member's subject)", 2);
     messages.put("projected notice (one per member's subject)", 2);
-    messages.put("delivered receipt (one per device ack, to the other member)", 2 * devicesPerUser);
+    messages.put("delivered receipt (one per recipient device's ack, to the sender)", devicesPerUser);
     return messages;
   }
 
@@ -72,7 +73,7 @@ public record WritePath(int devicesPerUser) {
   /** Frames the session servers write to devices: the deliveries plus the receipts they cause. */
   public int framesToDevices() {
     int devices = 2 * devicesPerUser;
-    return devices + devices * devicesPerUser;
+    return devices + devicesPerUser * devicesPerUser;
   }
 
   /**

@@ -44,12 +44,12 @@ class CapacityPlanTest {
   void should_count_what_one_message_costs() {
     WritePath path = new WritePath(2);
 
-    assertThat(path.rows()).isEqualTo(14);
-    assertThat(path.natsMessages()).isEqualTo(10);
-    assertThat(path.framesToDevices()).isEqualTo(12);
-    assertThat(path.cqlBound(14_000)).isEqualTo(1000.0);
+    assertThat(path.rows()).isEqualTo(12);
+    assertThat(path.natsMessages()).isEqualTo(8);
+    assertThat(path.framesToDevices()).isEqualTo(8);
+    assertThat(path.cqlBound(12_000)).isEqualTo(1000.0);
     assertThat(path.conditionalRows()).isZero();
-    assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBoundWithLwt(12_000, 1_000)).isEqualTo(1000.0);
   }
 
   @Test
