@@ -33,10 +33,10 @@ class CapacityPlanTest {
     assertThat(byTier.get("session_servers").get("bounded_by").toString()).contains("deliveries");
     // 694,444 / (1000 x 0.6) = 1,158 routers.
     assertThat(byTier.get("routers")).containsEntry("count", 1158L);
-    // rows: 12, none conditional, x RF 3 = 36 insert-equivalents; 694,444 x 36 / 30,000 = 834 nodes.
-    assertThat(byTier.get("cql_nodes")).containsEntry("count", 834L);
-    // NATS: 8 messages each: 5,555,556 / 600,000 = 10 servers.
-    assertThat(byTier.get("nats_servers")).containsEntry("count", 10L);
+    // rows: 11, none conditional, x RF 3 = 33 insert-equivalents; 694,444 x 33 / 30,000 = 764 nodes.
+    assertThat(byTier.get("cql_nodes")).containsEntry("count", 764L);
+    // NATS: 7 messages each: 4,861,111 / 600,000 = 9 servers.
+    assertThat(byTier.get("nats_servers")).containsEntry("count", 9L);
     assertThat(plan.lines()).anyMatch(l -> l.contains("231,481 messages/s on average"));
   }
 
