@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Inbound {
   private static final String EARLIER_SEND_NOT_STORED = "EARLIER_SEND_NOT_STORED";
+  private static final Duration RESEND_AFTER_EARLIER = Duration.ofMillis(20);
   private static final Logger log = LoggerFactory.getLogger(Inbound.class);
 
   /** Told when a delivery skips seqs: the stream must be replaced so that catch-up fills the gap. */
@@ -34,6 +35,7 @@ final class Inbound {
   private final Outbound outbound;
   private final Counters counters;
   private final Backoff sendRetryBackoff;
+  private final RetryLanes retryLanes = new RetryLanes(System::nanoTime);
   private final LoopTimers timers;
   private final Supplier<SessionStream> current;
   private final GapHandler gaps;
@@ -131,14 +133,18 @@ final class Inbound {
       if (isRetryable(error.getCode())) {
         // Never sooner than the server's hint, and later as refusals go on: resending every refused send at
         // the hint would multiply the load of a server that is already refusing. A send refused only because
-        // an earlier one must be resent first is no sign of load: it follows that one at the hint.
+        // an earlier one must be resent first is no sign of load: it goes right after the conversation's
+        // latest scheduled resend, so that it is not refused again and again while that one waits.
         Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
+        String lane = sends.laneOf(id).orElse("");
         Duration delay;
         if (EARLIER_SEND_NOT_STORED.equals(error.getReason()) && !hinted.isZero()) {
-          delay = hinted;
+          Duration afterEarlier = retryLanes.untilLastRetry(lane).plus(RESEND_AFTER_EARLIER);
+          delay = hinted.compareTo(afterEarlier) > 0 ? hinted : afterEarlier;
         } else {
           Duration backoff = sendRetryBackoff.nextDelay();
           delay = hinted.compareTo(backoff) > 0 ? hinted : backoff;
+          retryLanes.retryingIn(lane, delay);
         }
         timers.after(delay, () -> {
           if (current.get() == stream && sends.isPending(id)) {

@@ -87,6 +87,12 @@ final class SendTracker {
     return null;
   }
 
+  /** The conversation a pending send goes to (its target), in which its order with other sends matters. */
+  Optional<String> laneOf(String clientMessageId) {
+    return outbox.get(clientMessageId).map(request -> request.hasConversationId()
+        ? request.getConversationId() : "@" + request.getToUserId());
+  }
+
   boolean isPending(String clientMessageId) {
     return outbox.get(clientMessageId).isPresent();
   }

@@ -78,6 +78,26 @@ class SendTest {
   }
 
   @Test
+  void should_resend_a_send_refused_for_order_after_the_earlier_one_and_not_before() throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> first = client.send("c1", "first");
+    CompletableFuture<SendAck> second = client.send("c1", "second");
+    await().until(() -> stream.sends().size() == 2);
+    SendRequest a = stream.sends().get(0);
+    SendRequest b = stream.sends().get(1);
+
+    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", a).toBuilder().setRetryAfterMs(300).build());
+    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", b).toBuilder().setRetryAfterMs(20).build());
+
+    await().until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends()).extracting(SendRequest::getBody).containsExactly("first", "second", "first", "second");
+    stream.ack(stream.sends().get(2), 1, false).ack(stream.sends().get(3), 2, false);
+    assertThat(first.get().getSeq()).isEqualTo(1);
+    assertThat(second.get().getSeq()).isEqualTo(2);
+  }
+
+  @Test
   void should_fail_sends_at_once_when_the_outbox_is_full() {
     MessengerClient client = harness.start(harness.builder().outbox(new InMemoryOutbox(2)));
 
