@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Inbound {
   private static final String EARLIER_SEND_NOT_STORED = "EARLIER_SEND_NOT_STORED";
-  private static final Duration RESEND_AFTER_EARLIER = Duration.ofMillis(20);
   private static final Logger log = LoggerFactory.getLogger(Inbound.class);
 
   /** Told when a delivery skips seqs: the stream must be replaced so that catch-up fills the gap. */
@@ -35,7 +34,6 @@ final class Inbound {
   private final Outbound outbound;
   private final Counters counters;
   private final Backoff sendRetryBackoff;
-  private final RetryLanes retryLanes = new RetryLanes(System::nanoTime);
   private final LoopTimers timers;
   private final Supplier<SessionStream> current;
   private final GapHandler gaps;
@@ -116,6 +114,7 @@ final class Inbound {
     }
     counters.sendsAcked.increment();
     sendRetryBackoff.reset();
+    outbound.drain(); // sends parked behind this one follow it now
     callbacks.execute(() -> {
       safely(() -> listener.onSendAck(ack));
       if (acked.future() != null) {
@@ -131,29 +130,29 @@ final class Inbound {
     CompletableFuture<SendAck> failed = null;
     if (!id.isEmpty() && sends.isPending(id)) {
       if (isRetryable(error.getCode())) {
-        // Never sooner than the server's hint, and later as refusals go on: resending every refused send at
-        // the hint would multiply the load of a server that is already refusing. A send refused only because
-        // an earlier one must be resent first is no sign of load: it goes right after the conversation's
-        // latest scheduled resend, so that it is not refused again and again while that one waits.
-        Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
-        String lane = sends.laneOf(id).orElse("");
-        Duration delay;
-        if (EARLIER_SEND_NOT_STORED.equals(error.getReason()) && !hinted.isZero()) {
-          Duration afterEarlier = retryLanes.untilLastRetry(lane).plus(RESEND_AFTER_EARLIER);
-          delay = hinted.compareTo(afterEarlier) > 0 ? hinted : afterEarlier;
-        } else {
-          Duration backoff = sendRetryBackoff.nextDelay();
-          delay = hinted.compareTo(backoff) > 0 ? hinted : backoff;
-          retryLanes.retryingIn(lane, delay);
-        }
-        timers.after(delay, () -> {
-          if (current.get() == stream && sends.isPending(id)) {
-            sends.retry(id);
-            outbound.drain();
+        // A send refused while an earlier one of its conversation waits to be resent, or only because an
+        // earlier one is not stored yet, waits behind that one and follows it. Otherwise: never sooner than
+        // the server's hint, and later as refusals go on (resending every refused send at the hint would
+        // multiply the load of a server that is already refusing), and the conversation's later sends wait.
+        boolean behindEarlier = EARLIER_SEND_NOT_STORED.equals(error.getReason());
+        if (!sends.parkIfHeld(id) && !(behindEarlier && sends.parkBehindEarlier(id))) {
+          Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
+          Duration delay = hinted;
+          if (!behindEarlier) {
+            Duration backoff = sendRetryBackoff.nextDelay();
+            delay = hinted.compareTo(backoff) > 0 ? hinted : backoff;
+            sends.hold(id);
           }
-        });
+          timers.after(delay, () -> {
+            if (current.get() == stream && sends.isPending(id)) {
+              sends.retry(id);
+              outbound.drain();
+            }
+          });
+        }
       } else {
         failed = sends.rejected(id);
+        outbound.drain();
       }
     }
     CompletableFuture<SendAck> toFail = failed;

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.SendRequest;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sends in flight: the {@link Outbox} (what must reach the server), the futures of this process's
- * callers, and the queue of ids still to write on the current stream. {@link #submit} is thread-safe; the
- * rest runs on the event loop.
+ * callers, and the queue of ids still to write on the current stream. A send refused for now holds its
+ * conversation (its lane): the lane's later sends are not written until it is stored, then follow it in
+ * order; writing them meanwhile would only get them refused because it is not stored yet, again and again
+ * under overload. {@link #submit} is thread-safe; the rest runs on the event loop.
  */
 final class SendTracker {
   private final Outbox outbox;
@@ -25,6 +29,10 @@ final class SendTracker {
   private final Set<String> onStream = new HashSet<>();
   /** Ids submitted by this process and never written to any stream: their next write is a first attempt. */
   private final Set<String> neverWritten = ConcurrentHashMap.newKeySet();
+  /** Lane → the refused send that holds it until it is written again. */
+  private final Map<String, String> heldBy = new HashMap<>();
+  /** Lane → sends not written because the lane is held. */
+  private final Map<String, Set<String>> parked = new HashMap<>();
 
   SendTracker(Outbox outbox) {
     this.outbox = requireNonNull(outbox, "outbox");
@@ -58,18 +66,104 @@ final class SendTracker {
     }
   }
 
-  /** Queues an id again after the server asked to retry it later. */
+  /**
+   * Queues an id again after the server asked to retry it later. If it holds its lane, the lane's earliest
+   * waiting send goes alone (it, or one parked behind it that came before it) and holds the lane until it is
+   * stored; the others follow then. Writing them all behind it would get every one refused again each time
+   * an overloaded server refuses it again.
+   */
   void retry(String clientMessageId) {
-    if (!toWrite.contains(clientMessageId)) {
-      onStream.add(clientMessageId);
-      toWrite.add(clientMessageId);
+    Optional<String> held = laneOf(clientMessageId).filter(lane -> clientMessageId.equals(heldBy.get(lane)));
+    if (held.isEmpty()) {
+      requeue(clientMessageId);
+      return;
     }
+    Set<String> waiting = parked.computeIfAbsent(held.get(), l -> new LinkedHashSet<>());
+    waiting.add(clientMessageId);
+    for (SendRequest request : outbox.pending()) {
+      String id = request.getClientMessageId();
+      if (waiting.remove(id)) {
+        heldBy.put(held.get(), id);
+        requeue(id);
+        return;
+      }
+    }
+  }
+
+  /** A send refused for now: its lane's later sends wait for it (unless an earlier send holds the lane). */
+  void hold(String clientMessageId) {
+    laneOf(clientMessageId).ifPresent(lane -> heldBy.putIfAbsent(lane, clientMessageId));
+  }
+
+  /**
+   * Parks a send behind the refused send that holds its lane, to be written right after that one; false when
+   * its lane is not held by another send.
+   */
+  boolean parkIfHeld(String clientMessageId) {
+    Optional<String> lane = laneOf(clientMessageId);
+    if (lane.isEmpty() || !isHeldByAnother(lane.get(), clientMessageId)) {
+      return false;
+    }
+    parked.computeIfAbsent(lane.get(), l -> new LinkedHashSet<>()).add(clientMessageId);
+    return true;
+  }
+
+  /**
+   * Parks a send refused because an earlier send of its lane is not stored behind the earliest pending send
+   * of the lane, which then holds it until it is answered or written again; false when it has none. The
+   * refusal may arrive before that send's own answer: waiting for the answer, not for a timer, is what
+   * keeps the later send from being refused again and again meanwhile.
+   */
+  boolean parkBehindEarlier(String clientMessageId) {
+    Optional<String> lane = laneOf(clientMessageId);
+    if (lane.isEmpty()) {
+      return false;
+    }
+    for (SendRequest request : outbox.pending()) {
+      String id = request.getClientMessageId();
+      if (id.equals(clientMessageId)) {
+        return false;
+      }
+      if (laneOf(request).equals(lane.get())) {
+        heldBy.putIfAbsent(lane.get(), id);
+        return parkIfHeld(clientMessageId);
+      }
+    }
+    return false;
   }
 
   /** Stops writing anything (the stream ended). */
   void stopWrites() {
     toWrite.clear();
     onStream.clear();
+    heldBy.clear();
+    parked.clear();
+  }
+
+  private void requeue(String clientMessageId) {
+    if (!toWrite.contains(clientMessageId)) {
+      onStream.add(clientMessageId);
+      toWrite.add(clientMessageId);
+    }
+  }
+
+  private boolean isHeldByAnother(String lane, String clientMessageId) {
+    String holder = heldBy.get(lane);
+    return holder != null && !holder.equals(clientMessageId);
+  }
+
+  /** The lane's holder was answered: its parked sends follow, in the outbox's order. */
+  private void release(String lane) {
+    heldBy.remove(lane);
+    Set<String> waiting = parked.remove(lane);
+    if (waiting == null) {
+      return;
+    }
+    for (SendRequest request : outbox.pending()) {
+      if (waiting.contains(request.getClientMessageId())) {
+        requeue(request.getClientMessageId());
+      }
+    }
   }
 
   /**
@@ -80,7 +174,7 @@ final class SendTracker {
     String id;
     while ((id = toWrite.poll()) != null) {
       Optional<SendRequest> request = outbox.get(id);
-      if (request.isPresent()) {
+      if (request.isPresent() && !parkIfHeld(id)) {
         return request.get().toBuilder().setFirstAttempt(neverWritten.remove(id)).build();
       }
     }
@@ -89,8 +183,11 @@ final class SendTracker {
 
   /** The conversation a pending send goes to (its target), in which its order with other sends matters. */
   Optional<String> laneOf(String clientMessageId) {
-    return outbox.get(clientMessageId).map(request -> request.hasConversationId()
-        ? request.getConversationId() : "@" + request.getToUserId());
+    return outbox.get(clientMessageId).map(SendTracker::laneOf);
+  }
+
+  private static String laneOf(SendRequest request) {
+    return request.hasConversationId() ? request.getConversationId() : "@" + request.getToUserId();
   }
 
   boolean isPending(String clientMessageId) {
@@ -104,6 +201,7 @@ final class SendTracker {
   Acked acknowledged(SendAck ack) {
     String id = ack.getClientMessageId();
     boolean pending = isPending(id);
+    answered(id);
     outbox.remove(id);
     onStream.remove(id);
     neverWritten.remove(id);
@@ -113,10 +211,16 @@ final class SendTracker {
 
   /** The server refused the send for good: removes it; returns the caller's future or null. */
   CompletableFuture<SendAck> rejected(String clientMessageId) {
+    answered(clientMessageId);
     outbox.remove(clientMessageId);
     onStream.remove(clientMessageId);
     neverWritten.remove(clientMessageId);
     return futures.remove(clientMessageId);
+  }
+
+  /** A send answered for good no longer holds its lane. */
+  private void answered(String clientMessageId) {
+    laneOf(clientMessageId).filter(lane -> clientMessageId.equals(heldBy.get(lane))).ifPresent(this::release);
   }
 
   /** Fails every caller's future (the sends stay in the outbox). */

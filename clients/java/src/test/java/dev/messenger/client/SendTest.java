@@ -90,9 +90,61 @@ class SendTest {
     stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", a).toBuilder().setRetryAfterMs(300).build());
     stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", b).toBuilder().setRetryAfterMs(20).build());
 
+    await().until(() -> stream.sends().size() >= 3);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> stream.sends().size() == 3);
+    assertThat(stream.sends().get(2).getBody()).as("the earlier one alone, until it is stored").isEqualTo("first");
+    stream.ack(stream.sends().get(2), 1, false);
     await().until(() -> stream.sends().size() == 4);
     assertThat(stream.sends()).extracting(SendRequest::getBody).containsExactly("first", "second", "first", "second");
-    stream.ack(stream.sends().get(2), 1, false).ack(stream.sends().get(3), 2, false);
+    stream.ack(stream.sends().get(3), 2, false);
+    assertThat(first.get().getSeq()).isEqualTo(1);
+    assertThat(second.get().getSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void should_hold_a_conversations_later_sends_while_an_earlier_one_waits_to_be_resent() throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> first = client.send("c1", "first");
+    await().until(() -> stream.sends().size() == 1);
+    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
+        .setRetryAfterMs(1500).build());
+    await().until(() -> !harness.listener.errors.isEmpty());
+
+    CompletableFuture<SendAck> second = client.send("c1", "second");
+    CompletableFuture<SendAck> elsewhere = client.send("c2", "elsewhere");
+    await().until(() -> stream.sends().size() >= 2);
+    assertThat(stream.sends().get(1).getBody()).as("another conversation is not held").isEqualTo("elsewhere");
+
+    await().until(() -> stream.sends().size() == 3);
+    stream.ack(stream.sends().get(1), 1, false).ack(stream.sends().get(2), 1, false);
+    await().until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends()).extracting(SendRequest::getBody)
+        .containsExactly("first", "elsewhere", "first", "second");
+    stream.ack(stream.sends().get(3), 2, false);
+    assertThat(first.get().getSeq()).isEqualTo(1);
+    assertThat(second.get().getSeq()).isEqualTo(2);
+    assertThat(elsewhere.get().getSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void should_resend_a_send_refused_behind_an_earlier_one_as_soon_as_that_one_is_stored() throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> first = client.send("c1", "first");
+    CompletableFuture<SendAck> second = client.send("c1", "second");
+    await().until(() -> stream.sends().size() == 2);
+
+    // The refusal of the later send overtakes the answer of the earlier one.
+    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1)).toBuilder()
+        .setRetryAfterMs(5000).build());
+    await().until(() -> !harness.listener.errors.isEmpty());
+    assertThat(stream.sends()).as("not resent before the earlier one is answered").hasSize(2);
+
+    stream.ack(stream.sends().get(0), 1, false);
+    await().atMost(Duration.ofSeconds(2)).until(() -> stream.sends().size() == 3);
+    assertThat(stream.sends().get(2).getBody()).isEqualTo("second");
+    stream.ack(stream.sends().get(2), 2, false);
     assertThat(first.get().getSeq()).isEqualTo(1);
     assertThat(second.get().getSeq()).isEqualTo(2);
   }

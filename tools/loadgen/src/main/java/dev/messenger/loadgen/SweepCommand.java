@@ -4,6 +4,7 @@ import dev.messenger.loadgen.report.JsonPaths;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.RunReport;
 import dev.messenger.loadgen.run.Coordinator;
+import dev.messenger.loadgen.run.DeliveryKinds;
 import dev.messenger.loadgen.run.LoadRun;
 import dev.messenger.loadgen.run.RunSettings;
 import dev.messenger.loadgen.run.Scenario;
@@ -131,6 +132,11 @@ final class SweepCommand implements Callable<Integer> {
     step.put("ack_p99_ms", JsonPaths.number(report, "latency_ms.ack.p99"));
     step.put("delivery_p50_ms", JsonPaths.number(report, "latency_ms.delivery.p50"));
     step.put("delivery_p99_ms", p99);
+    // Under overload: how fast what was let in went through, and how many sends were refused at least once.
+    step.put("accepted_at_first_attempt_delivery_p99_ms",
+        JsonPaths.numberOr(report, "latency_ms." + DeliveryKinds.FIRST_ATTEMPT + ".p99").orElse(0.0));
+    step.put("errors_in_run", JsonPaths.object(report, "errors").values().stream()
+        .mapToLong(count -> ((Number) count).longValue()).sum());
     step.put("checks_passed", passed);
     step.put("held", passed && p99 <= p99Limit && acked >= 0.95 * rate);
     JsonPaths.numberOr(report, "server.metrics_over_window.process_cpu.total_cpu_s").ifPresent(cpu -> {

@@ -10,16 +10,19 @@ import org.HdrHistogram.Histogram;
  * Send-to-delivery latencies (microseconds, sends scheduled in the window) split by what was delivered: 1:1
  * messages, group messages to each member device, and group messages to the last of their member devices
  * (one value per message, once every device of every member has it). A run that mixes both shows what a
- * busy group does to 1:1 latency.
+ * busy group does to 1:1 latency. Apart: the deliveries of messages the servers accepted at their first
+ * attempt (never refused with a retry hint), which under overload is the latency of what was let in.
  */
-public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLastMember) {
+public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLastMember, Histogram firstAttempt) {
   /** The report keys, in order. */
   public static final String DIRECT = "delivery_1to1";
   public static final String GROUP = "delivery_group";
   public static final String GROUP_LAST_MEMBER = "delivery_group_last_member";
+  public static final String FIRST_ATTEMPT = "delivery_accepted_at_first_attempt";
 
   public static DeliveryKinds empty() {
-    return new DeliveryKinds(Histograms.newHistogram(), Histograms.newHistogram(), Histograms.newHistogram());
+    return new DeliveryKinds(Histograms.newHistogram(), Histograms.newHistogram(), Histograms.newHistogram(),
+        Histograms.newHistogram());
   }
 
   /** Adds another process's share into this one. */
@@ -27,6 +30,7 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
     direct.add(other.direct);
     group.add(other.group);
     groupLastMember.add(other.groupLastMember);
+    firstAttempt.add(other.firstAttempt);
   }
 
   /** Each non-empty kind by its report key, turned into what the report holds. */
@@ -35,6 +39,7 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
     put(map, DIRECT, direct, each);
     put(map, GROUP, group, each);
     put(map, GROUP_LAST_MEMBER, groupLastMember, each);
+    put(map, FIRST_ATTEMPT, firstAttempt, each);
     return map;
   }
 
@@ -47,7 +52,7 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
   /** Back from encoded histograms by report key (absent kinds are empty). */
   public static DeliveryKinds decode(Function<String, String> encodedByKey) {
     return new DeliveryKinds(decodeOne(encodedByKey.apply(DIRECT)), decodeOne(encodedByKey.apply(GROUP)),
-        decodeOne(encodedByKey.apply(GROUP_LAST_MEMBER)));
+        decodeOne(encodedByKey.apply(GROUP_LAST_MEMBER)), decodeOne(encodedByKey.apply(FIRST_ATTEMPT)));
   }
 
   private static Histogram decodeOne(String encoded) {

@@ -17,16 +17,23 @@ public final class LatencyBook {
   private final Recorder directWindow = new Recorder(3);
   private final Recorder groupWindow = new Recorder(3);
   private final Recorder groupLastMemberWindow = new Recorder(3);
+  private final Recorder firstAttemptWindow = new Recorder(3);
 
   public void ack(long nanos, boolean inWindow) {
     record(ackInterval, ackWindow, nanos, inWindow);
   }
 
-  /** A first delivery of a message to a device; {@code group}: of a group conversation. */
-  public void delivery(long nanos, boolean inWindow, boolean group) {
+  /**
+   * A first delivery of a message to a device; {@code group}: of a group conversation; {@code refusedBefore}:
+   * the servers refused an earlier attempt of this send.
+   */
+  public void delivery(long nanos, boolean inWindow, boolean group, boolean refusedBefore) {
     record(deliveryInterval, deliveryWindow, nanos, inWindow);
     if (inWindow) {
       (group ? groupWindow : directWindow).recordValue(Math.max(1, nanos / 1000));
+      if (!refusedBefore) {
+        firstAttemptWindow.recordValue(Math.max(1, nanos / 1000));
+      }
     }
   }
 
@@ -66,6 +73,6 @@ public final class LatencyBook {
   /** The in-window delivery latencies by kind; call once, at the end. */
   public DeliveryKinds deliveryKinds() {
     return new DeliveryKinds(directWindow.getIntervalHistogram(), groupWindow.getIntervalHistogram(),
-        groupLastMemberWindow.getIntervalHistogram());
+        groupLastMemberWindow.getIntervalHistogram(), firstAttemptWindow.getIntervalHistogram());
   }
 }

@@ -13,6 +13,7 @@ public final class RunBooks {
   private final LatencyBook latency = new LatencyBook();
   private final RunCounters counters = new RunCounters();
   private final ErrorCounts errors = new ErrorCounts();
+  private final java.util.Set<String> refusedSends = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Ledger ledger = new Ledger(java.util.List.of());
   private volatile long epochNanos;
   private volatile long windowStart;
@@ -58,5 +59,10 @@ public final class RunBooks {
 
   public ErrorCounts errors() {
     return errors;
+  }
+
+  /** Client message ids of sends the servers refused at least once (each then resent by its client). */
+  public java.util.Set<String> refusedSends() {
+    return refusedSends;
   }
 }

@@ -78,7 +78,8 @@ final class SimDevice implements MessengerListener {
         }
         boolean group = ConversationIds.isGroup(message.getConversationId());
         boolean scheduledInWindow = books.inWindow(header.scheduledNanos());
-        books.latency().delivery(now - header.scheduledNanos(), scheduledInWindow, group);
+        books.latency().delivery(now - header.scheduledNanos(), scheduledInWindow, group,
+            books.refusedSends().contains(message.getClientMessageId()));
         if (group && verdict == ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT) {
           books.latency().groupCompleted(now - header.scheduledNanos(), scheduledInWindow);
         }
@@ -91,6 +92,9 @@ final class SimDevice implements MessengerListener {
   @Override
   public void onError(StreamError error) {
     books.errors().record(error);
+    if (!error.getClientMessageId().isEmpty()) {
+      books.refusedSends().add(error.getClientMessageId());
+    }
   }
 
   @Override
