@@ -2,6 +2,7 @@ package dev.messenger.history;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
@@ -34,10 +35,10 @@ public final class HistoryMain {
     int port = settings.integer("grpc-port", 7300);
     int metricsPort = settings.integer("metrics-port", 9300);
     Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
-    String tokenKey = settings.get("token-key").orElseGet(() -> {
-      log.warn("no --token-key / MESSENGER_TOKEN_KEY set: using the public development key; never do this in production");
-      return DevDefaults.TOKEN_KEY;
-    });
+    String tokenKey = TokenKeySource.resolve(settings);
+    if (tokenKey.equals(DevDefaults.TOKEN_KEY)) {
+      log.warn("development mode: using the public development token key; never do this in production");
+    }
     HistoryConfig config = HistoryConfig.from(settings);
     InfraSettings infra = InfraSettings.from(settings);
 
@@ -47,7 +48,7 @@ public final class HistoryMain {
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
         HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKey, Clock.systemUTC()), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort, registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", host), metricsPort, registry);
     log.info("history listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
 
     ShutdownSignal.install(() -> {

@@ -2,6 +2,7 @@ package dev.messenger.presence;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -21,7 +22,7 @@ public final class PresenceMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    PresenceConfig config = PresenceConfig.from(settings, DevDefaults.TOKEN_KEY);
+    PresenceConfig config = PresenceConfig.from(settings, TokenKeySource.resolve(settings));
     if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
     }
@@ -31,7 +32,8 @@ public final class PresenceMain {
     Connection nats = infra.connectNats(config.instanceId());
     CqlSession cql = infra.connectCql();
     PresenceNode node = PresenceNode.start(config, etcd, nats, cql, registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+        registry);
     log.info("presence {} listening on {}:{} (metrics :{}, grace {})", config.instanceId(), config.grpcHost(),
         node.port(), metrics.port(), config.grace());
     ShutdownSignal.install(() -> {

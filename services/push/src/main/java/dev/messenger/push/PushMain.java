@@ -2,6 +2,7 @@ package dev.messenger.push;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -22,7 +23,7 @@ public final class PushMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    PushConfig config = PushConfig.from(settings, DevDefaults.TOKEN_KEY);
+    PushConfig config = PushConfig.from(settings, TokenKeySource.resolve(settings));
     if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
     }
@@ -32,7 +33,8 @@ public final class PushMain {
     CqlSession cql = infra.connectCql();
     PushNode node = PushNode.start(config, nats, cql, ProviderFactory.build(config.providers()), registry,
         Clock.systemUTC());
-    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+        registry);
     log.info("push {} listening on {}:{} (metrics :{}, delay {})", config.instanceId(), config.grpcHost(),
         node.port(), metrics.port(), config.delay());
     ShutdownSignal.install(() -> {

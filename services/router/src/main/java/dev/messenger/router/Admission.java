@@ -9,48 +9,34 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongSupplier;
 
 /**
  * Refuses sends beyond what the router and the store behind it can take, instead of queueing them until
- * every latency is seconds: a share of new sends is shed while a queue stands in front of the commit
- * ({@link StandingQueueShedder}), and the number of sends in progress is bounded by a limit that follows
- * their latency (Netflix concurrency-limits, gradient algorithm). A refused send gets RESOURCE_EXHAUSTED with
- * a retry hint spread over half a second to a second, so that refused senders do not come back at once.
- * Refusal happens before sequencing, so nothing refused was accepted.
+ * every latency is seconds: the number of sends in progress is bounded by a limit that follows their latency
+ * (Netflix concurrency-limits, gradient algorithm). A refused send gets RESOURCE_EXHAUSTED with a retry hint
+ * spread over half a second to a second, so that refused senders do not all come back at once. Refusal
+ * happens before sequencing, so nothing refused was accepted.
  */
 final class Admission {
   static final Duration RETRY_AFTER_MIN = Duration.ofMillis(500);
   static final Duration RETRY_AFTER_MAX = Duration.ofSeconds(1);
 
   private final Limiter<Void> limiter;
-  private final StandingQueueShedder shedder;
-  private final LongSupplier nanoClock;
 
-  Admission(Limiter<Void> limiter, StandingQueueShedder shedder, LongSupplier nanoClock) {
+  Admission(Limiter<Void> limiter) {
     this.limiter = limiter;
-    this.shedder = shedder;
-    this.nanoClock = nanoClock;
   }
 
-  /** Sheds under a standing queue; adapts between 64 and 8,192 sends in progress. */
+  /** Adapts between 64 and 8,192 sends in progress. */
   static Admission adaptive() {
     return new Admission(SimpleLimiter.newBuilder()
         .limit(Gradient2Limit.newBuilder().initialLimit(256).minLimit(64).maxConcurrency(8192).build())
-        .build(), StandingQueueShedder.systemDefault(), System::nanoTime);
+        .build());
   }
 
-  /** A permit, or empty when the router sheds this send or is at its limit. */
+  /** A permit, or empty when the router is at its limit. */
   Optional<Ticket> admit() {
-    if (shedder.shed()) {
-      return Optional.empty();
-    }
-    return limiter.acquire(null).map(listener -> new Ticket(listener, nanoClock.getAsLong()));
-  }
-
-  /** The share of new sends shed now. */
-  double shedShare() {
-    return shedder.share();
+    return limiter.acquire(null).map(Ticket::new);
   }
 
   static StatusRuntimeException overloaded() {
@@ -61,20 +47,17 @@ final class Admission {
   }
 
   /** One admitted send; {@link #done} once it is answered. */
-  final class Ticket {
+  static final class Ticket {
     private final Limiter.Listener listener;
-    private final long admittedAt;
 
-    private Ticket(Limiter.Listener listener, long admittedAt) {
+    private Ticket(Limiter.Listener listener) {
       this.listener = listener;
-      this.admittedAt = admittedAt;
     }
 
-    /** Answered: a success feeds the latency the limit and the shedder follow; a failure does not. */
+    /** Answered: a success feeds the latency the limit follows; a failure does not. */
     void done(boolean succeeded) {
       if (succeeded) {
         listener.onSuccess();
-        shedder.answered(nanoClock.getAsLong() - admittedAt);
       } else {
         listener.onIgnore();
       }

@@ -51,9 +51,7 @@ public final class Router implements AutoCloseable {
     ShardListener listener = new Listener();
     this.ownership = new ShardOwnership(etcd, config.subjects(), config.routerId(), config.shards(), config.leaseTtl(), listener);
     AtomicReference<Projector> projectorRef = new AtomicReference<>();
-    Admission admission = Admission.adaptive();
-    RouterMetrics metrics = new RouterMetrics(registry, ownership::ownedCount, () -> projectorRef.get().lag(),
-        admission::shedShare);
+    RouterMetrics metrics = new RouterMetrics(registry, ownership::ownedCount, () -> projectorRef.get().lag());
     DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
     this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)));
     this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
@@ -70,7 +68,7 @@ public final class Router implements AutoCloseable {
     this.sequencer = new Sequencer(commitLog, publisher, new MessageIds(Clock.systemUTC()), Clock.systemUTC(),
         executor, ownership::owns, fence, marks, projector, metrics);
     sequencerRef.set(sequencer);
-    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, admission);
+    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, Admission.adaptive());
     this.dispatcher = nats.createDispatcher();
   }
 

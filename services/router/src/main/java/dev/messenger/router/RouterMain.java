@@ -33,7 +33,8 @@ public final class RouterMain {
     Router router = Router.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+        registry);
     log.info("router {} listening on {}:{} (metrics :{})", config.routerId(), config.grpcHost(), server.port(),
         metrics.port());
     ShutdownSignal.install(() -> {

@@ -3,7 +3,6 @@ package dev.messenger.router;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -18,11 +17,10 @@ final class RouterMetrics {
   private final Counter submissions;
 
   RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards) {
-    this(registry, ownedShards, () -> 0, () -> 0);
+    this(registry, ownedShards, () -> 0);
   }
 
-  RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards, LongSupplier projectionLag,
-      DoubleSupplier shedShare) {
+  RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards, LongSupplier projectionLag) {
     committed = Counter.builder().name("messenger_router_messages_committed_total")
         .help("messages given a sequence number and committed").register(registry);
     fenced = Counter.builder().name("messenger_router_fenced_batches_total")
@@ -42,9 +40,6 @@ final class RouterMetrics {
     GaugeWithCallback.builder().name("messenger_router_projection_lag_messages")
         .help("committed messages not yet projected, over the conversations this router holds")
         .callback(cb -> cb.call(projectionLag.getAsLong())).register(registry);
-    GaugeWithCallback.builder().name("messenger_router_shed_share")
-        .help("share of new sends refused because a queue stands in front of the commit (0 to 0.9)")
-        .callback(cb -> cb.call(shedShare.getAsDouble())).register(registry);
   }
 
   void committed(int n) {

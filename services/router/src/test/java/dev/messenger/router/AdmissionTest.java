@@ -6,21 +6,14 @@ import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import dev.messenger.common.errors.ApiErrors;
 import io.grpc.Status;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
-  private final AtomicLong clock = new AtomicLong();
-  private double draw = 0.95;
-  private final StandingQueueShedder shedder =
-      new StandingQueueShedder(Duration.ofMillis(30), Duration.ofMillis(100), clock::get, () -> draw);
-
   @Test
   void should_refuse_beyond_the_limit_and_admit_again_once_a_send_is_answered() {
-    Admission admission = new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(2)).build(), shedder, clock::get);
+    Admission admission = new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(2)).build());
 
     Optional<Admission.Ticket> first = admission.admit();
     Optional<Admission.Ticket> second = admission.admit();
@@ -30,21 +23,6 @@ class AdmissionTest {
 
     first.get().done(true);
     assertThat(admission.admit()).isPresent();
-  }
-
-  @Test
-  void should_shed_new_sends_once_every_answer_of_an_interval_was_slow() {
-    Admission admission = new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(1000)).build(), shedder, clock::get);
-    for (int interval = 0; interval < 8; interval++) {
-      var tickets = IntStream.range(0, 5).mapToObj(i -> admission.admit().orElseThrow()).toList();
-      clock.addAndGet(Duration.ofMillis(100).toNanos());
-      tickets.forEach(t -> t.done(true)); // each answered 100 ms after its admission
-    }
-    clock.addAndGet(Duration.ofMillis(1).toNanos());
-    draw = 0.5;
-
-    assertThat(admission.shedShare()).isGreaterThan(0.5);
-    assertThat(admission.admit()).as("shed while the queue stands").isEmpty();
   }
 
   @Test

@@ -32,12 +32,9 @@ final class CqlSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletionStage<Long> lastSeq(String userId, String conversationId) {
-    return history.reader().conversations(userId).thenApply(list -> list.stream()
-        .filter(c -> c.getConversationId().equals(conversationId))
-        .mapToLong(ConversationSummary::getLastSeq)
-        .findFirst()
-        .orElse(0L));
+  public CompletionStage<dev.messenger.history.store.ReceiptStore.ReadState> readState(String userId,
+      String conversationId) {
+    return history.receipts().readState(userId, conversationId);
   }
 
   @Override

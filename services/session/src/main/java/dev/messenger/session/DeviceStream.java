@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ final class DeviceStream {
   private final SessionStore store;
   private final Executor executor;
   private final StreamLimits limits;
-  private final Consumer<DeviceStream> onClosed;
+  private final BiConsumer<DeviceStream, String> onClosed;
   private final Map<String, Long> sent = new HashMap<>();
   private final DeliveryAckFilter acks;
   /** The cursor's sync time: catch-up examines only conversations changed since (0: all of them). */
@@ -54,7 +54,7 @@ final class DeviceStream {
   private boolean closed;
 
   DeviceStream(String userId, String deviceId, ServerCallStreamObserver<ServerFrame> out, Cursor resume,
-      SessionStore store, Executor executor, StreamLimits limits, Consumer<DeviceStream> onClosed) {
+      SessionStore store, Executor executor, StreamLimits limits, BiConsumer<DeviceStream, String> onClosed) {
     this.userId = userId;
     this.deviceId = deviceId;
     this.out = out;
@@ -166,7 +166,9 @@ final class DeviceStream {
     } catch (IllegalStateException alreadyClosed) {
       log.debug("stream of {}/{} already closed", userId, deviceId);
     }
-    onClosed.accept(this);
+    String reason = ApiErrors.reasonOf(status);
+    onClosed.accept(this, reason.isEmpty() ? status.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT)
+        : reason.toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Ends the stream normally (the client half-closed). */
@@ -180,7 +182,7 @@ final class DeviceStream {
     } catch (IllegalStateException alreadyClosed) {
       log.debug("stream of {}/{} already closed", userId, deviceId);
     }
-    onClosed.accept(this);
+    onClosed.accept(this, "client_completed");
   }
 
   /** The client went away (cancelled). */
@@ -188,7 +190,7 @@ final class DeviceStream {
     if (!closed) {
       closed = true;
       clearBuffers();
-      onClosed.accept(this);
+      onClosed.accept(this, "client_cancelled");
     }
   }
 

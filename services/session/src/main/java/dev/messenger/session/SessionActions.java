@@ -131,8 +131,10 @@ final class SessionActions {
    */
   CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, long knownLastSeq) {
     if (ack.getUpToSeq() == 0 || ack.getUpToSeq() > knownLastSeq) {
-      return CompletableFuture.failedFuture(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
-          "up_to_seq must be between 1 and the last seq delivered to this device"));
+      // A non-member has received nothing either: say what it is rather than that the seq is out of range.
+      return members(caller, ack.getConversationId()).thenCompose(members -> CompletableFuture.failedFuture(
+          ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
+              "up_to_seq must be between 1 and the last seq delivered to this device")));
     }
     if (ConversationIds.isGroup(ack.getConversationId())) {
       // Bounded by what this user received (this stream, or the user's own copies), so a member then: no
@@ -150,20 +152,24 @@ final class SessionActions {
   /**
    * Moves the user's read marker forward and tells every member's devices, the reader's own included.
    * {@code deliveredHere} is the highest seq delivered to the caller's stream on this server (0 if none): a
-   * message is delivered at commit, possibly before history holds it, and may be marked read at once.
+   * message is delivered at commit, possibly before history holds it, and may be marked read at once. A
+   * marker at or below the stored one changes nothing and tells no one: read receipts never go backwards.
    */
   CompletionStage<Void> read(Principal caller, ReadMarker marker, long deliveredHere) {
     return members(caller, marker.getConversationId())
-        .thenCompose(members -> store.lastSeq(caller.userId(), marker.getConversationId())
-            .thenCompose(last -> {
-              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > Math.max(last, deliveredHere)) {
+        .thenCompose(members -> store.readState(caller.userId(), marker.getConversationId())
+            .thenCompose(state -> {
+              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > Math.max(state.lastSeq(), deliveredHere)) {
                 throw new CompletionException(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
                     "up_to_seq must be between 1 and the conversation's last seq"));
               }
-              return store.recordRead(caller.userId(), marker.getConversationId(), marker.getUpToSeq());
-            })
-            .thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
-                ReceiptKind.RECEIPT_KIND_READ, marker.getUpToSeq(), true)));
+              if (marker.getUpToSeq() <= state.readSeq()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return store.recordRead(caller.userId(), marker.getConversationId(), marker.getUpToSeq())
+                  .thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
+                      ReceiptKind.RECEIPT_KIND_READ, marker.getUpToSeq(), true));
+            }));
   }
 
   /** Tells the other members that the caller is (not) typing. */

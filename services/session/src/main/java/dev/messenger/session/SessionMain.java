@@ -2,6 +2,7 @@ package dev.messenger.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -21,7 +22,7 @@ public final class SessionMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    SessionConfig config = SessionConfig.from(settings, DevDefaults.TOKEN_KEY);
+    SessionConfig config = SessionConfig.from(settings, TokenKeySource.resolve(settings));
     if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
     }
@@ -31,7 +32,8 @@ public final class SessionMain {
     Connection nats = infra.connectNats(config.serverId());
     CqlSession cql = infra.connectCql();
     SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(config.grpcHost(), config.metricsPort(), registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+        registry);
     log.info("session {} listening on {} (metrics :{})", config.serverId(), node.address(), metrics.port());
     ShutdownSignal.install(() -> {
       node.close();

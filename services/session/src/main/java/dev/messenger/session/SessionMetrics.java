@@ -19,7 +19,7 @@ final class SessionMetrics {
     sends = Counter.builder().name("messenger_session_sends_total")
         .help("sends by outcome").labelNames("outcome").register(registry);
     streamsClosed = Counter.builder().name("messenger_session_streams_closed_total")
-        .help("streams ended by the server, by reason").labelNames("reason").register(registry);
+        .help("streams ended, by reason: client_completed, client_cancelled, or the reason the server gave").labelNames("reason").register(registry);
     deliveryAcks = Counter.builder().name("messenger_session_delivery_acks_total")
         .help("delivery acks of streams: recorded, or skipped when they newly cover only the user's own messages")
         .labelNames("outcome").register(registry);

@@ -81,8 +81,8 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
     Principal caller = Principal.current();
     long deliveredHere = deliveredHere(caller, request.getConversationId());
-    CompletionStage<Void> done = store.lastSeq(caller.userId(), request.getConversationId())
-        .thenCompose(last -> actions.deliveryAck(caller, request, Math.max(last, deliveredHere)));
+    CompletionStage<Void> done = store.readState(caller.userId(), request.getConversationId())
+        .thenCompose(state -> actions.deliveryAck(caller, request, Math.max(state.lastSeq(), deliveredHere)));
     reply(done, DeliveryAckResponse::getDefaultInstance, responseObserver, false);
   }
 

@@ -18,8 +18,8 @@ interface SessionStore {
   /** A group as projected; empty when it was never created. */
   CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId);
 
-  /** The highest seq of a conversation as the user's conversation list has it (0 if unknown). */
-  CompletionStage<Long> lastSeq(String userId, String conversationId);
+  /** The user's last seq (as projected) and read marker of a conversation, in one row read. */
+  CompletionStage<dev.messenger.history.store.ReceiptStore.ReadState> readState(String userId, String conversationId);
 
   CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq);
 

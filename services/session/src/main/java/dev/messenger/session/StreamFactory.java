@@ -43,7 +43,8 @@ final class StreamFactory {
     return stream;
   }
 
-  private void closed(DeviceStream stream) {
+  private void closed(DeviceStream stream, String reason) {
+    metrics.streamClosed(reason);
     streams.remove(stream);
     presence.streamClosed(stream.userId(), stream.streamId());
   }

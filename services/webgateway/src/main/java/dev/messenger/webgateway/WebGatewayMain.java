@@ -1,6 +1,6 @@
 package dev.messenger.webgateway;
 
-import dev.messenger.common.auth.DevDefaults;
+import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.server.ShutdownSignal;
 import org.slf4j.Logger;
@@ -13,7 +13,8 @@ public final class WebGatewayMain {
   private WebGatewayMain() {}
 
   public static void main(String[] args) throws Exception {
-    WebGatewayConfig config = WebGatewayConfig.from(Settings.of(args, System.getenv()), DevDefaults.TOKEN_KEY);
+    Settings settings = Settings.of(args, System.getenv());
+    WebGatewayConfig config = WebGatewayConfig.from(settings, TokenKeySource.resolve(settings));
     WebGateway gateway = WebGateway.start(config);
     log.info("web gateway on http://{}:{}/ serving {}, sessions {}", config.host(), gateway.port(),
         config.webRoot().toAbsolutePath(), config.sessionTargets());

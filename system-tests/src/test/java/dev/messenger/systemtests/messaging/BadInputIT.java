@@ -145,6 +145,13 @@ class BadInputIT {
         .setConversationId(ack.getConversationId()).build()), Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
     assertStatus(() -> as("nina").send(send("sneak", "let me in").setConversationId(ack.getConversationId()).build()),
         Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+    assertStatus(() -> as("nina").ackDelivery(DeliveryAck.newBuilder().setConversationId(ack.getConversationId())
+        .setUpToSeq(ack.getSeq()).build()), Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+    assertStatus(() -> as("nina").markRead(dev.messenger.api.v1.ReadMarker.newBuilder()
+        .setConversationId(ack.getConversationId()).setUpToSeq(ack.getSeq()).build()),
+        Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+    assertStatus(() -> as("mike").ackDelivery(DeliveryAck.newBuilder().setConversationId(ack.getConversationId())
+        .setUpToSeq(ack.getSeq() + 100).build()), Status.Code.INVALID_ARGUMENT, "SEQ_OUT_OF_RANGE");
   }
 
   @Test

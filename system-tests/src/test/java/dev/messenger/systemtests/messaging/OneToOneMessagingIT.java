@@ -103,8 +103,17 @@ class OneToOneMessagingIT {
     bobOnLaptop.markRead(conversation, 120);
     await().atMost(Duration.ofSeconds(20))
         .until(() -> alice.receiptUpTo("bob", ReceiptKind.RECEIPT_KIND_READ) == 120);
+    // A marker below the stored one (another device behind) changes nothing: read receipts never go back.
+    bobOnPhone.markRead(conversation, 60);
+    long next = alicePhone.sendTo("bob", "after the markers").get(20, TimeUnit.SECONDS).getSeq();
+    await().atMost(Duration.ofSeconds(20)).until(() -> bobPhone.in(conversation).size() == 121);
+    bobOnPhone.markRead(conversation, next);
     await().atMost(Duration.ofSeconds(20))
-        .until(() -> bobPhone.receiptUpTo("alice", ReceiptKind.RECEIPT_KIND_DELIVERED) == 120);
+        .until(() -> alice.receiptUpTo("bob", ReceiptKind.RECEIPT_KIND_READ) == next);
+    assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_READ)
+        .map(dev.messenger.api.v1.Receipt::getUpToSeq).toList()).isSorted();
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> bobPhone.receiptUpTo("alice", ReceiptKind.RECEIPT_KIND_DELIVERED) >= 120);
     assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_DELIVERED).count())
         .as("receipts are batched, not one per message").isLessThan(120);
   }

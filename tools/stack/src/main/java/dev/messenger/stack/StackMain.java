@@ -66,6 +66,9 @@ public final class StackMain {
     }, "stack-shutdown"));
 
     Map<String, String> env = new HashMap<>(infrastructure.endpoints().toEnvironment());
+    // A one-machine development stack: services may sign with the public development key when no
+    // MESSENGER_TOKEN_KEY is set (outside this mode they refuse to start without one).
+    env.put("MESSENGER_DEV_MODE", "true");
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));

@@ -18,7 +18,6 @@ public final class HistoryMetrics {
 
   private final Histogram writes;
   private final Histogram reads;
-  private final Counter conflicts;
   private final Counter committed;
   private final Counter rowsWritten;
 
@@ -42,11 +41,6 @@ public final class HistoryMetrics {
             .help("Duration of history reads from CQL, by operation")
             .labelNames("op")
             .register(registry);
-    this.conflicts =
-        Counter.builder()
-            .name("messenger_history_commit_conflicts_total")
-            .help("Commits refused because another writer already holds one of the seqs")
-            .register(registry);
     this.committed =
         Counter.builder()
             .name("messenger_history_messages_committed_total")
@@ -69,10 +63,6 @@ public final class HistoryMetrics {
   /** Times an asynchronous read; {@code op} must be a fixed name. */
   <T> CompletionStage<T> read(String op, Supplier<CompletionStage<T>> action) {
     return timed(reads, op, action);
-  }
-
-  void commitConflict() {
-    conflicts.inc();
   }
 
   void committed(int messages) {

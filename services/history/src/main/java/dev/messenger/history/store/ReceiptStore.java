@@ -24,6 +24,7 @@ public final class ReceiptStore {
   private final PreparedStatement updateRead;
   private final PreparedStatement selectDelivered;
   private final PreparedStatement selectRead;
+  private final PreparedStatement selectReadState;
   private final PreparedStatement updateGroupDelivered;
   private final PreparedStatement updateGroupRead;
   private final PreparedStatement selectGroup;
@@ -45,6 +46,8 @@ public final class ReceiptStore {
         session.prepare("SELECT device_id, conversation_id, delivered_seq FROM " + cursors + " WHERE user_id = ?");
     this.selectRead =
         session.prepare("SELECT read_seq FROM " + userConversations + " WHERE user_id = ? AND conversation_id = ?");
+    this.selectReadState = session.prepare("SELECT last_seq, read_seq FROM " + userConversations
+        + " WHERE user_id = ? AND conversation_id = ?");
     String groupReceipts = config.table("group_receipts");
     this.updateGroupDelivered = session.prepare("UPDATE " + groupReceipts
         + " USING TIMESTAMP ? SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ?");
@@ -129,6 +132,22 @@ public final class ReceiptStore {
                   return row == null ? 0L : row.getLong("read_seq");
                 }));
   }
+
+  /**
+   * The user's row of a conversation in one read: its last seq as projected and the read marker (both 0 when
+   * the row does not exist yet).
+   */
+  public CompletionStage<ReadState> readState(String userId, String conversationId) {
+    Statement<?> statement =
+        selectReadState.bind(userId, conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true);
+    return metrics.read("read_state", () -> session.executeAsync(statement).thenApply(rs -> {
+      Row row = rs.one();
+      return row == null ? new ReadState(0, 0) : new ReadState(row.getLong("last_seq"), row.getLong("read_seq"));
+    }));
+  }
+
+  /** A user's view of one conversation: the last seq projected into their history, and how far they read. */
+  public record ReadState(long lastSeq, long readSeq) {}
 
   private CompletionStage<Void> write(Statement<?> statement) {
     return metrics.write(

@@ -16,16 +16,16 @@ class HistoryMetricsTest {
   }
 
   @Test
-  void should_count_conflicts_and_time_operations() {
+  void should_time_operations_and_count_commits() {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryMetrics metrics = HistoryMetrics.of(registry);
 
-    metrics.commitConflict();
+    metrics.committed(3);
     metrics.write("commit", () -> CompletableFuture.completedFuture(true));
 
     assertThat(registry.scrape().stream().map(s -> s.getMetadata().getPrometheusName()))
         .contains(
-            "messenger_history_commit_conflicts",
+            "messenger_history_messages_committed",
             "messenger_history_cql_write_duration_seconds",
             "messenger_history_cql_read_duration_seconds");
   }
