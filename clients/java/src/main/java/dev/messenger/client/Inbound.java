@@ -59,6 +59,7 @@ final class Inbound {
   /** The stream's Welcome named the user: entries that add them to a group are not gaps. */
   void welcomed(String userId) {
     this.userId = userId;
+    sends.ownUser(userId);
   }
 
   void onFrame(SessionStream stream, ServerFrame frame) {
@@ -137,9 +138,12 @@ final class Inbound {
         boolean behindEarlier = EARLIER_SEND_NOT_STORED.equals(error.getReason());
         if (!sends.parkIfHeld(id) && !(behindEarlier && sends.parkBehindEarlier(id))) {
           Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
-          Duration delay = hinted;
-          if (!behindEarlier) {
-            Duration backoff = sendRetryBackoff.nextDelay();
+          Duration backoff = sendRetryBackoff.nextDelay();
+          Duration delay;
+          if (behindEarlier) {
+            // Nothing earlier is pending here any more: it was stored meanwhile, so go again soon.
+            delay = hinted.isZero() || hinted.compareTo(backoff) > 0 ? backoff : hinted;
+          } else {
             delay = hinted.compareTo(backoff) > 0 ? hinted : backoff;
             sends.hold(id);
           }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.SendRequest;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,10 +31,17 @@ final class SendTracker {
   private final Set<String> onStream = new HashSet<>();
   /** Ids submitted by this process and never written to any stream: their next write is a first attempt. */
   private final Set<String> neverWritten = ConcurrentHashMap.newKeySet();
-  /** Lane → the refused send that holds it until it is written again. */
+  /** Lane → the send that holds it: refused and waiting to be resent, or written alone until stored. */
   private final Map<String, String> heldBy = new HashMap<>();
   /** Lane → sends not written because the lane is held. */
   private final Map<String, Set<String>> parked = new HashMap<>();
+  /**
+   * When each id was first written on the current stream: the server orders a device's sends of a
+   * conversation by that, which differs from the outbox's order when two threads send at once.
+   */
+  private final Map<String, Long> firstWritten = new HashMap<>();
+  private long writes;
+  private String ownUserId = "";
 
   SendTracker(Outbox outbox) {
     this.outbox = requireNonNull(outbox, "outbox");
@@ -80,14 +89,18 @@ final class SendTracker {
     }
     Set<String> waiting = parked.computeIfAbsent(held.get(), l -> new LinkedHashSet<>());
     waiting.add(clientMessageId);
-    for (SendRequest request : outbox.pending()) {
-      String id = request.getClientMessageId();
+    for (String id : laneOrder(held.get())) {
       if (waiting.remove(id)) {
         heldBy.put(held.get(), id);
         requeue(id);
         return;
       }
     }
+  }
+
+  /** The user the stream is signed in as: a send to a user and one to their 1:1 conversation share a lane. */
+  void ownUser(String userId) {
+    this.ownUserId = userId;
   }
 
   /** A send refused for now: its lane's later sends wait for it (unless an earlier send holds the lane). */
@@ -119,17 +132,13 @@ final class SendTracker {
     if (lane.isEmpty()) {
       return false;
     }
-    for (SendRequest request : outbox.pending()) {
-      String id = request.getClientMessageId();
-      if (id.equals(clientMessageId)) {
-        return false;
-      }
-      if (laneOf(request).equals(lane.get())) {
-        heldBy.putIfAbsent(lane.get(), id);
-        return parkIfHeld(clientMessageId);
-      }
+    String earliest = laneOrder(lane.get()).get(0);
+    if (earliest.equals(clientMessageId)) {
+      return false;
     }
-    return false;
+    // Also when this send held the lane itself: the hold moves to the send the server waits for.
+    heldBy.merge(lane.get(), earliest, (holder, earlier) -> holder.equals(clientMessageId) ? earlier : holder);
+    return parkIfHeld(clientMessageId);
   }
 
   /** Stops writing anything (the stream ended). */
@@ -138,6 +147,7 @@ final class SendTracker {
     onStream.clear();
     heldBy.clear();
     parked.clear();
+    firstWritten.clear();
   }
 
   private void requeue(String clientMessageId) {
@@ -152,18 +162,30 @@ final class SendTracker {
     return holder != null && !holder.equals(clientMessageId);
   }
 
-  /** The lane's holder was answered: its parked sends follow, in the outbox's order. */
+  /** The lane's holder was answered: its parked sends follow, in the lane's order. */
   private void release(String lane) {
     heldBy.remove(lane);
     Set<String> waiting = parked.remove(lane);
     if (waiting == null) {
       return;
     }
-    for (SendRequest request : outbox.pending()) {
-      if (waiting.contains(request.getClientMessageId())) {
-        requeue(request.getClientMessageId());
+    for (String id : laneOrder(lane)) {
+      if (waiting.contains(id)) {
+        requeue(id);
       }
     }
+  }
+
+  /**
+   * The lane's pending sends in the order the server knows them: those written on this stream by when they
+   * were first written, then the others in the outbox's order.
+   */
+  private List<String> laneOrder(String lane) {
+    return outbox.pending().stream()
+        .filter(request -> laneOf(request).equals(lane))
+        .map(SendRequest::getClientMessageId)
+        .sorted(Comparator.comparingLong(id -> firstWritten.getOrDefault(id, Long.MAX_VALUE)))
+        .toList();
   }
 
   /**
@@ -175,6 +197,7 @@ final class SendTracker {
     while ((id = toWrite.poll()) != null) {
       Optional<SendRequest> request = outbox.get(id);
       if (request.isPresent() && !parkIfHeld(id)) {
+        firstWritten.putIfAbsent(id, ++writes);
         return request.get().toBuilder().setFirstAttempt(neverWritten.remove(id)).build();
       }
     }
@@ -183,11 +206,19 @@ final class SendTracker {
 
   /** The conversation a pending send goes to (its target), in which its order with other sends matters. */
   Optional<String> laneOf(String clientMessageId) {
-    return outbox.get(clientMessageId).map(SendTracker::laneOf);
+    return outbox.get(clientMessageId).map(this::laneOf);
   }
 
-  private static String laneOf(SendRequest request) {
-    return request.hasConversationId() ? request.getConversationId() : "@" + request.getToUserId();
+  private String laneOf(SendRequest request) {
+    if (request.hasConversationId()) {
+      return request.getConversationId();
+    }
+    String to = request.getToUserId();
+    if (ownUserId.isEmpty() || ownUserId.equals(to)) {
+      return "@" + to;
+    }
+    // The server's id of a 1:1 conversation: "dm:" and the two user ids in order.
+    return ownUserId.compareTo(to) < 0 ? "dm:" + ownUserId + ":" + to : "dm:" + to + ":" + ownUserId;
   }
 
   boolean isPending(String clientMessageId) {
@@ -221,6 +252,7 @@ final class SendTracker {
   /** A send answered for good no longer holds its lane. */
   private void answered(String clientMessageId) {
     laneOf(clientMessageId).filter(lane -> clientMessageId.equals(heldBy.get(lane))).ifPresent(this::release);
+    firstWritten.remove(clientMessageId);
   }
 
   /** Fails every caller's future (the sends stay in the outbox). */

@@ -8,8 +8,11 @@ import dev.messenger.api.v1.SendRequest;
 import dev.messenger.api.v1.StreamError;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,107 @@ class SendTest {
     stream.ack(stream.sends().get(2), 2, false);
     assertThat(first.get().getSeq()).isEqualTo(1);
     assertThat(second.get().getSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void should_hold_a_send_to_a_user_behind_a_refused_send_to_their_direct_conversation() throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    client.send("dm:alice:bob", "by id");
+    await().until(() -> stream.sends().size() == 1);
+    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
+        .setRetryAfterMs(1500).build());
+    await().until(() -> !harness.listener.errors.isEmpty());
+
+    client.sendTo("bob", "by user");
+    client.sendTo("carol", "elsewhere");
+    await().until(() -> stream.sends().size() >= 2);
+    assertThat(stream.sends().get(1).getBody()).as("the same conversation as the refused one waits").isEqualTo("elsewhere");
+    await().until(() -> stream.sends().size() >= 3);
+    assertThat(stream.sends().get(2).getBody()).isEqualTo("by id");
+    stream.ack(stream.sends().get(2), 1, false);
+    await().until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends().get(3).getBody()).isEqualTo("by user");
+  }
+
+  @Test
+  void should_move_the_hold_to_the_earlier_send_when_the_holder_is_refused_behind_it() throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    client.send("c1", "a");
+    client.send("c1", "b");
+    await().until(() -> stream.sends().size() == 2);
+    // b is refused first (it holds c1) while a is still in flight; b's resend is refused behind a.
+    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(1)).toBuilder()
+        .setRetryAfterMs(100).build());
+    await().until(() -> stream.sends().size() == 3);
+    assertThat(stream.sends().get(2).getBody()).isEqualTo("b");
+    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(2)).toBuilder()
+        .setRetryAfterMs(100).build());
+
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> stream.sends().size() == 3);
+    stream.ack(stream.sends().get(0), 1, false);
+    await().until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends().get(3).getBody()).as("b follows a once a is stored").isEqualTo("b");
+  }
+
+  @Test
+  void should_resend_in_the_order_sends_were_written_when_two_threads_raced() throws Exception {
+    CountDownLatch firstMayGoOn = new CountDownLatch(1);
+    InMemoryOutbox memory = new InMemoryOutbox();
+    Outbox slowToReturn = new Outbox() {
+      @Override
+      public boolean add(SendRequest request) {
+        boolean added = memory.add(request);
+        if (request.getBody().equals("first")) {
+          awaitQuietly(firstMayGoOn); // its caller is descheduled between the outbox and the write queue
+        }
+        return added;
+      }
+
+      @Override
+      public Optional<SendRequest> get(String clientMessageId) {
+        return memory.get(clientMessageId);
+      }
+
+      @Override
+      public void remove(String clientMessageId) {
+        memory.remove(clientMessageId);
+      }
+
+      @Override
+      public List<SendRequest> pending() {
+        return memory.pending();
+      }
+    };
+    MessengerClient client = harness.start(harness.builder().outbox(slowToReturn));
+    FakeStream stream = connected();
+    CompletableFuture.runAsync(() -> client.send("c1", "first"));
+    await().until(() -> memory.pending().size() == 1);
+    client.send("c1", "second");
+    await().until(() -> stream.sends().size() == 1);
+    firstMayGoOn.countDown();
+    await().until(() -> stream.sends().size() == 2);
+    assertThat(stream.sends()).extracting(SendRequest::getBody).containsExactly("second", "first");
+
+    // The server's order is the write order: "second" is refused, "first" behind it.
+    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
+        .setRetryAfterMs(100).build());
+    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1)).toBuilder()
+        .setRetryAfterMs(100).build());
+    await().until(() -> stream.sends().size() == 3);
+    assertThat(stream.sends().get(2).getBody()).as("the one the server waits for goes first").isEqualTo("second");
+    stream.ack(stream.sends().get(2), 1, false);
+    await().until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends().get(3).getBody()).isEqualTo("first");
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
