@@ -153,7 +153,8 @@ final class SessionActions {
    * Moves the user's read marker forward and tells every member's devices, the reader's own included.
    * {@code deliveredHere} is the highest seq delivered to the caller's stream on this server (0 if none): a
    * message is delivered at commit, possibly before history holds it, and may be marked read at once. A
-   * marker at or below the stored one changes nothing and tells no one: read receipts never go backwards.
+   * marker below the stored one is not written, and the receipt names the stored one: read receipts never
+   * go backwards.
    */
   CompletionStage<Void> read(Principal caller, ReadMarker marker, long deliveredHere) {
     return members(caller, marker.getConversationId())
@@ -163,12 +164,14 @@ final class SessionActions {
                 throw new CompletionException(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
                     "up_to_seq must be between 1 and the conversation's last seq"));
               }
-              if (marker.getUpToSeq() <= state.readSeq()) {
-                return CompletableFuture.completedFuture(null);
-              }
-              return store.recordRead(caller.userId(), marker.getConversationId(), marker.getUpToSeq())
-                  .thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
-                      ReceiptKind.RECEIPT_KIND_READ, marker.getUpToSeq(), true));
+              // The stored marker may be ahead: another device's marker, or the projection's for the user's
+              // own message (which told no one). Say that one then: never a lower seq than before.
+              long upTo = Math.max(marker.getUpToSeq(), state.readSeq());
+              CompletionStage<Void> stored = marker.getUpToSeq() > state.readSeq()
+                  ? store.recordRead(caller.userId(), marker.getConversationId(), marker.getUpToSeq())
+                  : CompletableFuture.completedFuture(null);
+              return stored.thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
+                  ReceiptKind.RECEIPT_KIND_READ, upTo, true));
             }));
   }
 
