@@ -33,6 +33,11 @@ class SendTest {
     return harness.server.stream(0).welcome();
   }
 
+  /** A retryable refusal of {@code request} with the server's retry hint. */
+  private static StreamError refusal(String code, String reason, SendRequest request, int retryAfterMs) {
+    return error(code, reason, request).toBuilder().setRetryAfterMs(retryAfterMs).build();
+  }
+
   private static StreamError error(String code, String reason, SendRequest request) {
     return StreamError.newBuilder().setCode(code).setReason(reason).setMessage("test")
         .setClientMessageId(request.getClientMessageId()).build();
@@ -90,8 +95,8 @@ class SendTest {
     SendRequest a = stream.sends().get(0);
     SendRequest b = stream.sends().get(1);
 
-    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", a).toBuilder().setRetryAfterMs(300).build());
-    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", b).toBuilder().setRetryAfterMs(20).build());
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", a, 300));
+    stream.error(refusal("ABORTED", "EARLIER_SEND_NOT_STORED", b, 20));
 
     await().until(() -> stream.sends().size() >= 3);
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> stream.sends().size() == 3);
@@ -110,8 +115,7 @@ class SendTest {
     FakeStream stream = connected();
     CompletableFuture<SendAck> first = client.send("c1", "first");
     await().until(() -> stream.sends().size() == 1);
-    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
-        .setRetryAfterMs(1500).build());
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0), 1500));
     await().until(() -> !harness.listener.errors.isEmpty());
 
     CompletableFuture<SendAck> second = client.send("c1", "second");
@@ -139,8 +143,7 @@ class SendTest {
     await().until(() -> stream.sends().size() == 2);
 
     // The refusal of the later send overtakes the answer of the earlier one.
-    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1)).toBuilder()
-        .setRetryAfterMs(5000).build());
+    stream.error(refusal("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1), 5000));
     await().until(() -> !harness.listener.errors.isEmpty());
     assertThat(stream.sends()).as("not resent before the earlier one is answered").hasSize(2);
 
@@ -158,8 +161,7 @@ class SendTest {
     FakeStream stream = connected();
     client.send("dm:alice:bob", "by id");
     await().until(() -> stream.sends().size() == 1);
-    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
-        .setRetryAfterMs(1500).build());
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0), 1500));
     await().until(() -> !harness.listener.errors.isEmpty());
 
     client.sendTo("bob", "by user");
@@ -181,12 +183,10 @@ class SendTest {
     client.send("c1", "b");
     await().until(() -> stream.sends().size() == 2);
     // b is refused first (it holds c1) while a is still in flight; b's resend is refused behind a.
-    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(1)).toBuilder()
-        .setRetryAfterMs(100).build());
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(1), 100));
     await().until(() -> stream.sends().size() == 3);
     assertThat(stream.sends().get(2).getBody()).isEqualTo("b");
-    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(2)).toBuilder()
-        .setRetryAfterMs(100).build());
+    stream.error(refusal("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(2), 100));
 
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> stream.sends().size() == 3);
     stream.ack(stream.sends().get(0), 1, false);
@@ -234,10 +234,8 @@ class SendTest {
     assertThat(stream.sends()).extracting(SendRequest::getBody).containsExactly("second", "first");
 
     // The server's order is the write order: "second" is refused, "first" behind it.
-    stream.error(error("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0)).toBuilder()
-        .setRetryAfterMs(100).build());
-    stream.error(error("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1)).toBuilder()
-        .setRetryAfterMs(100).build());
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(0), 100));
+    stream.error(refusal("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(1), 100));
     await().until(() -> stream.sends().size() == 3);
     assertThat(stream.sends().get(2).getBody()).as("the one the server waits for goes first").isEqualTo("second");
     stream.ack(stream.sends().get(2), 1, false);

@@ -23,7 +23,6 @@ public final class ReceiptStore {
   private final PreparedStatement updateDelivered;
   private final PreparedStatement updateRead;
   private final PreparedStatement selectDelivered;
-  private final PreparedStatement selectRead;
   private final PreparedStatement selectReadState;
   private final PreparedStatement updateGroupDelivered;
   private final PreparedStatement updateGroupRead;
@@ -44,8 +43,6 @@ public final class ReceiptStore {
             "UPDATE " + userConversations + " USING TIMESTAMP ? SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
     this.selectDelivered =
         session.prepare("SELECT device_id, conversation_id, delivered_seq FROM " + cursors + " WHERE user_id = ?");
-    this.selectRead =
-        session.prepare("SELECT read_seq FROM " + userConversations + " WHERE user_id = ? AND conversation_id = ?");
     this.selectReadState = session.prepare("SELECT last_seq, read_seq FROM " + userConversations
         + " WHERE user_id = ? AND conversation_id = ?");
     String groupReceipts = config.table("group_receipts");
@@ -120,17 +117,7 @@ public final class ReceiptStore {
 
   /** The user's read marker in a conversation; 0 when never set. */
   public CompletionStage<Long> readSeq(String userId, String conversationId) {
-    Statement<?> statement =
-        selectRead.bind(userId, conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true);
-    return metrics.read(
-        "read_seq",
-        () ->
-            session
-                .executeAsync(statement)
-                .thenApply(rs -> {
-                  Row row = rs.one();
-                  return row == null ? 0L : row.getLong("read_seq");
-                }));
+    return readState(userId, conversationId).thenApply(ReadState::readSeq);
   }
 
   /**
