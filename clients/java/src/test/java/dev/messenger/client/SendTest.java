@@ -225,6 +225,8 @@ class SendTest {
     };
     MessengerClient client = harness.start(harness.builder().outbox(slowToReturn));
     FakeStream stream = connected();
+    // Welcomed first: a Welcome processed while both are in the outbox would write them in outbox order.
+    await().until(() -> client.state() == ConnectionState.CONNECTED || client.state() == ConnectionState.CAUGHT_UP);
     CompletableFuture.runAsync(() -> client.send("c1", "first"));
     await().until(() -> memory.pending().size() == 1);
     client.send("c1", "second");
