@@ -50,7 +50,7 @@ final class ScenarioOptions {
 
   @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
       description = "After the last send, how long to wait for acks and deliveries; what has not arrived then "
-          + "is lost. Default: ${DEFAULT-VALUE}.")
+          + "gets up to 30 s more (late), and what has not arrived after that is lost. Default: ${DEFAULT-VALUE}.")
   Duration drain;
 
   @Option(names = "--connect-rate", paramLabel = "N/S", defaultValue = "500",

@@ -49,7 +49,7 @@ class LoadgenMainTest {
 
   @Test
   void should_plan_from_a_report_and_a_baseline(@TempDir Path dir) throws Exception {
-    Tally tally = new Tally(10_000, 0, 10_000, 10_000, 0, 20_000, 20_000, 20_000, 0, 0, 0, 0, 0);
+    Tally tally = new Tally(10_000, 0, 10_000, 10_000, 0, 20_000, 20_000, 20_000, 0, 0, 0, 0, 0, 0, 0);
     var latency = Histograms.newHistogram();
     latency.recordValue(2_000);
     RunResult result = new RunResult("r1", Instant.now(), Scenario.of(2000, 1, 0.5, Duration.ofSeconds(10)),

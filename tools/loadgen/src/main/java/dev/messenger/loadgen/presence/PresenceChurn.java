@@ -6,6 +6,7 @@ import dev.messenger.client.MessengerClient;
 import dev.messenger.client.MessengerListener;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.loadgen.net.GroupsClient;
 import dev.messenger.loadgen.presence.ChurnPlanner.Connect;
 import dev.messenger.loadgen.presence.ChurnPlanner.Disconnect;
 import dev.messenger.loadgen.presence.ChurnPlanner.Step;
@@ -36,6 +37,7 @@ import java.util.stream.IntStream;
 public final class PresenceChurn {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final Duration WATCHERS_TIMEOUT = Duration.ofSeconds(60);
+  private static final int GROUP_LIMIT = 500;
   private static final Duration ANSWERS_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private static final int ACTION_THREADS = 32;
@@ -124,10 +126,25 @@ public final class PresenceChurn {
       throw new IllegalStateException(failed + " of " + watchers.size() + " watchers could not connect to "
           + target.targets() + " within " + WATCHERS_TIMEOUT.toSeconds() + " s");
     }
+    GroupsClient groups = new GroupsClient(target.targets().get(0), tokens, tokenTtl);
     for (int i = 0; i < watchers.size(); i++) {
       int[] watched = settings.watchedBy(i);
+      List<String> users = Arrays.stream(watched).mapToObj(settings::churnerId).toList();
+      shareGroupsWith(groups, settings.watcherId(i), users);
       ledger.watch(i, watched);
-      watchers.get(i).watchPresence(Arrays.stream(watched).mapToObj(settings::churnerId).toList(), List.of());
+      watchers.get(i).watchPresence(users, List.of());
+    }
+  }
+
+  /**
+   * Only users who share a conversation see each other's presence: each watcher first creates groups with
+   * the users it watches (a group holds {@value #GROUP_LIMIT} members, the watcher included). CreateGroup
+   * answers once the members are projected, so the watches that follow are checked against them.
+   */
+  private static void shareGroupsWith(GroupsClient groups, String watcherId, List<String> users) {
+    for (int from = 0, part = 0; from < users.size(); from += GROUP_LIMIT - 1, part++) {
+      groups.create(watcherId, users.subList(from, Math.min(users.size(), from + GROUP_LIMIT - 1)),
+          watcherId + "-watch-" + part);
     }
   }
 

@@ -85,7 +85,8 @@ public final class RunReport {
           + " devices never connected and caught up during the ramp");
     }
     if (t.lost() > 0) {
-      failures.add(t.lost() + " deliveries of acknowledged messages lost (" + t.lostMessages() + " messages)");
+      failures.add(t.lost() + " deliveries of acknowledged messages lost (" + t.lostMessages() + " messages; "
+          + t.lostBehind() + " at devices that received nothing later in that conversation)");
     }
     if (t.duplicated() > 0) {
       failures.add(t.duplicated() + " duplicated deliveries");

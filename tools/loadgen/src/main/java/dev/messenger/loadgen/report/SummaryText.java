@@ -33,6 +33,12 @@ public final class SummaryText {
         "deliveries   %,d delivered of %,d expected  lost %,d (%,d messages)  duplicated %,d  out of order %,d%n",
         l(m, "delivered_of_acked"), l(m, "expected_deliveries"), l(m, "lost"), l(m, "lost_messages"),
         l(m, "duplicated"), l(m, "out_of_order")));
+    if (l(m, "lost_at_drain_end") > 0) {
+      out.append(String.format(Locale.ROOT,
+          "             missing when the drain ended %,d: %,d arrived late (within 30 s more); of those never "
+              + "arrived, %,d at devices that got nothing later in that conversation%n",
+          l(m, "lost_at_drain_end"), l(m, "late_after_drain"), l(m, "lost_behind")));
+    }
     Map<String, Object> t = JsonPaths.object(r, "throughput");
     out.append(String.format(Locale.ROOT, "throughput   sent %,.1f/s  acked %,.1f/s  delivered %,.1f/s (window %s s)%n",
         d(t, "sent_per_s"), d(t, "acked_per_s"), d(t, "delivered_per_s"), trim(d(t, "window_s"))));

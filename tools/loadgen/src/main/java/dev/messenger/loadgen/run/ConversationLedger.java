@@ -81,7 +81,13 @@ public final class ConversationLedger {
   }
 
   public synchronized void acked(int sender, int seq) {
+    acked(sender, seq, 0);
+  }
+
+  /** An acknowledgement that gave the message's place in the conversation (0 when unknown). */
+  public synchronized void acked(int sender, int seq, long conversationSeq) {
     senders[sender].state[seq] = ACKED;
+    senders[sender].conversationSeq[seq] = conversationSeq;
   }
 
   /** A send was rejected for good. An ack that came first wins (the message is stored). */
@@ -128,6 +134,7 @@ public final class ConversationLedger {
     long deliveredOfAcked = 0;
     long lost = 0;
     long lostMessages = 0;
+    long lostBehind = 0;
     long delivered = 0;
     int p = participants.length;
     for (int s = 0; s < p; s++) {
@@ -145,6 +152,9 @@ public final class ConversationLedger {
           for (int r = 0; r < p; r++) {
             if (!received[r][s].get(seq)) {
               missing++;
+              if (lastConversationSeq[r] < log.conversationSeq[seq]) {
+                lostBehind++;
+              }
             }
           }
           deliveredOfAcked += p - missing;
@@ -157,7 +167,7 @@ public final class ConversationLedger {
       }
     }
     return new Tally(scheduled, notSent, scheduled - notSent, acked, failed, acked * p, delivered,
-        deliveredOfAcked, lost, lostMessages, duplicated, outOfOrder, foreign);
+        deliveredOfAcked, lost, lostMessages, lostBehind, lost, duplicated, outOfOrder, foreign);
   }
 
   /** The acknowledged messages, as (sending device, sender sequence number). */
@@ -179,6 +189,8 @@ public final class ConversationLedger {
   /** One device's sends in this conversation; index = sequence number (slot 0 unused). */
   private static final class SenderLog {
     byte[] state = new byte[8];
+    /** The conversation seq each acknowledgement gave. */
+    long[] conversationSeq = new long[8];
     /** First arrivals at participants, by sequence number. */
     int[] arrivals = new int[8];
     int count;
@@ -188,6 +200,7 @@ public final class ConversationLedger {
       if (seq >= state.length) {
         state = Arrays.copyOf(state, state.length * 2);
         arrivals = Arrays.copyOf(arrivals, state.length);
+        conversationSeq = Arrays.copyOf(conversationSeq, state.length);
       }
       return seq;
     }

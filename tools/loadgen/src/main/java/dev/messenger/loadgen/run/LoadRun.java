@@ -10,6 +10,7 @@ import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.loadgen.net.ConnectionPool;
+import dev.messenger.loadgen.net.GroupsClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class LoadRun {
   private static final Duration TOKEN_TTL = Duration.ofDays(2);
+  /** After the drain, how much longer deliveries still missing may take before they count as lost. */
+  private static final Duration LATE_CHECK = Duration.ofSeconds(30);
 
   private final Scenario scenario;
   private final Target target;
@@ -61,7 +64,9 @@ public final class LoadRun {
       long rampNanos = new Ramp(settings.ticker(), settings.rampProgress())
           .connect(population.devices(), scenario.connectRate(), scenario.maxPendingConnects(),
               scenario.connectTimeout(), books.counters());
-      Ledger ledger = population.admitGroups(population.admit(), this::createGroup,
+      GroupsClient groups =
+          new GroupsClient(target.bootstrap().get(0), new Tokens(target.tokenKey(), settings.clock()), TOKEN_TTL);
+      Ledger ledger = population.admitGroups(population.admit(), groups::create,
           settings.runId() + "-s" + settings.shard().index());
       List<SimDevice> dropped = population.devices().stream().filter(d -> !d.caughtUpOnce()).toList();
       closeAll(dropped);
@@ -110,31 +115,16 @@ public final class LoadRun {
     }
     waitUntil(epoch + sendEnd + scenario.drain().toNanos(),
         () -> books.counters().settled() && ledger.tally().lost() == 0);
+    long lostAtDrainEnd = ledger.tally().lost();
+    if (lostAtDrainEnd > 0) {
+      // Late or lost? What arrives in this extra wait was late; only what never arrives counts as lost.
+      waitUntil(settings.ticker().nanoTime() + LATE_CHECK.toNanos(), () -> ledger.tally().lost() == 0);
+    }
     timer.shutdown();
     timer.awaitTermination(2, TimeUnit.SECONDS);
     sampler.sample();
     return result(startedAt, population, ledger, sampler, pool, rampNanos, neverConnected, liveAtEnd,
-        pacer.maxLagNanos(), server, process);
-  }
-
-  /** Creates one group of the run as its owner would, through a session server's Groups service. */
-  private String createGroup(String ownerId, List<String> memberIds, String requestId) {
-    io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forTarget(target.bootstrap().get(0))
-        .usePlaintext().build();
-    try {
-      io.grpc.Metadata headers = new io.grpc.Metadata();
-      String token = new Tokens(target.tokenKey(), settings.clock()).issue(new Principal(ownerId, "d0"), TOKEN_TTL);
-      headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + token);
-      return dev.messenger.api.v1.GroupsGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(60, TimeUnit.SECONDS)
-          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
-          .createGroup(dev.messenger.api.v1.CreateGroupRequest.newBuilder().setClientRequestId(requestId)
-              .setTitle("loadgen " + requestId).addAllMemberUserIds(memberIds).build())
-          .getConversationId();
-    } finally {
-      channel.shutdownNow();
-    }
+        pacer.maxLagNanos(), server, process, lostAtDrainEnd);
   }
 
   private void fire(SimUser user, long scheduled, Pacer pacer) {
@@ -162,7 +152,7 @@ public final class LoadRun {
     answer.whenComplete((ack, error) -> {
       long now = books.now();
       if (error == null) {
-        ledger.acked(slot, seq);
+        ledger.acked(slot, seq, ack.getSeq());
         counters.acked.increment();
         counters.expected.add(ledger.participantCount());
         if (books.inWindow(now)) {
@@ -195,7 +185,7 @@ public final class LoadRun {
 
   private RunResult result(Instant startedAt, Population population, Ledger ledger, Sampler sampler,
       ConnectionPool pool, long rampNanos, int neverConnected, int liveAtEnd, long maxLagNanos,
-      Map<String, Object> server, Map<String, Object> process) {
+      Map<String, Object> server, Map<String, Object> process, long lostAtDrainEnd) {
     long streams = 0;
     long welcomes = 0;
     long redeliveries = 0;
@@ -212,7 +202,8 @@ public final class LoadRun {
     ConnectionStats connections = new ConnectionStats(population.devices().size(), connected, welcomes,
         streams - welcomes + neverConnected, Math.max(0, welcomes - connected), counters.peak(), liveAtEnd,
         pool.connections(), target.streamsPerConnection(), pool.connectionsBySource(), rampNanos / 1e9);
-    Tally tally = ledger.tally().withExtra(redeliveries, counters.foreignOutsideLedger.sum());
+    Tally tally = ledger.tally().withExtra(redeliveries, counters.foreignOutsideLedger.sum())
+        .withLostAtDrainEnd(lostAtDrainEnd);
     return new RunResult(settings.runId(), startedAt, scenario,
         target.toMap(target.tokenKey().equals(DevDefaults.TOKEN_KEY)), settings.shard().toString(),
         scenario.duration().toNanos() / 1e9, tally, counters.scheduledInWindow.sum(), counters.ackedInWindow.sum(),

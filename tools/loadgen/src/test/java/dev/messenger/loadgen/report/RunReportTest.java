@@ -31,7 +31,7 @@ class RunReportTest {
 
   private static RunResult part(String shard, long acked, long lost) {
     Tally tally = new Tally(acked, 0, acked, acked, 0, acked * 2, acked * 2 - lost, acked * 2 - lost, lost,
-        lost, 0, 0, 0);
+        lost, lost, lost, 0, 0, 0);
     List<SecondSample> series = List.of(
         new SecondSample(1, "measure", acked / 2, acked / 2, acked, 0, 0, 10, latencies(1000), latencies(2000)),
         new SecondSample(2, "measure", acked / 2, acked / 2, acked - lost, 0, 0, 10, latencies(3000),

@@ -67,6 +67,24 @@ class ConversationLedgerTest {
   }
 
   @Test
+  void should_tell_a_device_stalled_before_a_lost_message_from_one_that_went_past_it() {
+    int missed = ledger.schedule(a1);
+    int later = ledger.schedule(a1);
+    ledger.acked(a1, missed, 7);
+    ledger.acked(a1, later, 8);
+    ledger.delivered(a1, a1, missed, 7);
+    ledger.delivered(a1, a1, later, 8);
+    ledger.delivered(a2, a1, later, 8); // a2 went past seq 7; b got neither
+
+    Tally tally = ledger.tally().withLostAtDrainEnd(5);
+
+    assertThat(tally.lost()).isEqualTo(3);
+    assertThat(tally.lostBehind()).as("b's two, not a2's skipped seq 7").isEqualTo(2);
+    assertThat(tally.lateAfterDrain()).isEqualTo(2);
+    assertThat(Tally.fromMap(tally.toMap())).isEqualTo(tally);
+  }
+
+  @Test
   void should_count_a_message_delivered_twice_as_a_duplicate_not_twice_delivered() {
     int seq = ledger.schedule(a2);
     ledger.acked(a2, seq);
