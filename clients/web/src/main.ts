@@ -176,6 +176,9 @@ class ChatApp {
         });
         pending.state = "sent";
         pending.seq = ack.seq;
+        if (target.case === "toUserId") {
+          this.presence.refresh(); // the peer shares a conversation with us now: their presence is visible
+        }
         if (c.messages.has(ack.seq)) {
           c.pending = c.pending.filter((p) => p !== pending);
         }

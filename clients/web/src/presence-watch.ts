@@ -28,6 +28,16 @@ export class PresenceWatcher {
     this.restart();
   }
 
+  /**
+   * Opens the stream again for the same users: the server shows only users who share a conversation with
+   * the caller, checked when the stream opens, so call this once a new conversation exists.
+   */
+  refresh(): void {
+    if (this.stream !== undefined) {
+      this.restart();
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);

@@ -10,6 +10,7 @@ import dev.messenger.presence.client.PresenceReporterConfig;
 import dev.messenger.presence.cluster.PartitionOwnership;
 import dev.messenger.presence.cluster.SessionServerWatch;
 import dev.messenger.presence.store.CqlContactDirectory;
+import dev.messenger.presence.store.CqlPresenceAudience;
 import dev.messenger.presence.store.PresenceSchema;
 import dev.messenger.presence.store.PresenceStore;
 import io.etcd.jetcd.Client;
@@ -106,8 +107,8 @@ public final class PresenceNode implements AutoCloseable {
             .withRefreshInterval(config.refreshInterval())
             .withSilenceLimit(Duration.ZERO)
             .withWatchMode(PresenceReporterConfig.WatchMode.STANDALONE));
-    PresenceService service = new PresenceService(store, watchReporter, nats, config.subjects(),
-        config.partitions(), fanout);
+    PresenceService service = new PresenceService(store, new CqlPresenceAudience(cql, config.store()), watchReporter,
+        nats, config.subjects(), config.partitions(), fanout);
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
         List.of(service),

@@ -16,6 +16,7 @@ import dev.messenger.internal.v1.PresenceCommand;
 import dev.messenger.internal.v1.VisibilityChanged;
 import dev.messenger.presence.client.PresencePartitions;
 import dev.messenger.presence.client.PresenceReporter;
+import dev.messenger.presence.store.PresenceAudience;
 import dev.messenger.presence.store.PresenceStore;
 import dev.messenger.presence.store.StoredPresence;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -24,9 +25,14 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Subscription;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * The public Presence API. Reads answer from the durable state (what watchers were last told), so any
  * instance answers for any user. WatchPresence registers its watches like a session stream does (through
  * this instance's own reporter) and forwards the updates that then arrive on the caller's user subject.
+ * Users the caller may not see ({@link PresenceAudience}) are answered as hidden and never watched.
  */
 final class PresenceService extends PresenceGrpc.PresenceImplBase {
   static final int MAX_GET_USERS = 200;
@@ -44,6 +51,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   private static final Logger log = LoggerFactory.getLogger(PresenceService.class);
 
   private final PresenceStore store;
+  private final PresenceAudience audience;
   private final PresenceReporter watchReporter;
   private final Connection nats;
   private final Subjects subjects;
@@ -53,9 +61,10 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   private final Executor executor;
   private final AtomicLong watchIds = new AtomicLong();
 
-  PresenceService(PresenceStore store, PresenceReporter watchReporter, Connection nats, Subjects subjects, int partitions,
-      Executor executor) {
+  PresenceService(PresenceStore store, PresenceAudience audience, PresenceReporter watchReporter, Connection nats,
+      Subjects subjects, int partitions, Executor executor) {
     this.store = store;
+    this.audience = audience;
     this.watchReporter = watchReporter;
     this.nats = nats;
     this.subjects = subjects;
@@ -67,17 +76,16 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
 
   @Override
   public void getPresence(GetPresenceRequest request, StreamObserver<GetPresenceResponse> responses) {
+    String caller = Principal.current().userId();
     List<String> users = request.getUserIdsList();
     validate(users, MAX_GET_USERS);
-    store.loadAll(users).whenComplete((stored, error) -> {
+    audience.visibleTo(caller, users).thenCompose(this::loadVisible).whenComplete((visible, error) -> {
       if (error != null) {
         log.warn("presence read failed: {}", error.toString());
         responses.onError(unavailable());
         return;
       }
-      GetPresenceResponse.Builder response = GetPresenceResponse.newBuilder();
-      stored.forEach(presence -> response.addPresences(presence.view()));
-      responses.onNext(response.build());
+      responses.onNext(GetPresenceResponse.newBuilder().addAllPresences(views(users, visible)).build());
       responses.onCompleted();
     });
   }
@@ -107,15 +115,29 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
       call.fail(ApiErrors.unavailable("BUS_UNAVAILABLE", "the message bus did not answer; retry"));
       return;
     }
-    watchReporter.watch(caller.userId(), streamId, users, List.of());
-    store.loadAll(List.copyOf(users)).whenComplete((stored, error) -> {
+    audience.visibleTo(caller.userId(), users).thenCompose(visible -> {
+      watchReporter.watch(caller.userId(), streamId, visible, List.of());
+      return loadVisible(visible);
+    }).whenComplete((visible, error) -> {
       if (error != null) {
         log.warn("presence read failed: {}", error.toString());
         call.fail(unavailable());
         return;
       }
-      call.initial(stored.stream().map(StoredPresence::view).toList());
+      call.initial(views(users, visible));
     });
+  }
+
+  private CompletionStage<Map<String, StoredPresence>> loadVisible(Set<String> visible) {
+    return store.loadAll(List.copyOf(visible)).thenApply(stored -> stored.stream()
+        .collect(Collectors.toMap(StoredPresence::userId, Function.identity(), (a, b) -> a)));
+  }
+
+  /** In request order: what the caller may see, and everyone else as hidden. */
+  private static List<PresenceUpdate> views(Collection<String> users, Map<String, StoredPresence> visible) {
+    return users.stream()
+        .map(user -> visible.getOrDefault(user, StoredPresence.concealed(user)).view())
+        .toList();
   }
 
   @Override

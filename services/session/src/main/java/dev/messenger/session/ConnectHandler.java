@@ -7,6 +7,7 @@ import dev.messenger.api.v1.StreamError;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.presence.client.PresenceReporter;
+import dev.messenger.presence.store.PresenceAudience;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -25,6 +26,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final StreamFactory streams;
   private final SessionActions actions;
   private final PresenceReporter presence;
+  private final StreamPresenceWatches watches;
   private final Clock clock;
   private final int sendWindow;
   private final SendOrder sendOrder = SendOrder.systemClock();
@@ -34,12 +36,13 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private boolean waitingForWindow;
 
   ConnectHandler(Principal principal, ServerCallStreamObserver<ServerFrame> out, StreamFactory streams,
-      SessionActions actions, PresenceReporter presence, Clock clock, int sendWindow) {
+      SessionActions actions, PresenceReporter presence, PresenceAudience audience, Clock clock, int sendWindow) {
     this.principal = principal;
     this.out = out;
     this.streams = streams;
     this.actions = actions;
     this.presence = presence;
+    this.watches = new StreamPresenceWatches(principal, presence, audience);
     this.clock = clock;
     this.sendWindow = sendWindow;
     this.ackWindow = actions.ackWindow(principal);
@@ -77,8 +80,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
       }
       case PRESENCE_WATCH -> {
         try {
-          presence.watch(principal.userId(), stream.streamId(), frame.getPresenceWatch().getAddUserIdsList(),
-              frame.getPresenceWatch().getRemoveUserIdsList());
+          watches.apply(stream, frame.getPresenceWatch());
         } catch (StatusRuntimeException e) {
           stream.send(errorFrame(e, ""));
         }

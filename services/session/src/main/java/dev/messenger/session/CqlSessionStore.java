@@ -32,6 +32,11 @@ final class CqlSessionStore implements SessionStore {
   }
 
   @Override
+  public CompletionStage<Long> projectedSeq(String conversationId) {
+    return history.log().projectedSeq(conversationId);
+  }
+
+  @Override
   public CompletionStage<dev.messenger.history.store.ReceiptStore.ReadState> readState(String userId,
       String conversationId) {
     return history.receipts().readState(userId, conversationId);

@@ -36,10 +36,12 @@ final class GroupsService extends GroupsGrpc.GroupsImplBase {
 
   private final RouterClient router;
   private final SessionStore store;
+  private final ProjectionWait projected;
 
-  GroupsService(RouterClient router, SessionStore store) {
+  GroupsService(RouterClient router, SessionStore store, ProjectionWait projected) {
     this.router = router;
     this.store = store;
+    this.projected = projected;
   }
 
   /** The group a caller's CreateGroup with this request id creates: the same for every retry. */
@@ -64,7 +66,7 @@ final class GroupsService extends GroupsGrpc.GroupsImplBase {
     }
     SubmitRequest submit = submit(caller, groupIdFor(caller.userId(), requestId), "create:" + requestId,
         GroupCommand.newBuilder().setCreate(request).build());
-    reply(router.call(submit).thenApply(GroupsService::group), responses);
+    reply(committed(submit), responses);
   }
 
   @Override
@@ -114,8 +116,13 @@ final class GroupsService extends GroupsGrpc.GroupsImplBase {
     if (!isGroup(conversationId, responses)) {
       return;
     }
-    reply(router.call(submit(Principal.current(), conversationId, commandId(), command))
-        .thenApply(GroupsService::group), responses);
+    reply(committed(submit(Principal.current(), conversationId, commandId(), command)), responses);
+  }
+
+  /** The group after the change, answered once the change is projected (or after the wait's limit). */
+  private CompletionStage<Group> committed(SubmitRequest submit) {
+    return router.call(submit).thenApply(GroupsService::group).thenCompose(group -> projected
+        .until(submit.getConversationId(), group.getVersion()).thenApply(done -> group));
   }
 
   private static Group group(SubmitReply reply) {

@@ -11,6 +11,8 @@ import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistoryStore;
 import dev.messenger.presence.client.PresenceReporter;
 import dev.messenger.presence.client.PresenceReporterConfig;
+import dev.messenger.presence.store.CqlPresenceAudience;
+import dev.messenger.presence.store.PresenceStoreConfig;
 import io.etcd.jetcd.Client;
 import io.grpc.BindableService;
 import io.nats.client.Connection;
@@ -76,8 +78,10 @@ public final class SessionNode implements AutoCloseable {
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
     List<BindableService> services = List.of(
-        new SessionService(factory, actions, store, streams, presence, clock, config.sendWindow()),
-        new GroupsService(router, store),
+        new SessionService(factory, actions, store, streams, presence, new CqlPresenceAudience(cql,
+            new PresenceStoreConfig(history.keyspace(), history.replication(), history.consistency())),
+            clock, config.sendWindow()),
+        new GroupsService(router, store, new ProjectionWait(store, scheduler, Duration.ofSeconds(2))),
         new DiscoveryService(() -> directoryHolder[0]));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),

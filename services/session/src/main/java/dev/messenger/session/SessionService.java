@@ -16,6 +16,7 @@ import dev.messenger.api.v1.Typing;
 import dev.messenger.api.v1.TypingResponse;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.presence.client.PresenceReporter;
+import dev.messenger.presence.store.PresenceAudience;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -29,16 +30,18 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   private final SessionStore store;
   private final LocalStreams localStreams;
   private final PresenceReporter presence;
+  private final PresenceAudience audience;
   private final Clock clock;
   private final int sendWindow;
 
   SessionService(StreamFactory streams, SessionActions actions, SessionStore store, LocalStreams localStreams,
-      PresenceReporter presence, Clock clock, int sendWindow) {
+      PresenceReporter presence, PresenceAudience audience, Clock clock, int sendWindow) {
     this.streams = streams;
     this.actions = actions;
     this.store = store;
     this.localStreams = localStreams;
     this.presence = presence;
+    this.audience = audience;
     this.clock = clock;
     this.sendWindow = sendWindow;
   }
@@ -47,8 +50,8 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   public StreamObserver<ClientFrame> connect(StreamObserver<ServerFrame> responseObserver) {
     ServerCallStreamObserver<ServerFrame> out = (ServerCallStreamObserver<ServerFrame>) responseObserver;
     out.disableAutoRequest();
-    ConnectHandler handler = new ConnectHandler(Principal.current(), out, streams, actions, presence, clock,
-        sendWindow);
+    ConnectHandler handler = new ConnectHandler(Principal.current(), out, streams, actions, presence, audience,
+        clock, sendWindow);
     out.setOnReadyHandler(handler::onReady);
     out.setOnCancelHandler(() -> handler.onError(null));
     out.request(1);

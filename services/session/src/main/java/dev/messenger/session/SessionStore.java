@@ -18,6 +18,9 @@ interface SessionStore {
   /** A group as projected; empty when it was never created. */
   CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId);
 
+  /** Every message of the conversation up to this seq is projected (0 when none). */
+  CompletionStage<Long> projectedSeq(String conversationId);
+
   /** The user's last seq (as projected) and read marker of a conversation, in one row read. */
   CompletionStage<dev.messenger.history.store.ReceiptStore.ReadState> readState(String userId, String conversationId);
 

@@ -77,6 +77,7 @@ class PresenceEndToEndIT {
     MessengerClient bob = cluster.track(cluster.clientBuilder("bob", "phone", watcherServer, watcher)
         .cursorStore(new InMemoryCursorStore()).useDiscovery(false).build().start());
     assertThat(bob.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    bob.sendTo("alice", "hi").get(20, TimeUnit.SECONDS); // only users who share a conversation see each other
     bob.watchPresence(List.of("alice"), List.of());
 
     String token = cluster.token("alice", "phone");
@@ -94,6 +95,26 @@ class PresenceEndToEndIT {
     assertThat(offline.getLastSeenMs()).isBetween(killedAt - 10_000, System.currentTimeMillis());
     assertThat(noticedAfter).isLessThanOrEqualTo(SESSION_LEASE.plus(GRACE).plusSeconds(8).toMillis());
     alice.close();
+  }
+
+  @Test
+  void should_show_a_user_who_shares_no_conversation_with_the_watcher_as_hidden() throws Exception {
+    String token = cluster.token("carol", "phone");
+    MessengerClient carol = cluster.track(MessengerClient.builder().target("127.0.0.1:" + watcherServer.port())
+        .tokenSupplier(() -> token).useDiscovery(false).build().start());
+    assertThat(carol.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+    await().atMost(Duration.ofSeconds(15)).until(() -> presence.showsOnline("carol"));
+
+    DeviceRecorder watcher = new DeviceRecorder("dan");
+    MessengerClient dan = cluster.track(cluster.clientBuilder("dan", "phone", watcherServer, watcher)
+        .cursorStore(new InMemoryCursorStore()).useDiscovery(false).build().start());
+    assertThat(dan.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+    dan.watchPresence(List.of("carol"), List.of());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !watcher.presence.isEmpty());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> watcher.presence.size() == 1);
+    assertThat(watcher.presence.get(0)).isEqualTo(PresenceUpdate.newBuilder().setUserId("carol")
+        .setState(PresenceState.PRESENCE_STATE_OFFLINE).build());
   }
 
   private static PresenceState last(DeviceRecorder watcher) {

@@ -9,6 +9,7 @@ import dev.messenger.api.v1.GetSessionServersRequest;
 import dev.messenger.api.v1.HeartbeatRequest;
 import dev.messenger.api.v1.PresenceGrpc;
 import dev.messenger.api.v1.PresenceState;
+import dev.messenger.api.v1.SendRequest;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.SessionGrpc;
 import dev.messenger.api.v1.SubscribeRequest;
@@ -95,6 +96,9 @@ final class WebHeartbeatUser implements AutoCloseable {
       discovery.getSessionServers(GetSessionServersRequest.getDefaultInstance());
       heartbeats.incrementAndGet();
     }, interval, interval, TimeUnit.MILLISECONDS);
+    // Only users who share a conversation see each other's presence: the watcher writes to her first.
+    grpcWeb(web.gatewayPort(), watcher).build(SessionGrpc.SessionBlockingStub.class)
+        .send(SendRequest.newBuilder().setToUserId(user).setClientMessageId("presence-" + user).setBody("hi").build());
     PresenceGrpc.PresenceBlockingStub presence =
         grpcWeb(web.gatewayPort(), watcher).build(PresenceGrpc.PresenceBlockingStub.class);
     timer.scheduleAtFixedRate(() -> {

@@ -77,7 +77,9 @@ class PresenceApiIT {
   }
 
   @Test
-  void should_stream_the_initial_state_then_the_changes_to_a_web_watcher() {
+  void should_stream_the_initial_state_then_the_changes_to_a_web_watcher_of_a_contact_and_a_group_co_member() {
+    cluster.addContacts("erin6", "frank6");
+    cluster.addGroup("g:team6", "frank6", "gina6");
     session.streamOpened("erin6", "phone", "erin6-phone");
     await().atMost(SHORTLY).until(() -> presence.showsOnline("erin6"));
     List<PresenceUpdate> received = new CopyOnWriteArrayList<>();
@@ -99,6 +101,37 @@ class PresenceApiIT {
     } finally {
       call.cancel(null);
     }
+  }
+
+  @Test
+  void should_show_a_stranger_or_a_former_group_member_as_hidden_and_never_stream_their_changes() {
+    cluster.addGroup("g:club9", "lena9", "kurt9");
+    cluster.removeFromGroup("g:club9", "kurt9");
+    session.streamOpened("kurt9", "phone", "kurt9-phone");
+    session.streamOpened("mona9", "phone", "mona9-phone");
+    await().atMost(SHORTLY).until(() -> presence.showsOnline("kurt9") && presence.showsOnline("mona9"));
+    PresenceUpdate hidden = PresenceUpdate.newBuilder().setState(PRESENCE_STATE_OFFLINE).build();
+
+    assertThat(cluster.blocking(presence, "lena9")
+            .getPresence(GetPresenceRequest.newBuilder().addUserIds("mona9").addUserIds("kurt9").build())
+            .getPresencesList())
+        .containsExactly(hidden.toBuilder().setUserId("mona9").build(), hidden.toBuilder().setUserId("kurt9").build());
+
+    List<PresenceUpdate> received = new CopyOnWriteArrayList<>();
+    Context.CancellableContext call = Context.current().withCancellation();
+    call.run(() -> cluster.async(presence, "lena9").watchPresence(
+        WatchPresenceRequest.newBuilder().addUserIds("mona9").build(), collect(received)));
+    try {
+      await().atMost(SHORTLY).until(() -> received.size() == 1);
+      assertThat(received.get(0)).isEqualTo(hidden.toBuilder().setUserId("mona9").build());
+      session.streamClosed("mona9", "mona9-phone");
+      await().atMost(SHORTLY).until(() -> !presence.showsOnline("mona9"));
+      await().during(Duration.ofSeconds(1)).atMost(SHORTLY).until(() -> received.size() == 1);
+    } finally {
+      call.cancel(null);
+    }
+    cluster.addContacts("lena9", "mona9");
+    assertThat(getPresence("lena9", "mona9").getLastSeenMs()).as("a contact sees the last seen time").isPositive();
   }
 
   @Test

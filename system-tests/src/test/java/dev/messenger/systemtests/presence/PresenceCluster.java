@@ -64,6 +64,8 @@ final class PresenceCluster implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<FakeSessionServer> sessionServers = new ArrayList<>();
   private PreparedStatement insertConversation;
+  private PreparedStatement insertGroupRow;
+  private PreparedStatement insertMember;
 
   private PresenceCluster(InfrastructureEndpoints endpoints) {
     this.name = "pr" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -129,11 +131,25 @@ final class PresenceCluster implements AutoCloseable {
     return watcher;
   }
 
-  /** Makes the two users contacts: a 1:1 conversation row for each, as history writes it. */
+  /** Makes the two users contacts: the conversation's row and a conversation row for each, as history writes them. */
   void addContacts(String a, String b) {
     String conversation = ConversationIds.direct(a, b);
     cql.execute(insertConversation.bind(a, conversation, b));
     cql.execute(insertConversation.bind(b, conversation, a));
+    cql.execute("INSERT INTO " + name + ".conversations (conversation_id, kind) VALUES (?, 1)", conversation);
+  }
+
+  /** Puts the users in one group: its conversation row for each and their member rows, as history writes them. */
+  void addGroup(String groupId, String... members) {
+    for (String member : members) {
+      cql.execute(insertGroupRow.bind(member, groupId));
+      cql.execute(insertMember.bind(groupId, member));
+    }
+  }
+
+  /** Takes a member out of the group's member rows; their conversation row stays, as in history. */
+  void removeFromGroup(String groupId, String member) {
+    cql.execute("DELETE FROM " + name + ".group_members WHERE conversation_id = ? AND user_id = ?", groupId, member);
   }
 
   /** A Presence API stub for the user, on the given instance. */
@@ -193,12 +209,20 @@ final class PresenceCluster implements AutoCloseable {
     if (insertConversation != null) {
       return;
     }
-    // The columns history's user_conversations has (presence reads conversation_id and peer_user_id).
+    // The columns of history's user_conversations and group_members (presence reads a few of them).
     cql.execute("CREATE TABLE IF NOT EXISTS " + name + ".user_conversations (user_id text, conversation_id text, "
         + "kind int, peer_user_id text, title text, last_seq bigint, last_message blob, last_time_ms bigint, "
         + "read_seq bigint, PRIMARY KEY ((user_id), conversation_id))");
     insertConversation = cql.prepare("INSERT INTO " + name
         + ".user_conversations (user_id, conversation_id, peer_user_id, kind) VALUES (?, ?, ?, 1)");
+    cql.execute("CREATE TABLE IF NOT EXISTS " + name + ".conversations (conversation_id text PRIMARY KEY, kind int, "
+        + "members set<text>, title text, created_ms bigint, last_seq bigint, projected_seq bigint)");
+    cql.execute("CREATE TABLE IF NOT EXISTS " + name + ".group_members (conversation_id text, user_id text, role int, "
+        + "since_seq bigint, title text static, created_ms bigint static, version bigint static, "
+        + "PRIMARY KEY ((conversation_id), user_id))");
+    insertGroupRow = cql.prepare("INSERT INTO " + name
+        + ".user_conversations (user_id, conversation_id, kind) VALUES (?, ?, 2)");
+    insertMember = cql.prepare("INSERT INTO " + name + ".group_members (conversation_id, user_id, role) VALUES (?, ?, 3)");
   }
 
   private static ByteSequence bytes(String s) {

@@ -16,6 +16,11 @@ public record StoredPresence(String userId, boolean online, long lastSeenMs, boo
     return new StoredPresence(userId, false, 0, false);
   }
 
+  /** How a user the viewer may not see appears: as a hidden one. */
+  public static StoredPresence concealed(String userId) {
+    return new StoredPresence(userId, false, 0, true);
+  }
+
   /** What others see: offline without last seen while hidden. */
   public PresenceUpdate view() {
     if (hidden) {
