@@ -42,6 +42,12 @@ final class SendOrder {
     forgetStale(sends);
     if (!sends.containsKey(clientMessageId)) {
       if (count >= MAX_OUTSTANDING) {
+        if (count < 2 * MAX_OUTSTANDING) {
+          // Kept as refused, like any refused send: the conversation's later sends wait for its resend
+          // instead of overtaking it. Beyond twice the limit the device ignores every answer it gets.
+          sends.put(clientMessageId, nanoClock.getAsLong());
+          count++;
+        }
         dropIfEmpty(conversationId, sends);
         throw ApiErrors.resourceExhausted("TOO_MANY_PENDING_SENDS",
             "more than " + MAX_OUTSTANDING + " sends of this stream are not acknowledged; wait for their answers");

@@ -62,6 +62,25 @@ class SendOrderTest {
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     order.answered("c0", "m0", false);
-    assertThat(order.previous("c0", "fits-again")).isNotEmpty();
+    order.answered("c1", "m1", false);
+    assertThat(order.previous("c1", "fits-again")).isNotEmpty();
+    order.answered("c2", "m2", false);
+    assertThatThrownBy(() -> order.previous("c0", "later")).as("the refused one is not overtaken")
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+          assertThat(e.getStatus().getDescription()).contains("client_message_id one-too-many");
+        });
+  }
+
+  @Test
+  void should_stop_recording_refusals_at_twice_the_bound() {
+    for (int i = 0; i < 2 * SendOrder.MAX_OUTSTANDING + 10; i++) {
+      try {
+        order.previous("c" + i, "m" + i);
+      } catch (StatusRuntimeException refused) {
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      }
+    }
+    assertThat(order.outstanding()).isEqualTo(2 * SendOrder.MAX_OUTSTANDING);
   }
 }
