@@ -50,7 +50,8 @@ final class ScenarioOptions {
 
   @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
       description = "After the last send, how long to wait for acks and deliveries; what has not arrived then "
-          + "gets up to 30 s more (late), and what has not arrived after that is lost. Default: ${DEFAULT-VALUE}.")
+          + "gets more time while anything still arrives (late; up to 180 s, until 20 s pass with no arrival), and "
+          + "what has not arrived after that is lost. Default: ${DEFAULT-VALUE}.")
   Duration drain;
 
   @Option(names = "--connect-rate", paramLabel = "N/S", defaultValue = "500",

@@ -35,7 +35,7 @@ public final class SummaryText {
         l(m, "duplicated"), l(m, "out_of_order")));
     if (l(m, "lost_at_drain_end") > 0) {
       out.append(String.format(Locale.ROOT,
-          "             missing when the drain ended %,d: %,d arrived late (within 30 s more); of those never "
+          "             missing when the drain ended %,d: %,d arrived late (after the drain); of those never "
               + "arrived, %,d at devices that got nothing later in that conversation%n",
           l(m, "lost_at_drain_end"), l(m, "late_after_drain"), l(m, "lost_behind")));
     }

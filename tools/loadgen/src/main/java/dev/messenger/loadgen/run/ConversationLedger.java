@@ -183,6 +183,31 @@ public final class ConversationLedger {
     return keys;
   }
 
+  /** Acknowledged messages some device never received, at most {@code limit}, as they stand now. */
+  public synchronized List<Missing> missing(int limit) {
+    List<Missing> out = new ArrayList<>();
+    for (int s = 0; s < participants.length; s++) {
+      SenderLog log = senders[s];
+      for (int seq = 1; seq <= log.count; seq++) {
+        if (log.state[seq] != ACKED) {
+          continue;
+        }
+        for (int r = 0; r < participants.length && out.size() < limit; r++) {
+          if (!received[r][s].get(seq)) {
+            out.add(new Missing(id, log.conversationSeq[seq], participants[s], participants[r], lastConversationSeq[r]));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One acknowledged message a device never received: its conversation and seq, the sending and receiving
+   * devices, and the highest seq of the conversation the receiver did get.
+   */
+  public record Missing(String conversationId, long seq, int senderDevice, int receiverDevice, long receiverNewestSeq) {}
+
   /** Identifies a message of a run: its sending device and that device's sequence number in the conversation. */
   public record MessageKey(int senderDevice, int senderSeq) {}
 

@@ -33,6 +33,18 @@ public final class Ledger {
     return total;
   }
 
+  /** Deliveries of acknowledged messages still missing, at most {@code limit}. */
+  public List<ConversationLedger.Missing> missing(int limit) {
+    List<ConversationLedger.Missing> out = new java.util.ArrayList<>();
+    for (ConversationLedger conversation : conversations.values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.addAll(conversation.missing(limit - out.size()));
+    }
+    return out;
+  }
+
   /** Per conversation id, the acknowledged messages: what history must hold. */
   public Map<String, List<ConversationLedger.MessageKey>> ackedByConversation() {
     Map<String, List<ConversationLedger.MessageKey>> out = new LinkedHashMap<>();

@@ -36,7 +36,10 @@ import java.util.function.BooleanSupplier;
 public final class LoadRun {
   private static final Duration TOKEN_TTL = Duration.ofDays(2);
   /** After the drain, how much longer deliveries still missing may take before they count as lost. */
-  private static final Duration LATE_CHECK = Duration.ofSeconds(30);
+  private static final Duration LATE_CHECK = Duration.ofSeconds(180);
+  /** ... unless nothing at all arrives for this long: the deployment has drained. */
+  private static final Duration LATE_QUIET = Duration.ofSeconds(20);
+  private static final int MISSING_SHOWN = 20;
 
   private final Scenario scenario;
   private final Target target;
@@ -117,8 +120,8 @@ public final class LoadRun {
         () -> books.counters().settled() && ledger.tally().lost() == 0);
     long lostAtDrainEnd = ledger.tally().lost();
     if (lostAtDrainEnd > 0) {
-      // Late or lost? What arrives in this extra wait was late; only what never arrives counts as lost.
-      waitUntil(settings.ticker().nanoTime() + LATE_CHECK.toNanos(), () -> ledger.tally().lost() == 0);
+      awaitLateDeliveries(ledger);
+      describeMissing(ledger, population);
     }
     timer.shutdown();
     timer.awaitTermination(2, TimeUnit.SECONDS);
@@ -171,6 +174,40 @@ public final class LoadRun {
         counters.failed.increment();
       }
     });
+  }
+
+  /**
+   * Late or lost? Waits while deliveries or acks still arrive (an overloaded deployment drains its backlog
+   * long after the last send): until nothing is missing, nothing arrived for {@link #LATE_QUIET}, or
+   * {@link #LATE_CHECK} passed. What arrives meanwhile was late; only what never arrives counts as lost.
+   */
+  private void awaitLateDeliveries(Ledger ledger) {
+    RunCounters counters = books.counters();
+    long[] last = {counters.firstDeliveries.sum() + counters.acked.sum(), settings.ticker().nanoTime()};
+    waitUntil(settings.ticker().nanoTime() + LATE_CHECK.toNanos(), () -> {
+      long now = settings.ticker().nanoTime();
+      long arrived = counters.firstDeliveries.sum() + counters.acked.sum();
+      if (arrived != last[0]) {
+        last[0] = arrived;
+        last[1] = now;
+      }
+      return ledger.tally().lost() == 0 || now - last[1] >= LATE_QUIET.toNanos();
+    });
+  }
+
+  /** Names a few deliveries still missing, with what the receiving device knows, for whoever investigates. */
+  private void describeMissing(Ledger ledger, Population population) {
+    Map<Integer, SimDevice> byIndex = new java.util.HashMap<>();
+    population.devices().forEach(d -> byIndex.put(d.index(), d));
+    for (ConversationLedger.Missing m : ledger.missing(MISSING_SHOWN)) {
+      SimDevice receiver = byIndex.get(m.receiverDevice());
+      SimDevice sender = byIndex.get(m.senderDevice());
+      long cursor = receiver.client().cursor().getSeqsOrDefault(m.conversationId(), 0);
+      settings.rampProgress().accept(String.format(java.util.Locale.ROOT,
+          "missing: %s seq %d from %s/%s at %s/%s (%s, newest seq received %d, cursor %d)",
+          m.conversationId(), m.seq(), sender.user().id(), sender.deviceId(), receiver.user().id(),
+          receiver.deviceId(), receiver.client().state(), m.receiverNewestSeq(), cursor));
+    }
   }
 
   private void waitUntil(long deadlineNanos, BooleanSupplier done) {
