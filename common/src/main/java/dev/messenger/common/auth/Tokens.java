@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Issues and verifies the signed tokens (JWT, HMAC-SHA256) that name a user and a device. The signing key
- * is configuration, shared by every service that verifies tokens.
+ * Issues and verifies the signed tokens (JWT, HMAC-SHA256) that name a user and a device. The keys are
+ * configuration shared by every service that verifies tokens ({@link TokenKeys}); each token names its key
+ * ({@code kid}), so retired keys keep verifying for a while after a rotation.
  */
 public final class Tokens {
   private static final String ISSUER = "messenger";
@@ -22,16 +25,27 @@ public final class Tokens {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private final Algorithm algorithm;
+  private final String keyId;
   private final JWTVerifier verifier;
+  private final Map<String, Retired> retired = new HashMap<>();
   private final Clock clock;
 
   public Tokens(String signingKey, Clock clock) {
-    if (signingKey == null || signingKey.getBytes(StandardCharsets.UTF_8).length < 32) {
-      throw new IllegalArgumentException("the token signing key must have at least 32 bytes");
-    }
-    this.algorithm = Algorithm.HMAC256(signingKey);
+    this(TokenKeys.of(signingKey), clock);
+  }
+
+  public Tokens(TokenKeys keys, Clock clock) {
+    this.algorithm = Algorithm.HMAC256(keys.signing());
+    this.keyId = TokenKeys.idOf(keys.signing());
     this.clock = clock;
-    this.verifier = JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence(DEVICE_CLAIM).build();
+    this.verifier = verifierOf(algorithm);
+    for (TokenKeys.RetiredKey key : keys.retired()) {
+      retired.put(TokenKeys.idOf(key.key()), new Retired(verifierOf(Algorithm.HMAC256(key.key())), key.acceptedUntil()));
+    }
+  }
+
+  private static JWTVerifier verifierOf(Algorithm algorithm) {
+    return JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence(DEVICE_CLAIM).build();
   }
 
   /** True when {@code id} is a valid user or device id: 1 to 64 of letters, digits, '.', '_', '@', '-'. */
@@ -46,6 +60,7 @@ public final class Tokens {
     }
     Instant now = clock.instant();
     return JWT.create()
+        .withKeyId(keyId)
         .withIssuer(ISSUER)
         .withSubject(principal.userId())
         .withClaim(DEVICE_CLAIM, principal.deviceId())
@@ -54,10 +69,27 @@ public final class Tokens {
         .sign(algorithm);
   }
 
+  /**
+   * The verifier of the key a token names: the signing key (also for tokens from before key ids), a retired
+   * key until its time is up, none for anything else.
+   */
+  private JWTVerifier verifierFor(String tokenKeyId) {
+    if (tokenKeyId == null || tokenKeyId.equals(keyId)) {
+      return verifier;
+    }
+    Retired old = retired.get(tokenKeyId);
+    if (old == null || !clock.instant().isBefore(old.acceptedUntil())) {
+      throw new JWTVerificationException("unknown or expired key " + tokenKeyId);
+    }
+    return old.verifier();
+  }
+
+  private record Retired(JWTVerifier verifier, Instant acceptedUntil) {}
+
   /** The principal named by a valid, unexpired token; empty for anything else. */
   public Optional<Principal> verify(String token) {
     try {
-      DecodedJWT jwt = verifier.verify(token);
+      DecodedJWT jwt = verifierFor(JWT.decode(token).getKeyId()).verify(token);
       if (jwt.getExpiresAtAsInstant() == null || !jwt.getExpiresAtAsInstant().isAfter(clock.instant())) {
         return Optional.empty();
       }

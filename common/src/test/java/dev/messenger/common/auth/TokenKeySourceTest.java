@@ -30,4 +30,31 @@ class TokenKeySourceTest {
         Map.of("MESSENGER_TOKEN_KEY", "a-deployment-key-of-at-least-32-bytes!", "MESSENGER_DEV_MODE", "true"))))
         .isEqualTo("a-deployment-key-of-at-least-32-bytes!");
   }
+
+  @Test
+  void should_read_a_retired_key_with_the_time_it_is_accepted_until() {
+    Map<String, String> env = Map.of("MESSENGER_TOKEN_KEY", "a-deployment-key-of-at-least-32-bytes!",
+        "MESSENGER_TOKEN_PREVIOUS_KEY", "the-key-before-it-of-at-least-32-bytes!",
+        "MESSENGER_TOKEN_PREVIOUS_KEY_UNTIL", "2026-12-31T00:00:00Z");
+
+    TokenKeys keys = TokenKeySource.keys(Settings.of(new String[0], env));
+
+    assertThat(keys.signing()).isEqualTo("a-deployment-key-of-at-least-32-bytes!");
+    assertThat(keys.retired()).containsExactly(new TokenKeys.RetiredKey("the-key-before-it-of-at-least-32-bytes!",
+        java.time.Instant.parse("2026-12-31T00:00:00Z")));
+    assertThat(keys.toString()).doesNotContain("deployment-key", "key-before");
+  }
+
+  @Test
+  void should_refuse_a_retired_key_without_an_end() {
+    assertThatThrownBy(() -> TokenKeySource.keys(Settings.of(new String[0], Map.of(
+        "MESSENGER_TOKEN_KEY", "a-deployment-key-of-at-least-32-bytes!",
+        "MESSENGER_TOKEN_PREVIOUS_KEY", "the-key-before-it-of-at-least-32-bytes!"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("MESSENGER_TOKEN_PREVIOUS_KEY_UNTIL");
+    assertThatThrownBy(() -> TokenKeySource.keys(Settings.of(new String[0], Map.of(
+        "MESSENGER_TOKEN_KEY", "a-deployment-key-of-at-least-32-bytes!",
+        "MESSENGER_TOKEN_PREVIOUS_KEY", "the-key-before-it-of-at-least-32-bytes!",
+        "MESSENGER_TOKEN_PREVIOUS_KEY_UNTIL", "next tuesday"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ISO-8601");
+  }
 }

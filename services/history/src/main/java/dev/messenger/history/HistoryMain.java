@@ -1,8 +1,8 @@
 package dev.messenger.history;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
@@ -35,8 +35,8 @@ public final class HistoryMain {
     int port = settings.integer("grpc-port", 7300);
     int metricsPort = settings.integer("metrics-port", 9300);
     Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
-    String tokenKey = TokenKeySource.resolve(settings);
-    if (tokenKey.equals(DevDefaults.TOKEN_KEY)) {
+    TokenKeys tokenKeys = TokenKeySource.keys(settings);
+    if (tokenKeys.isDevelopmentKey()) {
       log.warn("development mode: using the public development token key; never do this in production");
     }
     HistoryConfig config = HistoryConfig.from(settings);
@@ -47,7 +47,7 @@ public final class HistoryMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
-        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKey, Clock.systemUTC()), registry);
+        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", host), metricsPort, registry);
     log.info("history listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
 

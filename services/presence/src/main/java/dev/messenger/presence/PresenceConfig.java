@@ -1,5 +1,6 @@
 package dev.messenger.presence;
 
+import dev.messenger.common.auth.TokenKeys;
 import static java.util.Objects.requireNonNull;
 
 import dev.messenger.common.Subjects;
@@ -36,7 +37,7 @@ public record PresenceConfig(
     String grpcHost,
     int grpcPort,
     int metricsPort,
-    String tokenKey,
+    TokenKeys tokenKey,
     PresenceStoreConfig store,
     int partitions,
     Duration grace,
@@ -69,7 +70,7 @@ public record PresenceConfig(
    * changes published within 100 ms of becoming due.
    */
   public static PresenceConfig defaults(String tokenKey) {
-    return new PresenceConfig("", "127.0.0.1", 7400, 9400, tokenKey, PresenceStoreConfig.defaults(),
+    return new PresenceConfig("", "127.0.0.1", 7400, 9400, TokenKeys.of(tokenKey), PresenceStoreConfig.defaults(),
         PresencePartitions.DEFAULT_COUNT, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(100),
         Subjects.defaults(), 5000);
@@ -81,14 +82,14 @@ public record PresenceConfig(
    * {@code lease-ttl}, {@code reconcile-interval}, {@code refresh-interval}, {@code tick},
    * {@code namespace}, {@code max-contacts} and the store's {@code cql-*} settings.
    */
-  public static PresenceConfig from(Settings s, String defaultTokenKey) {
-    PresenceConfig d = defaults(defaultTokenKey);
+  public static PresenceConfig from(Settings s, TokenKeys tokenKeys) {
+    PresenceConfig d = defaults(tokenKeys.signing());
     return new PresenceConfig(
         s.string("instance-id", ""),
         s.string("grpc-host", d.grpcHost()),
         s.integer("grpc-port", d.grpcPort()),
         s.integer("metrics-port", d.metricsPort()),
-        s.string("token-key", defaultTokenKey),
+        tokenKeys,
         PresenceStoreConfig.from(s),
         s.integer("partitions", d.partitions()),
         s.duration("grace", d.grace()),

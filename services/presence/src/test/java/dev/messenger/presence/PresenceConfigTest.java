@@ -20,7 +20,7 @@ class PresenceConfigTest {
         new String[] {"--grpc-port=7401", "--grace=3s", "--instance-id=p-1", "--cql-keyspace=chat"},
         Map.of("MESSENGER_ONLINE_DELAY", "250ms", "MESSENGER_NAMESPACE", "staging"));
 
-    PresenceConfig config = PresenceConfig.from(settings, KEY);
+    PresenceConfig config = PresenceConfig.from(settings, dev.messenger.common.auth.TokenKeys.of(KEY));
 
     assertThat(config.grpcPort()).isEqualTo(7401);
     assertThat(config.metricsPort()).isEqualTo(9400);

@@ -1,5 +1,6 @@
 package dev.messenger.push;
 
+import dev.messenger.common.auth.TokenKeys;
 import static java.util.Objects.requireNonNull;
 
 import dev.messenger.common.Subjects;
@@ -24,7 +25,7 @@ public record PushConfig(
     String grpcHost,
     int grpcPort,
     int metricsPort,
-    String tokenKey,
+    TokenKeys tokenKey,
     PushStoreConfig store,
     Subjects subjects,
     Duration delay,
@@ -53,7 +54,8 @@ public record PushConfig(
 
   /** Delay 3 s, bursts deferred at most 30 s, retries {@link RetryPolicy#defaults()}, 32 workers, ack wait 60 s. */
   public static PushConfig defaults(String tokenKey) {
-    return new PushConfig("", "127.0.0.1", 7500, 9500, tokenKey, PushStoreConfig.defaults(), Subjects.defaults(),
+    return new PushConfig("", "127.0.0.1", 7500, 9500, TokenKeys.of(tokenKey), PushStoreConfig.defaults(),
+        Subjects.defaults(),
         Duration.ofSeconds(3), Duration.ofSeconds(30), RetryPolicy.defaults(), 32, Duration.ofSeconds(60),
         ProviderConfig.none());
   }
@@ -64,14 +66,14 @@ public record PushConfig(
    * {@code retry-initial}, {@code retry-max}, {@code workers}, {@code ack-wait}, the providers' settings
    * ({@link ProviderConfig#from}) and the store's {@code cql-*} settings.
    */
-  public static PushConfig from(Settings s, String defaultTokenKey) {
-    PushConfig d = defaults(defaultTokenKey);
+  public static PushConfig from(Settings s, TokenKeys tokenKeys) {
+    PushConfig d = defaults(tokenKeys.signing());
     return new PushConfig(
         s.string("instance-id", ""),
         s.string("grpc-host", d.grpcHost()),
         s.integer("grpc-port", d.grpcPort()),
         s.integer("metrics-port", d.metricsPort()),
-        s.string("token-key", defaultTokenKey),
+        tokenKeys,
         PushStoreConfig.from(s),
         new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)),
         s.duration("delay", d.delay()),

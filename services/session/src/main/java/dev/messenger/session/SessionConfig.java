@@ -1,5 +1,6 @@
 package dev.messenger.session;
 
+import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.config.SharedDefaults;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
@@ -13,7 +14,7 @@ public record SessionConfig(
     int grpcPort,
     String advertisedHost,
     int metricsPort,
-    String tokenKey,
+    TokenKeys tokenKey,
     int shards,
     Duration leaseTtl,
     Duration heartbeatInterval,
@@ -37,7 +38,8 @@ public record SessionConfig(
   }
 
   public static SessionConfig defaults(String serverId, String tokenKey) {
-    return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, tokenKey, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
+    return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, TokenKeys.of(tokenKey), SharedDefaults.ROUTER_SHARDS,
+        Duration.ofSeconds(5),
         Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), Duration.ofSeconds(5), Subjects.defaults());
   }
 
@@ -56,14 +58,14 @@ public record SessionConfig(
         heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, other);
   }
 
-  public static SessionConfig from(Settings s, String defaultTokenKey) {
+  public static SessionConfig from(Settings s, TokenKeys tokenKeys) {
     return new SessionConfig(
         s.string("server-id", ""),
         s.string("grpc-host", "127.0.0.1"),
         s.integer("grpc-port", 7100),
         s.string("advertised-host", ""),
         s.integer("metrics-port", 9100),
-        s.string("token-key", defaultTokenKey),
+        tokenKeys,
         s.integer("shards", SharedDefaults.ROUTER_SHARDS),
         s.duration("lease-ttl", Duration.ofSeconds(5)),
         s.duration("heartbeat-interval", Duration.ofSeconds(15)),

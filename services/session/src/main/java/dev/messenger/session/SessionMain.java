@@ -1,7 +1,6 @@
 package dev.messenger.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
@@ -22,8 +21,8 @@ public final class SessionMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    SessionConfig config = SessionConfig.from(settings, TokenKeySource.resolve(settings));
-    if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
+    SessionConfig config = SessionConfig.from(settings, TokenKeySource.keys(settings));
+    if (config.tokenKey().isDevelopmentKey()) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
     }
     InfraSettings infra = InfraSettings.from(settings);

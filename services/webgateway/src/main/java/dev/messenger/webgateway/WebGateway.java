@@ -11,7 +11,6 @@ import dev.messenger.api.v1.HistoryGrpc;
 import dev.messenger.api.v1.PresenceGrpc;
 import dev.messenger.api.v1.PushDevicesGrpc;
 import dev.messenger.api.v1.SessionGrpc;
-import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.Tokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
@@ -61,7 +60,7 @@ public final class WebGateway implements AutoCloseable {
         .service(grpcWeb)
         .service("/healthz", HealthCheckService.of())
         .serviceUnder("/", FileService.builder(config.webRoot()).build());
-    if (config.tokenKey().equals(DevDefaults.TOKEN_KEY)) {
+    if (config.tokenKey().isDevelopmentKey()) {
       builder.route().post("/dev/token").build(new DevTokenService(new Tokens(config.tokenKey(), Clock.systemUTC())));
       log.warn("development token key in use: POST /dev/token mints tokens for anyone");
     }

@@ -1,5 +1,6 @@
 package dev.messenger.webgateway;
 
+import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.config.Settings;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ public record WebGatewayConfig(
     String historyTarget,
     String presenceTarget,
     String pushTarget,
-    String tokenKey) {
+    TokenKeys tokenKey) {
 
   public WebGatewayConfig {
     sessionTargets = List.copyOf(sessionTargets);
@@ -29,7 +30,7 @@ public record WebGatewayConfig(
   }
 
   /** Flags: --host, --port, --web-root, --session-targets (comma-separated), --history-target, ... */
-  public static WebGatewayConfig from(Settings s, String defaultTokenKey) {
+  public static WebGatewayConfig from(Settings s, TokenKeys tokenKeys) {
     return new WebGatewayConfig(
         s.string("host", "127.0.0.1"),
         s.integer("port", 8000),
@@ -38,7 +39,7 @@ public record WebGatewayConfig(
         s.string("history-target", "127.0.0.1:7300"),
         s.string("presence-target", "127.0.0.1:7400"),
         s.string("push-target", "127.0.0.1:7500"),
-        s.string("token-key", defaultTokenKey));
+        tokenKeys);
   }
 
   public WebGatewayConfig withPort(int other) {

@@ -14,7 +14,7 @@ public final class WebGatewayMain {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.of(args, System.getenv());
-    WebGatewayConfig config = WebGatewayConfig.from(settings, TokenKeySource.resolve(settings));
+    WebGatewayConfig config = WebGatewayConfig.from(settings, TokenKeySource.keys(settings));
     WebGateway gateway = WebGateway.start(config);
     log.info("web gateway on http://{}:{}/ serving {}, sessions {}", config.host(), gateway.port(),
         config.webRoot().toAbsolutePath(), config.sessionTargets());

@@ -135,7 +135,7 @@ class WebGatewayTest {
 
   private WebGatewayConfig config(List<String> sessions, String tokenKey) {
     return new WebGatewayConfig("127.0.0.1", 0, webRoot, sessions, sessions.get(0), sessions.get(0),
-        sessions.get(0), tokenKey);
+        sessions.get(0), dev.messenger.common.auth.TokenKeys.of(tokenKey));
   }
 
   private WebClient web() {

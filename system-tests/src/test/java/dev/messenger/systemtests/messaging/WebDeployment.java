@@ -54,7 +54,7 @@ final class WebDeployment implements AutoCloseable {
     Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
     gatewayConfig = new WebGatewayConfig("127.0.0.1", 0, root.resolve("clients/web/dist"),
         sessions.stream().map(SessionNode::address).toList(), "127.0.0.1:" + history.port(),
-        "127.0.0.1:" + presence.port(), "127.0.0.1:1", TestCluster.TOKEN_KEY);
+        "127.0.0.1:" + presence.port(), "127.0.0.1:1", dev.messenger.common.auth.TokenKeys.of(TestCluster.TOKEN_KEY));
     gateway = WebGateway.start(gatewayConfig);
   }
 
