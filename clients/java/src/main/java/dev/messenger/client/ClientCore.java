@@ -185,7 +185,12 @@ final class ClientCore implements SessionStream.Events {
         openStream(bootstrap);
         return;
       }
-      discovery.discover(channels.get(bootstrap),
+      Metadata headers = authorization();
+      if (headers == null) {
+        connecting = false;
+        return;
+      }
+      discovery.discover(channels.get(bootstrap), headers,
           servers -> openStream(picker.pick(servers, avoidTarget, bootstrap)));
     } catch (RuntimeException e) {
       connecting = false;
@@ -201,19 +206,28 @@ final class ClientCore implements SessionStream.Events {
     scheduleReconnect();
   }
 
-  private void openStream(String target) {
-    connecting = false;
-    if (closed) {
-      return;
-    }
+  /** The token header; null when the supplier failed (reported, and a reconnect scheduled). */
+  private Metadata authorization() {
     Metadata headers = new Metadata();
     try {
       headers.put(AUTHORIZATION, "Bearer " + config.tokenSupplier().get());
+      return headers;
     } catch (RuntimeException e) {
       log.warn("token supplier failed", e);
       report(localError("UNAVAILABLE", ClientReasons.TOKEN_UNAVAILABLE, "the token supplier failed"));
       setState(ConnectionState.DISCONNECTED);
       scheduleReconnect();
+      return null;
+    }
+  }
+
+  private void openStream(String target) {
+    connecting = false;
+    if (closed) {
+      return;
+    }
+    Metadata headers = authorization();
+    if (headers == null) {
       return;
     }
     Set<String> keep = new HashSet<>(config.targets());

@@ -5,6 +5,8 @@ import dev.messenger.api.v1.GetSessionServersRequest;
 import dev.messenger.api.v1.GetSessionServersResponse;
 import dev.messenger.api.v1.SessionServer;
 import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Asks a bootstrap server for the live session servers (no authentication needed). */
+/** Asks a bootstrap server for the live session servers, with the device's token. */
 final class ServerDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ServerDiscovery.class);
 
@@ -27,8 +29,9 @@ final class ServerDiscovery {
   }
 
   /** Calls {@code onResult} on the event loop with the servers, or an empty list when the call failed. */
-  void discover(Channel channel, Consumer<List<SessionServer>> onResult) {
+  void discover(Channel channel, Metadata headers, Consumer<List<SessionServer>> onResult) {
     DiscoveryGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
         .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .getSessionServers(
             GetSessionServersRequest.getDefaultInstance(),

@@ -38,6 +38,8 @@ class DiscoveryTest {
     assertThat(busy.streams()).isEmpty();
     assertThat(harness.server.streams()).isEmpty();
     assertThat(harness.server.discoveryCalls()).isEqualTo(1);
+    assertThat(harness.server.discoveryTokens()).as("discovery is authenticated like any call")
+        .singleElement().asString().startsWith("Bearer token-");
   }
 
   @Test

@@ -45,6 +45,7 @@ final class FakeMessengerServer implements AutoCloseable {
   private final Server server;
   private final List<FakeStream> streams = new CopyOnWriteArrayList<>();
   private final AtomicInteger discoveryCalls = new AtomicInteger();
+  private final List<String> discoveryTokens = new CopyOnWriteArrayList<>();
   private volatile List<SessionServer> discoveryAnswer = List.of();
   private volatile Status discoveryFailure;
   private volatile Consumer<FakeStream> onHello = stream -> {};
@@ -68,7 +69,7 @@ final class FakeMessengerServer implements AutoCloseable {
     try {
       this.server = builder
           .addService(ServerInterceptors.intercept(new SessionService(), captureToken))
-          .addService(new DiscoveryService())
+          .addService(ServerInterceptors.intercept(new DiscoveryService(), captureToken))
           .build()
           .start();
     } catch (IOException e) {
@@ -101,6 +102,11 @@ final class FakeMessengerServer implements AutoCloseable {
 
   int discoveryCalls() {
     return discoveryCalls.get();
+  }
+
+  /** The authorization header of each discovery call ("" when there was none). */
+  List<String> discoveryTokens() {
+    return discoveryTokens;
   }
 
   void answerDiscovery(List<SessionServer> servers) {
@@ -172,6 +178,7 @@ final class FakeMessengerServer implements AutoCloseable {
     public void getSessionServers(
         GetSessionServersRequest request, StreamObserver<GetSessionServersResponse> observer) {
       discoveryCalls.incrementAndGet();
+      discoveryTokens.add(TOKEN.get());
       Status failure = discoveryFailure;
       if (failure != null) {
         observer.onError(failure.asRuntimeException());

@@ -6,7 +6,7 @@ import dev.messenger.api.v1.GetSessionServersResponse;
 import dev.messenger.common.errors.ApiErrors;
 import io.grpc.stub.StreamObserver;
 
-/** Answers which session servers a device may connect to; needs no token. */
+/** Answers which session servers a device may connect to; for signed-in devices only. */
 final class DiscoveryService extends DiscoveryGrpc.DiscoveryImplBase {
   private final java.util.function.Supplier<SessionDirectory> directory;
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,6 +26,9 @@ final class SessionDirectory implements AutoCloseable {
   private EtcdRegistration registration;
   private Duration ttl;
   private int lastReported = -1;
+  private CompletableFuture<List<SessionServer>> lastList;
+  private long lastListAt;
+  static final Duration LIST_REUSE = Duration.ofSeconds(1);
 
   SessionDirectory(Client etcd, String prefix, String serverId, String address) {
     this.etcd = etcd;
@@ -57,8 +61,32 @@ final class SessionDirectory implements AutoCloseable {
     }
   }
 
-  /** Live servers, fewest streams first. */
-  CompletionStage<List<SessionServer>> list() {
+  /**
+   * Live servers, fewest streams first. Calls within {@link #LIST_REUSE} of a read share it: a reconnect
+   * storm costs etcd one read per interval per session server, not one per device.
+   */
+  synchronized CompletionStage<List<SessionServer>> list() {
+    long now = System.nanoTime();
+    if (lastList == null || now - lastListAt >= LIST_REUSE.toNanos()) {
+      CompletableFuture<List<SessionServer>> read = readList().toCompletableFuture();
+      lastList = read;
+      lastListAt = now;
+      read.whenComplete((servers, error) -> {
+        if (error != null) {
+          forget(read); // a failed read is not kept for the next caller
+        }
+      });
+    }
+    return lastList;
+  }
+
+  private synchronized void forget(CompletableFuture<List<SessionServer>> failed) {
+    if (lastList == failed) {
+      lastList = null;
+    }
+  }
+
+  private CompletionStage<List<SessionServer>> readList() {
     ByteSequence prefixBytes = ByteSequence.from(prefix, StandardCharsets.UTF_8);
     return etcd.getKVClient().get(prefixBytes, GetOption.builder().isPrefix(true).build()).thenApply(response -> {
       List<SessionServer> servers = new ArrayList<>();

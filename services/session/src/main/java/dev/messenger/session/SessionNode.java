@@ -1,7 +1,6 @@
 package dev.messenger.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.messenger.api.v1.DiscoveryGrpc;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
@@ -86,7 +85,7 @@ public final class SessionNode implements AutoCloseable {
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
         services,
-        List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of(DiscoveryGrpc.SERVICE_NAME))),
+        List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);
     SessionDirectory directory =
         new SessionDirectory(etcd, config.subjects().etcdPrefix("sessions"), config.serverId(), config.advertisedHost() + ":" + server.port());

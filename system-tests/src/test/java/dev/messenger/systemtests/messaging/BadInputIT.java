@@ -133,6 +133,14 @@ class BadInputIT {
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(forged)))
             .send(send("x", "hi").setToUserId("ivy").build()),
         Status.Code.UNAUTHENTICATED, "INVALID_TOKEN");
+    assertStatus(() -> dev.messenger.api.v1.DiscoveryGrpc.newBlockingStub(channel)
+            .getSessionServers(dev.messenger.api.v1.GetSessionServersRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED, "MISSING_TOKEN");
+    assertThat(dev.messenger.api.v1.DiscoveryGrpc.newBlockingStub(channel)
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token("jack", "phone"))))
+            .getSessionServers(dev.messenger.api.v1.GetSessionServersRequest.getDefaultInstance()).getServersList())
+        .extracting(dev.messenger.api.v1.SessionServer::getAddress).contains(session.address());
   }
 
   @Test
