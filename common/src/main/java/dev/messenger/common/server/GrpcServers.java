@@ -8,6 +8,11 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcServers {
   /** Large enough for a 100,000-character message (up to 400,000 UTF-8 bytes) plus framing. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+  /**
+   * What the transport takes before it gives up on a call. Above the message limit, so that the message limit
+   * is enforced by {@link MessageSizeLimit} (every {@link ServiceServer}) and the handlers, with a precise answer, on streams too.
+   */
+  public static final int TRANSPORT_MAX_BYTES = 4 << 20;
 
   private GrpcServers() {}
 
@@ -17,6 +22,6 @@ public final class GrpcServers {
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        .maxInboundMessageSize(TRANSPORT_MAX_BYTES);
   }
 }

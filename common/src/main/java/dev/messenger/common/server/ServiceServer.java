@@ -45,6 +45,7 @@ public final class ServiceServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     // ServerInterceptors.intercept runs the last interceptor given first.
     List<ServerInterceptor> inner = new ArrayList<>(interceptors);
+    inner.add(0, new MessageSizeLimit(GrpcServers.MAX_INBOUND_MESSAGE_BYTES)); // on parsed messages
     java.util.Collections.reverse(inner);
     ServerInterceptor metrics = new GrpcMetricsInterceptor(registry);
     ServerInterceptor errors = new ErrorMappingInterceptor();

@@ -6,6 +6,8 @@ import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.StreamError;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.MessageSizeLimit;
 import dev.messenger.presence.client.PresenceReporter;
 import dev.messenger.presence.store.PresenceAudience;
 import io.grpc.StatusRuntimeException;
@@ -50,6 +52,10 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
 
   @Override
   public void onNext(ClientFrame frame) {
+    if (frame.getSerializedSize() > GrpcServers.MAX_INBOUND_MESSAGE_BYTES) {
+      refuseOversized(frame);
+      return;
+    }
     if (stream == null) {
       if (!frame.hasHello()) {
         out.onError(ApiErrors.failedPrecondition("HELLO_REQUIRED", "the first frame must be a Hello"));
@@ -87,6 +93,17 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
       }
       default -> stream.send(errorFrame(ApiErrors.invalidArgument("EMPTY_FRAME", "the frame has no content"), ""));
     }
+    out.request(1);
+  }
+
+  /** One frame over the limit is refused alone (a send by its id); the stream goes on. */
+  private void refuseOversized(ClientFrame frame) {
+    StatusRuntimeException error = MessageSizeLimit.tooLarge(GrpcServers.MAX_INBOUND_MESSAGE_BYTES);
+    if (stream == null) {
+      out.onError(error);
+      return;
+    }
+    stream.send(errorFrame(error, frame.hasSend() ? frame.getSend().getClientMessageId() : ""));
     out.request(1);
   }
 

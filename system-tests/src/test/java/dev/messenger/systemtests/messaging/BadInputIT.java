@@ -114,6 +114,23 @@ class BadInputIT {
   }
 
   @Test
+  void should_refuse_an_oversized_frame_alone_and_keep_the_stream() throws Exception {
+    RawSession stream = RawSession.connect(session.address(), cluster.token("nina", "phone"), 1_000, 1 << 20);
+    stream.hello();
+    stream.send(send("huge", "z".repeat(1_200_000)).setToUserId("omar"));
+    stream.send(send("after", "still here").setToUserId("omar"));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> errors(stream).size() == 1 && acks(stream).size() == 1);
+    assertThat(errors(stream)).extracting(StreamError::getClientMessageId, StreamError::getCode, StreamError::getReason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("huge", "RESOURCE_EXHAUSTED", "MESSAGE_TOO_LARGE"));
+    assertThat(errors(stream).get(0).getMessage()).contains(String.valueOf(GrpcServers.MAX_INBOUND_MESSAGE_BYTES));
+    assertThat(acks(stream).get(0).getClientMessageId()).isEqualTo("after");
+    assertStatus(() -> as("nina").send(send("huge-unary", "z".repeat(1_200_000)).setToUserId("omar").build()),
+        Status.Code.RESOURCE_EXHAUSTED, "MESSAGE_TOO_LARGE");
+    stream.close();
+  }
+
+  @Test
   void should_reject_a_stream_that_does_not_start_with_hello() throws Exception {
     RawSession stream = RawSession.connect(session.address(), cluster.token("ivy", "tablet"), 10, 1 << 20);
     stream.send(send("early", "hi").setToUserId("jack"));
