@@ -30,6 +30,9 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     return new SimpleForwardingServerCallListener<>(delegate) {
+      /** Set once this interceptor closed the call: the handler hears nothing more (it was told it ended). */
+      private volatile boolean closedHere;
+
       @Override
       public void onMessage(Q message) {
         guard(() -> super.onMessage(message));
@@ -45,10 +48,28 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         guard(super::onReady);
       }
 
+      @Override
+      public void onCancel() {
+        if (!closedHere) {
+          super.onCancel();
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        if (!closedHere) {
+          super.onComplete();
+        }
+      }
+
       private void guard(Runnable action) {
+        if (closedHere) {
+          return;
+        }
         try {
           action.run();
         } catch (RuntimeException e) {
+          closedHere = true;
           close(call, e);
           try {
             super.onCancel();

@@ -1,0 +1,85 @@
+package dev.messenger.common.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.api.v1.SendRequest;
+import dev.messenger.api.v1.SessionGrpc;
+import dev.messenger.common.server.ServiceServer;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class ErrorMappingInterceptorTest {
+  /** Field 1 (a string) holding the byte 0xFF, which is not UTF-8: a request that does not parse. */
+  private static final byte[] MALFORMED = {0x0A, 0x01, (byte) 0xFF};
+
+  @Test
+  void should_answer_a_request_that_does_not_parse_once_and_log_no_error() throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    SessionGrpc.SessionImplBase service = new SessionGrpc.SessionImplBase() {
+      @Override
+      public void send(SendRequest request, StreamObserver<SendAck> responses) {
+        handled.incrementAndGet();
+        responses.onNext(SendAck.getDefaultInstance());
+        responses.onCompleted();
+      }
+    };
+    Logger logger = (Logger) LoggerFactory.getLogger(ErrorMappingInterceptor.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    String name = InProcessServerBuilder.generateName();
+    ServiceServer server = ServiceServer.start(InProcessServerBuilder.forName(name).directExecutor(),
+        List.of(service), List.of(), new PrometheusRegistry());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      MethodDescriptor<byte[], byte[]> raw = SessionGrpc.getSendMethod().toBuilder(new Bytes(), new Bytes()).build();
+
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, io.grpc.CallOptions.DEFAULT, MALFORMED))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(ApiErrors.reasonOf(e)).isEqualTo("MALFORMED_REQUEST");
+          });
+      assertThat(handled).hasValue(0);
+      assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
+    } finally {
+      logger.detachAppender(logged);
+      channel.shutdownNow();
+      server.close();
+    }
+  }
+
+  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
