@@ -35,17 +35,20 @@ public final class Tokens {
   }
 
   public Tokens(TokenKeys keys, Clock clock) {
+    this.clock = clock;
     this.algorithm = Algorithm.HMAC256(keys.signing());
     this.keyId = TokenKeys.idOf(keys.signing());
-    this.clock = clock;
     this.verifier = verifierOf(algorithm);
     for (TokenKeys.RetiredKey key : keys.retired()) {
-      retired.put(TokenKeys.idOf(key.key()), new Retired(verifierOf(Algorithm.HMAC256(key.key())), key.acceptedUntil()));
+      retired.put(TokenKeys.idOf(key.key()),
+          new Retired(verifierOf(Algorithm.HMAC256(key.key())), key.acceptedUntil()));
     }
   }
 
-  private static JWTVerifier verifierOf(Algorithm algorithm) {
-    return JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence(DEVICE_CLAIM).build();
+  /** A verifier whose time checks (expiry, issued-at) use this instance's clock, not the system's. */
+  private JWTVerifier verifierOf(Algorithm algorithm) {
+    return ((JWTVerifier.BaseVerification) JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence(DEVICE_CLAIM))
+        .build(clock);
   }
 
   /** True when {@code id} is a valid user or device id: 1 to 64 of letters, digits, '.', '_', '@', '-'. */
