@@ -180,18 +180,18 @@ final class ClientCore implements SessionStream.Events {
     List<String> targets = config.targets();
     String bootstrap = targets.get(Math.floorMod(attempts++, targets.size()));
     try {
-      connecting = true;
-      if (!config.useDiscovery()) {
-        openStream(bootstrap);
-        return;
-      }
+      // One token per attempt, for discovery and the stream alike.
       Metadata headers = authorization();
       if (headers == null) {
-        connecting = false;
+        return;
+      }
+      connecting = true;
+      if (!config.useDiscovery()) {
+        openStream(bootstrap, headers);
         return;
       }
       discovery.discover(channels.get(bootstrap), headers,
-          servers -> openStream(picker.pick(servers, avoidTarget, bootstrap)));
+          servers -> openStream(picker.pick(servers, avoidTarget, bootstrap), headers));
     } catch (RuntimeException e) {
       connecting = false;
       cannotConnect(bootstrap, e);
@@ -221,13 +221,9 @@ final class ClientCore implements SessionStream.Events {
     }
   }
 
-  private void openStream(String target) {
+  private void openStream(String target, Metadata headers) {
     connecting = false;
     if (closed) {
-      return;
-    }
-    Metadata headers = authorization();
-    if (headers == null) {
       return;
     }
     Set<String> keep = new HashSet<>(config.targets());
