@@ -92,7 +92,8 @@ public final class Tokens {
   /** The principal named by a valid, unexpired token; empty for anything else. */
   public Optional<Principal> verify(String token) {
     try {
-      DecodedJWT jwt = verifierFor(JWT.decode(token).getKeyId()).verify(token);
+      DecodedJWT decoded = JWT.decode(token);
+      DecodedJWT jwt = verifierFor(decoded.getKeyId()).verify(decoded);
       if (jwt.getExpiresAtAsInstant() == null || !jwt.getExpiresAtAsInstant().isAfter(clock.instant())) {
         return Optional.empty();
       }
