@@ -13,12 +13,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live session servers in etcd: each registers {@code /<ns>/sessions/<id> = "<address> <streams>"}
  * under a lease, so a server that dies disappears within the lease TTL.
  */
 final class SessionDirectory implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionDirectory.class);
   private final Client etcd;
   private final String prefix;
   private final String serverId;
@@ -39,19 +42,36 @@ final class SessionDirectory implements AutoCloseable {
 
   synchronized void register(Duration leaseTtl) {
     ttl = leaseTtl;
-    registration = EtcdRegistration.register(etcd, prefix + serverId, value(0), ttl);
     lastReported = 0;
+    registration = registerNow(value(0));
+  }
+
+  private EtcdRegistration registerNow(String value) {
+    EtcdRegistration[] made = new EtcdRegistration[1];
+    made[0] = EtcdRegistration.register(etcd, prefix + serverId, value, ttl, () -> reRegisterIfStill(made[0]));
+    return made[0];
+  }
+
+  /** The lease expired (etcd unreachable or this process stalled past the TTL): come back at once. */
+  private synchronized void reRegisterIfStill(EtcdRegistration expired) {
+    if (registration != null && registration == expired) {
+      try {
+        registration = registerNow(value(lastReported));
+      } catch (IllegalStateException unreachable) {
+        log.warn("session server {} could not register again yet: {}", serverId, unreachable.toString());
+      }
+    }
   }
 
   /**
-   * Publishes the current stream count when it changed, and registers again under a new lease when the
-   * old one may have expired (etcd unreachable for longer than the TTL): otherwise this live server would
-   * stay invisible to discovery and presence.
+   * Publishes the current stream count when it changed, and registers again if the lease expired and the
+   * immediate re-registration failed (etcd was still unreachable): otherwise this live server would stay
+   * invisible to discovery and presence. A lease that is merely late is not revoked: that would delete the
+   * key and make presence drop every stream of this server.
    */
   synchronized void report(int streams) {
-    if (registration != null && registration.sinceLastRenewal().compareTo(ttl) > 0) {
-      registration.close();
-      registration = EtcdRegistration.register(etcd, prefix + serverId, value(streams), ttl);
+    if (registration != null && registration.lost()) {
+      registration = registerNow(value(streams));
       lastReported = streams;
       return;
     }

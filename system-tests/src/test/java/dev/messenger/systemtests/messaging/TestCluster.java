@@ -165,6 +165,22 @@ final class TestCluster implements AutoCloseable {
     return owners;
   }
 
+  /** The lease of each session server's registration, by server id, as etcd has it now. */
+  Map<String, Long> sessionLeases() throws Exception {
+    String prefix = subjects.etcdPrefix("sessions");
+    Map<String, Long> leases = new HashMap<>();
+    for (var kv : etcd.getKVClient().get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
+        GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs()) {
+      leases.put(kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length()), kv.getLease());
+    }
+    return leases;
+  }
+
+  /** Revokes a lease as its expiry would. */
+  void revokeLease(long lease) throws Exception {
+    etcd.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+  }
+
   /** Addresses of the session servers registered in etcd. */
   java.util.Set<String> sessionAddresses() throws Exception {
     java.util.Set<String> addresses = new java.util.HashSet<>();

@@ -2,6 +2,7 @@ package dev.messenger.presence.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.messenger.common.etcd.KeptLease;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -57,7 +58,7 @@ public final class PartitionOwnership implements AutoCloseable {
   private final Listener listener;
   private final ScheduledExecutorService loop;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
-  private InstanceLease lease;
+  private KeptLease lease;
   private ScheduledFuture<?> task;
   private volatile boolean stopped;
 
@@ -152,7 +153,7 @@ public final class PartitionOwnership implements AutoCloseable {
         releaseAllLocally();
         lease.abandon();
       }
-      lease = InstanceLease.grant(etcd, leaseTtl);
+      lease = KeptLease.grant(etcd, leaseTtl, () -> { });
       etcd.getKVClient()
           .put(bytes(instancesPrefix + instanceId), bytes(instanceId),
               PutOption.builder().withLeaseId(lease.id()).build())
