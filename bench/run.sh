@@ -169,7 +169,8 @@ store_counters() {
   curl -s "$ROUTER_METRICS" | awk '
     /^messenger_history_cql_rows_written_total\{/ { match($0, /table="[^"]*"/); t = substr($0, RSTART + 7, RLENGTH - 8); rows[t] += $NF }
     /^messenger_history_messages_committed_total / { committed += $NF }
-    END { for (t in rows) printf "%s %d\n", t, rows[t]; printf "committed %d\n", committed }'
+    /^messenger_history_projection_requests_total / { requests += $NF }
+    END { for (t in rows) printf "%s %d\n", t, rows[t]; printf "committed %d\nrequests %d\n", committed, requests }'
 }
 # Rows per committed message between two store_counters snapshots (files), by table and in total.
 store_cost() {
@@ -177,8 +178,9 @@ store_cost() {
     END {
       n = after["committed"] - before["committed"]
       if (n <= 0) { print "  no message committed"; exit }
-      for (t in after) if (t != "committed") { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
+      for (t in after) if (t != "committed" && t != "requests") { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
       printf "  %d messages committed, %.1f CQL row writes per message:%s\n", n, total / n, line
+      printf "  projection requests per message: %.2f\n", (after["requests"] - before["requests"]) / n
     }' "$1" "$2"
 }
 

@@ -14,6 +14,7 @@ import dev.messenger.api.v1.SetConversationMuteRequest;
 import dev.messenger.api.v1.SetPushPreferencesRequest;
 import dev.messenger.internal.v1.PushCandidate;
 import dev.messenger.push.PushNode;
+import dev.messenger.push.client.PushStreams;
 import dev.messenger.push.decision.JobDecider;
 import dev.messenger.push.decision.RetryPolicy;
 import dev.messenger.push.store.DeliveryState;
@@ -101,6 +102,36 @@ class PushDeliveryIT {
         .as("three messages for bob's two devices, none for alice's").isEqualTo(6);
     assertThat(histogramCount(metrics, "messenger_push_commit_to_accept_seconds", Map.of()) - latenciesBefore)
         .as("commit to acceptance measured per notification").isEqualTo(2);
+  }
+
+  @Test
+  void should_hand_over_messages_committed_together_in_few_stream_messages_and_notify_every_recipient()
+      throws Exception {
+    int recipients = 40;
+    for (int i = 0; i < recipients; i++) {
+      cluster.devices(push, "batch-" + i, "android").registerDevice(fcmDevice("fcm-batch-" + i));
+    }
+    long storedBefore = storedCandidateMessages();
+
+    List<CompletableFuture<Boolean>> handedOver = new ArrayList<>();
+    for (int i = 0; i < recipients; i++) {
+      handedOver.add(cluster.publisher.publish(direct("batcher", "batch-" + i, 1, "hello " + i)));
+    }
+    CompletableFuture.allOf(handedOver.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    assertThat(storedCandidateMessages() - storedBefore).as("stream messages for %d candidates", recipients)
+        .isLessThanOrEqualTo(recipients / 4);
+    for (int i = 0; i < recipients; i++) {
+      String token = "fcm-batch-" + i;
+      await().atMost(SHORTLY).until(() -> cluster.fcm.to(token).size() == 1);
+    }
+    await().during(DELAY).atMost(DELAY.multipliedBy(2)).until(() -> java.util.stream.IntStream.range(0, recipients)
+        .allMatch(i -> cluster.fcm.to("fcm-batch-" + i).size() == 1));
+  }
+
+  private static long storedCandidateMessages() throws Exception {
+    return cluster.nats.jetStreamManagement().getStreamInfo(new PushStreams(cluster.subjects).candidatesStream())
+        .getStreamState().getLastSequence();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.messenger.history.store;
 
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.messenger.api.v1.ConversationKind;
@@ -74,15 +75,9 @@ final class ConversationTable {
         .thenApply(info -> info.map(ConversationInfo::members).filter(m -> !m.isEmpty()));
   }
 
-  /** Raises {@code last_seq} and {@code projected_seq} to {@code seq} (never lowers them). */
-  CompletionStage<Void> recordProjected(String conversationId, long seq) {
-    return session
-        .executeAsync(
-            updateProgress
-                .bind(seq, seq, seq, conversationId)
-                .setConsistencyLevel(config.consistency())
-                .setIdempotent(true))
-        .thenApply(rs -> null);
+  /** The write that raises {@code last_seq} and {@code projected_seq} to {@code seq} (never lowers them). */
+  BoundStatement projectedRow(String conversationId, long seq) {
+    return updateProgress.bind(seq, seq, seq, conversationId);
   }
 
   private static ConversationInfo toInfo(String conversationId, Row row) {

@@ -20,6 +20,7 @@ public final class HistoryMetrics {
   private final Histogram reads;
   private final Counter committed;
   private final Counter rowsWritten;
+  private final Counter projectionRequests;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
   public static HistoryMetrics of(PrometheusRegistry registry) {
@@ -53,6 +54,12 @@ public final class HistoryMetrics {
                 + "store cost of a message")
             .labelNames("table")
             .register(registry);
+    this.projectionRequests =
+        Counter.builder()
+            .name("messenger_history_projection_requests_total")
+            .help("CQL requests the projection sent (rows of several partitions and conversations share one): "
+                + "divided by messages committed, its request cost of a message")
+            .register(registry);
   }
 
   /** Times an asynchronous write; {@code op} must be a fixed name. */
@@ -68,6 +75,10 @@ public final class HistoryMetrics {
   void committed(int messages) {
     committed.inc(messages);
     rowsWritten("conversation_log", messages);
+  }
+
+  void projectionRequests(int requests) {
+    projectionRequests.inc(requests);
   }
 
   /** Rows written to {@code table}, a fixed name. */

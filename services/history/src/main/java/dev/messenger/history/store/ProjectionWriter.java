@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * Applies committed messages of one conversation to what readers use: the senders' client ids (for retried
@@ -36,6 +35,8 @@ import java.util.function.Supplier;
 final class ProjectionWriter {
   /** {@code last_message} keeps at most this many code points of the body: it is a preview for the list. */
   static final int PREVIEW_CODE_POINTS = 1000;
+  /** Rounds of one step in flight at once: two, so that one slow round does not hold every conversation up. */
+  static final int ROUNDS = 2;
   /** What a row costs beyond its message: keys, column names, timestamps (an estimate for batch sizes). */
   private static final int KEY_BYTES = 160;
 
@@ -49,6 +50,10 @@ final class ProjectionWriter {
   private final PreparedStatement insertCopy;
   private final PreparedStatement updateLast;
   private final PreparedStatement updateRead;
+  // One per step, so that a step's rows never wait behind another step's round of the same projection.
+  private final SharedRounds copyRounds = new SharedRounds(ROUNDS, this::write);
+  private final SharedRounds rowRounds = new SharedRounds(ROUNDS, this::write);
+  private final SharedRounds checkpointRounds = new SharedRounds(ROUNDS, this::write);
 
   ProjectionWriter(CqlSession session, HistoryConfig config, HistoryMetrics metrics, ConversationTable conversations,
       ClientIdTable clientIds, UserChanges changes, java.time.Clock clock) {
@@ -77,7 +82,8 @@ final class ProjectionWriter {
 
   /**
    * Writes client ids and every member's copies, then every member's conversation row and change entry, then
-   * raises the checkpoint; each step packed into few requests ({@link RowBatches}).
+   * raises the checkpoint; each step packed into few requests ({@link RowBatches}), shared with the same step
+   * of other conversations' projections while the store is busy ({@link SharedRounds}).
    */
   CompletionStage<Void> apply(Collection<String> members, List<Message> messages) {
     if (messages.isEmpty()) {
@@ -108,20 +114,18 @@ final class ProjectionWriter {
       rows.add(RowBatches.Rows.of("user_changes",
           changes.record(member, conversationId, last.getSeq(), nowMs), KEY_BYTES));
     }
-    return write(copies)
-        .thenCompose(done -> write(rows))
-        .thenCompose(done -> conversations.recordProjected(conversationId, last.getSeq()))
-        .thenRun(() -> metrics.rowsWritten("conversations", 1));
+    List<RowBatches.Rows> checkpoint =
+        List.of(RowBatches.Rows.of("conversations", conversations.projectedRow(conversationId, last.getSeq()), KEY_BYTES));
+    return copyRounds.write(copies)
+        .thenCompose(done -> rowRounds.write(rows))
+        .thenCompose(done -> checkpointRounds.write(checkpoint));
   }
 
   private CompletionStage<Void> write(List<RowBatches.Rows> rows) {
-    List<Supplier<CompletionStage<?>>> requests = new ArrayList<>();
-    for (RowBatches.Request request : RowBatches.pack(rows)) {
-      requests.add(() -> session
-          .executeAsync(request.statement().setConsistencyLevel(config.consistency()).setIdempotent(true))
-          .thenRun(() -> request.rowsByTable().forEach(metrics::rowsWritten)));
-    }
-    return AsyncCql.allOf(requests, AsyncCql.MAX_IN_FLIGHT);
+    List<RowBatches.Request> requests = RowBatches.pack(rows);
+    metrics.projectionRequests(requests.size());
+    return RowBatches.send(session, config.consistency(), requests,
+        request -> request.rowsByTable().forEach(metrics::rowsWritten));
   }
 
   private RowBatches.Rows conversationRow(String member, String conversationId, Message last, Long readUpTo) {

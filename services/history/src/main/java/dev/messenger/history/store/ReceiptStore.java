@@ -1,9 +1,11 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletionStage;
  * Callers bound {@code upToSeq} by the conversation's head: a marker set too high cannot be lowered.
  */
 public final class ReceiptStore {
+  private static final int ROW_BYTES = 160;
   private final CqlSession session;
   private final HistoryConfig config;
   private final HistoryMetrics metrics;
@@ -27,11 +30,15 @@ public final class ReceiptStore {
   private final PreparedStatement updateGroupDelivered;
   private final PreparedStatement updateGroupRead;
   private final PreparedStatement selectGroup;
+  // One round at a time: receipts of many devices share requests as soon as the store takes a while.
+  private final SharedRounds rounds;
 
   public ReceiptStore(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
     this.session = session;
     this.config = config;
     this.metrics = metrics;
+    this.rounds = new SharedRounds(1,
+        rows -> RowBatches.send(session, config.consistency(), RowBatches.pack(rows), request -> { }));
     String cursors = config.table("device_cursors");
     String userConversations = config.table("user_conversations");
     this.updateDelivered =
@@ -63,7 +70,8 @@ public final class ReceiptStore {
       return CompletableFuture.completedFuture(null);
     }
     requirePositive(upToSeq);
-    return write((read ? updateGroupRead : updateGroupDelivered).bind(upToSeq, upToSeq, conversationId, userId));
+    return write("group_receipts",
+        (read ? updateGroupRead : updateGroupDelivered).bind(upToSeq, upToSeq, conversationId, userId));
   }
 
   /** Every member's watermarks of a group: user id to {delivered up to, read up to}. */
@@ -85,7 +93,7 @@ public final class ReceiptStore {
       return CompletableFuture.completedFuture(null);
     }
     requirePositive(upToSeq);
-    return write(updateDelivered.bind(upToSeq, upToSeq, userId, deviceId, conversationId));
+    return write("device_cursors", updateDelivered.bind(upToSeq, upToSeq, userId, deviceId, conversationId));
   }
 
   /** Raises the user's read marker in a conversation to {@code upToSeq}; never lowers it. 0 is a no-op. */
@@ -94,7 +102,7 @@ public final class ReceiptStore {
       return CompletableFuture.completedFuture(null);
     }
     requirePositive(upToSeq);
-    return write(updateRead.bind(upToSeq, upToSeq, userId, conversationId));
+    return write("user_conversations", updateRead.bind(upToSeq, upToSeq, userId, conversationId));
   }
 
   /** Every delivered cursor of the user: device id to conversation id to delivered seq. */
@@ -136,13 +144,8 @@ public final class ReceiptStore {
   /** A user's view of one conversation: the last seq projected into their history, and how far they read. */
   public record ReadState(long lastSeq, long readSeq) {}
 
-  private CompletionStage<Void> write(Statement<?> statement) {
-    return metrics.write(
-        "receipt",
-        () ->
-            session
-                .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
-                .thenApply(rs -> null));
+  private CompletionStage<Void> write(String table, BoundStatement row) {
+    return metrics.write("receipt", () -> rounds.write(List.of(RowBatches.Rows.of(table, row, ROW_BYTES))));
   }
 
   private static void requirePositive(long seq) {

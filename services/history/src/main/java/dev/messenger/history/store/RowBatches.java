@@ -1,5 +1,7 @@
 package dev.messenger.history.store;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
@@ -9,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Packs row writes into few requests. Each {@link Rows} is one partition's writes of one table; small ones of
@@ -61,6 +66,21 @@ final class RowBatches {
       requests.add(request(shared));
     }
     return requests;
+  }
+
+  /**
+   * Sends the requests (at most {@link AsyncCql#MAX_IN_FLIGHT} at once), idempotent at {@code consistency};
+   * {@code written} hears of each one done.
+   */
+  static CompletionStage<Void> send(CqlSession session, ConsistencyLevel consistency, List<Request> requests,
+      Consumer<Request> written) {
+    List<Supplier<CompletionStage<?>>> tasks = new ArrayList<>(requests.size());
+    for (Request request : requests) {
+      tasks.add(() -> session
+          .executeAsync(request.statement().setConsistencyLevel(consistency).setIdempotent(true))
+          .thenRun(() -> written.accept(request)));
+    }
+    return AsyncCql.allOf(tasks, AsyncCql.MAX_IN_FLIGHT);
   }
 
   private static Request request(List<Rows> group) {

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.messenger.common.ConversationIds;
+import dev.messenger.common.cql.AsyncRows;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.messenger.common.cql.AsyncRows;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -7,13 +7,22 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.messenger.api.v1.ApnsEnvironment;
 import dev.messenger.api.v1.PushPlatform;
+import dev.messenger.common.cql.AsyncRows;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The {@code push_devices} table: one registration per (user, device). */
 public final class DeviceRegistry {
+  /** Partition keys per {@code IN} read: well under the stores' warnings, few requests for a large group. */
+  static final int USERS_PER_READ = 100;
   private final CqlSession session;
   private final PushStoreConfig config;
   private final PreparedStatement upsert;
@@ -21,6 +30,7 @@ public final class DeviceRegistry {
   private final PreparedStatement deleteIfUnchanged;
   private final PreparedStatement selectUser;
   private final PreparedStatement selectDevice;
+  private final PreparedStatement selectUsers;
 
   public DeviceRegistry(CqlSession session, PushStoreConfig config) {
     this.session = session;
@@ -34,6 +44,7 @@ public final class DeviceRegistry {
     this.selectUser = session.prepare("SELECT " + columns + " FROM " + table + " WHERE user_id = ?");
     this.selectDevice =
         session.prepare("SELECT " + columns + " FROM " + table + " WHERE user_id = ? AND device_id = ?");
+    this.selectUsers = session.prepare("SELECT " + columns + " FROM " + table + " WHERE user_id IN ?");
   }
 
   /** Stores the registration, replacing any earlier one of the device. */
@@ -69,6 +80,25 @@ public final class DeviceRegistry {
       }
       return devices;
     });
+  }
+
+  /**
+   * Every registered device of each of the users (users without one are absent), read
+   * {@link #USERS_PER_READ} users per request.
+   */
+  public CompletionStage<Map<String, List<DeviceRegistration>>> devicesOf(Collection<String> userIds) {
+    List<String> users = List.copyOf(new LinkedHashSet<>(userIds));
+    Map<String, List<DeviceRegistration>> devices = new ConcurrentHashMap<>();
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (int from = 0; from < users.size(); from += USERS_PER_READ) {
+      List<String> chunk = users.subList(from, Math.min(users.size(), from + USERS_PER_READ));
+      reads.add(AsyncRows.forEach(session.executeAsync(read(selectUsers.bind(chunk))), row -> {
+        DeviceRegistration device = toRegistration(row);
+        devices.computeIfAbsent(device.userId(), u -> new CopyOnWriteArrayList<>()).add(device);
+        return true;
+      }).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> devices);
   }
 
   public CompletionStage<Optional<DeviceRegistration>> device(String userId, String deviceId) {

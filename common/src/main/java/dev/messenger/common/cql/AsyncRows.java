@@ -1,4 +1,4 @@
-package dev.messenger.presence.store;
+package dev.messenger.common.cql;
 
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -7,11 +7,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /** Walks the pages of an asynchronous result without blocking a driver thread. */
-final class AsyncRows {
+public final class AsyncRows {
   private AsyncRows() {}
 
   /** Feeds each row to {@code consumer} until it returns false or the rows end. */
-  static CompletionStage<Void> forEach(CompletionStage<AsyncResultSet> first, Predicate<Row> consumer) {
+  public static CompletionStage<Void> forEach(CompletionStage<AsyncResultSet> first, Predicate<Row> consumer) {
     return first.thenCompose(page -> {
       for (Row row : page.currentPage()) {
         if (!consumer.test(row)) {
