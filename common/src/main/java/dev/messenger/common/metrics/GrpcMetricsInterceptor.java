@@ -2,6 +2,7 @@ package dev.messenger.common.metrics;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -10,10 +11,20 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Counts calls by method and status code and times them. Label values are bounded: methods and codes. */
+/**
+ * Counts calls by method and status code and times them. Unary calls take milliseconds and streams live
+ * seconds to days, so they are timed in two histograms with buckets for each. Label values are bounded:
+ * methods and codes.
+ */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
+  /** Upper bounds in seconds for streams: a reconnect blip, minutes, hours, a day, a week. */
+  static final double[] STREAM_BUCKETS = {
+    1, 10, 60, 300, 900, 1_800, 3_600, 4 * 3_600, 12 * 3_600, 86_400, 3 * 86_400, 7 * 86_400
+  };
+
   private final Counter calls;
-  private final Histogram durations;
+  private final Histogram unaryDurations;
+  private final Histogram streamDurations;
 
   public GrpcMetricsInterceptor(PrometheusRegistry registry) {
     this.calls =
@@ -22,11 +33,19 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
             .help("gRPC calls handled, by method and status code")
             .labelNames("method", "code")
             .register(registry);
-    this.durations =
+    this.unaryDurations =
         Histogram.builder()
             .name("messenger_grpc_server_call_duration_seconds")
-            .help("gRPC call duration from start to close, by method")
+            .help("unary gRPC call duration from start to close, by method")
             .labelNames("method")
+            .register(registry);
+    this.streamDurations =
+        Histogram.builder()
+            .name("messenger_grpc_server_stream_duration_seconds")
+            .help("streaming gRPC call (Connect, Subscribe, watches) lifetime from start to close, by method")
+            .labelNames("method")
+            .classicOnly()
+            .classicUpperBounds(STREAM_BUCKETS)
             .register(registry);
   }
 
@@ -34,6 +53,8 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
+    Histogram durations =
+        call.getMethodDescriptor().getType() == MethodType.UNARY ? unaryDurations : streamDurations;
     long start = System.nanoTime();
     return next.startCall(
         new SimpleForwardingServerCall<>(call) {

@@ -18,7 +18,6 @@ public final class HistoryMetrics {
 
   private final Histogram writes;
   private final Histogram reads;
-  private final Counter committed;
   private final Counter rowsWritten;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
@@ -41,16 +40,11 @@ public final class HistoryMetrics {
             .help("Duration of history reads from CQL, by operation")
             .labelNames("op")
             .register(registry);
-    this.committed =
-        Counter.builder()
-            .name("messenger_history_messages_committed_total")
-            .help("Messages committed to the conversation log")
-            .register(registry);
     this.rowsWritten =
         Counter.builder()
             .name("messenger_history_cql_rows_written_total")
-            .help("Rows the write path wrote (log, projection), by table: divided by messages committed, the "
-                + "store cost of a message")
+            .help("Rows the write path wrote (log, projection), by table: divided by the router's "
+                + "messenger_router_messages_committed_total, the store cost of a message")
             .labelNames("table")
             .register(registry);
   }
@@ -65,8 +59,8 @@ public final class HistoryMetrics {
     return timed(reads, op, action);
   }
 
-  void committed(int messages) {
-    committed.inc(messages);
+  /** Log rows written: counted per write, so a repeated write counts again (the commit is the router's count). */
+  void logRowsWritten(int messages) {
     rowsWritten("conversation_log", messages);
   }
 

@@ -16,17 +16,19 @@ class HistoryMetricsTest {
   }
 
   @Test
-  void should_time_operations_and_count_commits() {
+  void should_time_operations_and_count_rows_but_leave_commits_to_the_router() {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryMetrics metrics = HistoryMetrics.of(registry);
 
-    metrics.committed(3);
+    metrics.logRowsWritten(3);
     metrics.write("commit", () -> CompletableFuture.completedFuture(true));
 
     assertThat(registry.scrape().stream().map(s -> s.getMetadata().getPrometheusName()))
         .contains(
-            "messenger_history_messages_committed",
+            "messenger_history_cql_rows_written",
             "messenger_history_cql_write_duration_seconds",
-            "messenger_history_cql_read_duration_seconds");
+            "messenger_history_cql_read_duration_seconds")
+        .as("one name per fact: messenger_router_messages_committed_total counts commits")
+        .doesNotContain("messenger_history_messages_committed");
   }
 }
