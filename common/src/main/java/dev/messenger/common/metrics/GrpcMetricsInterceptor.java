@@ -1,6 +1,7 @@
 package dev.messenger.common.metrics;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
@@ -10,11 +11,14 @@ import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * Counts calls by method and status code and times them. Unary calls take milliseconds and streams live
- * seconds to days, so they are timed in two histograms with buckets for each. Label values are bounded:
- * methods and codes.
+ * Counts calls by method and status code and times them, whether the server closed them or the client
+ * cancelled (as a device stream usually ends: code CANCELLED). Unary calls take milliseconds and streams
+ * live seconds to days, so they are timed in two histograms with buckets for each. Label values are
+ * bounded: methods and codes.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   /** Upper bounds in seconds for streams: a reconnect blip, minutes, hours, a day, a week. */
@@ -56,15 +60,28 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     Histogram durations =
         call.getMethodDescriptor().getType() == MethodType.UNARY ? unaryDurations : streamDurations;
     long start = System.nanoTime();
-    return next.startCall(
+    AtomicBoolean ended = new AtomicBoolean();
+    Consumer<Status.Code> end = code -> {
+      if (ended.compareAndSet(false, true)) {
+        calls.labelValues(method, code.name()).inc();
+        durations.labelValues(method).observe((System.nanoTime() - start) / 1e9);
+      }
+    };
+    ServerCall.Listener<Q> listener = next.startCall(
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            calls.labelValues(method, status.getCode().name()).inc();
-            durations.labelValues(method).observe((System.nanoTime() - start) / 1e9);
+            end.accept(status.getCode());
             super.close(status, trailers);
           }
         },
         headers);
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onCancel() {
+        end.accept(Status.Code.CANCELLED);
+        super.onCancel();
+      }
+    };
   }
 }

@@ -1,7 +1,9 @@
 package dev.messenger.common.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.messenger.api.v1.ClientFrame;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.SendRequest;
 import dev.messenger.api.v1.ServerFrame;
@@ -11,8 +13,10 @@ import dev.messenger.common.server.ServiceServer;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 class GrpcMetricsInterceptorTest {
   private static final String SEND = "messenger.v1.Session/Send";
   private static final String SUBSCRIBE = "messenger.v1.Session/Subscribe";
+  private static final String CONNECT = "messenger.v1.Session/Connect";
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final String name = InProcessServerBuilder.generateName();
@@ -58,7 +63,17 @@ class GrpcMetricsInterceptorTest {
     assertThat(scraped).contains("messenger_grpc_server_calls_total{code=\"OK\",method=\"" + SUBSCRIBE + "\"} 1");
   }
 
-  /** Answers a send at once and a subscription with one frame, then ends it. */
+  @Test
+  void should_count_and_time_a_stream_the_client_cancelled() throws Exception {
+    StreamObserver<ClientFrame> requests = SessionGrpc.newStub(channel).connect(new Ignored<>());
+    ((ClientCallStreamObserver<ClientFrame>) requests).cancel("the app went away", null);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Scrape.of(registry))
+        .contains("messenger_grpc_server_calls_total{code=\"CANCELLED\",method=\"" + CONNECT + "\"} 1")
+        .contains("messenger_grpc_server_stream_duration_seconds_count{method=\"" + CONNECT + "\"} 1"));
+  }
+
+  /** Answers a send at once and a subscription with one frame, then ends it; a Connect stream stays open. */
   private static final class OneFrameSession extends SessionGrpc.SessionImplBase {
     @Override
     public void send(SendRequest request, StreamObserver<SendAck> responses) {
@@ -71,5 +86,21 @@ class GrpcMetricsInterceptorTest {
       frames.onNext(ServerFrame.getDefaultInstance());
       frames.onCompleted();
     }
+
+    @Override
+    public StreamObserver<ClientFrame> connect(StreamObserver<ServerFrame> frames) {
+      return new Ignored<>();
+    }
+  }
+
+  private static final class Ignored<T> implements StreamObserver<T> {
+    @Override
+    public void onNext(T value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
   }
 }

@@ -235,6 +235,7 @@ final class DeviceStream {
     }
     sent.put(message.getConversationId(), message.getSeq());
     acks.delivered(message);
+    metrics.liveDelivered(message.getServerTimeMs());
     enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
   }
 

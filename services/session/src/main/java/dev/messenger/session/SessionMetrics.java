@@ -15,6 +15,7 @@ final class SessionMetrics {
   private final Counter deliveryAcks;
   private final Counter catchUpRounds;
   private final Counter routerRetries;
+  private final Histogram deliveryLag;
 
   SessionMetrics(PrometheusRegistry registry, IntSupplier openStreams, LongSupplier queuedBytes) {
     sendDuration = Histogram.builder().name("messenger_session_send_duration_seconds")
@@ -34,6 +35,13 @@ final class SessionMetrics {
         .help("submissions to a router tried again, by cause: no_reply (timeout, no router subscribed) or "
             + "unavailable (the router answered UNAVAILABLE, e.g. NOT_OWNER during a handover)")
         .labelNames("cause").register(registry);
+    // Known causes start at 0, so that rate() and alerts see them before the first retry.
+    routerRetries.labelValues("no_reply");
+    routerRetries.labelValues("unavailable");
+    deliveryLag = Histogram.builder().name("messenger_session_delivery_lag_seconds")
+        .help("from a message's commit (its server time, the router's clock) to its live frame queued on a "
+            + "device stream; catch-up deliveries are not counted")
+        .register(registry);
     GaugeWithCallback.builder().name("messenger_session_streams").help("open device streams")
         .callback(cb -> cb.call(openStreams.getAsInt())).register(registry);
     GaugeWithCallback.builder().name("messenger_session_stream_queue_bytes")
@@ -43,6 +51,10 @@ final class SessionMetrics {
 
   void catchUpRound(String cause) {
     catchUpRounds.labelValues(cause).inc();
+  }
+
+  void liveDelivered(long serverTimeMs) {
+    deliveryLag.observe(Math.max(0, System.currentTimeMillis() - serverTimeMs) / 1e3);
   }
 
   void routerRetried(String cause) {

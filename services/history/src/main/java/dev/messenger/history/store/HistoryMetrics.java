@@ -19,6 +19,7 @@ public final class HistoryMetrics {
   private final Histogram writes;
   private final Histogram reads;
   private final Counter rowsWritten;
+  private final Counter errors;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
   public static HistoryMetrics of(PrometheusRegistry registry) {
@@ -47,6 +48,13 @@ public final class HistoryMetrics {
                 + "messenger_router_messages_committed_total, the store cost of a message")
             .labelNames("table")
             .register(registry);
+    this.errors =
+        Counter.builder()
+            .name("messenger_history_cql_errors_total")
+            .help("CQL reads and writes that failed (timeouts, unavailable replicas, rejected statements), by "
+                + "operation")
+            .labelNames("op")
+            .register(registry);
   }
 
   /** Times an asynchronous write; {@code op} must be a fixed name. */
@@ -69,9 +77,14 @@ public final class HistoryMetrics {
     rowsWritten.labelValues(table).inc(rows);
   }
 
-  private static <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {
+  private <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {
     long start = System.nanoTime();
-    return action.get()
-        .whenComplete((r, e) -> histogram.labelValues(op).observe((System.nanoTime() - start) / 1e9));
+    var failures = errors.labelValues(op); // present at 0 from an operation's first use
+    return action.get().whenComplete((r, e) -> {
+      histogram.labelValues(op).observe((System.nanoTime() - start) / 1e9);
+      if (e != null) {
+        failures.inc();
+      }
+    });
   }
 }

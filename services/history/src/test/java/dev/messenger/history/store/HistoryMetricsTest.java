@@ -31,4 +31,27 @@ class HistoryMetricsTest {
         .as("one name per fact: messenger_router_messages_committed_total counts commits")
         .doesNotContain("messenger_history_messages_committed");
   }
+
+  @Test
+  void should_count_failed_operations_by_operation() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    HistoryMetrics metrics = HistoryMetrics.of(registry);
+
+    metrics.write("commit", () -> CompletableFuture.failedFuture(new IllegalStateException("write timed out")));
+    metrics.read("since", () -> CompletableFuture.failedFuture(new IllegalStateException("unavailable")));
+    metrics.read("since", () -> CompletableFuture.completedFuture(true));
+
+    assertThat(errors(registry, "commit")).isEqualTo(1);
+    assertThat(errors(registry, "since")).isEqualTo(1);
+  }
+
+  private static double errors(PrometheusRegistry registry, String op) {
+    return registry.scrape().stream()
+        .filter(s -> s.getMetadata().getPrometheusName().equals("messenger_history_cql_errors"))
+        .map(s -> (io.prometheus.metrics.model.snapshots.CounterSnapshot) s)
+        .flatMap(s -> s.getDataPoints().stream())
+        .filter(p -> p.getLabels().get("op").equals(op))
+        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
+  }
 }
