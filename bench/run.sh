@@ -168,7 +168,7 @@ ROUTER_METRICS="http://127.0.0.1:$((BASE_PORT + 2200))/metrics"
 store_counters() {
   curl -s "$ROUTER_METRICS" | awk '
     /^messenger_history_cql_rows_written_total\{/ { match($0, /table="[^"]*"/); t = substr($0, RSTART + 7, RLENGTH - 8); rows[t] += $NF }
-    /^messenger_history_messages_committed_total / { committed += $NF }
+    /^messenger_router_messages_committed_total / { committed += $NF }
     /^messenger_history_projection_requests_total / { requests += $NF }
     END { for (t in rows) printf "%s %d\n", t, rows[t]; printf "committed %d\nrequests %d\n", committed, requests }'
 }

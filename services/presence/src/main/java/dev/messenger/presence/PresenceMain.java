@@ -5,6 +5,7 @@ import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.ShutdownSignal;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -29,6 +30,7 @@ public final class PresenceMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     Client etcd = infra.connectEtcd();
     Connection nats = infra.connectNats(config.instanceId());
+    NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
     PresenceNode node = PresenceNode.start(config, etcd, nats, cql, registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),

@@ -5,6 +5,7 @@ import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.ShutdownSignal;
 import dev.messenger.push.provider.ProviderFactory;
 import io.nats.client.Connection;
@@ -29,6 +30,7 @@ public final class PushMain {
     InfraSettings infra = InfraSettings.from(settings);
     PrometheusRegistry registry = new PrometheusRegistry();
     Connection nats = infra.connectNats(config.instanceId());
+    NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
     PushNode node = PushNode.start(config, nats, cql, ProviderFactory.build(config.providers()), registry,
         Clock.systemUTC());

@@ -41,6 +41,13 @@ public final class PushMetrics {
         .labelNames("provider")
         .classicUpperBounds(0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 30, 60, 300)
         .register(registry);
+    // Both providers' series start at 0, so that rate() and alerts see them before the first notification.
+    for (String provider : java.util.List.of("apns", "fcm")) {
+      sent.labelValues(provider);
+      retried.labelValues(provider);
+      deadLettered.labelValues(provider);
+      tokensRemoved.labelValues(provider);
+    }
   }
 
   /** Registers the queue depth gauge, read on each scrape from {@code depth}. */

@@ -32,6 +32,10 @@ public final class Router implements AutoCloseable {
   private final SubmitHandler submitHandler;
   private final ShardOwnership ownership;
   private final Dispatcher dispatcher;
+  private final RouterMetrics metrics;
+  /** Marked conversations of shards taken over that are not checked yet. */
+  private final java.util.concurrent.atomic.AtomicInteger repairBacklog =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.ScheduledExecutorService evictor =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "router-evictor");
@@ -51,11 +55,13 @@ public final class Router implements AutoCloseable {
     ShardListener listener = new Listener();
     this.ownership = new ShardOwnership(etcd, config.subjects(), config.routerId(), config.shards(), config.leaseTtl(), listener);
     AtomicReference<Projector> projectorRef = new AtomicReference<>();
-    RouterMetrics metrics = new RouterMetrics(registry, ownership::ownedCount, () -> projectorRef.get().lag());
+    AtomicReference<Sequencer> sequencerRef = new AtomicReference<>();
+    this.metrics = new RouterMetrics(registry, new RouterMetrics.Gauges(ownership::ownedCount,
+        () -> projectorRef.get().lag(), () -> sequencerRef.get().queuedSends(), ownership::leaseAgeSeconds,
+        repairBacklog::get));
     DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
     this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)));
     this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
-    AtomicReference<Sequencer> sequencerRef = new AtomicReference<>();
     this.projector = new Projector(commitLog, executor, (conversationId, members, upToSeq) -> {
       sequencerRef.get().projected(conversationId, upToSeq);
       try {
@@ -114,7 +120,7 @@ public final class Router implements AutoCloseable {
         throw new IllegalStateException("cannot claim the epoch of shard " + shard, e);
       }
       dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE, m -> submitHandler.handle(shard, m));
-      recoverMarked(shard);
+      recoverMarked(shard, System.nanoTime());
     }
 
     @Override
@@ -146,7 +152,7 @@ public final class Router implements AutoCloseable {
    * last two hours, so that whatever a previous owner committed and did not project is projected. The shard
    * is served meanwhile: failover time does not grow with the number of recent conversations.
    */
-  private void recoverMarked(int shard) {
+  private void recoverMarked(int shard, long startNanos) {
     long hour = marks.hour();
     commitLog.markedForProjection(shard, hour - 1)
         .thenCombine(commitLog.markedForProjection(shard, hour), (previous, current) -> {
@@ -159,29 +165,39 @@ public final class Router implements AutoCloseable {
             log.info("router {} checks {} marked conversations of shard {}", config.routerId(),
                 conversationIds.size(), shard);
           }
-          new BoundedRecovery(conversationIds.iterator(), shard).start();
+          new BoundedRecovery(conversationIds, shard, startNanos).start();
         })
         .exceptionally(error -> {
           log.warn("reading the projection marks of shard {} failed, retrying: {}", shard, error.toString());
           if (ownership.owns(shard)) {
-            evictor.schedule(() -> recoverMarked(shard), 1, TimeUnit.SECONDS);
+            evictor.schedule(() -> recoverMarked(shard, startNanos), 1, TimeUnit.SECONDS);
           }
           return null;
         });
   }
 
-  /** Walks the marked conversations with at most {@value #RECOVERY_PARALLELISM} member lookups at a time. */
+  /**
+   * Walks the marked conversations with at most {@value #RECOVERY_PARALLELISM} member lookups at a time,
+   * keeping {@link #repairBacklog} and, once all are checked, the repair time.
+   */
   private final class BoundedRecovery {
     private final java.util.Iterator<String> remaining;
     private final int shard;
+    private final long startNanos;
+    private int left;
+    private int inFlight;
+    private boolean ended;
 
-    BoundedRecovery(java.util.Iterator<String> remaining, int shard) {
-      this.remaining = remaining;
+    BoundedRecovery(java.util.Collection<String> conversationIds, int shard, long startNanos) {
+      this.remaining = conversationIds.iterator();
       this.shard = shard;
+      this.startNanos = startNanos;
+      this.left = conversationIds.size();
+      repairBacklog.addAndGet(left);
     }
 
     void start() {
-      for (int i = 0; i < RECOVERY_PARALLELISM; i++) {
+      for (int i = 0; i < Math.max(1, Math.min(RECOVERY_PARALLELISM, left)); i++) {
         next();
       }
     }
@@ -189,10 +205,25 @@ public final class Router implements AutoCloseable {
     private void next() {
       String conversationId;
       synchronized (this) {
-        if (!remaining.hasNext() || !ownership.owns(shard)) {
+        if (ended) {
+          return;
+        }
+        if (!ownership.owns(shard)) {
+          ended = true;
+          repairBacklog.addAndGet(-left);
+          left = 0;
+          return;
+        }
+        if (!remaining.hasNext()) {
+          if (inFlight == 0) {
+            ended = true;
+            metrics.repaired(startNanos);
+          }
           return;
         }
         conversationId = remaining.next();
+        left--;
+        inFlight++;
       }
       var direct = dev.messenger.common.ConversationIds.directMembers(conversationId);
       // A group's members are loaded by the sequencer itself, at the head (even when nobody is left).
@@ -209,6 +240,10 @@ public final class Router implements AutoCloseable {
           log.warn("members of {} unknown, its projection waits for its next message: {}", conversationId,
               error.toString());
         }
+        synchronized (this) {
+          inFlight--;
+        }
+        repairBacklog.decrementAndGet();
         next();
       });
     }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
@@ -29,6 +30,7 @@ public final class RouterMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     Client etcd = infra.connectEtcd();
     Connection nats = infra.connectNats(config.routerId());
+    NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
     Router router = Router.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
     ServiceServer server = ServiceServer.start(

@@ -2,12 +2,21 @@ package dev.messenger.router;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /** The router's own metrics. */
 final class RouterMetrics {
+  /** What the router's gauges read at each scrape. */
+  record Gauges(IntSupplier ownedShards, LongSupplier projectionLag, IntSupplier queuedSends,
+      DoubleSupplier leaseAgeSeconds, IntSupplier repairBacklog) {}
+
+  /** Upper bounds in seconds for a shard's repair: none to read, a few conversations, thousands of them. */
+  private static final double[] REPAIR_BUCKETS = {0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900};
+
   private final Counter committed;
   private final Counter fenced;
   private final Counter writeRetries;
@@ -15,14 +24,16 @@ final class RouterMetrics {
   private final Counter projectionFailures;
   private final Counter publishFailures;
   private final Counter submissions;
+  private final Histogram repairs;
 
   RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards) {
-    this(registry, ownedShards, () -> 0);
+    this(registry, new Gauges(ownedShards, () -> 0, () -> 0, () -> 0, () -> 0));
   }
 
-  RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards, LongSupplier projectionLag) {
+  RouterMetrics(PrometheusRegistry registry, Gauges gauges) {
     committed = Counter.builder().name("messenger_router_messages_committed_total")
-        .help("messages given a sequence number and committed").register(registry);
+        .help("messages given a sequence number and committed (written to the log under a confirmed epoch)")
+        .register(registry);
     fenced = Counter.builder().name("messenger_router_fenced_batches_total")
         .help("batches not committed because another router had raised the shard's epoch").register(registry);
     writeRetries = Counter.builder().name("messenger_router_log_write_retries_total")
@@ -35,11 +46,25 @@ final class RouterMetrics {
         .help("live deliveries the bus refused (devices catch up from history)").register(registry);
     submissions = Counter.builder().name("messenger_router_submissions_total")
         .help("submissions received, by outcome").labelNames("outcome").register(registry);
+    repairs = Histogram.builder().name("messenger_router_projection_repair_duration_seconds")
+        .help("from taking a shard until every conversation marked in its last two hours was checked and its "
+            + "unprojected tail handed to projection")
+        .classicOnly().classicUpperBounds(REPAIR_BUCKETS).register(registry);
     GaugeWithCallback.builder().name("messenger_router_owned_shards").help("shards this router owns")
-        .callback(cb -> cb.call(ownedShards.getAsInt())).register(registry);
+        .callback(cb -> cb.call(gauges.ownedShards().getAsInt())).register(registry);
     GaugeWithCallback.builder().name("messenger_router_projection_lag_messages")
         .help("committed messages not yet projected, over the conversations this router holds")
-        .callback(cb -> cb.call(projectionLag.getAsLong())).register(registry);
+        .callback(cb -> cb.call(gauges.projectionLag().getAsLong())).register(registry);
+    GaugeWithCallback.builder().name("messenger_router_projection_repair_backlog_conversations")
+        .help("conversations marked for projection on shards this router took over, not yet checked")
+        .callback(cb -> cb.call(gauges.repairBacklog().getAsInt())).register(registry);
+    GaugeWithCallback.builder().name("messenger_router_sequencer_queued_sends")
+        .help("sends waiting in the sequencer for their conversation's next batch")
+        .callback(cb -> cb.call(gauges.queuedSends().getAsInt())).register(registry);
+    GaugeWithCallback.builder().name("messenger_router_lease_age_seconds")
+        .help("seconds since this router's etcd lease was last renewed; past two thirds of the lease TTL the "
+            + "router gives up its shards (NaN while it holds no lease)")
+        .callback(cb -> cb.call(gauges.leaseAgeSeconds().getAsDouble())).register(registry);
   }
 
   void committed(int n) {
@@ -68,5 +93,9 @@ final class RouterMetrics {
 
   void submission(String outcome) {
     submissions.labelValues(outcome).inc();
+  }
+
+  void repaired(long startNanos) {
+    repairs.observe((System.nanoTime() - startNanos) / 1e9);
   }
 }

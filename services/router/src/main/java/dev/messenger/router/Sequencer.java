@@ -314,6 +314,17 @@ final class Sequencer {
     return before - conversations.size();
   }
 
+  /** Sends queued for a batch, over every conversation held here. */
+  int queuedSends() {
+    int queued = 0;
+    for (Conversation c : conversations.values()) {
+      synchronized (c) {
+        queued += c.queue.size();
+      }
+    }
+    return queued;
+  }
+
   /** True when no conversation of the shard has work pending or in progress. */
   boolean idle(int shard) {
     return conversations.values().stream()

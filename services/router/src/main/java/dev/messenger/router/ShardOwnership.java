@@ -43,7 +43,7 @@ final class ShardOwnership implements AutoCloseable {
   private final ShardListener listener;
   private final ScheduledExecutorService loop;
   private final BitSet owned = new BitSet();
-  private EtcdRegistration registration;
+  private volatile EtcdRegistration registration;
 
   ShardOwnership(Client etcd, dev.messenger.common.Subjects subjects, String routerId, int shardCount, Duration leaseTtl,
       ShardListener listener) {
@@ -80,6 +80,12 @@ final class ShardOwnership implements AutoCloseable {
         listener.onLost(shard);
       }
     });
+  }
+
+  /** Seconds since the lease was last renewed, NaN while this router holds none. */
+  double leaseAgeSeconds() {
+    EtcdRegistration held = registration;
+    return held == null ? Double.NaN : held.sinceLastRenewal().toNanos() / 1e9;
   }
 
   synchronized int ownedCount() {

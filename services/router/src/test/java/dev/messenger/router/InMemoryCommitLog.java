@@ -41,6 +41,8 @@ final class InMemoryCommitLog implements CommitLog {
   volatile boolean failNextWriteAfterApplying;
   /** Writes wait for this before they are applied, so that a test can order them against others. */
   volatile CompletableFuture<Void> writeGate = CompletableFuture.completedFuture(null);
+  /** Log writes asked for so far, applied or still waiting at the gate. */
+  final AtomicInteger writesStarted = new AtomicInteger();
   /** This many projection attempts fail before any is applied. */
   final AtomicInteger failingProjections = new AtomicInteger();
   /** Conversations whose projections always fail. */
@@ -81,6 +83,7 @@ final class InMemoryCommitLog implements CommitLog {
 
   @Override
   public CompletionStage<Void> write(String conversationId, List<Message> messages, long epoch) {
+    writesStarted.incrementAndGet();
     return writeGate.thenCompose(open -> {
       synchronized (this) {
         NavigableMap<Long, Row> log = log(conversationId);

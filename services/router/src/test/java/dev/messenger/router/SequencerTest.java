@@ -371,6 +371,26 @@ class SequencerTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
   }
 
+  @Test
+  void should_count_the_sends_waiting_behind_a_batch_in_flight() throws Exception {
+    log.writeGate = new CompletableFuture<>();
+    CompletableFuture<SendAck> first = sequencer.submit(request("alice", "first"), MEMBERS, 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> log.writesStarted.get() == 1);
+    List<CompletableFuture<SendAck>> behind = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      behind.add(sequencer.submit(request("bob", "behind-" + i), MEMBERS, 0));
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sequencer.queuedSends() == 3);
+
+    log.writeGate.complete(null);
+    first.get(5, TimeUnit.SECONDS);
+    for (CompletableFuture<SendAck> ack : behind) {
+      ack.get(5, TimeUnit.SECONDS);
+    }
+    assertThat(sequencer.queuedSends()).isZero();
+  }
+
   private static SubmitRequest request(String sender, String clientId) {
     return SubmitRequest.newBuilder().setSenderUserId(sender).setSenderDeviceId("phone")
         .setClientMessageId(clientId).setConversationId(CONVERSATION).setBody("hi " + clientId).build();

@@ -35,6 +35,7 @@ final class DeviceStream {
   private final Executor executor;
   private final StreamLimits limits;
   private final BiConsumer<DeviceStream, String> onClosed;
+  private final SessionMetrics metrics;
   private final Map<String, Long> sent = new HashMap<>();
   private final DeliveryAckFilter acks;
   /** The cursor's sync time: catch-up examines only conversations changed since (0: all of them). */
@@ -54,7 +55,8 @@ final class DeviceStream {
   private boolean closed;
 
   DeviceStream(String userId, String deviceId, ServerCallStreamObserver<ServerFrame> out, Cursor resume,
-      SessionStore store, Executor executor, StreamLimits limits, BiConsumer<DeviceStream, String> onClosed) {
+      SessionStore store, Executor executor, StreamLimits limits, BiConsumer<DeviceStream, String> onClosed,
+      SessionMetrics metrics) {
     this.userId = userId;
     this.deviceId = deviceId;
     this.out = out;
@@ -62,6 +64,7 @@ final class DeviceStream {
     this.executor = executor;
     this.limits = limits;
     this.onClosed = onClosed;
+    this.metrics = metrics;
     this.sent.putAll(resume.getSeqsMap());
     this.syncedAtMs = resume.getSyncedAtMs();
     this.acks = new DeliveryAckFilter(userId, resume);
@@ -83,7 +86,7 @@ final class DeviceStream {
   /** Sends Welcome-like first frames and starts catch-up. Call after the user's subject is subscribed. */
   synchronized void start(ServerFrame welcome) {
     enqueue(welcome);
-    beginCatchUp();
+    beginCatchUp("connect");
   }
 
   /** A frame that is not a delivery (acks, receipts, typing, errors). */
@@ -115,7 +118,7 @@ final class DeviceStream {
       againRequested = true;
       return;
     }
-    beginCatchUp();
+    beginCatchUp("resync");
   }
 
   /**
@@ -136,6 +139,11 @@ final class DeviceStream {
   /** Notes the device's ack; true when it must be recorded (see {@link DeliveryAckFilter}). */
   synchronized boolean ackWorthRecording(String conversationId, long upToSeq) {
     return acks.worthRecording(conversationId, upToSeq);
+  }
+
+  /** Bytes of frames waiting for the client to be ready. */
+  synchronized long queuedBytes() {
+    return queuedBytes;
   }
 
   /** gRPC's onReady: write what the client can take now. */
@@ -221,20 +229,22 @@ final class DeviceStream {
     }
     if (message.getSeq() > last + 1 && !dev.messenger.common.GroupEntries.opensFor(message, userId)) {
       // A live message was lost between router and here: history has it.
-      beginCatchUp();
+      beginCatchUp("gap");
       hold(message);
       return;
     }
     sent.put(message.getConversationId(), message.getSeq());
     acks.delivered(message);
+    metrics.liveDelivered(message.getServerTimeMs());
     enqueue(ServerFrame.newBuilder().setDelivery(Delivery.newBuilder().setMessage(message)).build());
   }
 
-  private void beginCatchUp() {
+  private void beginCatchUp(String cause) {
     if (catchingUp) {
       return;
     }
     catchingUp = true;
+    metrics.catchUpRound(cause);
     readNextCatchUpBatch();
   }
 
@@ -280,6 +290,7 @@ final class DeviceStream {
       return;
     }
     if (heldOverflow || againRequested) {
+      metrics.catchUpRound(heldOverflow ? "held_overflow" : "resync");
       heldOverflow = false;
       againRequested = false;
       readNextCatchUpBatch();

@@ -155,6 +155,15 @@ final class LocalStreams {
     return java.util.Optional.ofNullable(devices == null ? null : devices.get(deviceId));
   }
 
+  /** Bytes queued for clients over every stream here. */
+  long queuedBytes() {
+    long bytes = 0;
+    for (DeviceStream stream : all()) {
+      bytes += stream.queuedBytes();
+    }
+    return bytes;
+  }
+
   synchronized int count() {
     return count;
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Hands validated sends to the router owning the conversation's shard (NATS request/reply on its submit
@@ -28,15 +29,23 @@ final class RouterClient {
   private final Duration attemptTimeout;
   private final Duration deadline;
   private final ScheduledExecutorService scheduler;
+  private final Consumer<String> retried;
 
   RouterClient(Connection nats, Subjects subjects, int shards, Duration attemptTimeout, Duration deadline,
       ScheduledExecutorService scheduler) {
+    this(nats, subjects, shards, attemptTimeout, deadline, scheduler, cause -> {});
+  }
+
+  /** {@code retried} hears the cause of every attempt repeated: no_reply or unavailable. */
+  RouterClient(Connection nats, Subjects subjects, int shards, Duration attemptTimeout, Duration deadline,
+      ScheduledExecutorService scheduler, Consumer<String> retried) {
     this.nats = nats;
     this.subjects = subjects;
     this.shards = shards;
     this.attemptTimeout = attemptTimeout;
     this.deadline = deadline;
     this.scheduler = scheduler;
+    this.retried = retried;
   }
 
   CompletableFuture<SendAck> submit(SubmitRequest request) {
@@ -71,7 +80,7 @@ final class RouterClient {
             }
             return;
           }
-          retryOrFail(request, deadlineNanos, backoffMs, result);
+          retryOrFail("no_reply", request, deadlineNanos, backoffMs, result);
         });
   }
 
@@ -83,7 +92,7 @@ final class RouterClient {
     }
     StreamError error = reply.getError();
     if (Status.Code.valueOf(error.getCode()) == Status.Code.UNAVAILABLE) {
-      retryOrFail(request, deadlineNanos, backoffMs, result);
+      retryOrFail("unavailable", request, deadlineNanos, backoffMs, result);
       return;
     }
     Status.Code code = Status.Code.valueOf(error.getCode());
@@ -93,13 +102,14 @@ final class RouterClient {
         : ApiErrors.of(code, error.getReason(), error.getMessage()));
   }
 
-  private void retryOrFail(SubmitRequest request, long deadlineNanos, long backoffMs,
+  private void retryOrFail(String cause, SubmitRequest request, long deadlineNanos, long backoffMs,
       CompletableFuture<SubmitReply> result) {
     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadlineNanos) {
       result.completeExceptionally(new CompletionException(ApiErrors.unavailable("ROUTER_UNAVAILABLE",
           "no router could store the message in time; resend it with the same client_message_id")));
       return;
     }
+    retried.accept(cause);
     // The earlier attempt may have been stored: from now on the router must look the client id up.
     SubmitRequest again = request.getFirstAttempt() ? request.toBuilder().setFirstAttempt(false).build() : request;
     scheduler.schedule(() -> attempt(again, deadlineNanos, Math.min(backoffMs * 2, 1000), result),

@@ -5,6 +5,7 @@ import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
+import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.ShutdownSignal;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
@@ -29,6 +30,7 @@ public final class SessionMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     Client etcd = infra.connectEtcd();
     Connection nats = infra.connectNats(config.serverId());
+    NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
     SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),

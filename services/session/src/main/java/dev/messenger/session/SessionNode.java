@@ -61,7 +61,7 @@ public final class SessionNode implements AutoCloseable {
             .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
         stream -> presence.heartbeat(stream.userId(), stream.streamId()));
-    SessionMetrics metrics = new SessionMetrics(registry, streams::count);
+    SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);
     SessionStore store;
     try {
       store = new CqlSessionStore(HistoryStore.openWhenReady(cql, history, registry, clock, Duration.ofSeconds(60)));
@@ -70,7 +70,7 @@ public final class SessionNode implements AutoCloseable {
       throw new IllegalStateException("interrupted while waiting for the history schema", e);
     }
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
-        config.submitTimeout(), scheduler);
+        config.submitTimeout(), scheduler, metrics::routerRetried);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
         new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics, scheduler);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());

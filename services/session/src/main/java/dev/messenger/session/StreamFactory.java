@@ -31,7 +31,7 @@ final class StreamFactory {
 
   DeviceStream open(Principal principal, ServerCallStreamObserver<ServerFrame> out, Cursor resume) {
     DeviceStream stream = new DeviceStream(principal.userId(), principal.deviceId(), out, resume, store, executor,
-        limits, this::closed);
+        limits, this::closed, metrics);
     streams.add(stream);
     presence.streamOpened(principal.userId(), principal.deviceId(), stream.streamId());
     stream.start(ServerFrame.newBuilder().setWelcome(Welcome.newBuilder()

@@ -43,6 +43,19 @@ class RouterClientTest {
     assertThat(submitted).extracting(SubmitRequest::getFirstAttempt).containsExactly(true, false, false);
   }
 
+  @Test
+  void should_tell_each_retry_and_its_cause() throws Exception {
+    SendAck stored = SendAck.newBuilder().setClientMessageId("m2").setConversationId("dm:alice:bob").setSeq(5).build();
+    List<String> retries = new CopyOnWriteArrayList<>();
+    RouterClient client = new RouterClient(natsAnswering(2, stored), Subjects.defaults(), 8, Duration.ofSeconds(1),
+        Duration.ofSeconds(10), scheduler, retries::add);
+
+    client.submit(SubmitRequest.newBuilder().setSenderUserId("alice").setClientMessageId("m2")
+        .setConversationId("dm:alice:bob").setBody("hi").setFirstAttempt(true).build()).get(10, TimeUnit.SECONDS);
+
+    assertThat(retries).containsExactly("no_reply", "no_reply");
+  }
+
   /** A NATS connection whose requests time out {@code unanswered} times, then get the ack. */
   private Connection natsAnswering(int unanswered, SendAck ack) {
     return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},

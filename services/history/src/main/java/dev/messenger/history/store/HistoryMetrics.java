@@ -18,9 +18,9 @@ public final class HistoryMetrics {
 
   private final Histogram writes;
   private final Histogram reads;
-  private final Counter committed;
   private final Counter rowsWritten;
   private final Counter projectionRequests;
+  private final Counter errors;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
   public static HistoryMetrics of(PrometheusRegistry registry) {
@@ -42,16 +42,11 @@ public final class HistoryMetrics {
             .help("Duration of history reads from CQL, by operation")
             .labelNames("op")
             .register(registry);
-    this.committed =
-        Counter.builder()
-            .name("messenger_history_messages_committed_total")
-            .help("Messages committed to the conversation log")
-            .register(registry);
     this.rowsWritten =
         Counter.builder()
             .name("messenger_history_cql_rows_written_total")
-            .help("Rows the write path wrote (log, projection), by table: divided by messages committed, the "
-                + "store cost of a message")
+            .help("Rows the write path wrote (log, projection), by table: divided by the router's "
+                + "messenger_router_messages_committed_total, the store cost of a message")
             .labelNames("table")
             .register(registry);
     this.projectionRequests =
@@ -59,6 +54,13 @@ public final class HistoryMetrics {
             .name("messenger_history_projection_requests_total")
             .help("CQL requests the projection sent (rows of several partitions and conversations share one): "
                 + "divided by messages committed, its request cost of a message")
+            .register(registry);
+    this.errors =
+        Counter.builder()
+            .name("messenger_history_cql_errors_total")
+            .help("CQL reads and writes that failed (timeouts, unavailable replicas, rejected statements), by "
+                + "operation")
+            .labelNames("op")
             .register(registry);
   }
 
@@ -72,8 +74,8 @@ public final class HistoryMetrics {
     return timed(reads, op, action);
   }
 
-  void committed(int messages) {
-    committed.inc(messages);
+  /** Log rows written: counted per write, so a repeated write counts again (the commit is the router's count). */
+  void logRowsWritten(int messages) {
     rowsWritten("conversation_log", messages);
   }
 
@@ -86,9 +88,14 @@ public final class HistoryMetrics {
     rowsWritten.labelValues(table).inc(rows);
   }
 
-  private static <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {
+  private <T> CompletionStage<T> timed(Histogram histogram, String op, Supplier<CompletionStage<T>> action) {
     long start = System.nanoTime();
-    return action.get()
-        .whenComplete((r, e) -> histogram.labelValues(op).observe((System.nanoTime() - start) / 1e9));
+    var failures = errors.labelValues(op); // present at 0 from an operation's first use
+    return action.get().whenComplete((r, e) -> {
+      histogram.labelValues(op).observe((System.nanoTime() - start) / 1e9);
+      if (e != null) {
+        failures.inc();
+      }
+    });
   }
 }

@@ -169,7 +169,7 @@ public final class MessageLog {
     return session
         .executeAsync(statement.setConsistencyLevel(config.consistency()).setIdempotent(true))
         .thenCompose(rs -> {
-          metrics.committed(batch.size());
+          metrics.logRowsWritten(batch.size());
           return commitFrom(batches, index + 1, epoch);
         });
   }

@@ -16,17 +16,42 @@ class HistoryMetricsTest {
   }
 
   @Test
-  void should_time_operations_and_count_commits() {
+  void should_time_operations_and_count_rows_but_leave_commits_to_the_router() {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryMetrics metrics = HistoryMetrics.of(registry);
 
-    metrics.committed(3);
+    metrics.logRowsWritten(3);
     metrics.write("commit", () -> CompletableFuture.completedFuture(true));
 
     assertThat(registry.scrape().stream().map(s -> s.getMetadata().getPrometheusName()))
         .contains(
-            "messenger_history_messages_committed",
+            "messenger_history_cql_rows_written",
             "messenger_history_cql_write_duration_seconds",
-            "messenger_history_cql_read_duration_seconds");
+            "messenger_history_cql_read_duration_seconds")
+        .as("one name per fact: messenger_router_messages_committed_total counts commits")
+        .doesNotContain("messenger_history_messages_committed");
+  }
+
+  @Test
+  void should_count_failed_operations_by_operation() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    HistoryMetrics metrics = HistoryMetrics.of(registry);
+
+    metrics.write("commit", () -> CompletableFuture.failedFuture(new IllegalStateException("write timed out")));
+    metrics.read("since", () -> CompletableFuture.failedFuture(new IllegalStateException("unavailable")));
+    metrics.read("since", () -> CompletableFuture.completedFuture(true));
+
+    assertThat(errors(registry, "commit")).isEqualTo(1);
+    assertThat(errors(registry, "since")).isEqualTo(1);
+  }
+
+  private static double errors(PrometheusRegistry registry, String op) {
+    return registry.scrape().stream()
+        .filter(s -> s.getMetadata().getPrometheusName().equals("messenger_history_cql_errors"))
+        .map(s -> (io.prometheus.metrics.model.snapshots.CounterSnapshot) s)
+        .flatMap(s -> s.getDataPoints().stream())
+        .filter(p -> p.getLabels().get("op").equals(op))
+        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 }
