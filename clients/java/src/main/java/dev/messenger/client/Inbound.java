@@ -5,6 +5,7 @@ import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.StreamError;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Inbound {
   private static final String EARLIER_SEND_NOT_STORED = "EARLIER_SEND_NOT_STORED";
+  /** Refusals that promise the servers stored nothing of the send (session.proto, first_attempt). */
+  private static final Set<String> NOT_STORED_REASONS =
+      Set.of("OVERLOADED", "RATE_LIMITED", "TOO_MANY_PENDING_SENDS", EARLIER_SEND_NOT_STORED);
   private static final Logger log = LoggerFactory.getLogger(Inbound.class);
 
   /** Told when a delivery skips seqs: the stream must be replaced so that catch-up fills the gap. */
@@ -136,6 +140,9 @@ final class Inbound {
         // the server's hint, and later as refusals go on (resending every refused send at the hint would
         // multiply the load of a server that is already refusing), and the conversation's later sends wait.
         boolean behindEarlier = EARLIER_SEND_NOT_STORED.equals(error.getReason());
+        if (NOT_STORED_REASONS.contains(error.getReason()) && current.get() == stream) {
+          sends.refusedUnstored(id);
+        }
         if (!sends.parkIfHeld(id) && !(behindEarlier && sends.parkBehindEarlier(id))) {
           Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
           Duration backoff = sendRetryBackoff.nextDelay();

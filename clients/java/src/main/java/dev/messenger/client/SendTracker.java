@@ -31,6 +31,8 @@ final class SendTracker {
   private final Set<String> onStream = new HashSet<>();
   /** Ids submitted by this process and never written to any stream: their next write is a first attempt. */
   private final Set<String> neverWritten = ConcurrentHashMap.newKeySet();
+  /** Ids written on the current stream as their first attempt, not answered yet. */
+  private final Set<String> firstAttemptOnStream = new HashSet<>();
   /** Lane → the send that holds it: refused and waiting to be resent, or written alone until stored. */
   private final Map<String, String> heldBy = new HashMap<>();
   /** Lane → sends not written because the lane is held. */
@@ -145,6 +147,7 @@ final class SendTracker {
   void stopWrites() {
     toWrite.clear();
     onStream.clear();
+    firstAttemptOnStream.clear(); // unanswered: those writes may have been stored
     heldBy.clear();
     parked.clear();
     firstWritten.clear();
@@ -198,7 +201,13 @@ final class SendTracker {
       Optional<SendRequest> request = outbox.get(id);
       if (request.isPresent() && !parkIfHeld(id)) {
         firstWritten.putIfAbsent(id, ++writes);
-        return request.get().toBuilder().setFirstAttempt(neverWritten.remove(id)).build();
+        boolean first = neverWritten.remove(id);
+        if (first) {
+          firstAttemptOnStream.add(id);
+        } else {
+          firstAttemptOnStream.remove(id);
+        }
+        return request.get().toBuilder().setFirstAttempt(first).build();
       }
     }
     return null;
@@ -236,8 +245,20 @@ final class SendTracker {
     outbox.remove(id);
     onStream.remove(id);
     neverWritten.remove(id);
+    firstAttemptOnStream.remove(id);
     CompletableFuture<SendAck> future = futures.remove(id);
     return pending || future != null ? new Acked(future) : null;
+  }
+
+  /**
+   * The server refused the send with a reason that promises it stored nothing of it (see
+   * {@code first_attempt} in session.proto): if that write was its first attempt, so is its resend, which
+   * spares the router a look-up of its client id.
+   */
+  void refusedUnstored(String clientMessageId) {
+    if (firstAttemptOnStream.remove(clientMessageId) && outbox.get(clientMessageId).isPresent()) {
+      neverWritten.add(clientMessageId);
+    }
   }
 
   /** The server refused the send for good: removes it; returns the caller's future or null. */
@@ -246,6 +267,7 @@ final class SendTracker {
     outbox.remove(clientMessageId);
     onStream.remove(clientMessageId);
     neverWritten.remove(clientMessageId);
+    firstAttemptOnStream.remove(clientMessageId);
     return futures.remove(clientMessageId);
   }
 

@@ -63,7 +63,7 @@ class SendTest {
   }
 
   @Test
-  void should_keep_and_retry_a_rate_limited_send_with_the_same_id_as_a_resend() throws Exception {
+  void should_keep_and_retry_a_rate_limited_send_with_the_same_id_still_as_a_first_attempt() throws Exception {
     InMemoryOutbox outbox = new InMemoryOutbox();
     MessengerClient client = harness.start(harness.builder().outbox(outbox));
     FakeStream stream = connected();
@@ -75,14 +75,30 @@ class SendTest {
     stream.error(error("RESOURCE_EXHAUSTED", "RATE_LIMITED", first));
 
     await().until(() -> stream.sends().size() == 2);
-    SendRequest resend = first.toBuilder().setFirstAttempt(false).build();
-    assertThat(stream.sends().get(1)).isEqualTo(resend);
+    assertThat(stream.sends().get(1)).as("nothing of it was stored: no look-up needed").isEqualTo(first);
     assertThat(future).isNotDone();
-    assertThat(outbox.pending()).containsExactly(resend);
+    assertThat(outbox.pending()).containsExactly(first.toBuilder().setFirstAttempt(false).build());
 
     stream.ack(first, 5, false);
     assertThat(future.get().getSeq()).isEqualTo(5);
     await().until(() -> outbox.pending().isEmpty());
+  }
+
+  @Test
+  void should_resend_as_a_resend_after_a_refusal_that_does_not_promise_nothing_was_stored() {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    client.send("c1", "hello");
+    await().until(() -> stream.sends().size() == 1);
+    SendRequest first = stream.sends().get(0);
+
+    stream.error(refusal("UNAVAILABLE", "ROUTER_UNAVAILABLE", first, 20));
+    await().until(() -> stream.sends().size() == 2);
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(1), 20));
+    await().until(() -> stream.sends().size() == 3);
+
+    assertThat(stream.sends()).extracting(SendRequest::getFirstAttempt)
+        .as("once a write may have been stored, every later one is a resend").containsExactly(true, false, false);
   }
 
   @Test

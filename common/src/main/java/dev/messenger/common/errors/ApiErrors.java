@@ -6,15 +6,24 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.util.Set;
 
 /**
  * The one place that builds client-facing errors: a gRPC status whose details carry a google.rpc.ErrorInfo
  * with a machine-readable reason (UPPER_SNAKE_CASE) in the "messenger" domain.
- */
+ */import java.util.Set;
+
 public final class ApiErrors {
   public static final String DOMAIN = "messenger";
 
   private ApiErrors() {}
+
+  /**
+   * Reasons of refusals that promise the servers stored nothing of the send, under any attempt of it they
+   * answered: a device whose refused write was its first attempt may resend with first_attempt true again.
+   */
+  public static final Set<String> NOT_STORED_REASONS =
+      Set.of("OVERLOADED", "RATE_LIMITED", "TOO_MANY_PENDING_SENDS", "EARLIER_SEND_NOT_STORED");
 
   public static StatusRuntimeException of(Status.Code code, String reason, String message) {
     com.google.rpc.Status status =

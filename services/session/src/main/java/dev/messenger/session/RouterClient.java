@@ -55,11 +55,11 @@ final class RouterClient {
   /** Like {@link #submit}, with the router's whole answer (a group command's carries the group). */
   CompletableFuture<SubmitReply> call(SubmitRequest request) {
     CompletableFuture<SubmitReply> result = new CompletableFuture<>();
-    attempt(request, System.nanoTime() + deadline.toNanos(), 50, result);
+    attempt(request, System.nanoTime() + deadline.toNanos(), 50, false, result);
     return result;
   }
 
-  private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs,
+  private void attempt(SubmitRequest request, long deadlineNanos, long backoffMs, boolean retried,
       CompletableFuture<SubmitReply> result) {
     String subject = subjects.submit(ConversationIds.shardOf(request.getConversationId(), shards));
     CompletableFuture<io.nats.client.Message> requested;
@@ -74,7 +74,7 @@ final class RouterClient {
         .whenComplete((reply, error) -> {
           if (error == null) {
             try {
-              complete(SubmitReply.parseFrom(reply.getData()), result, request, deadlineNanos, backoffMs);
+              complete(SubmitReply.parseFrom(reply.getData()), result, request, deadlineNanos, backoffMs, retried);
             } catch (InvalidProtocolBufferException e) {
               result.completeExceptionally(ApiErrors.internal());
             }
@@ -85,7 +85,7 @@ final class RouterClient {
   }
 
   private void complete(SubmitReply reply, CompletableFuture<SubmitReply> result, SubmitRequest request,
-      long deadlineNanos, long backoffMs) {
+      long deadlineNanos, long backoffMs, boolean retried) {
     if (reply.hasAck()) {
       result.complete(reply);
       return;
@@ -96,6 +96,15 @@ final class RouterClient {
       return;
     }
     Status.Code code = Status.Code.valueOf(error.getCode());
+    if (retried && ApiErrors.NOT_STORED_REASONS.contains(error.getReason())) {
+      // This attempt stored nothing, but an earlier one went unanswered and may have: the device must not
+      // take the refusal as the promise those reasons make.
+      result.completeExceptionally(ApiErrors.withRetryAfter(Status.Code.UNAVAILABLE, "ROUTER_UNAVAILABLE",
+          "the router refused a retry (" + error.getReason() + ") after an attempt that went unanswered; "
+              + "resend it with the same client_message_id",
+          java.time.Duration.ofMillis(Math.max(error.getRetryAfterMs(), 100))));
+      return;
+    }
     result.completeExceptionally(error.getRetryAfterMs() > 0
         ? ApiErrors.withRetryAfter(code, error.getReason(), error.getMessage(),
             java.time.Duration.ofMillis(error.getRetryAfterMs()))
@@ -112,7 +121,7 @@ final class RouterClient {
     retried.accept(cause);
     // The earlier attempt may have been stored: from now on the router must look the client id up.
     SubmitRequest again = request.getFirstAttempt() ? request.toBuilder().setFirstAttempt(false).build() : request;
-    scheduler.schedule(() -> attempt(again, deadlineNanos, Math.min(backoffMs * 2, 1000), result),
+    scheduler.schedule(() -> attempt(again, deadlineNanos, Math.min(backoffMs * 2, 1000), true, result),
         backoffMs, TimeUnit.MILLISECONDS);
   }
 
