@@ -2,6 +2,7 @@ package dev.messenger.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -20,7 +21,7 @@ public final class SessionMain {
   private SessionMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.SESSION, args, System.getenv());
     SessionConfig config = SessionConfig.from(settings, TokenKeySource.keys(settings));
     if (config.tokenKey().isDevelopmentKey()) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
@@ -31,7 +32,7 @@ public final class SessionMain {
     Connection nats = infra.connectNats(config.serverId());
     CqlSession cql = infra.connectCql();
     SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("session {} listening on {} (metrics :{})", config.serverId(), node.address(), metrics.port());
     ShutdownSignal.install(() -> {
