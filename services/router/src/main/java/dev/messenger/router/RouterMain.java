@@ -8,6 +8,7 @@ import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.common.server.StartupCheck;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -31,7 +32,8 @@ public final class RouterMain {
     Client etcd = infra.connectEtcd();
     Connection nats = infra.connectNats(config.routerId());
     CqlSession cql = infra.connectCql();
-    Router router = Router.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
+    HistoryConfig history = HistoryConfig.from(settings);
+    Router router = StartupCheck.orExit(() -> Router.start(config, etcd, nats, cql, history, registry));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),

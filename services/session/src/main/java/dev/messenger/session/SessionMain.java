@@ -7,6 +7,7 @@ import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.common.server.StartupCheck;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -31,7 +32,8 @@ public final class SessionMain {
     Client etcd = infra.connectEtcd();
     Connection nats = infra.connectNats(config.serverId());
     CqlSession cql = infra.connectCql();
-    SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
+    HistoryConfig history = HistoryConfig.from(settings);
+    SessionNode node = StartupCheck.orExit(() -> SessionNode.start(config, etcd, nats, cql, history, registry));
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("session {} listening on {} (metrics :{})", config.serverId(), node.address(), metrics.port());
