@@ -34,6 +34,11 @@ public record Subjects(String namespace) {
     return namespace + ".submit." + shard;
   }
 
+  /** Session servers publish their liveness here a few times a second, and listen to each other's. */
+  public String sessionHeartbeats() {
+    return namespace + ".sessions.alive";
+  }
+
   /** An etcd key prefix, e.g. {@code etcdPrefix("routers")} is {@code /<ns>/routers/}. */
   public String etcdPrefix(String kind) {
     return "/" + namespace + "/" + kind + "/";

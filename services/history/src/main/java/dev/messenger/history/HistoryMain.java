@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.TokenKeySource;
 import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -30,7 +31,7 @@ public final class HistoryMain {
   private HistoryMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.HISTORY, args, System.getenv());
     String host = settings.string("grpc-host", "127.0.0.1");
     int port = settings.integer("grpc-port", 7300);
     int metricsPort = settings.integer("metrics-port", 9300);
@@ -48,7 +49,7 @@ public final class HistoryMain {
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
         HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", host), metricsPort, registry);
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), metricsPort, registry);
     log.info("history listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
 
     ShutdownSignal.install(() -> {

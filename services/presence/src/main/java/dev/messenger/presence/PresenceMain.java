@@ -2,6 +2,7 @@ package dev.messenger.presence;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -21,7 +22,7 @@ public final class PresenceMain {
   private PresenceMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.PRESENCE, args, System.getenv());
     PresenceConfig config = PresenceConfig.from(settings, TokenKeySource.keys(settings));
     if (config.tokenKey().isDevelopmentKey()) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
@@ -33,7 +34,7 @@ public final class PresenceMain {
     NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
     PresenceNode node = PresenceNode.start(config, etcd, nats, cql, registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("presence {} listening on {}:{} (metrics :{}, grace {})", config.instanceId(), config.grpcHost(),
         node.port(), metrics.port(), config.grace());

@@ -3,7 +3,12 @@ package dev.messenger.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.config.UnknownSettingException;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.common.metrics.MetricsEndpoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +21,7 @@ class PresenceConfigTest {
 
   @Test
   void should_read_flags_and_environment() {
-    Settings settings = Settings.of(
+    Settings settings = Settings.forService(ServiceName.PRESENCE,
         new String[] {"--grpc-port=7401", "--grace=3s", "--instance-id=p-1", "--cql-keyspace=chat"},
         Map.of("MESSENGER_ONLINE_DELAY", "250ms", "MESSENGER_NAMESPACE", "staging"));
 
@@ -30,6 +35,29 @@ class PresenceConfigTest {
     assertThat(config.store().keyspace()).isEqualTo("chat");
     assertThat(config.subjects().namespace()).isEqualTo("staging");
     assertThat(config.partitions()).isEqualTo(64);
+  }
+
+  @Test
+  void should_read_only_registered_settings() {
+    Settings settings = Settings.forService(ServiceName.PRESENCE, new String[0], Map.of("MESSENGER_DEV_MODE", "true"));
+
+    PresenceConfig.from(settings, TokenKeySource.keys(settings));
+    InfraSettings.from(settings);
+    assertThat(MetricsEndpoint.host(settings)).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void should_refuse_a_misspelled_setting_instead_of_ignoring_it() {
+    assertThatThrownBy(() -> Settings.forService(ServiceName.PRESENCE, new String[] {"--grcae=3s"}, Map.of()))
+        .isInstanceOf(UnknownSettingException.class)
+        .hasMessageContaining("--grcae (did you mean --grace?)");
+    assertThatThrownBy(() -> Settings.forService(ServiceName.PRESENCE, new String[] {"--shards=64"}, Map.of()))
+        .isInstanceOf(UnknownSettingException.class)
+        .hasMessageContaining("--shards is not a setting of the presence service");
+    assertThatThrownBy(() -> Settings.forService(ServiceName.PRESENCE, new String[0],
+            Map.of("MESSENGER_ONLINE_DELLAY", "1s")))
+        .isInstanceOf(UnknownSettingException.class)
+        .hasMessageContaining("did you mean MESSENGER_ONLINE_DELAY?");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.messenger.push;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -22,7 +23,7 @@ public final class PushMain {
   private PushMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.PUSH, args, System.getenv());
     PushConfig config = PushConfig.from(settings, TokenKeySource.keys(settings));
     if (config.tokenKey().isDevelopmentKey()) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
@@ -34,7 +35,7 @@ public final class PushMain {
     CqlSession cql = infra.connectCql();
     PushNode node = PushNode.start(config, nats, cql, ProviderFactory.build(config.providers()), registry,
         Clock.systemUTC());
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("push {} listening on {}:{} (metrics :{}, delay {})", config.instanceId(), config.grpcHost(),
         node.port(), metrics.port(), config.delay());

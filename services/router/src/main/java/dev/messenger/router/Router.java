@@ -1,6 +1,7 @@
 package dev.messenger.router;
 
 import dev.messenger.common.Subjects;
+import dev.messenger.common.etcd.ShardCountAgreement;
 import dev.messenger.push.client.PushCandidatePublisher;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
@@ -81,6 +82,7 @@ public final class Router implements AutoCloseable {
   /** Builds a router on CQL and starts taking shards. */
   public static Router start(RouterConfig config, Client etcd, Connection nats,
       com.datastax.oss.driver.api.core.CqlSession cql, HistoryConfig history, PrometheusRegistry registry) {
+    ShardCountAgreement.agree(etcd, config.subjects(), config.shards(), "router " + config.routerId());
     Router router = new Router(config, etcd, nats, CqlCommitLog.create(cql, history, registry), registry);
     router.ownership.start(config.reconcileInterval());
     router.evictor.scheduleWithFixedDelay(router::housekeeping, 5, 5, TimeUnit.SECONDS);

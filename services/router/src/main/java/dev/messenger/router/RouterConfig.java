@@ -39,6 +39,12 @@ public record RouterConfig(
         workerThreads, other);
   }
 
+  /** Another shard count (it must match the session servers'; see {@code ShardCountAgreement}). */
+  public RouterConfig withShards(int count) {
+    return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, count, leaseTtl, reconcileInterval,
+        workerThreads, subjects);
+  }
+
   /** Defaults for tests and single-machine runs. */
   public static RouterConfig defaults(String routerId) {
     return new RouterConfig(routerId, "127.0.0.1", 0, 0, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),

@@ -1,6 +1,7 @@
 package dev.messenger.router;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -8,6 +9,7 @@ import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.common.server.StartupCheck;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -24,7 +26,7 @@ public final class RouterMain {
   private RouterMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.ROUTER, args, System.getenv());
     RouterConfig config = RouterConfig.from(settings);
     InfraSettings infra = InfraSettings.from(settings);
     PrometheusRegistry registry = new PrometheusRegistry();
@@ -32,10 +34,11 @@ public final class RouterMain {
     Connection nats = infra.connectNats(config.routerId());
     NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
-    Router router = Router.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
+    HistoryConfig history = HistoryConfig.from(settings);
+    Router router = StartupCheck.orExit(() -> Router.start(config, etcd, nats, cql, history, registry));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("router {} listening on {}:{} (metrics :{})", config.routerId(), config.grpcHost(), server.port(),
         metrics.port());

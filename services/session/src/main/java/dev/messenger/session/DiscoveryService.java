@@ -4,14 +4,22 @@ import dev.messenger.api.v1.DiscoveryGrpc;
 import dev.messenger.api.v1.GetSessionServersRequest;
 import dev.messenger.api.v1.GetSessionServersResponse;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.api.v1.SessionServer;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** Answers which session servers a device may connect to; for signed-in devices only. */
+/**
+ * Answers which session servers a device may connect to; for signed-in devices only. The registered servers
+ * (etcd, under a lease) less those whose heartbeats stopped: a killed server's lease outlives it by seconds.
+ */
 final class DiscoveryService extends DiscoveryGrpc.DiscoveryImplBase {
-  private final java.util.function.Supplier<SessionDirectory> directory;
+  private final Supplier<SessionDirectory> directory;
+  private final Predicate<String> isLive;
 
-  DiscoveryService(java.util.function.Supplier<SessionDirectory> directory) {
+  DiscoveryService(Supplier<SessionDirectory> directory, Predicate<String> isLive) {
     this.directory = directory;
+    this.isLive = isLive;
   }
 
   @Override
@@ -22,7 +30,13 @@ final class DiscoveryService extends DiscoveryGrpc.DiscoveryImplBase {
         responseObserver.onError(ApiErrors.unavailable("DIRECTORY_UNAVAILABLE", "discovery is unavailable; retry"));
         return;
       }
-      responseObserver.onNext(GetSessionServersResponse.newBuilder().addAllServers(servers).build());
+      GetSessionServersResponse.Builder response = GetSessionServersResponse.newBuilder();
+      for (SessionServer server : servers) {
+        if (isLive.test(server.getServerId())) {
+          response.addServers(server);
+        }
+      }
+      responseObserver.onNext(response.build());
       responseObserver.onCompleted();
     });
   }

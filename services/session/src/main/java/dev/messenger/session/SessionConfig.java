@@ -53,6 +53,12 @@ public record SessionConfig(
         heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, drainGrace, subjects);
   }
 
+  /** Another shard count (it must match the routers'; see {@code ShardCountAgreement}). */
+  public SessionConfig withShards(int count) {
+    return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, count, leaseTtl,
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, subjects);
+  }
+
   public SessionConfig withSubjects(Subjects other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
         heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, other);

@@ -2,11 +2,13 @@ package dev.messenger.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.metrics.NatsMetrics;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.common.server.StartupCheck;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -21,7 +23,7 @@ public final class SessionMain {
   private SessionMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.SESSION, args, System.getenv());
     SessionConfig config = SessionConfig.from(settings, TokenKeySource.keys(settings));
     if (config.tokenKey().isDevelopmentKey()) {
       log.warn("using the development token key; set MESSENGER_TOKEN_KEY in production");
@@ -32,8 +34,9 @@ public final class SessionMain {
     Connection nats = infra.connectNats(config.serverId());
     NatsMetrics.register(registry, nats);
     CqlSession cql = infra.connectCql();
-    SessionNode node = SessionNode.start(config, etcd, nats, cql, HistoryConfig.from(settings), registry);
-    MetricsEndpoint metrics = MetricsEndpoint.start(settings.string("metrics-host", config.grpcHost()), config.metricsPort(),
+    HistoryConfig history = HistoryConfig.from(settings);
+    SessionNode node = StartupCheck.orExit(() -> SessionNode.start(config, etcd, nats, cql, history, registry));
+    MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("session {} listening on {} (metrics :{})", config.serverId(), node.address(), metrics.port());
     ShutdownSignal.install(() -> {

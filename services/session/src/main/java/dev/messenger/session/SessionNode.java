@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.etcd.ShardCountAgreement;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.store.HistoryConfig;
@@ -38,9 +39,11 @@ public final class SessionNode implements AutoCloseable {
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final PresenceReporter presence;
+  private final SessionHeartbeats heartbeats;
 
   private SessionNode(SessionConfig config, ServiceServer server, SessionDirectory directory, LocalStreams streams,
-      ExecutorService executor, ScheduledExecutorService scheduler, PresenceReporter presence) {
+      ExecutorService executor, ScheduledExecutorService scheduler, PresenceReporter presence,
+      SessionHeartbeats heartbeats) {
     this.config = config;
     this.server = server;
     this.directory = directory;
@@ -48,11 +51,13 @@ public final class SessionNode implements AutoCloseable {
     this.executor = executor;
     this.scheduler = scheduler;
     this.presence = presence;
+    this.heartbeats = heartbeats;
   }
 
   /** Starts serving on config's host and port, and registers in etcd. The caller owns the connections. */
   public static SessionNode start(SessionConfig config, Client etcd, Connection nats, CqlSession cql,
       HistoryConfig history, PrometheusRegistry registry) {
+    ShardCountAgreement.agree(etcd, config.subjects(), config.shards(), "session server " + config.serverId());
     ExecutorService executor = Executors.newFixedThreadPool(4, daemon("session-worker"));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("session-timer"));
     Clock clock = Clock.systemUTC();
@@ -76,12 +81,13 @@ public final class SessionNode implements AutoCloseable {
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
+    SessionHeartbeats heartbeats = SessionHeartbeats.start(nats, config.subjects(), config.serverId());
     List<BindableService> services = List.of(
         new SessionService(factory, actions, store, streams, presence, new CqlPresenceAudience(cql,
             new PresenceStoreConfig(history.keyspace(), history.replication(), history.consistency())),
             clock, config.sendWindow()),
         new GroupsService(router, store, new ProjectionWait(store, scheduler, Duration.ofSeconds(2))),
-        new DiscoveryService(() -> directoryHolder[0]));
+        new DiscoveryService(() -> directoryHolder[0], heartbeats::isLive));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
         services,
@@ -93,7 +99,7 @@ public final class SessionNode implements AutoCloseable {
     directory.register(config.leaseTtl());
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
-    return new SessionNode(config, server, directory, streams, executor, scheduler, presence);
+    return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats);
   }
 
   public int port() {
@@ -121,6 +127,7 @@ public final class SessionNode implements AutoCloseable {
     }
     presence.close();
     server.shutdown(config.drainGrace());
+    heartbeats.close();
     scheduler.shutdownNow();
     executor.shutdown();
     streams.close();

@@ -1,6 +1,7 @@
 package dev.messenger.webgateway;
 
 import dev.messenger.common.auth.TokenKeySource;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.server.ShutdownSignal;
 import org.slf4j.Logger;
@@ -13,7 +14,7 @@ public final class WebGatewayMain {
   private WebGatewayMain() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.of(args, System.getenv());
+    Settings settings = Settings.forService(ServiceName.WEBGATEWAY, args, System.getenv());
     WebGatewayConfig config = WebGatewayConfig.from(settings, TokenKeySource.keys(settings));
     WebGateway gateway = WebGateway.start(config);
     log.info("web gateway on http://{}:{}/ serving {}, sessions {}", config.host(), gateway.port(),

@@ -90,10 +90,14 @@ final class TestCluster implements AutoCloseable {
   }
 
   Router startRouter(String id) {
+    return startRouter(id, UnaryOperator.identity());
+  }
+
+  Router startRouter(String id, UnaryOperator<RouterConfig> customize) {
     Connection nats = infra.connectNats(id);
     natsConnections.add(nats);
-    Router router = Router.start(RouterConfig.defaults(id).withSubjects(subjects), etcd, nats, cql, historyConfig,
-        new PrometheusRegistry());
+    Router router = Router.start(customize.apply(RouterConfig.defaults(id).withSubjects(subjects)), etcd, nats, cql,
+        historyConfig, new PrometheusRegistry());
     routers.add(router);
     return router;
   }
@@ -116,9 +120,11 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** A session server in its own JVM on {@code port}, as SessionMain runs in production. */
-  ChildProcess startSessionProcess(String id, int port) throws Exception {
-    return startProcess(id, "services/session", "dev.messenger.session.SessionMain",
+  ChildProcess startSessionProcess(String id, int port, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>(
         List.of("--server-id=" + id, "--grpc-port=" + port, "--metrics-port=0", "--token-key=" + TOKEN_KEY));
+    args.addAll(List.of(extraArgs));
+    return startProcess(id, "services/session", "dev.messenger.session.SessionMain", args);
   }
 
   private ChildProcess startProcess(String id, String module, String mainClass, List<String> args)
@@ -179,6 +185,12 @@ final class TestCluster implements AutoCloseable {
   /** Revokes a lease as its expiry would. */
   void revokeLease(long lease) throws Exception {
     etcd.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+  }
+
+  /** The value at {@code key} in etcd, or null. */
+  String etcdValue(String key) throws Exception {
+    var kvs = etcd.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS).getKvs();
+    return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
   }
 
   /** Addresses of the session servers registered in etcd. */

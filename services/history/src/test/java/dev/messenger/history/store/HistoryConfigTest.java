@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.config.UnknownSettingException;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.common.metrics.MetricsEndpoint;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +26,7 @@ class HistoryConfigTest {
   @Test
   void should_read_flags_and_environment() {
     Settings settings =
-        Settings.of(
+        Settings.forService(ServiceName.HISTORY,
             new String[] {"--cql-keyspace=chat_prod", "--cql-consistency=local_quorum"},
             Map.of(
                 "MESSENGER_CQL_REPLICATION", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}",
@@ -35,6 +39,30 @@ class HistoryConfigTest {
     assertThat(config.consistency()).isEqualTo(DefaultConsistencyLevel.LOCAL_QUORUM);
     assertThat(config.serialConsistency()).isEqualTo(DefaultConsistencyLevel.LOCAL_SERIAL);
     assertThat(config.table("user_messages")).isEqualTo("chat_prod.user_messages");
+  }
+
+  @Test
+  void should_be_read_by_every_service_that_reads_it() {
+    for (ServiceName service : new ServiceName[] {ServiceName.HISTORY, ServiceName.SESSION, ServiceName.ROUTER}) {
+      Settings settings = Settings.forService(service, new String[0], Map.of());
+      assertThat(HistoryConfig.from(settings)).isEqualTo(HistoryConfig.defaults());
+    }
+    Settings history = Settings.forService(ServiceName.HISTORY, new String[0], Map.of());
+    InfraSettings.from(history);
+    assertThat(MetricsEndpoint.host(history)).isEqualTo("127.0.0.1");
+    history.duration("shutdown-grace", java.time.Duration.ofSeconds(10));
+  }
+
+  @Test
+  void should_refuse_a_misspelled_setting_instead_of_ignoring_it() {
+    assertThatThrownBy(() -> HistoryConfig.from(Settings.forService(ServiceName.HISTORY,
+            new String[] {"--cql-keyspcae=chat"}, Map.of())))
+        .isInstanceOf(UnknownSettingException.class)
+        .hasMessageContaining("--cql-keyspcae (did you mean --cql-keyspace?)");
+    assertThatThrownBy(() -> HistoryConfig.from(Settings.forService(ServiceName.HISTORY, new String[0],
+            Map.of("MESSENGER_CQL_CONSISTENSY", "LOCAL_QUORUM"))))
+        .isInstanceOf(UnknownSettingException.class)
+        .hasMessageContaining("MESSENGER_CQL_CONSISTENSY (did you mean MESSENGER_CQL_CONSISTENCY?)");
   }
 
   @Test
@@ -55,7 +83,7 @@ class HistoryConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new HistoryConfig("k", null, null, DefaultConsistencyLevel.QUORUM))
         .isInstanceOf(IllegalArgumentException.class);
-    Settings settings = Settings.of(new String[] {"--cql-consistency=mostly"}, Map.of());
+    Settings settings = Settings.forService(ServiceName.HISTORY, new String[] {"--cql-consistency=mostly"}, Map.of());
     assertThatThrownBy(() -> HistoryConfig.from(settings)).isInstanceOf(IllegalArgumentException.class);
   }
 
