@@ -41,6 +41,7 @@ public final class KeptLease implements AutoCloseable {
   private final AtomicBoolean lost = new AtomicBoolean();
   private final ScheduledFuture<?> renewals;
   private volatile long renewedAtNanos;
+  private volatile boolean warned;
 
   private KeptLease(Client etcd, long id, Duration ttl, long grantSentNanos, Runnable onLost) {
     this.etcd = etcd;
@@ -90,8 +91,13 @@ public final class KeptLease implements AutoCloseable {
       renewing.set(false);
       if (error == null) {
         renewedAtNanos = Math.max(renewedAtNanos, sent);
+        warned = false;
       } else if (isNotFound(error)) {
         markLost();
+      } else if (sinceLastRenewal().compareTo(ttl.dividedBy(2)) > 0 && !warned) {
+        warned = true;
+        log.warn("etcd lease {} not renewed for {} ms (TTL {} ms): {}", id, sinceLastRenewal().toMillis(),
+            ttl.toMillis(), error.toString());
       } else {
         log.debug("renewal of lease {} failed: {}", id, error.toString());
       }

@@ -8,6 +8,8 @@ import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,8 +46,16 @@ public record InfraSettings(
         settings.string("cql-datacenter", "datacenter1"));
   }
 
+  /**
+   * An etcd client on an event loop thread of its own. By default jetcd shares grpc-java's event loops, which
+   * a session server also serves 2,000 device connections with: under overload those two threads got so
+   * little CPU that etcd's answers sat unread in the socket for seconds, and the server's registration lease
+   * expired (presence then took all its users offline). A thread that is mostly idle is scheduled at once.
+   */
   public Client connectEtcd() {
-    return Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+    Vertx ownLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1));
+    return Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).useVertx().vertx(ownLoop).build();
   }
 
   public Connection connectNats(String connectionName) {
