@@ -40,6 +40,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -148,6 +150,12 @@ class BadInputIT {
         .issue(new Principal("jack", "phone"), Duration.ofHours(1));
     assertStatus(() -> SessionGrpc.newBlockingStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(forged)))
+            .send(send("x", "hi").setToUserId("ivy").build()),
+        Status.Code.UNAUTHENTICATED, "INVALID_TOKEN");
+    String expired = new Tokens(TestCluster.TOKEN_KEY, Clock.fixed(Instant.now().minus(Duration.ofHours(2)),
+        ZoneOffset.UTC)).issue(new Principal("jack", "phone"), Duration.ofHours(1));
+    assertStatus(() -> SessionGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(expired)))
             .send(send("x", "hi").setToUserId("ivy").build()),
         Status.Code.UNAUTHENTICATED, "INVALID_TOKEN");
     assertStatus(() -> dev.messenger.api.v1.DiscoveryGrpc.newBlockingStub(channel)

@@ -39,12 +39,16 @@ public final class LoadRun {
   private static final Duration LATE_CHECK = Duration.ofSeconds(180);
   /** ... unless nothing at all arrives for this long: the deployment has drained. */
   private static final Duration LATE_QUIET = Duration.ofSeconds(20);
+  /** After the waiting ends, how long deliveries of messages acknowledged before may still take. */
+  private static final Duration DELIVERY_GRACE = Duration.ofSeconds(10);
   private static final int MISSING_SHOWN = 20;
 
   private final Scenario scenario;
   private final Target target;
   private final RunSettings settings;
   private final RunBooks books;
+  /** Set once the run stops waiting for answers: later acks are not counted (see {@link #sendAndCount}). */
+  private volatile boolean acksClosed;
 
   public LoadRun(Scenario scenario, Target target, RunSettings settings) {
     this.scenario = requireNonNull(scenario, "scenario");
@@ -121,6 +125,14 @@ public final class LoadRun {
     long lostAtDrainEnd = ledger.tally().lost();
     if (lostAtDrainEnd > 0) {
       awaitLateDeliveries(ledger);
+    }
+    // From here on an ack no longer makes a message expected: one that came at the very end (an overloaded
+    // deployment's backlog can pause for longer than the quiet period, then move again) would otherwise be
+    // counted as lost at devices its delivery had no time to reach. What was acknowledged before gets a
+    // short grace for deliveries on their way.
+    acksClosed = true;
+    if (ledger.tally().lost() > 0) {
+      waitUntil(settings.ticker().nanoTime() + DELIVERY_GRACE.toNanos(), () -> ledger.tally().lost() == 0);
       describeMissing(ledger, population);
     }
     timer.shutdown();
@@ -154,6 +166,9 @@ public final class LoadRun {
     }
     answer.whenComplete((ack, error) -> {
       long now = books.now();
+      if (error == null && acksClosed) {
+        return; // answered after the waiting ended: counted as unanswered, its deliveries not expected
+      }
       if (error == null) {
         ledger.acked(slot, seq, ack.getSeq());
         counters.acked.increment();
