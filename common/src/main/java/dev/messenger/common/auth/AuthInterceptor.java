@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Rejects calls without a valid "authorization: Bearer &lt;token&gt;" header with UNAUTHENTICATED and puts
- * the caller's {@link Principal} into the call context. Services listed as public (health, reflection,
- * discovery) pass without a token.
+ * the caller's {@link Principal} into the call context. Services listed as public pass without a token;
+ * every service of the product lists none (discovery needs a token too).
  */
 public final class AuthInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =

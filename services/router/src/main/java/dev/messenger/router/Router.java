@@ -204,50 +204,64 @@ public final class Router implements AutoCloseable {
       }
     }
 
+    /**
+     * Takes conversations until one's members are not known yet (a group's, read from the store): those
+     * known at once (1:1) are handled in this loop, not by recursion, which 20,000 of them would overflow.
+     */
     private void next() {
-      String conversationId;
-      synchronized (this) {
-        if (ended) {
-          return;
-        }
-        if (!ownership.owns(shard)) {
-          ended = true;
-          repairBacklog.addAndGet(-left);
-          left = 0;
-          return;
-        }
-        if (!remaining.hasNext()) {
-          if (inFlight == 0) {
-            ended = true;
-            metrics.repaired(startNanos);
-          }
-          return;
-        }
-        conversationId = remaining.next();
-        left--;
-        inFlight++;
-      }
-      var direct = dev.messenger.common.ConversationIds.directMembers(conversationId);
-      // A group's members are loaded by the sequencer itself, at the head (even when nobody is left).
-      java.util.concurrent.CompletionStage<java.util.Optional<java.util.Set<String>>> members = direct.isPresent()
-          ? java.util.concurrent.CompletableFuture.completedFuture(
-              java.util.Optional.of(java.util.Set.of(direct.get().first(), direct.get().second())))
-          : dev.messenger.common.ConversationIds.isGroup(conversationId)
-              ? java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.of(java.util.Set.of()))
-              : commitLog.members(conversationId);
-      members.whenComplete((found, error) -> {
-        if (error == null && found.isPresent()) {
-          sequencer.recover(shard, conversationId, found.get());
-        } else if (error != null) {
-          log.warn("members of {} unknown, its projection waits for its next message: {}", conversationId,
-              error.toString());
-        }
+      while (true) {
+        String conversationId;
         synchronized (this) {
-          inFlight--;
+          if (ended) {
+            return;
+          }
+          if (!ownership.owns(shard)) {
+            ended = true;
+            repairBacklog.addAndGet(-left);
+            left = 0;
+            return;
+          }
+          if (!remaining.hasNext()) {
+            if (inFlight == 0) {
+              ended = true;
+              metrics.repaired(startNanos);
+            }
+            return;
+          }
+          conversationId = remaining.next();
+          left--;
+          inFlight++;
         }
-        repairBacklog.decrementAndGet();
-        next();
-      });
+        var direct = dev.messenger.common.ConversationIds.directMembers(conversationId);
+        if (direct.isPresent()) {
+          checked(conversationId, java.util.Optional.of(java.util.Set.of(direct.get().first(), direct.get().second())),
+              null);
+          continue;
+        }
+        if (dev.messenger.common.ConversationIds.isGroup(conversationId)) {
+          // A group's members are loaded by the sequencer itself, at the head (even when nobody is left).
+          checked(conversationId, java.util.Optional.of(java.util.Set.of()), null);
+          continue;
+        }
+        commitLog.members(conversationId).whenComplete((found, error) -> {
+          checked(conversationId, found, error);
+          next();
+        });
+        return;
+      }
+    }
+
+    private void checked(String conversationId, java.util.Optional<java.util.Set<String>> found, Throwable error) {
+      if (error == null && found.isPresent()) {
+        sequencer.recover(shard, conversationId, found.get());
+      } else if (error != null) {
+        log.warn("members of {} unknown, its projection waits for its next message: {}", conversationId,
+            error.toString());
+      }
+      synchronized (this) {
+        inFlight--;
+      }
+      repairBacklog.decrementAndGet();
     }
   }
 

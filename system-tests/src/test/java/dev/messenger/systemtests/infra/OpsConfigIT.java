@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +56,7 @@ class OpsConfigIT {
     assertThat(expressions).as("expressions in the dashboard and the alert rules").hasSizeGreaterThan(40);
     promtoolAccepts(alertsFile);
 
-    int base = 30_000 + ThreadLocalRandom.current().nextInt(200) * 100;
+    int base = StackPorts.randomBase();
     try (ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
         .name("stack")
         .classpath(ModuleClasspath.of(root, "tools/stack"))

@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +53,7 @@ class StackIT {
   @Test
   void should_start_every_service_healthy_and_stop_them_all(InfrastructureEndpoints endpoints) throws Exception {
     Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
-    int base = 30_000 + ThreadLocalRandom.current().nextInt(200) * 100;
+    int base = StackPorts.randomBase();
     try (ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
         .name("stack")
         .classpath(ModuleClasspath.of(root, "tools/stack"))
