@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
-import dev.messenger.launcher.JavaProcess;
-import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
@@ -56,16 +54,9 @@ class OpsConfigIT {
     assertThat(expressions).as("expressions in the dashboard and the alert rules").hasSizeGreaterThan(40);
     promtoolAccepts(alertsFile);
 
-    int base = StackPorts.randomBase();
-    try (ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
-        .name("stack")
-        .classpath(ModuleClasspath.of(root, "tools/stack"))
-        .jvmOptions("-Xmx128m")
-        .environment(endpoints.toEnvironment())
-        .args(root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run"))
-        .logFile(temp.resolve("stack.log"))
-        .stopGrace(Duration.ofSeconds(60))
-        .start()) {
+    LocalStack.Started started = LocalStack.start(root, temp, endpoints);
+    int base = started.base();
+    try (ChildProcess stack = started.process()) {
       await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
           .failFast("the stack exited:\n" + temp.resolve("stack.log"), () -> !stack.isAlive())
           .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));

@@ -12,9 +12,7 @@ import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.common.ConversationIds;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
-import dev.messenger.launcher.JavaProcess;
 import dev.messenger.testing.Processes;
-import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -53,16 +51,9 @@ class StackIT {
   @Test
   void should_start_every_service_healthy_and_stop_them_all(InfrastructureEndpoints endpoints) throws Exception {
     Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
-    int base = StackPorts.randomBase();
-    try (ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
-        .name("stack")
-        .classpath(ModuleClasspath.of(root, "tools/stack"))
-        .jvmOptions("-Xmx128m")
-        .environment(endpoints.toEnvironment())
-        .args(root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run"))
-        .logFile(temp.resolve("stack.log"))
-        .stopGrace(Duration.ofSeconds(60))
-        .start()) {
+    LocalStack.Started started = LocalStack.start(root, temp, endpoints);
+    int base = started.base();
+    try (ChildProcess stack = started.process()) {
       try {
         await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
             .failFast("the stack exited", () -> !stack.isAlive())

@@ -1,0 +1,41 @@
+package dev.messenger.systemtests.infra;
+
+import dev.messenger.launcher.ChildProcess;
+import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.launcher.JavaProcess;
+import dev.messenger.launcher.ModuleClasspath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The whole stack as ./messenger up runs it (StackMain, one process per service), started by a test. */
+final class LocalStack {
+  private LocalStack() {}
+
+  /** The stack's process and its base port (StackMain uses base + 100 ... base + 2500). */
+  record Started(ChildProcess process, int base) {}
+
+  /** Starts StackMain on the given infrastructure; its log is {@code temp/stack.log}. */
+  static Started start(Path root, Path temp, InfrastructureEndpoints endpoints) throws Exception {
+    int base = randomBase();
+    ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
+        .name("stack")
+        .classpath(ModuleClasspath.of(root, "tools/stack"))
+        .jvmOptions("-Xmx128m")
+        .environment(endpoints.toEnvironment())
+        .args(root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run"))
+        .logFile(temp.resolve("stack.log"))
+        .stopGrace(Duration.ofSeconds(60))
+        .start();
+    return new Started(stack, base);
+  }
+
+  /**
+   * A random base whose ports all lie below Linux's ephemeral range (32768 and up): a port in that range may
+   * be the local end of any open connection on the machine, and binding it then fails (a CI run lost the
+   * push service's port to one).
+   */
+  private static int randomBase() {
+    return 10_000 + ThreadLocalRandom.current().nextInt(170) * 100;
+  }
+}
