@@ -28,9 +28,12 @@ public final class ServiceServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private ServiceServer(Server server, HealthStatusManager health) {
+  private final List<String> serviceNames;
+
+  private ServiceServer(Server server, HealthStatusManager health, List<String> serviceNames) {
     this.server = server;
     this.health = health;
+    this.serviceNames = List.copyOf(serviceNames);
   }
 
   /**
@@ -43,6 +46,8 @@ public final class ServiceServer implements AutoCloseable {
       List<ServerInterceptor> interceptors,
       PrometheusRegistry registry) {
     HealthStatusManager health = new HealthStatusManager();
+    List<String> names = new ArrayList<>();
+    names.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
     // ServerInterceptors.intercept runs the last interceptor given first.
     List<ServerInterceptor> inner = new ArrayList<>(interceptors);
     inner.add(0, new MessageSizeLimit(GrpcServers.MAX_INBOUND_MESSAGE_BYTES)); // on parsed messages
@@ -57,13 +62,14 @@ public final class ServiceServer implements AutoCloseable {
           metrics);
       builder.addService(definition);
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.SERVING);
+      names.add(definition.getServiceDescriptor().getName());
     }
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
     try {
       Server server = builder.build().start();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-      return new ServiceServer(server, health);
+      return new ServiceServer(server, health, names);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start gRPC server", e);
     }
@@ -74,8 +80,20 @@ public final class ServiceServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /**
+   * SERVING or NOT_SERVING for every service, as what the service depends on answers or not (see
+   * {@link dev.messenger.common.health.DependencyHealth}); ignored once the server is stopping.
+   */
+  public synchronized void reportDependencies(boolean reachable) {
+    if (terminating.get()) {
+      return;
+    }
+    ServingStatus status = reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    serviceNames.forEach(name -> health.setStatus(name, status));
+  }
+
   /** Reports NOT_SERVING for every service so load balancers stop sending new calls. */
-  public void markNotServing() {
+  public synchronized void markNotServing() {
     if (terminating.compareAndSet(false, true)) {
       health.enterTerminalState();
     }

@@ -6,6 +6,8 @@ import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.Probes;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.server.GrpcServers;
@@ -49,11 +51,14 @@ public final class HistoryMain {
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
         HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(null, null, session), server::reportDependencies,
+        registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), metricsPort, registry);
     log.info("history listening on {}:{} (metrics :{})", host, server.port(), metrics.port());
 
     ShutdownSignal.install(() -> {
       log.info("history shutting down");
+      health.close();
       server.shutdown(grace);
       metrics.close();
       session.close();

@@ -3,6 +3,8 @@ package dev.messenger.presence;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.Probes;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.presence.client.PresenceReporter;
@@ -45,11 +47,13 @@ public final class PresenceNode implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final ScheduledExecutorService ownershipLoop;
   private final ExecutorService fanout;
+  private final DependencyHealth health;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private PresenceNode(PresenceConfig config, ServiceServer server, PresenceService service, PresenceEngine engine,
       PartitionFeed feed, PartitionOwnership ownership, SessionServerWatch sessions, PresenceReporter watchReporter,
-      ScheduledExecutorService ticker, ScheduledExecutorService ownershipLoop, ExecutorService fanout) {
+      ScheduledExecutorService ticker, ScheduledExecutorService ownershipLoop, ExecutorService fanout,
+      DependencyHealth health) {
     this.config = config;
     this.server = server;
     this.service = service;
@@ -61,6 +65,7 @@ public final class PresenceNode implements AutoCloseable {
     this.ticker = ticker;
     this.ownershipLoop = ownershipLoop;
     this.fanout = fanout;
+    this.health = health;
   }
 
   /**
@@ -115,8 +120,9 @@ public final class PresenceNode implements AutoCloseable {
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);
     ownership.start(config.reconcileInterval());
+    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
     return new PresenceNode(config, server, service, engine, feed, ownership, sessions, watchReporter, ticker,
-        ownershipLoop, fanout);
+        ownershipLoop, fanout, health);
   }
 
   public int port() {
@@ -165,6 +171,7 @@ public final class PresenceNode implements AutoCloseable {
   }
 
   private void stopRest() {
+    health.close();
     sessions.close();
     watchReporter.close();
     server.shutdown(Duration.ofSeconds(2));

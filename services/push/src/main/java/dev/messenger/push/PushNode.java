@@ -3,6 +3,8 @@ package dev.messenger.push;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.Probes;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.push.client.PushStreams;
@@ -33,13 +35,16 @@ public final class PushNode implements AutoCloseable {
   private final ServiceServer server;
   private final PushQueues queues;
   private final Providers providers;
+  private final DependencyHealth health;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private PushNode(PushConfig config, ServiceServer server, PushQueues queues, Providers providers) {
+  private PushNode(PushConfig config, ServiceServer server, PushQueues queues, Providers providers,
+      DependencyHealth health) {
     this.config = config;
     this.server = server;
     this.queues = queues;
     this.providers = providers;
+    this.health = health;
   }
 
   /**
@@ -63,7 +68,8 @@ public final class PushNode implements AutoCloseable {
         List.of(new PushDevicesService(devices, settings, clock)),
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);
-    return new PushNode(config, server, queues, providers);
+    DependencyHealth health = DependencyHealth.start(Probes.of(nats, null, cql), server::reportDependencies, registry);
+    return new PushNode(config, server, queues, providers, health);
   }
 
   private static DeliveryState openWhenHistoryReady(CqlSession cql, PushConfig config) throws InterruptedException {
@@ -95,6 +101,7 @@ public final class PushNode implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    health.close();
     server.markNotServing();
     queues.close();
     server.shutdown(Duration.ofSeconds(2));

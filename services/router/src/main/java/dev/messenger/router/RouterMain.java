@@ -3,6 +3,8 @@ package dev.messenger.router;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.Probes;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.metrics.NatsMetrics;
@@ -38,11 +40,13 @@ public final class RouterMain {
     Router router = StartupCheck.orExit(() -> Router.start(config, etcd, nats, cql, history, registry));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("router {} listening on {}:{} (metrics :{})", config.routerId(), config.grpcHost(), server.port(),
         metrics.port());
     ShutdownSignal.install(() -> {
+      health.close();
       server.markNotServing();
       router.close();
       server.shutdown(Duration.ofSeconds(5));

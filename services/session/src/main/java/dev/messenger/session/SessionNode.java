@@ -5,6 +5,8 @@ import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.etcd.ShardCountAgreement;
+import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.Probes;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.store.HistoryConfig;
@@ -25,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +43,13 @@ public final class SessionNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final PresenceReporter presence;
   private final SessionHeartbeats heartbeats;
+  private final DependencyHealth health;
+  private final StreamFactory factory;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private SessionNode(SessionConfig config, ServiceServer server, SessionDirectory directory, LocalStreams streams,
       ExecutorService executor, ScheduledExecutorService scheduler, PresenceReporter presence,
-      SessionHeartbeats heartbeats) {
+      SessionHeartbeats heartbeats, DependencyHealth health, StreamFactory factory) {
     this.config = config;
     this.server = server;
     this.directory = directory;
@@ -52,6 +58,8 @@ public final class SessionNode implements AutoCloseable {
     this.scheduler = scheduler;
     this.presence = presence;
     this.heartbeats = heartbeats;
+    this.health = health;
+    this.factory = factory;
   }
 
   /** Starts serving on config's host and port, and registers in etcd. The caller owns the connections. */
@@ -99,7 +107,9 @@ public final class SessionNode implements AutoCloseable {
     directory.register(config.leaseTtl());
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
-    return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats);
+    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
+    return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats, health,
+        factory);
   }
 
   public int port() {
@@ -115,23 +125,32 @@ public final class SessionNode implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: NOT_SERVING, leave discovery, stop accepting calls, tell open streams to reconnect
-   * elsewhere, then wait for the rest up to the drain grace.
+   * Graceful stop: refuse new streams, NOT_SERVING, leave discovery, then close the open streams at the drain
+   * rate (each told SERVER_DRAINING, so its device reconnects to another server and catches up there), and
+   * stop the server when they are all closed or the drain grace is over.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long start = System.nanoTime();
+    factory.startDraining();
+    health.close();
     server.markNotServing();
     directory.close();
-    for (DeviceStream stream : streams.all()) {
-      stream.close(ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; reconnect"));
-    }
+    StreamDrain.Outcome drained = StreamDrain.realTime(config.drainRate(), config.drainGrace())
+        .drain(List.copyOf(streams.all()), stream ->
+            stream.close(ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; reconnect")));
     presence.close();
-    server.shutdown(config.drainGrace());
+    Duration left = config.drainGrace().minusNanos(System.nanoTime() - start);
+    server.shutdown(left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left);
     heartbeats.close();
     scheduler.shutdownNow();
     executor.shutdown();
     streams.close();
-    log.info("session server {} stopped", config.serverId());
+    log.info("session server {} stopped: {} streams moved at {}/s, {} at the deadline", config.serverId(),
+        drained.paced(), config.drainRate(), drained.atDeadline());
   }
 
   /** A periodic task that survives a failed round (an exception would cancel the schedule). */

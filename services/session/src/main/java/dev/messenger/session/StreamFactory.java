@@ -1,5 +1,6 @@
 package dev.messenger.session;
 
+import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.api.v1.Cursor;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.Welcome;
@@ -17,6 +18,7 @@ final class StreamFactory {
   private final SessionConfig config;
   private final SessionMetrics metrics;
   private final PresenceReporter presence;
+  private volatile boolean draining;
 
   StreamFactory(LocalStreams streams, SessionStore store, Executor executor, StreamLimits limits,
       SessionConfig config, SessionMetrics metrics, PresenceReporter presence) {
@@ -29,7 +31,15 @@ final class StreamFactory {
     this.presence = presence;
   }
 
+  /** From now on new streams are refused with UNAVAILABLE/SERVER_DRAINING: the server is stopping. */
+  void startDraining() {
+    draining = true;
+  }
+
   DeviceStream open(Principal principal, ServerCallStreamObserver<ServerFrame> out, Cursor resume) {
+    if (draining) {
+      throw ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; connect to another");
+    }
     DeviceStream stream = new DeviceStream(principal.userId(), principal.deviceId(), out, resume, store, executor,
         limits, this::closed, metrics);
     streams.add(stream);

@@ -1,0 +1,133 @@
+package dev.messenger.common.health;
+
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes what a service needs (NATS, etcd, the CQL store) once a period and reports whether all of it answers,
+ * so that its gRPC health says NOT_SERVING while it cannot do its work and load balancers send elsewhere. One
+ * slow answer is not an outage: a dependency counts as down after {@code failuresForDown} probes in a row
+ * failed or took longer than the timeout, and as up again after one answered.
+ */
+public final class DependencyHealth implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DependencyHealth.class);
+
+  private final Map<String, Probe> probes;
+  private final Map<String, Integer> failures = new LinkedHashMap<>();
+  private final Duration timeout;
+  private final int failuresForDown;
+  private final Consumer<Boolean> onChange;
+  private final Gauge up;
+  private final ScheduledExecutorService timer;
+  private boolean healthy = true;
+
+  private DependencyHealth(Map<String, Probe> probes, Duration period, Duration timeout, int failuresForDown,
+      Consumer<Boolean> onChange, PrometheusRegistry registry) {
+    this.probes = Map.copyOf(probes);
+    this.timeout = timeout;
+    this.failuresForDown = failuresForDown;
+    this.onChange = onChange;
+    this.up = Gauge.builder().name("messenger_dependency_up")
+        .help("1 while the dependency answers the service's health probes, 0 while it counts as down")
+        .labelNames("dependency").register(registry);
+    probes.keySet().forEach(name -> {
+      failures.put(name, 0);
+      up.labelValues(name).set(1);
+    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "dependency-health");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(this::probeAll, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts probing every {@code period}; {@code onChange} gets false when a dependency goes down and true when
+   * all are up again (on the probing thread).
+   */
+  public static DependencyHealth start(Map<String, Probe> probes, Duration period, Duration timeout,
+      int failuresForDown, Consumer<Boolean> onChange, PrometheusRegistry registry) {
+    return new DependencyHealth(probes, period, timeout, failuresForDown, onChange, registry);
+  }
+
+  /** One probe a second, down after three failures or answers slower than two seconds in a row. */
+  public static DependencyHealth start(Map<String, Probe> probes, Consumer<Boolean> onChange,
+      PrometheusRegistry registry) {
+    return start(probes, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, onChange, registry);
+  }
+
+  /** True while every dependency counts as up. */
+  public synchronized boolean healthy() {
+    return healthy;
+  }
+
+  private void probeAll() {
+    Map<String, CompletableFuture<?>> answers = new LinkedHashMap<>();
+    probes.forEach((name, probe) -> answers.put(name, start(probe)));
+    answers.forEach((name, answer) -> record(name, failure(answer)));
+    boolean allUp = failures.values().stream().allMatch(count -> count < failuresForDown);
+    boolean changed;
+    synchronized (this) {
+      changed = allUp != healthy;
+      healthy = allUp;
+    }
+    if (changed) {
+      if (allUp) {
+        log.info("health: every dependency answers again: SERVING");
+      }
+      onChange.accept(allUp);
+    }
+  }
+
+  private static CompletableFuture<?> start(Probe probe) {
+    try {
+      return probe.ping().toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private String failure(CompletableFuture<?> answer) {
+    try {
+      answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    } catch (java.util.concurrent.TimeoutException e) {
+      answer.cancel(true);
+      return "no answer within " + timeout.toMillis() + " ms";
+    } catch (java.util.concurrent.ExecutionException e) {
+      return String.valueOf(e.getCause());
+    }
+  }
+
+  private void record(String name, String failure) {
+    int before = failures.get(name);
+    int after = failure == null ? 0 : before + 1;
+    failures.put(name, after);
+    if (after == failuresForDown) {
+      up.labelValues(name).set(0);
+      log.warn("health: {} is down ({} probes in a row failed, last: {}): NOT_SERVING", name, after, failure);
+    } else if (after == 0 && before >= failuresForDown) {
+      up.labelValues(name).set(1);
+      log.info("health: {} answers again", name);
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.messenger.common.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DependencyHealthTest {
+  private static final Duration PERIOD = Duration.ofMillis(20);
+  private static final Duration TIMEOUT = Duration.ofMillis(100);
+
+  private final List<Boolean> changes = new CopyOnWriteArrayList<>();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private DependencyHealth health;
+
+  @AfterEach
+  void stop() {
+    if (health != null) {
+      health.close();
+    }
+  }
+
+  @Test
+  void should_report_down_only_after_three_failed_probes_in_a_row_and_up_after_one_answer() {
+    AtomicReference<Probe> nats = new AtomicReference<>(answering());
+    AtomicInteger probes = new AtomicInteger();
+    health = start(Map.of("nats", () -> {
+      probes.incrementAndGet();
+      return nats.get().ping();
+    }, "cql", answering()));
+    await().until(() -> probes.get() >= 5);
+    assertThat(health.healthy()).isTrue();
+    assertThat(changes).isEmpty();
+
+    int beforeOutage = probes.get();
+    nats.set(() -> CompletableFuture.failedFuture(new IllegalStateException("connection refused")));
+    await().until(() -> !health.healthy());
+    assertThat(probes.get() - beforeOutage).as("probes until down").isGreaterThanOrEqualTo(3);
+    assertThat(changes).containsExactly(false);
+    assertThat(up("nats")).isZero();
+    assertThat(up("cql")).isEqualTo(1);
+
+    nats.set(answering());
+    await().until(health::healthy);
+    assertThat(changes).containsExactly(false, true);
+    assertThat(up("nats")).isEqualTo(1);
+  }
+
+  @Test
+  void should_count_an_answer_slower_than_the_timeout_as_a_failure() {
+    health = start(Map.of("etcd", CompletableFuture::new));
+    await().until(() -> !health.healthy());
+    assertThat(changes).containsExactly(false);
+  }
+
+  @Test
+  void should_count_a_probe_that_throws_as_a_failure() {
+    health = start(Map.of("cql", () -> {
+      throw new IllegalStateException("session closed");
+    }));
+    await().until(() -> !health.healthy());
+  }
+
+  @Test
+  void should_not_report_down_for_failures_that_are_not_in_a_row() {
+    AtomicInteger round = new AtomicInteger();
+    health = start(Map.of("nats", () -> round.incrementAndGet() % 3 == 0
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new IllegalStateException("slow"))));
+    await().until(() -> round.get() >= 30);
+    assertThat(changes).isEmpty();
+    assertThat(health.healthy()).isTrue();
+  }
+
+  private DependencyHealth start(Map<String, Probe> probes) {
+    return DependencyHealth.start(probes, PERIOD, TIMEOUT, 3, changes::add, registry);
+  }
+
+  private static Probe answering() {
+    return () -> CompletableFuture.completedFuture(null);
+  }
+
+  private double up(String dependency) {
+    return registry.scrape().stream()
+        .filter(snapshot -> snapshot.getMetadata().getName().equals("messenger_dependency_up"))
+        .flatMap(snapshot -> ((GaugeSnapshot) snapshot).getDataPoints().stream())
+        .filter(point -> point.getLabels().get("dependency").equals(dependency))
+        .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
+        .findFirst().orElseThrow();
+  }
+}
