@@ -41,7 +41,7 @@ public final class PushCandidatePublisher {
   public static final int MAX_PREVIEW_CHARS = 1000;
   /** The header that marks a stream message as a {@link PushCandidateBatch}. */
   public static final String BATCH_HEADER = "Messenger-Candidates";
-  static final Duration LINGER = Duration.ofMillis(10);
+  static final Duration LINGER = Duration.ofMillis(50);
   static final int MAX_BATCH = 256;
   static final int MAX_BATCH_BYTES = 512 * 1024;
   private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
