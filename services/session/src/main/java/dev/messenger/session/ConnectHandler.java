@@ -33,6 +33,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final int sendWindow;
   private final SendOrder sendOrder = SendOrder.systemClock();
   private final DeliveryAckWindow ackWindow;
+  private final TypingWindow typingWindow = new TypingWindow(System::nanoTime);
   private volatile DeviceStream stream;
   private int sendsInFlight;
   private boolean waitingForWindow;
@@ -77,7 +78,11 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
       case DELIVERY_ACK -> reportErrors(actions.deliveryAck(principal, frame.getDeliveryAck(), stream, ackWindow), "");
       case READ -> reportErrors(
           actions.read(principal, frame.getRead(), stream.sentSeq(frame.getRead().getConversationId())), "");
-      case TYPING -> reportErrors(actions.typing(principal, frame.getTyping()), "");
+      case TYPING -> {
+        if (typingWindow.admit(frame.getTyping().getConversationId(), frame.getTyping().getTyping())) {
+          reportErrors(actions.typing(principal, frame.getTyping()), "");
+        }
+      }
       case HEARTBEAT -> {
         presence.heartbeat(principal.userId(), stream.streamId());
         stream.send(ServerFrame.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()

@@ -4,6 +4,7 @@ import dev.messenger.api.v1.CaughtUp;
 import dev.messenger.api.v1.Cursor;
 import dev.messenger.api.v1.Delivery;
 import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.Receipt;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.common.errors.ApiErrors;
 import io.grpc.StatusRuntimeException;
@@ -38,6 +39,7 @@ final class DeviceStream {
   private final SessionMetrics metrics;
   private final Map<String, Long> sent = new HashMap<>();
   private final DeliveryAckFilter acks;
+  private final ReceiptFilter receipts = new ReceiptFilter();
   /** The cursor's sync time: catch-up examines only conversations changed since (0: all of them). */
   private long syncedAtMs;
   private final ArrayDeque<ServerFrame> queue = new ArrayDeque<>();
@@ -92,6 +94,13 @@ final class DeviceStream {
   /** A frame that is not a delivery (acks, receipts, typing, errors). */
   synchronized void send(ServerFrame frame) {
     enqueue(frame);
+  }
+
+  /** A member's receipt, passed on only when it moves forward (see {@link ReceiptFilter}). */
+  synchronized void onReceipt(Receipt receipt) {
+    if (receipts.admit(receipt)) {
+      enqueue(ServerFrame.newBuilder().setReceipt(receipt).build());
+    }
   }
 
   /** A live message from the user's subject. */

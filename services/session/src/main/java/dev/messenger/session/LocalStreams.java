@@ -198,7 +198,7 @@ final class LocalStreams {
     for (DeviceStream stream : streams) {
       switch (event.getEventCase()) {
         case MESSAGE -> stream.onLive(event.getMessage());
-        case RECEIPT -> stream.send(ServerFrame.newBuilder().setReceipt(event.getReceipt()).build());
+        case RECEIPT -> stream.onReceipt(event.getReceipt());
         case TYPING -> stream.send(ServerFrame.newBuilder().setTyping(event.getTyping()).build());
         case PRESENCE -> stream.send(ServerFrame.newBuilder().setPresence(event.getPresence()).build());
         case PROJECTED -> stream.onProjected(event.getProjected().getConversationId(),

@@ -119,6 +119,9 @@ class OneToOneMessagingIT {
         .until(() -> bobPhone.receiptUpTo("alice", ReceiptKind.RECEIPT_KIND_DELIVERED) >= lastFromBob);
     assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_DELIVERED).count())
         .as("receipts are batched, not one per message").isLessThan(120);
+    // Bob's two devices acknowledge separately on two servers; Alice still sees his delivered ticks only rise.
+    assertThat(alice.receipts.stream().filter(r -> r.getKind() == ReceiptKind.RECEIPT_KIND_DELIVERED)
+        .map(dev.messenger.api.v1.Receipt::getUpToSeq).toList()).isSorted().doesNotHaveDuplicates();
   }
 
   @Test
