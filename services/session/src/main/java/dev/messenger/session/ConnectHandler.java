@@ -33,7 +33,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
   private final int sendWindow;
   private final SendOrder sendOrder = SendOrder.systemClock();
   private final DeliveryAckWindow ackWindow;
-  private final TypingWindow typingWindow = new TypingWindow(System::nanoTime);
+  private final TypingWindow typingWindow = TypingWindow.perStream(System::nanoTime);
   private volatile DeviceStream stream;
   private int sendsInFlight;
   private boolean waitingForWindow;

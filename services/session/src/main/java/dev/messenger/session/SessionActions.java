@@ -86,10 +86,12 @@ final class SessionActions {
         submit = submit.toBuilder().setAfterClientMessageId(order.previous(conversationId, clientId)).build();
       }
       CompletableFuture<SendAck> result;
-      if (!rateLimiter.tryAcquire(sender.userId())) {
+      java.time.Duration wait = rateLimiter.acquire(sender.userId());
+      if (!wait.isZero()) {
         metrics.sendRejected("RATE_LIMITED");
-        result = CompletableFuture.failedFuture(ApiErrors.resourceExhausted("RATE_LIMITED",
-            "too many messages; slow down and resend with the same client_message_id"));
+        result = CompletableFuture.failedFuture(ApiErrors.withRetryAfter(io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+            "RATE_LIMITED", "more than " + rateLimiter.ratePerSecond() + " messages a second (bursts of twice "
+                + "that); resend with the same client_message_id after the retry delay", wait));
       } else {
         long start = System.nanoTime();
         result = router.submit(submit).whenComplete((ack, error) -> metrics.sendCompleted(start, error));
@@ -177,7 +179,18 @@ final class SessionActions {
 
   /** Tells the other members that the caller is (not) typing. */
   CompletionStage<Void> typing(Principal caller, Typing typing) {
+    return typing(caller, typing, () -> true);
+  }
+
+  /**
+   * As {@link #typing(Principal, Typing)}, but a member's frame is passed on only when {@code passOn} says so
+   * (a {@link TypingWindow}); a non-member is refused either way.
+   */
+  CompletionStage<Void> typing(Principal caller, Typing typing, java.util.function.BooleanSupplier passOn) {
     return members(caller, typing.getConversationId()).thenAccept(members -> {
+      if (!passOn.getAsBoolean()) {
+        return;
+      }
       byte[] event = UserEvent.newBuilder().setTyping(TypingUpdate.newBuilder()
           .setConversationId(typing.getConversationId())
           .setUserId(caller.userId())

@@ -84,8 +84,9 @@ public final class SessionNode implements AutoCloseable {
     }
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler, metrics::routerRetried);
+    SendRateLimiter rateLimiter = new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
-        new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime), clock, metrics, scheduler);
+        rateLimiter, clock, metrics, scheduler);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
@@ -107,6 +108,7 @@ public final class SessionNode implements AutoCloseable {
     directory.register(config.leaseTtl());
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(logFailures(() -> rateLimiter.sweep()), 10, 10, TimeUnit.SECONDS);
     DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
     return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats, health,
         factory);

@@ -33,6 +33,8 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   private final PresenceAudience audience;
   private final Clock clock;
   private final int sendWindow;
+  /** Web clients call SetTyping per keystroke, like apps send frames: windowed the same way, per device. */
+  private final TypingWindow typingWindow = TypingWindow.perServer(System::nanoTime);
 
   SessionService(StreamFactory streams, SessionActions actions, SessionStore store, LocalStreams localStreams,
       PresenceReporter presence, PresenceAudience audience, Clock clock, int sendWindow) {
@@ -103,8 +105,10 @@ final class SessionService extends SessionGrpc.SessionImplBase {
 
   @Override
   public void setTyping(Typing request, StreamObserver<TypingResponse> responseObserver) {
-    reply(actions.typing(Principal.current(), request), TypingResponse::getDefaultInstance, responseObserver,
-        false);
+    Principal caller = Principal.current();
+    String key = TypingWindow.deviceKey(caller.userId(), caller.deviceId(), request.getConversationId());
+    reply(actions.typing(caller, request, () -> typingWindow.admit(key, request.getTyping())),
+        TypingResponse::getDefaultInstance, responseObserver, false);
   }
 
   @Override

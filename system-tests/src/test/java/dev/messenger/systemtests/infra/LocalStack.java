@@ -15,15 +15,19 @@ final class LocalStack {
   /** The stack's process and its base port (StackMain uses base + 100 ... base + 2500). */
   record Started(ChildProcess process, int base) {}
 
-  /** Starts StackMain on the given infrastructure; its log is {@code temp/stack.log}. */
-  static Started start(Path root, Path temp, InfrastructureEndpoints endpoints) throws Exception {
+  /** Starts StackMain on the given infrastructure with extra arguments; its log is {@code temp/stack.log}. */
+  static Started start(Path root, Path temp, InfrastructureEndpoints endpoints, String... extraArgs)
+      throws Exception {
     int base = randomBase();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+        root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run")));
+    args.addAll(java.util.List.of(extraArgs));
     ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
         .name("stack")
         .classpath(ModuleClasspath.of(root, "tools/stack"))
         .jvmOptions("-Xmx128m")
         .environment(endpoints.toEnvironment())
-        .args(root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run"))
+        .args(args)
         .logFile(temp.resolve("stack.log"))
         .stopGrace(Duration.ofSeconds(60))
         .start();

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * service (they agree on the development key), a message goes through session and router and is then
  * listed, paged and synced by
  * history (they agree on shard count, namespace and keyspace), presence sees a stream (partitions agree),
- * and SIGTERM leaves no process behind.
+ * and SIGTERM leaves no process behind. With {@code --sessions=2} a second session server serves too, and the
+ * control port restarts a service (SIGTERM for a session server, SIGKILL for the router) until it is SERVING
+ * again.
  */
 @WithRealInfrastructure
 @Timeout(value = 480, unit = TimeUnit.SECONDS)
@@ -51,7 +53,7 @@ class StackIT {
   @Test
   void should_start_every_service_healthy_and_stop_them_all(InfrastructureEndpoints endpoints) throws Exception {
     Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
-    LocalStack.Started started = LocalStack.start(root, temp, endpoints);
+    LocalStack.Started started = LocalStack.start(root, temp, endpoints, "--sessions=2");
     int base = started.base();
     try (ChildProcess stack = started.process()) {
       try {
@@ -62,7 +64,7 @@ class StackIT {
         throw new AssertionError("the stack did not become ready; its log ends with:\n" + stack.logTail(40), e);
       }
       String printed = Files.readString(stack.logFile());
-      for (String service : List.of("session", "router", "history", "presence", "push")) {
+      for (String service : List.of("session", "session-2", "router", "history", "presence", "push")) {
         assertThat(printed).containsPattern(service + " +grpc 127\\.0\\.0\\.1:\\d+");
       }
       assertThat(printed).contains("web http://127.0.0.1:" + (base + 1000) + "/");
@@ -71,14 +73,15 @@ class StackIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).as("the web app").contains("<title>messenger</title>", "app.js");
-      for (int offset : List.of(100, 200, 300, 400, 500)) {
+      for (int offset : List.of(100, 101, 200, 300, 400, 500)) {
         assertThat(health(base + offset)).as("service on port %d", base + offset).isEqualTo(ServingStatus.SERVING);
       }
       usersOfTheDefaultStack(root, base);
+      restartsThroughTheControlPort(base);
 
       List<ProcessHandle> descendants = ProcessHandle.of(stack.pid()).orElseThrow().descendants().toList();
       assertThat(descendants.stream().filter(p -> p.info().command().orElse("").endsWith("/java")).count())
-          .as("five service JVMs and the web gateway").isGreaterThanOrEqualTo(6);
+          .as("six service JVMs and the web gateway").isGreaterThanOrEqualTo(7);
 
       ProcessHandle.of(stack.pid()).orElseThrow().destroy();
 
@@ -128,6 +131,31 @@ class StackIT {
           .failFast("alice's subscription ended", subscription::isDone)
           .until(() -> bob.presenceOf("alice").getState() == PresenceState.PRESENCE_STATE_ONLINE);
     }
+  }
+
+  private static void restartsThroughTheControlPort(int base) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String control = "http://127.0.0.1:" + (base + 1900);
+    String listed = http.send(HttpRequest.newBuilder(URI.create(control + "/services")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(listed).contains("\"service\":\"session-2\"", "\"grpc_port\":" + (base + 101));
+    for (String restart : List.of("service=session-2&signal=TERM", "service=router&signal=KILL")) {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(control + "/restart?" + restart))
+          .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(240)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      java.util.regex.Matcher pids = java.util.regex.Pattern.compile("\"old_pid\":(\\d+),\"new_pid\":(\\d+)")
+          .matcher(answer.body());
+      assertThat(pids.find()).as(answer.body()).isTrue();
+      long oldPid = Long.parseLong(pids.group(1));
+      assertThat(Long.parseLong(pids.group(2))).isNotEqualTo(oldPid);
+      assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)).as("the old process").isFalse();
+    }
+    assertThat(health(base + 101)).isEqualTo(ServingStatus.SERVING);
+    assertThat(health(base + 200)).isEqualTo(ServingStatus.SERVING);
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(control + "/restart?service=nope"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
   }
 
   private static ServingStatus health(int port) {

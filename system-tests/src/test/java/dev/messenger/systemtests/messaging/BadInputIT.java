@@ -188,6 +188,33 @@ class BadInputIT {
   }
 
   @Test
+  void should_pass_web_typing_on_once_per_change_and_refuse_a_non_member_every_time() throws Exception {
+    try (RawSession bob = RawSession.connect(session.address(), cluster.token("tara", "phone"), 1_000, 1 << 20)) {
+      bob.hello();
+      await().atMost(Duration.ofSeconds(20)).until(() -> bob.frames.stream().anyMatch(ServerFrame::hasCaughtUp));
+      String conversation = dev.messenger.common.ConversationIds.direct("sam", "tara");
+      // A web client calls SetTyping on every keystroke, then once when the user stops.
+      for (boolean typing : List.of(true, true, true, true, true, false, false)) {
+        as("sam").setTyping(dev.messenger.api.v1.Typing.newBuilder().setConversationId(conversation)
+            .setTyping(typing).build());
+      }
+      for (int attempt = 0; attempt < 2; attempt++) {
+        assertStatus(() -> as("uma").setTyping(dev.messenger.api.v1.Typing.newBuilder()
+            .setConversationId(conversation).setTyping(true).build()), Status.Code.PERMISSION_DENIED, "NOT_A_MEMBER");
+      }
+      // One server publishes in call order on one connection: once this one is in, Sam's are all in.
+      String marker = dev.messenger.common.ConversationIds.direct("tara", "vic");
+      as("vic").setTyping(dev.messenger.api.v1.Typing.newBuilder().setConversationId(marker).setTyping(true).build());
+      await().atMost(Duration.ofSeconds(20)).until(() -> bob.frames.stream()
+          .anyMatch(f -> f.hasTyping() && f.getTyping().getConversationId().equals(marker)));
+
+      assertThat(bob.frames.stream().filter(f -> f.hasTyping() && f.getTyping().getConversationId().equals(conversation))
+          .map(f -> f.getTyping().getTyping()).toList())
+          .as("a start and a stop, not seven fan-outs").containsExactly(true, false);
+    }
+  }
+
+  @Test
   void should_reject_malformed_frames_precisely() throws Exception {
     // A SendRequest whose body is not UTF-8.
     byte[] badUtf8 = frame(2, concat(field(1, "bad-utf8".getBytes()), field(3, "jack".getBytes()),

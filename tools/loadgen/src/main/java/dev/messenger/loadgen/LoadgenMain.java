@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "messenger-loadgen 0.1",
     subcommands = {RunCommand.class, SweepCommand.class, BaselineCommand.class, PlanCommand.class,
         MergeCommand.class, ProfileCommand.class, dev.messenger.loadgen.presence.PresenceChurnCommand.class,
-        PushScenarioCommand.class,
+        PushScenarioCommand.class, ChaosCommand.class,
         CommandLine.HelpCommand.class},
     description = {"Load generator and capacity report for the messenger. With no --target it drives the local "
         + "stack started by ./messenger up (127.0.0.1:7100, development key).",

@@ -14,51 +14,78 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./messenger up}: starts etcd, NATS and the CQL store (or uses the ones configured), then every
- * service as its own process and the web gateway (base + 1000) in front of them, waits for each health
- * check, prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops the services, then the infrastructure.
+ * service as its own process (with {@code --sessions=N}, N session servers) and the web gateway
+ * (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
+ * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
+ * the services, then the infrastructure.
  */
 public final class StackMain {
   private StackMain() {}
 
-  /** History first: it creates the schema the others use. Ports are base + 100 (session) ... base + 500. */
-  static List<ServiceSpec> services(int base) {
-    return List.of(
-        new ServiceSpec("history", "services/history", "dev.messenger.history.HistoryMain", base + 300, base + 2300),
-        new ServiceSpec("router", "services/router", "dev.messenger.router.RouterMain", base + 200, base + 2200),
-        new ServiceSpec("session", "services/session", "dev.messenger.session.SessionMain", base + 100, base + 2100),
-        new ServiceSpec("presence", "services/presence", "dev.messenger.presence.PresenceMain", base + 400,
-            base + 2400),
-        new ServiceSpec("push", "services/push", "dev.messenger.push.PushMain", base + 500, base + 2500));
+  static final int MAX_SESSIONS = 9;
+
+  /**
+   * History first: it creates the schema the others use. Ports are base + 100 (session) ... base + 500; the
+   * n-th further session server ("session-2", ...) listens on base + 100 + n - 1.
+   */
+  static List<ServiceSpec> services(int base, int sessions) {
+    List<ServiceSpec> specs = new ArrayList<>();
+    specs.add(new ServiceSpec("history", "services/history", "dev.messenger.history.HistoryMain", base + 300,
+        base + 2300));
+    specs.add(new ServiceSpec("router", "services/router", "dev.messenger.router.RouterMain", base + 200,
+        base + 2200));
+    for (int i = 0; i < sessions; i++) {
+      specs.add(new ServiceSpec(i == 0 ? "session" : "session-" + (i + 1), "services/session",
+          "dev.messenger.session.SessionMain", base + 100 + i, base + 2100 + i));
+    }
+    specs.add(new ServiceSpec("presence", "services/presence", "dev.messenger.presence.PresenceMain", base + 400,
+        base + 2400));
+    specs.add(new ServiceSpec("push", "services/push", "dev.messenger.push.PushMain", base + 500, base + 2500));
+    return specs;
   }
 
-  /** Arguments: the repository root, then optionally --base-port=7000 and --run-dir=DIR. */
+  /** Arguments: the repository root, then optionally --base-port=7000, --run-dir=DIR and --sessions=1. */
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     int basePort = 7000;
     Path runDir = root.resolve(".messenger").resolve("run");
+    int sessions = 1;
     for (int i = 1; i < args.length; i++) {
       if (args[i].startsWith("--base-port=")) {
         basePort = Integer.parseInt(args[i].substring("--base-port=".length()));
       } else if (args[i].startsWith("--run-dir=")) {
         runDir = Path.of(args[i].substring("--run-dir=".length())).toAbsolutePath();
+      } else if (args[i].startsWith("--sessions=")) {
+        sessions = Integer.parseInt(args[i].substring("--sessions=".length()));
+        if (sessions < 1 || sessions > MAX_SESSIONS) {
+          throw new IllegalArgumentException("--sessions must be between 1 and " + MAX_SESSIONS);
+        }
       } else {
         throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
-    List<ServiceSpec> specs = services(basePort);
+    List<ServiceSpec> specs = services(basePort, sessions);
     Files.createDirectories(runDir);
     Path logs = Files.createDirectories(runDir.resolve("logs"));
     Infrastructure infrastructure = Infrastructure.start(
         InfrastructureConfig.fromEnvironment(System.getenv()).withDataDirectory(fresh(runDir.resolve("data"))));
-    List<ChildProcess> services = new ArrayList<>();
+    List<ServiceProcess> services = new ArrayList<>();
+    List<ChildProcess> gateways = new ArrayList<>();
+    AtomicReference<StackControl> control = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("stopping messenger...");
+      if (control.get() != null) {
+        control.get().close();
+      }
+      gateways.forEach(gateway -> gateway.stop(Duration.ofSeconds(10)));
       for (int i = services.size() - 1; i >= 0; i--) {
-        services.get(i).stop(Duration.ofSeconds(10));
+        services.get(i).stop();
       }
       infrastructure.close();
       System.out.println("messenger stopped");
@@ -73,26 +100,21 @@ public final class StackMain {
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     for (ServiceSpec spec : specs) {
-      ChildProcess process = JavaProcess.builder(spec.mainClass())
-          .name(spec.name())
-          .classpath(ModuleClasspath.of(root, spec.module()))
-          .jvmOptions(ServiceJvm.options(logs.resolve(spec.name() + "-gc.log")))
-          .environment(env)
-          .args("--grpc-port=" + spec.grpcPort(), "--metrics-port=" + spec.metricsPort())
-          .logFile(logs.resolve(spec.name() + ".log"))
-          .stopGrace(Duration.ofSeconds(10))
-          .start();
-      services.add(process);
+      ServiceProcess service = new ServiceProcess(spec, root, logs, env);
+      services.add(service);
       // History creates the schema first: on a CQL store busy with other schema changes that alone can take
       // well over a minute.
-      if (!HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), Duration.ofSeconds(180), process::isAlive)) {
+      if (!service.start()) {
+        ChildProcess process = service.process();
         System.err.println(spec.name() + " did not become healthy; last lines of " + process.logFile() + ":");
         System.err.println(process.logTail(30));
         System.exit(1);
       }
       System.out.printf("%-10s grpc 127.0.0.1:%d  metrics http://127.0.0.1:%d/metrics  log %s%n",
-          spec.name(), spec.grpcPort(), spec.metricsPort(), process.logFile());
+          spec.name(), spec.grpcPort(), spec.metricsPort(), service.process().logFile());
     }
+    String sessionTargets = specs.stream().filter(spec -> spec.module().equals("services/session"))
+        .map(spec -> "127.0.0.1:" + spec.grpcPort()).collect(Collectors.joining(","));
     int webPort = basePort + 1000;
     ChildProcess web = JavaProcess.builder("dev.messenger.webgateway.WebGatewayMain")
         .name("web")
@@ -100,18 +122,20 @@ public final class StackMain {
         .jvmOptions("-Xms32m", "-Xmx256m", "-XX:+UseG1GC")
         .environment(env)
         .args("--port=" + webPort, "--web-root=" + root.resolve("clients/web/dist"),
-            "--session-targets=127.0.0.1:" + (basePort + 100), "--history-target=127.0.0.1:" + (basePort + 300),
+            "--session-targets=" + sessionTargets, "--history-target=127.0.0.1:" + (basePort + 300),
             "--presence-target=127.0.0.1:" + (basePort + 400), "--push-target=127.0.0.1:" + (basePort + 500))
         .logFile(logs.resolve("web.log"))
         .stopGrace(Duration.ofSeconds(10))
         .start();
-    services.add(web);
+    gateways.add(web);
     if (!HealthProbe.awaitHttpOk("http://127.0.0.1:" + webPort + "/healthz", Duration.ofSeconds(60), web::isAlive)) {
       System.err.println("the web gateway did not come up; last lines of " + web.logFile() + ":");
       System.err.println(web.logTail(30));
       System.exit(1);
     }
     System.out.printf("web http://127.0.0.1:%d/%n", webPort);
+    control.set(StackControl.start(basePort + 1900, services));
+    System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
   }

@@ -35,7 +35,9 @@ public final class RunReport {
     root.put("scenario", r.scenario().toMap());
     root.put("target", r.target());
     root.put("machine", machine());
-    root.put("connections", r.connections().toMap());
+    Map<String, Object> connections = new LinkedHashMap<>(r.connections().toMap());
+    connections.putAll(ReconnectStorm.of(r.series()));
+    root.put("connections", connections);
     root.put("messages", r.tally().toMap());
     Map<String, Object> throughput = new LinkedHashMap<>();
     throughput.put("window_s", r.windowSeconds());

@@ -25,6 +25,12 @@ public final class SummaryText {
             + "%,d TCP connection(s), %d stream(s) each; ramp %s s%n",
         l(c, "devices_connected"), l(c, "devices"), l(c, "opened"), l(c, "failed"), l(c, "peak"),
         l(c, "tcp_connections"), l(c, "streams_per_connection"), trim(d(c, "ramp_s"))));
+    if (l(c, "reconnects_in_series") > 0) {
+      out.append(String.format(Locale.ROOT,
+          "reconnects   %,d while sending, peak %,d/s at %d s; catch-ups after them peak %,d/s at %d s%n",
+          l(c, "reconnects_in_series"), l(c, "peak_reconnects_per_s"), l(c, "peak_reconnects_at_s"),
+          l(c, "peak_catch_ups_per_s"), l(c, "peak_catch_ups_at_s")));
+    }
     Map<String, Object> m = JsonPaths.object(r, "messages");
     out.append(String.format(Locale.ROOT,
         "messages     sent %,d  acked %,d  failed %,d  not sent %,d  unanswered %,d%n",

@@ -26,6 +26,10 @@ public final class RunCounters {
   final LongAdder foreignOutsideLedger = new LongAdder();
   /** Devices that caught up at least once. */
   final AtomicInteger caughtUp = new AtomicInteger();
+  /** Streams that came up for a device that had one before. */
+  final LongAdder reconnects = new LongAdder();
+  /** Catch-ups that ended after a reconnect (each device's first one is not counted). */
+  final LongAdder catchUps = new LongAdder();
   private final AtomicInteger live = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
 
@@ -59,9 +63,10 @@ public final class RunCounters {
   /** A snapshot for the series: totals now. */
   Totals totals() {
     return new Totals(scheduled.sum(), acked.sum(), failed.sum() + notSent.sum(), firstDeliveries.sum(),
-        expected.sum(), live.get());
+        expected.sum(), live.get(), reconnects.sum(), catchUps.sum());
   }
 
   /** Running totals at one instant. */
-  record Totals(long scheduled, long acked, long failed, long delivered, long expected, int live) {}
+  record Totals(long scheduled, long acked, long failed, long delivered, long expected, int live,
+      long reconnects, long catchUps) {}
 }

@@ -14,7 +14,7 @@ final class Sampler {
   private final long sendEndNanos;
   private final Consumer<SecondSample> progress;
   private final List<SecondSample> samples = new ArrayList<>();
-  private RunCounters.Totals previous = new RunCounters.Totals(0, 0, 0, 0, 0, 0);
+  private RunCounters.Totals previous = new RunCounters.Totals(0, 0, 0, 0, 0, 0, 0, 0);
   private long previousErrors;
   private int second;
 
@@ -34,7 +34,8 @@ final class Sampler {
     SecondSample sample = new SecondSample(second, phase, now.scheduled() - previous.scheduled(),
         now.acked() - previous.acked(), now.delivered() - previous.delivered(), now.failed() - previous.failed(),
         errors - previousErrors, now.live(), books.latency().takeAckInterval(),
-        books.latency().takeDeliveryInterval());
+        books.latency().takeDeliveryInterval(), now.reconnects() - previous.reconnects(),
+        now.catchUps() - previous.catchUps());
     previous = now;
     previousErrors = errors;
     samples.add(sample);

@@ -13,6 +13,9 @@ import org.HdrHistogram.Histogram;
  * @param phase "warmup", "measure" or "drain"
  * @param ack ack latencies (microseconds) of acks received in this second
  * @param delivery delivery latencies (microseconds) of deliveries received in this second
+ * @param reconnects streams that came up in this second for a device that had one before
+ * @param catchUps catch-ups after a reconnect that ended in this second (the device has everything history
+ *     held again)
  */
 public record SecondSample(
     int second,
@@ -24,7 +27,9 @@ public record SecondSample(
     long errors,
     int liveStreams,
     Histogram ack,
-    Histogram delivery) {
+    Histogram delivery,
+    long reconnects,
+    long catchUps) {
 
   /** For report.json; with the raw histograms when {@code withHistograms} (partial reports to merge). */
   public Map<String, Object> toMap(boolean withHistograms) {
@@ -37,6 +42,8 @@ public record SecondSample(
     map.put("failed", failed);
     map.put("errors", errors);
     map.put("live_streams", liveStreams);
+    map.put("reconnects", reconnects);
+    map.put("catch_ups", catchUps);
     map.put("ack_p50_ms", Histograms.percentileMillis(ack, 50));
     map.put("ack_p99_ms", Histograms.percentileMillis(ack, 99));
     map.put("ack_max_ms", Histograms.percentileMillis(ack, 100));
@@ -55,7 +62,8 @@ public record SecondSample(
     return new SecondSample(num(map, "t").intValue(), String.valueOf(map.get("phase")), num(map, "sent").longValue(),
         num(map, "acked").longValue(), num(map, "delivered").longValue(), num(map, "failed").longValue(),
         num(map, "errors").longValue(), num(map, "live_streams").intValue(),
-        decode(map, "ack_histogram"), decode(map, "delivery_histogram"));
+        decode(map, "ack_histogram"), decode(map, "delivery_histogram"), num(map, "reconnects").longValue(),
+        num(map, "catch_ups").longValue());
   }
 
   /** Adds another process's sample of the same second. */
@@ -65,7 +73,8 @@ public record SecondSample(
     Histogram d = delivery.copy();
     d.add(o.delivery);
     return new SecondSample(second, phase, sent + o.sent, acked + o.acked, delivered + o.delivered,
-        failed + o.failed, errors + o.errors, liveStreams + o.liveStreams, a, d);
+        failed + o.failed, errors + o.errors, liveStreams + o.liveStreams, a, d, reconnects + o.reconnects,
+        catchUps + o.catchUps);
   }
 
   private static Number num(Map<String, Object> map, String key) {

@@ -21,6 +21,7 @@ final class SimDevice implements MessengerListener {
   private MessengerClient client;
   private volatile boolean live;
   private volatile boolean caughtUpOnce;
+  private boolean upBefore;
 
   SimDevice(int index, SimUser user, String deviceId, RunBooks books) {
     this.index = index;
@@ -103,13 +104,21 @@ final class SimDevice implements MessengerListener {
     if (up && !live) {
       live = true;
       books.counters().streamUp();
+      if (upBefore) {
+        books.counters().reconnects.increment();
+      }
+      upBefore = true;
     } else if (!up && live) {
       live = false;
       books.counters().streamDown();
     }
-    if (state == ConnectionState.CAUGHT_UP && !caughtUpOnce) {
-      caughtUpOnce = true;
-      books.counters().caughtUp.incrementAndGet();
+    if (state == ConnectionState.CAUGHT_UP) {
+      if (caughtUpOnce) {
+        books.counters().catchUps.increment();
+      } else {
+        caughtUpOnce = true;
+        books.counters().caughtUp.incrementAndGet();
+      }
     }
   }
 }

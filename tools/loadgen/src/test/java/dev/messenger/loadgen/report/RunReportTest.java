@@ -33,9 +33,9 @@ class RunReportTest {
     Tally tally = new Tally(acked, 0, acked, acked, 0, acked * 2, acked * 2 - lost, acked * 2 - lost, lost,
         lost, lost, lost, 0, 0, 0);
     List<SecondSample> series = List.of(
-        new SecondSample(1, "measure", acked / 2, acked / 2, acked, 0, 0, 10, latencies(1000), latencies(2000)),
+        new SecondSample(1, "measure", acked / 2, acked / 2, acked, 0, 0, 10, latencies(1000), latencies(2000), 1, 2),
         new SecondSample(2, "measure", acked / 2, acked / 2, acked - lost, 0, 0, 10, latencies(3000),
-            latencies(4000)));
+            latencies(4000), acked / 10, acked / 20));
     return new RunResult("run1", Instant.parse("2026-01-01T00:00:00Z"),
         Scenario.of(20, 1, 1, Duration.ofSeconds(2)), Map.of("bootstrap", List.of("127.0.0.1:7100")), shard, 2.0,
         tally, acked, acked, acked * 2, latencies(1000, 2000, 3000), latencies(5000, 6000),
@@ -77,6 +77,12 @@ class RunReportTest {
     assertThat(merged.series().get(1).delivered()).isEqualTo(157);
     assertThat(merged.series().get(0).ack().getTotalCount()).isEqualTo(2);
     assertThat(merged.connections().peak()).isEqualTo(20);
+    Map<String, Object> report = Json.parseObject(Json.write(RunReport.toJson(merged, false, Optional.empty())));
+    assertThat(JsonPaths.number(report, "connections.reconnects_in_series")).as("1 + 10 + 1 + 6").isEqualTo(18.0);
+    assertThat(JsonPaths.number(report, "connections.peak_reconnects_per_s")).isEqualTo(16.0);
+    assertThat(JsonPaths.number(report, "connections.peak_reconnects_at_s")).isEqualTo(2.0);
+    assertThat(JsonPaths.number(report, "connections.peak_catch_ups_per_s")).isEqualTo(8.0);
+    assertThat(SummaryText.of(report)).contains("reconnects   18 while sending, peak 16/s at 2 s");
     assertThat(merged.errors()).containsEntry("UNAVAILABLE", 4L);
     assertThat(merged.deliveryKinds().direct().getTotalCount()).isEqualTo(2);
     assertThat(merged.deliveryKinds().groupLastMember().getValueAtPercentile(99)).isBetween(5990L, 6010L);

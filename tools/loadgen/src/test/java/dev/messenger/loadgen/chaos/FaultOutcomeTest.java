@@ -1,0 +1,83 @@
+package dev.messenger.loadgen.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FaultOutcomeTest {
+  private static Map<String, Object> second(int t, String phase, int delivered, int live) {
+    return Map.of("t", t, "phase", phase, "delivered", delivered, "live_streams", live);
+  }
+
+  @Test
+  void should_count_the_seconds_until_every_device_is_back_and_deliveries_are_steady() {
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (int t = 1; t <= 10; t++) {
+      series.add(second(t, "warmup", 200, 500));
+    }
+    // The fault: half the devices gone, few deliveries, then a catch-up burst before all are back.
+    series.add(second(11, "measure", 40, 250));
+    series.add(second(12, "measure", 10, 250));
+    series.add(second(13, "measure", 600, 480));
+    series.add(second(14, "measure", 190, 500));
+    series.add(second(15, "measure", 150, 500));
+    series.add(second(16, "measure", 185, 500));
+    series.add(second(17, "measure", 200, 500));
+    series.add(second(18, "measure", 210, 500));
+    series.add(second(19, "drain", 0, 500));
+
+    assertThat(FaultOutcome.recoverySeconds(series)).as("from second 11 to the start of 16-18").isEqualTo(5);
+  }
+
+  @Test
+  void should_say_never_when_the_devices_do_not_all_come_back() {
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (int t = 1; t <= 5; t++) {
+      series.add(second(t, "warmup", 100, 100));
+    }
+    for (int t = 6; t <= 20; t++) {
+      series.add(second(t, "measure", 100, 99));
+    }
+    assertThat(FaultOutcome.recoverySeconds(series)).isEqualTo(-1);
+  }
+
+  @Test
+  void should_hold_the_promises_only_with_nothing_lost_duplicated_reordered_or_unanswered() {
+    Map<String, Object> report = Map.of(
+        "messages", Map.of("lost", 0, "duplicated", 0, "out_of_order", 0, "unresolved", 0, "failed", 2),
+        "errors", Map.of("UNAVAILABLE", 7),
+        "latency_ms", Map.of("delivery", Map.of("p99", 812.5, "max", 2000.0)),
+        "server", Map.of("chaos", Map.of("fault", "router:kill", "control", Map.of("serving", true))),
+        "series", List.of());
+    FaultOutcome held = FaultOutcome.of("router:kill", report);
+    assertThat(held.promisesHeld()).isTrue();
+    assertThat(held.failedSends()).isEqualTo(2);
+    assertThat(held.deliveryP99Ms()).isEqualTo(812.5);
+    assertThat(held.row()).contains("router:kill", "never", "UNAVAILABLE=7");
+
+    Map<String, Object> broken = new java.util.HashMap<>(report);
+    broken.put("messages", Map.of("lost", 0, "duplicated", 1, "out_of_order", 0, "unresolved", 0, "failed", 0));
+    assertThat(FaultOutcome.of("router:kill", broken).promisesHeld()).isFalse();
+
+    Map<String, Object> notInjected = new java.util.HashMap<>(report);
+    notInjected.put("server", Map.of("chaos", Map.of("control_error", "connection refused")));
+    assertThat(FaultOutcome.of("router:kill", notInjected).promisesHeld()).as("a fault not done proves nothing")
+        .isFalse();
+  }
+
+  @Test
+  void should_parse_faults_as_written_and_refuse_the_rest() {
+    assertThat(Fault.parse("session-2:kill")).isEqualTo(new Fault("session-2", Fault.Kind.KILL, Duration.ZERO));
+    assertThat(Fault.parse("router:pause=12").pause()).isEqualTo(Duration.ofSeconds(12));
+    assertThat(Fault.parse("router:pause=12").label()).isEqualTo("router:pause=12");
+    assertThat(Fault.QUICK).extracting(Fault::label).contains("router:kill", "session:term");
+    assertThatThrownBy(() -> Fault.parse("router")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.parse("router:pause=0")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.parse("router:explode")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
