@@ -58,15 +58,23 @@ final class StackControl implements AutoCloseable {
     answer(exchange, 200, body);
   }
 
-  private void restart(HttpExchange exchange) throws IOException {
+  /** The service a POST names, or null once the exchange was answered with why not. */
+  private ServiceProcess target(HttpExchange exchange, Map<String, String> query) throws IOException {
     if (!"POST".equals(exchange.getRequestMethod())) {
       answer(exchange, 405, "{\"error\":\"use POST\"}");
-      return;
+      return null;
     }
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
     ServiceProcess service = services.get(query.getOrDefault("service", ""));
     if (service == null) {
       answer(exchange, 404, "{\"error\":\"no such service; GET /services lists them\"}");
+    }
+    return service;
+  }
+
+  private void restart(HttpExchange exchange) throws IOException {
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    ServiceProcess service = target(exchange, query);
+    if (service == null) {
       return;
     }
     ServiceProcess.StopSignal signal;
@@ -87,14 +95,9 @@ final class StackControl implements AutoCloseable {
   }
 
   private void pause(HttpExchange exchange) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      answer(exchange, 405, "{\"error\":\"use POST\"}");
-      return;
-    }
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    ServiceProcess service = services.get(query.getOrDefault("service", ""));
+    ServiceProcess service = target(exchange, query);
     if (service == null) {
-      answer(exchange, 404, "{\"error\":\"no such service; GET /services lists them\"}");
       return;
     }
     long seconds;
