@@ -142,6 +142,16 @@ final class ClientCore implements SessionStream.Events {
     return counters.snapshot();
   }
 
+  CompletableFuture<String> describeSends() {
+    CompletableFuture<String> description = new CompletableFuture<>();
+    try {
+      loop.execute(() -> description.complete("state " + state.get() + "\n" + sends.describe()));
+    } catch (RejectedExecutionException e) {
+      description.complete("closed");
+    }
+    return description;
+  }
+
   /** Closes on the loop; returns the channels still to await, or an empty list if already closed. */
   CompletableFuture<List<ManagedChannel>> close() {
     CompletableFuture<List<ManagedChannel>> done = new CompletableFuture<>();

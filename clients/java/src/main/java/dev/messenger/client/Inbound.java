@@ -143,7 +143,9 @@ final class Inbound {
         if (NOT_STORED_REASONS.contains(error.getReason()) && current.get() == stream) {
           sends.refusedUnstored(id);
         }
-        if (!sends.parkIfHeld(id) && !(behindEarlier && sends.parkBehindEarlier(id))) {
+        if (sends.parkIfHeld(id) || (behindEarlier && sends.parkBehindEarlier(id))) {
+          outbound.drain(); // the hold may have moved to an earlier send that goes again now
+        } else {
           Duration hinted = Duration.ofMillis(error.getRetryAfterMs());
           Duration backoff = sendRetryBackoff.nextDelay();
           Duration delay;

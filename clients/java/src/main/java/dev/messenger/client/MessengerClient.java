@@ -124,6 +124,11 @@ public final class MessengerClient implements AutoCloseable {
     return core.stats();
   }
 
+  /** The pending sends lane by lane (who holds each, what waits behind it): for diagnosing unanswered sends. */
+  public CompletableFuture<String> describeSends() {
+    return core.describeSends();
+  }
+
   /**
    * Closes the stream (after acknowledging what was processed), saves the cursor and releases channels
    * and the executors the client made itself. Pending send futures fail with

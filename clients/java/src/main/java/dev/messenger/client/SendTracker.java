@@ -138,8 +138,14 @@ final class SendTracker {
     if (earliest.equals(clientMessageId)) {
       return false;
     }
-    // Also when this send held the lane itself: the hold moves to the send the server waits for.
-    heldBy.merge(lane.get(), earliest, (holder, earlier) -> holder.equals(clientMessageId) ? earlier : holder);
+    // Also when this send held the lane itself: the hold moves to the send the server waits for. That send
+    // may be parked behind this one (refused while this one held the lane): it goes now, or nothing would.
+    String holder = heldBy.merge(lane.get(), earliest,
+        (current, earlier) -> current.equals(clientMessageId) ? earlier : current);
+    Set<String> waiting = parked.get(lane.get());
+    if (waiting != null && waiting.remove(holder)) {
+      requeue(holder);
+    }
     return parkIfHeld(clientMessageId);
   }
 
@@ -285,6 +291,26 @@ final class SendTracker {
         future.completeExceptionally(error);
       }
     }
+  }
+
+  /**
+   * Where each pending send stands, lane by lane, for a diagnosis of sends that get no answer: the lane's
+   * holder, what is parked behind it, and per send whether it is queued, written on this stream, and never
+   * written at all.
+   */
+  String describe() {
+    Map<String, List<String>> lanes = new java.util.LinkedHashMap<>();
+    for (SendRequest request : outbox.pending()) {
+      String id = request.getClientMessageId();
+      String flags = (toWrite.contains(id) ? "q" : "") + (onStream.contains(id) ? "s" : "")
+          + (neverWritten.contains(id) ? "n" : "") + (firstWritten.containsKey(id) ? "#" + firstWritten.get(id) : "");
+      lanes.computeIfAbsent(laneOf(request), l -> new java.util.ArrayList<>()).add(id + "[" + flags + "]");
+    }
+    StringBuilder out = new StringBuilder();
+    lanes.forEach((lane, ids) -> out.append(lane).append(": held by ").append(heldBy.get(lane))
+        .append(", parked ").append(parked.getOrDefault(lane, Set.of())).append(", pending ").append(ids)
+        .append('\n'));
+    return out.toString();
   }
 
   /** Result of {@link #acknowledged}: the caller's future, null when the send came from an earlier run. */

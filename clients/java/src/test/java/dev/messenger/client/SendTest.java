@@ -211,6 +211,31 @@ class SendTest {
   }
 
   @Test
+  void should_resend_the_earlier_send_when_the_hold_moves_to_it_while_it_waits_behind_the_holder()
+      throws Exception {
+    MessengerClient client = harness.start(harness.builder());
+    FakeStream stream = connected();
+    CompletableFuture<SendAck> a = client.send("c1", "a");
+    CompletableFuture<SendAck> b = client.send("c1", "b");
+    await().until(() -> stream.sends().size() == 2);
+    // As after a router stalled: b is refused first and resent while a is still in flight; then a's
+    // submission times out (it waits behind b, which holds c1), and b's resend is refused behind a.
+    stream.error(refusal("RESOURCE_EXHAUSTED", "OVERLOADED", stream.sends().get(1), 100));
+    await().until(() -> stream.sends().size() == 3);
+    stream.error(refusal("UNAVAILABLE", "ROUTER_UNAVAILABLE", stream.sends().get(0), 100));
+    stream.error(refusal("ABORTED", "EARLIER_SEND_NOT_STORED", stream.sends().get(2), 100));
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> stream.sends().size() == 4);
+    assertThat(stream.sends().get(3).getBody()).as("the send the server waits for goes again").isEqualTo("a");
+    stream.ack(stream.sends().get(3), 1, false);
+    await().until(() -> stream.sends().size() == 5);
+    assertThat(stream.sends().get(4).getBody()).isEqualTo("b");
+    stream.ack(stream.sends().get(4), 2, false);
+    assertThat(a.get().getSeq()).isEqualTo(1);
+    assertThat(b.get().getSeq()).isEqualTo(2);
+  }
+
+  @Test
   void should_resend_in_the_order_sends_were_written_when_two_threads_raced() throws Exception {
     CountDownLatch firstMayGoOn = new CountDownLatch(1);
     InMemoryOutbox memory = new InMemoryOutbox();

@@ -46,7 +46,7 @@ public final class KnownSettings {
     add(m, EnumSet.of(PRESENCE, PUSH), "instance-id");
     add(m, EnumSet.of(HISTORY), "shutdown-grace");
     add(m, EnumSet.of(SESSION), "server-id", "advertised-host", "heartbeat-interval", "send-rate", "send-window",
-        "max-queued-frames", "submit-timeout", "drain-grace", "drain-rate");
+        "max-queued-frames", "submit-timeout", "drain-grace", "drain-rate", "rebalance-rate");
     add(m, EnumSet.of(ROUTER), "router-id", "worker-threads");
     add(m, EnumSet.of(PRESENCE), "partitions", "grace", "online-delay", "warmup", "refresh-interval", "tick",
         "max-contacts");

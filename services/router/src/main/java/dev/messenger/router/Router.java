@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,15 +115,13 @@ public final class Router implements AutoCloseable {
 
   private final class Listener implements ShardListener {
     @Override
-    public void onAcquired(int shard) {
-      try {
-        long epoch = fence.claim(shard, config.routerId(), Duration.ofSeconds(30));
+    public CompletionStage<Void> onAcquired(int shard) {
+      return fence.claim(shard, config.routerId()).thenAccept(epoch -> {
         log.info("router {} holds shard {} at epoch {}", config.routerId(), shard, epoch);
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot claim the epoch of shard " + shard, e);
-      }
-      dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE, m -> submitHandler.handle(shard, m));
-      recoverMarked(shard, System.nanoTime());
+        dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE,
+            m -> submitHandler.handle(shard, m));
+        recoverMarked(shard, System.nanoTime());
+      });
     }
 
     @Override

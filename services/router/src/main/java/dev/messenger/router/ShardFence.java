@@ -35,14 +35,15 @@ final class ShardFence {
     this.onFenced = onFenced;
   }
 
-  /** Raises the shard's epoch for {@code owner} and holds it. Blocking: called when a shard is acquired. */
-  long claim(int shard, String owner, Duration timeout) throws Exception {
-    long epoch = commitLog.claimShard(shard, owner).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    Held previous = held.put(shard, new Held(shard, epoch));
-    if (previous != null) {
-      previous.refuseAll();
-    }
-    return epoch;
+  /** Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. */
+  CompletableFuture<Long> claim(int shard, String owner) {
+    return commitLog.claimShard(shard, owner).toCompletableFuture().thenApply(epoch -> {
+      Held previous = held.put(shard, new Held(shard, epoch));
+      if (previous != null) {
+        previous.refuseAll();
+      }
+      return epoch;
+    });
   }
 
   /** Stops holding the shard; confirmations waiting for it are refused. */

@@ -27,7 +27,7 @@ class ShardFenceTest {
 
   @Test
   void should_confirm_while_the_epoch_is_its_own() throws Exception {
-    long epoch = fence.claim(3, "me", Duration.ofSeconds(5));
+    long epoch = fence.claim(3, "me").get(5, TimeUnit.SECONDS);
     assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isTrue();
     assertThat(fence.confirm(3, epoch - 1).get(5, TimeUnit.SECONDS)).isFalse();
     assertThat(fence.confirm(4, epoch).get(5, TimeUnit.SECONDS)).as("a shard not held").isFalse();
@@ -35,7 +35,7 @@ class ShardFenceTest {
 
   @Test
   void should_refuse_and_give_the_shard_up_once_another_router_raised_the_epoch() throws Exception {
-    long epoch = fence.claim(3, "me", Duration.ofSeconds(5));
+    long epoch = fence.claim(3, "me").get(5, TimeUnit.SECONDS);
     log.claimShard(3, "someone-else");
     assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isFalse();
     org.awaitility.Awaitility.await().until(() -> fenced.contains(3));
@@ -44,7 +44,7 @@ class ShardFenceTest {
 
   @Test
   void should_share_one_epoch_read_between_writes_that_complete_together() throws Exception {
-    long epoch = fence.claim(0, "me", Duration.ofSeconds(5));
+    long epoch = fence.claim(0, "me").get(5, TimeUnit.SECONDS);
     List<CompletableFuture<Boolean>> confirmations = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       confirmations.add(fence.confirm(0, epoch));
@@ -56,7 +56,7 @@ class ShardFenceTest {
 
   @Test
   void should_refuse_waiting_confirmations_when_the_shard_is_released() throws Exception {
-    long epoch = fence.claim(0, "me", Duration.ofSeconds(5));
+    long epoch = fence.claim(0, "me").get(5, TimeUnit.SECONDS);
     fence.release(0);
     assertThat(fence.confirm(0, epoch).get(5, TimeUnit.SECONDS)).isFalse();
   }

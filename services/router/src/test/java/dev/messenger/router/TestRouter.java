@@ -4,6 +4,7 @@ import dev.messenger.api.v1.Message;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,7 +62,7 @@ final class TestRouter implements AutoCloseable {
 
   /** Takes shard 0 (raises its epoch) as Router does on acquiring it. */
   TestRouter holdingShard() throws Exception {
-    fence.claim(0, "test-router", Duration.ofSeconds(5));
+    fence.claim(0, "test-router").get(5, TimeUnit.SECONDS);
     return this;
   }
 

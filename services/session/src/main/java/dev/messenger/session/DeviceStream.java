@@ -150,6 +150,11 @@ final class DeviceStream {
     return acks.worthRecording(conversationId, upToSeq);
   }
 
+  /** Caught up once and not catching up again: moving it to another server now wastes no history read. */
+  synchronized boolean settled() {
+    return caughtUpSent && !catchingUp && !closed;
+  }
+
   /** Bytes of frames waiting for the client to be ready. */
   synchronized long queuedBytes() {
     return queuedBytes;

@@ -22,12 +22,8 @@ public record SessionConfig(
     int sendWindow,
     int maxQueuedFrames,
     Duration submitTimeout,
-    Duration drainGrace,
-    int drainRate,
+    StreamMoves moves,
     Subjects subjects) {
-
-  /** Reconnects per second that the servers left behind absorb easily, catch-up included. */
-  static final int DEFAULT_DRAIN_RATE = 1000;
 
   public SessionConfig {
     if (serverId == null || serverId.isBlank()) {
@@ -36,7 +32,7 @@ public record SessionConfig(
     if (advertisedHost == null || advertisedHost.isBlank()) {
       advertisedHost = "0.0.0.0".equals(grpcHost) ? "127.0.0.1" : grpcHost;
     }
-    if (sendRatePerSecond < 1 || sendWindow < 1 || maxQueuedFrames < 16 || shards < 1 || drainRate < 1) {
+    if (sendRatePerSecond < 1 || sendWindow < 1 || maxQueuedFrames < 16 || shards < 1 || moves == null) {
       throw new IllegalArgumentException("invalid session settings");
     }
   }
@@ -44,42 +40,48 @@ public record SessionConfig(
   public static SessionConfig defaults(String serverId, String tokenKey) {
     return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, TokenKeys.of(tokenKey), SharedDefaults.ROUTER_SHARDS,
         Duration.ofSeconds(5),
-        Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), Duration.ofSeconds(5), DEFAULT_DRAIN_RATE,
-        Subjects.defaults());
+        Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), StreamMoves.defaults(), Subjects.defaults());
   }
 
   public SessionConfig withSendRate(int perSecond) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, drainRate, subjects);
+        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
   }
 
   public SessionConfig withMaxQueuedFrames(int frames) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, drainGrace, drainRate, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, moves, subjects);
   }
 
   /** Another shard count (it must match the routers'; see {@code ShardCountAgreement}). */
   public SessionConfig withShards(int count) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, count, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, drainRate, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
   }
 
   public SessionConfig withGrpcPort(int port) {
     return new SessionConfig(serverId, grpcHost, port, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, drainRate,
-        subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
   }
 
   /** Streams a stopping server closes per second (see {@link StreamDrain}) within its drain grace. */
   public SessionConfig withDrain(Duration grace, int streamsPerSecond) {
+    return withMoves(new StreamMoves(grace, streamsPerSecond, moves.rebalanceRate()));
+  }
+
+  /** Streams per second this server hands to emptier ones (see {@link StreamRebalancer}); 0 turns it off. */
+  public SessionConfig withRebalanceRate(int streamsPerSecond) {
+    return withMoves(new StreamMoves(moves.drainGrace(), moves.drainRate(), streamsPerSecond));
+  }
+
+  private SessionConfig withMoves(StreamMoves other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, grace, streamsPerSecond,
-        subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, other, subjects);
   }
 
   public SessionConfig withSubjects(Subjects other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, drainGrace, drainRate, other);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, other);
   }
 
   public static SessionConfig from(Settings s, TokenKeys tokenKeys) {
@@ -97,8 +99,10 @@ public record SessionConfig(
         s.integer("send-window", 64),
         s.integer("max-queued-frames", 1024),
         s.duration("submit-timeout", Duration.ofSeconds(15)),
-        s.duration("drain-grace", Duration.ofSeconds(5)),
-        s.integer("drain-rate", DEFAULT_DRAIN_RATE),
+        new StreamMoves(
+            s.duration("drain-grace", StreamMoves.DEFAULT_DRAIN_GRACE),
+            s.integer("drain-rate", StreamMoves.DEFAULT_DRAIN_RATE),
+            s.integer("rebalance-rate", StreamMoves.DEFAULT_REBALANCE_RATE)),
         new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
   }
 }

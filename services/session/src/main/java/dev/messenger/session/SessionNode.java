@@ -109,6 +109,11 @@ public final class SessionNode implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(() -> rateLimiter.sweep()), 10, 10, TimeUnit.SECONDS);
+    if (config.moves().rebalanceRate() > 0) {
+      StreamRebalancer rebalancer = new StreamRebalancer(config.serverId(), config.moves().rebalanceRate(),
+          directory::list, heartbeats::isLive, streams, factory::draining, scheduler);
+      scheduler.scheduleWithFixedDelay(logFailures(rebalancer::round), 5, 1, TimeUnit.SECONDS);
+    }
     DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
     return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats, health,
         factory);
@@ -141,18 +146,18 @@ public final class SessionNode implements AutoCloseable {
     health.close();
     server.markNotServing();
     directory.close();
-    StreamDrain.Outcome drained = StreamDrain.realTime(config.drainRate(), config.drainGrace())
+    StreamDrain.Outcome drained = StreamDrain.realTime(config.moves().drainRate(), config.moves().drainGrace())
         .drain(List.copyOf(streams.all()), stream ->
             stream.close(ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; reconnect")));
     presence.close();
-    Duration left = config.drainGrace().minusNanos(System.nanoTime() - start);
+    Duration left = config.moves().drainGrace().minusNanos(System.nanoTime() - start);
     server.shutdown(left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left);
     heartbeats.close();
     scheduler.shutdownNow();
     executor.shutdown();
     streams.close();
     log.info("session server {} stopped: {} streams moved at {}/s, {} at the deadline", config.serverId(),
-        drained.paced(), config.drainRate(), drained.atDeadline());
+        drained.paced(), config.moves().drainRate(), drained.atDeadline());
   }
 
   /** A periodic task that survives a failed round (an exception would cancel the schedule). */

@@ -36,6 +36,10 @@ final class StreamFactory {
     draining = true;
   }
 
+  boolean draining() {
+    return draining;
+  }
+
   DeviceStream open(Principal principal, ServerCallStreamObserver<ServerFrame> out, Cursor resume) {
     if (draining) {
       throw ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; connect to another");

@@ -34,6 +34,19 @@ class SessionConfigTest {
   }
 
   @Test
+  void should_read_how_fast_streams_move_and_turn_rebalancing_off_with_zero() {
+    Settings settings = Settings.forService(ServiceName.SESSION,
+        new String[] {"--drain-rate=300", "--drain-grace=20s"}, Map.of("MESSENGER_DEV_MODE", "true",
+            "MESSENGER_REBALANCE_RATE", "0"));
+
+    SessionConfig config = SessionConfig.from(settings, TokenKeySource.keys(settings));
+
+    assertThat(config.moves()).isEqualTo(new StreamMoves(Duration.ofSeconds(20), 300, 0));
+    assertThat(StreamMoves.defaults().rebalanceRate()).isPositive();
+    assertThatThrownBy(() -> config.withRebalanceRate(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void should_read_only_registered_settings() {
     Settings settings = Settings.forService(ServiceName.SESSION, new String[0], DEV);
 

@@ -28,7 +28,7 @@ public final class LoadgenMain implements Runnable {
   }
 
   /** The configured command line, for main and tests. */
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     return new CommandLine(new LoadgenMain())
         .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
           if (error instanceof IllegalArgumentException || error instanceof IllegalStateException) {

@@ -131,6 +131,9 @@ public final class LoadRun {
     // counted as lost at devices its delivery had no time to reach. What was acknowledged before gets a
     // short grace for deliveries on their way.
     acksClosed = true;
+    if (books.counters().unresolved() > 0) {
+      describeUnanswered(population);
+    }
     if (ledger.tally().lost() > 0) {
       waitUntil(settings.ticker().nanoTime() + DELIVERY_GRACE.toNanos(), () -> ledger.tally().lost() == 0);
       describeMissing(ledger, population);
@@ -222,6 +225,26 @@ public final class LoadRun {
           "missing: %s seq %d from %s/%s at %s/%s (%s, newest seq received %d, cursor %d)",
           m.conversationId(), m.seq(), sender.user().id(), sender.deviceId(), receiver.user().id(),
           receiver.deviceId(), receiver.client().state(), m.receiverNewestSeq(), cursor));
+    }
+  }
+
+  /** Sends nobody answered: where a few devices' pending sends stand (which send holds which conversation). */
+  private void describeUnanswered(Population population) {
+    int shown = 0;
+    for (SimDevice device : population.devices()) {
+      String description;
+      try {
+        description = device.client().describeSends().get(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        continue;
+      }
+      if (description.contains("pending [")) {
+        settings.rampProgress().accept("unanswered at " + device.user().id() + "/" + device.deviceId() + ": "
+            + description.strip());
+        if (++shown == MISSING_SHOWN) {
+          return;
+        }
+      }
     }
   }
 
