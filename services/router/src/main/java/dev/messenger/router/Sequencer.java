@@ -148,8 +148,18 @@ final class Sequencer {
    */
   void refused(SubmitRequest request, int shard) {
     Conversation c = conversation(request.getConversationId(), shard);
+    String key = key(request.getSenderUserId(), request.getClientMessageId());
+    List<CompletableFuture<CompletableFuture<Boolean>>> waiting;
     synchronized (c) {
-      c.refuse(key(request.getSenderUserId(), request.getClientMessageId()));
+      c.refuse(key);
+      waiting = c.awaitedArrivals.remove(key);
+    }
+    if (waiting != null) {
+      // Sends that arrived first and wait for this one need not wait any longer: it did arrive, and was not
+      // taken. They go by what the log says of it, now rather than after WAIT_FOR_EARLIER; otherwise, after
+      // a stall, the later sends of a backlog hold every admission permit for that long while their earlier
+      // ones are refused for want of one.
+      waiting.forEach(arrival -> arrival.complete(null));
     }
   }
 

@@ -341,6 +341,22 @@ class SequencerTest {
   }
 
   @Test
+  void should_stop_waiting_for_an_earlier_send_as_soon_as_it_arrives_and_is_refused() throws Exception {
+    SubmitRequest first = request("alice", "first");
+    CompletableFuture<SendAck> second = sequencer.submit(
+        request("alice", "second").toBuilder().setAfterClientMessageId("first").build(), MEMBERS, 0);
+    assertThat(second).as("waits for the earlier send to arrive").isNotDone();
+
+    sequencer.refused(first, 0); // it arrives, but admission refuses it
+
+    assertThatThrownBy(() -> second.get(2, TimeUnit.SECONDS))
+        .as("refused well before WAIT_FOR_EARLIER (%s)", Sequencer.WAIT_FOR_EARLIER)
+        .cause().isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+    assertThat(log.messages(CONVERSATION)).isEmpty();
+  }
+
+  @Test
   void should_refuse_a_send_whose_earlier_send_this_router_never_saw_and_accept_one_behind_a_stored_send()
       throws Exception {
     SubmitRequest lost = request("alice", "late").toBuilder().setAfterClientMessageId("never-arrived").build();

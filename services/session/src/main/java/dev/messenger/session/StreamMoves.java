@@ -12,7 +12,7 @@ public record StreamMoves(Duration drainGrace, int drainRate, int rebalanceRate)
   /** Reconnects per second that the servers left behind absorb easily, catch-up included. */
   static final int DEFAULT_DRAIN_RATE = 1000;
   /** Slower than a drain: nothing forces the move, so it should not be felt. */
-  static final int DEFAULT_REBALANCE_RATE = 200;
+  static final int DEFAULT_REBALANCE_RATE = 100;
   /** A server this many streams or fewer above its share (or 5% of it, if more) hands none over. */
   public static final int REBALANCE_DEAD_BAND = 10;
 

@@ -1,0 +1,69 @@
+package dev.messenger.session;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * How many streams a session server hands over this round, given its own count and the counts the other
+ * live servers published (each a second or two old). Three things keep it from moving devices for nothing:
+ * <ul>
+ *   <li>a dead band: {@link StreamMoves#REBALANCE_DEAD_BAND} streams or 5% of the share, whichever is more;
+ *   <li>devices handed over in the last {@link #IN_TRANSIT} count as the others' already: they are
+ *       reconnecting, or counted there but not yet published, and without them the next rounds would see the
+ *       same excess again and overshoot;
+ *   <li>a round whose own count moved by more than the dead band for reasons of its own (devices arriving in
+ *       a ramp, a drain elsewhere) moves nothing: the others' published counts are as stale as this one's
+ *       change is fast, and every server would hand devices to the one that only looks empty.
+ * </ul>
+ * Half the excess a round, at most {@code perRound}. Not thread-safe: one round at a time.
+ */
+final class RebalancePace {
+  static final Duration IN_TRANSIT = Duration.ofSeconds(5);
+
+  private final int perRound;
+  private final ArrayDeque<long[]> recentMoves = new ArrayDeque<>();
+  private int previousOwn = -1;
+  private int movedSincePrevious;
+
+  RebalancePace(int perRound) {
+    this.perRound = perRound;
+  }
+
+  /** How many to hand over now; call {@link #moved} with how many were actually closed. */
+  int toMove(long nowNanos, int own, List<Integer> others) {
+    while (!recentMoves.isEmpty() && nowNanos - recentMoves.peekFirst()[0] > IN_TRANSIT.toNanos()) {
+      recentMoves.pollFirst();
+    }
+    boolean steady = previousOwn >= 0 && Math.abs(own - (previousOwn - movedSincePrevious)) <= deadBand(own);
+    previousOwn = own;
+    movedSincePrevious = 0;
+    if (!steady || others.isEmpty() || perRound < 1) {
+      return 0;
+    }
+    long total = own;
+    for (int count : others) {
+      total += count;
+    }
+    for (long[] move : recentMoves) {
+      total += move[1];
+    }
+    long share = total / (others.size() + 1);
+    long excess = own - share;
+    if (excess <= deadBand((int) share)) {
+      return 0;
+    }
+    return (int) Math.min(perRound, Math.max(1, excess / 2));
+  }
+
+  void moved(long nowNanos, int count) {
+    if (count > 0) {
+      recentMoves.addLast(new long[] {nowNanos, count});
+      movedSincePrevious += count;
+    }
+  }
+
+  private static int deadBand(int share) {
+    return Math.max(StreamMoves.REBALANCE_DEAD_BAND, share / 20);
+  }
+}
