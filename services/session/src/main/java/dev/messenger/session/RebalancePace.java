@@ -1,7 +1,6 @@
 package dev.messenger.session;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -9,9 +8,10 @@ import java.util.List;
  * live servers published (each a second or two old). Three things keep it from moving devices for nothing:
  * <ul>
  *   <li>a dead band: {@link StreamMoves#REBALANCE_DEAD_BAND} streams or 5% of the share, whichever is more;
- *   <li>devices handed over in the last {@link #IN_TRANSIT} count as the others' already: they are
- *       reconnecting, or counted there but not yet published, and without them the next rounds would see the
- *       same excess again and overshoot;
+ *   <li>devices handed over count as the others' already until the others' published total has risen by as
+ *       many (or {@link #IN_TRANSIT} passed since the last hand-over): they are reconnecting, which takes
+ *       seconds on a server that just started, or counted there but not yet published; without them the next
+ *       rounds would see the same excess again and overshoot;
  *   <li>a round whose own count moved by more than the dead band for reasons of its own (devices arriving in
  *       a ramp, a drain elsewhere) moves nothing: the others' published counts are as stale as this one's
  *       change is fast, and every server would hand devices to the one that only looks empty.
@@ -19,10 +19,12 @@ import java.util.List;
  * Half the excess a round, at most {@code perRound}. Not thread-safe: one round at a time.
  */
 final class RebalancePace {
-  static final Duration IN_TRANSIT = Duration.ofSeconds(5);
+  static final Duration IN_TRANSIT = Duration.ofSeconds(30);
 
   private final int perRound;
-  private final ArrayDeque<long[]> recentMoves = new ArrayDeque<>();
+  private long inTransit;
+  private long lastMoveAt;
+  private long previousOthers = -1;
   private int previousOwn = -1;
   private int movedSincePrevious;
 
@@ -32,8 +34,16 @@ final class RebalancePace {
 
   /** How many to hand over now; call {@link #moved} with how many were actually closed. */
   int toMove(long nowNanos, int own, List<Integer> others) {
-    while (!recentMoves.isEmpty() && nowNanos - recentMoves.peekFirst()[0] > IN_TRANSIT.toNanos()) {
-      recentMoves.pollFirst();
+    long othersTotal = 0;
+    for (int count : others) {
+      othersTotal += count;
+    }
+    if (previousOthers >= 0 && othersTotal > previousOthers) {
+      inTransit = Math.max(0, inTransit - (othersTotal - previousOthers));
+    }
+    previousOthers = othersTotal;
+    if (inTransit > 0 && nowNanos - lastMoveAt > IN_TRANSIT.toNanos()) {
+      inTransit = 0; // they went elsewhere, or gave up for now
     }
     boolean steady = previousOwn >= 0 && Math.abs(own - (previousOwn - movedSincePrevious)) <= deadBand(own);
     previousOwn = own;
@@ -41,13 +51,7 @@ final class RebalancePace {
     if (!steady || others.isEmpty() || perRound < 1) {
       return 0;
     }
-    long total = own;
-    for (int count : others) {
-      total += count;
-    }
-    for (long[] move : recentMoves) {
-      total += move[1];
-    }
+    long total = own + othersTotal + inTransit;
     long share = total / (others.size() + 1);
     long excess = own - share;
     if (excess <= deadBand((int) share)) {
@@ -58,7 +62,8 @@ final class RebalancePace {
 
   void moved(long nowNanos, int count) {
     if (count > 0) {
-      recentMoves.addLast(new long[] {nowNanos, count});
+      inTransit += count;
+      lastMoveAt = nowNanos;
       movedSincePrevious += count;
     }
   }

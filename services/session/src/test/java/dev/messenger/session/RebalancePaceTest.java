@@ -49,13 +49,37 @@ class RebalancePaceTest {
   }
 
   @Test
-  void should_count_devices_handed_over_recently_as_the_others_until_they_show() {
+  void should_count_devices_handed_over_as_the_others_until_they_show_there() {
     RebalancePace pace = new RebalancePace(200);
     assertThat(steadyRound(pace, 500, List.of(0))).isEqualTo(125);
     pace.moved(now, 125);
     now += SECOND;
     // They are still reconnecting: the other server still publishes 0.
     assertThat(pace.toMove(now, 375, List.of(0))).as("excess 375 - 250").isEqualTo(62);
+    pace.moved(now, 62);
+    int own = 313;
+    // A server that just started takes its time: for 10 s none of them shows there yet.
+    for (int second = 0; second < 10; second++) {
+      now += SECOND;
+      int count = pace.toMove(now, own, List.of(0));
+      pace.moved(now, count);
+      own -= count;
+    }
+    assertThat(own).as("handed over no more than the excess of 250").isBetween(250, 250 + 12);
+    now += SECOND;
+    assertThat(pace.toMove(now, own, List.of(500 - own))).as("all arrived: even").isZero();
+  }
+
+  @Test
+  void should_forget_devices_in_transit_that_never_showed() {
+    RebalancePace pace = new RebalancePace(200);
+    assertThat(steadyRound(pace, 500, List.of(0))).isEqualTo(125);
+    pace.moved(now, 125);
+    now += RebalancePace.IN_TRANSIT.toNanos() + SECOND;
+    // They came back here instead (the other server refused them): this count is steady again.
+    assertThat(pace.toMove(now, 500, List.of(0))).isZero();
+    now += SECOND;
+    assertThat(pace.toMove(now, 500, List.of(0))).isEqualTo(125);
   }
 
   @Test
@@ -66,8 +90,8 @@ class RebalancePaceTest {
     int countB = 0;
     List<int[]> published = new ArrayList<>(); // what each server published, one entry a round
     List<Integer> moves = new ArrayList<>();
-    int inFlightToB = 0;
-    int inFlightToA = 0;
+    int[] toA = new int[6]; // moved devices arrive six rounds later, as on a server that just started
+    int[] toB = new int[6];
     for (int round = 0; round < 60; round++) {
       published.add(new int[] {countA, countB});
       int[] seen = published.get(Math.max(0, published.size() - 3)); // two rounds old
@@ -75,10 +99,11 @@ class RebalancePaceTest {
       int fromB = b.toMove(now, countB, List.of(seen[0]));
       a.moved(now, fromA);
       b.moved(now, fromB);
-      countA += inFlightToA - fromA; // moved devices arrive a round later
-      countB += inFlightToB - fromB;
-      inFlightToA = fromB;
-      inFlightToB = fromA;
+      int slot = round % toA.length;
+      countA += toA[slot] - fromA;
+      countB += toB[slot] - fromB;
+      toA[slot] = fromB;
+      toB[slot] = fromA;
       moves.add(fromA + fromB);
       now += SECOND;
     }
