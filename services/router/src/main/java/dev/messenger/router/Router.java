@@ -115,13 +115,17 @@ public final class Router implements AutoCloseable {
 
   private final class Listener implements ShardListener {
     @Override
-    public CompletionStage<Void> onAcquired(int shard) {
-      return fence.claim(shard, config.routerId()).thenAccept(epoch -> {
+    public CompletionStage<Long> claim(int shard) {
+      return fence.claim(shard, config.routerId()).thenApply(epoch -> {
         log.info("router {} holds shard {} at epoch {}", config.routerId(), shard, epoch);
-        dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE,
-            m -> submitHandler.handle(shard, m));
-        recoverMarked(shard, System.nanoTime());
+        return epoch;
       });
+    }
+
+    @Override
+    public void onAcquired(int shard) {
+      dispatcher.subscribe(config.subjects().submit(shard), Subjects.ROUTER_QUEUE, m -> submitHandler.handle(shard, m));
+      recoverMarked(shard, System.nanoTime());
     }
 
     @Override

@@ -51,6 +51,8 @@ final class ShardOwnership implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
   private final BitSet owned = new BitSet();
+  /** Shards whose claim was started and has not completed; touched on the ownership thread only. */
+  private final Set<Integer> claimsInFlight = new HashSet<>();
   private volatile EtcdRegistration registration;
 
   ShardOwnership(Client etcd, dev.messenger.common.Subjects subjects, String routerId, int shardCount, Duration leaseTtl,
@@ -174,22 +176,38 @@ final class ShardOwnership implements AutoCloseable {
 
   /**
    * Claims the shards (each raises its epoch in the store) at the same time rather than one after another: after
-   * a takeover the new owner serves all of them a round trip later, not 64 round trips later. A shard whose
-   * claim failed stays unserved, its key ours: the next round adopts it and claims it again.
+   * a takeover the new owner serves all of them a round trip later, not 64 round trips later. A shard is served
+   * only once it is marked owned, so no submission meets a router that does not yet know it owns the shard. A
+   * claim that failed leaves the shard unserved with its key ours: a later round adopts and claims it again; one
+   * that comes after the wait gave up is undone when it completes, and no shard has two claims at a time.
    */
   private void serveAll(List<Integer> shards) throws InterruptedException {
-    Map<Integer, CompletableFuture<Void>> claims = new LinkedHashMap<>();
+    Map<Integer, CompletableFuture<Long>> claims = new LinkedHashMap<>();
     for (int shard : shards) {
-      claims.put(shard, listener.onAcquired(shard).toCompletableFuture());
+      if (claimsInFlight.add(shard)) {
+        claims.put(shard, listener.claim(shard).toCompletableFuture());
+      }
     }
     long deadline = System.nanoTime() + CLAIM_TIMEOUT.toNanos();
-    for (Map.Entry<Integer, CompletableFuture<Void>> claim : claims.entrySet()) {
+    for (Map.Entry<Integer, CompletableFuture<Long>> claim : claims.entrySet()) {
+      int shard = claim.getKey();
       try {
         claim.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        setOwned(claim.getKey(), true);
-        log.info("router {} owns shard {}", routerId, claim.getKey());
-      } catch (ExecutionException | TimeoutException e) {
-        log.warn("router {} could not claim shard {} yet: {}", routerId, claim.getKey(), e.toString());
+        claimsInFlight.remove(shard);
+        setOwned(shard, true);
+        listener.onAcquired(shard);
+        log.info("router {} owns shard {}", routerId, shard);
+      } catch (ExecutionException e) {
+        claimsInFlight.remove(shard);
+        log.warn("router {} could not claim shard {} yet: {}", routerId, shard, e.getCause().toString());
+      } catch (TimeoutException e) {
+        log.warn("router {} gave up waiting for its claim of shard {}", routerId, shard);
+        claim.getValue().whenComplete((epoch, error) -> loop.execute(() -> {
+          claimsInFlight.remove(shard);
+          if (!owns(shard)) {
+            listener.onLost(shard); // the late claim holds an epoch nobody serves: let it go
+          }
+        }));
       }
     }
   }

@@ -12,9 +12,10 @@ import java.util.List;
  *       many (or {@link #IN_TRANSIT} passed since the last hand-over): they are reconnecting, which takes
  *       seconds on a server that just started, or counted there but not yet published; without them the next
  *       rounds would see the same excess again and overshoot;
- *   <li>a round whose own count moved by more than the dead band for reasons of its own (devices arriving in
- *       a ramp, a drain elsewhere) moves nothing: the others' published counts are as stale as this one's
- *       change is fast, and every server would hand devices to the one that only looks empty.
+ *   <li>a round in which its own count, or all servers' count together, moved by more than the dead band for
+ *       reasons other than its hand-overs (devices arriving in a ramp, here or on another server; a drain)
+ *       moves nothing: the others' published counts are as stale as the change is fast, and every server
+ *       would hand devices to the one that only looks empty.
  * </ul>
  * Half the excess a round, at most {@code perRound}. Not thread-safe: one round at a time.
  */
@@ -26,6 +27,7 @@ final class RebalancePace {
   private long lastMoveAt;
   private long previousOthers = -1;
   private int previousOwn = -1;
+  private long previousTotal = -1;
   private int movedSincePrevious;
 
   RebalancePace(int perRound) {
@@ -45,13 +47,16 @@ final class RebalancePace {
     if (inTransit > 0 && nowNanos - lastMoveAt > IN_TRANSIT.toNanos()) {
       inTransit = 0; // they went elsewhere, or gave up for now
     }
-    boolean steady = previousOwn >= 0 && Math.abs(own - (previousOwn - movedSincePrevious)) <= deadBand(own);
+    long total = own + othersTotal + inTransit; // hand-overs leave it as it is
+    boolean steady = previousOwn >= 0
+        && Math.abs(own - (previousOwn - movedSincePrevious)) <= deadBand(own)
+        && Math.abs(total - previousTotal) <= deadBand((int) Math.min(Integer.MAX_VALUE, total));
     previousOwn = own;
+    previousTotal = total;
     movedSincePrevious = 0;
     if (!steady || others.isEmpty() || perRound < 1) {
       return 0;
     }
-    long total = own + othersTotal + inTransit;
     long share = total / (others.size() + 1);
     long excess = own - share;
     if (excess <= deadBand((int) share)) {

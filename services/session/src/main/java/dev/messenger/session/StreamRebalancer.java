@@ -5,6 +5,7 @@ import dev.messenger.common.errors.ApiErrors;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -29,6 +30,7 @@ final class StreamRebalancer {
   private final LocalStreams streams;
   private final BooleanSupplier draining;
   private final Executor executor;
+  private final AtomicBoolean roundPending = new AtomicBoolean();
 
   /** {@code executor} runs the rounds' decisions and closes the streams, never two at a time. */
   StreamRebalancer(String serverId, int perRound, Supplier<CompletionStage<List<SessionServer>>> directory,
@@ -43,14 +45,20 @@ final class StreamRebalancer {
   }
 
   void round() {
-    if (draining.getAsBoolean()) {
-      return;
+    if (draining.getAsBoolean() || !roundPending.compareAndSet(false, true)) {
+      return; // a slow directory read: rounds must not pile up and then move devices back to back
     }
     directory.get().whenCompleteAsync((servers, error) -> {
-      if (error != null) {
-        log.debug("no rebalancing this round: the directory could not be read: {}", error.toString());
-      } else if (!draining.getAsBoolean()) {
-        moveExcess(servers);
+      try {
+        if (error != null) {
+          log.debug("no rebalancing this round: the directory could not be read: {}", error.toString());
+        } else if (!draining.getAsBoolean()) {
+          moveExcess(servers);
+        }
+      } catch (RuntimeException e) {
+        log.warn("rebalancing round failed: {}", e.toString());
+      } finally {
+        roundPending.set(false);
       }
     }, executor);
   }

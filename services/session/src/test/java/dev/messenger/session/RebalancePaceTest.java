@@ -45,7 +45,23 @@ class RebalancePaceTest {
       assertThat(pace.toMove(now, own, List.of(0))).as("own %d", own).isZero();
       now += SECOND;
     }
+    assertThat(pace.toMove(now, 420, List.of(80))).as("the other's ramp shows late").isZero();
+    now += SECOND;
     assertThat(pace.toMove(now, 420, List.of(80))).as("steady again").isEqualTo(85);
+  }
+
+  @Test
+  void should_hold_still_while_devices_arrive_elsewhere() {
+    RebalancePace pace = new RebalancePace(200);
+    assertThat(steadyRound(pace, 300, List.of(100, 0))).as("share 133, excess 167").isEqualTo(83);
+    pace.moved(now, 83);
+    // A ramp on the third server: what it publishes runs behind, so the excess here is not known yet.
+    for (int third : new int[] {150, 300, 450}) {
+      now += SECOND;
+      assertThat(pace.toMove(now, 217, List.of(100, third))).as("third at %d", third).isZero();
+    }
+    now += SECOND;
+    assertThat(pace.toMove(now, 217, List.of(100, 450))).as("steady: below its share").isZero();
   }
 
   @Test
