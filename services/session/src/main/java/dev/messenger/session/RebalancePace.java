@@ -17,14 +17,18 @@ import java.util.List;
  *       moves nothing: the others' published counts are as stale as the change is fast, and every server
  *       would hand devices to the one that only looks empty.
  * </ul>
+ * And when devices it handed over come back (the emptier server registered before it could welcome them, as
+ * a restarting one does), it stops for {@link #HOLD_AFTER_RETURN} instead of bouncing them again every round.
  * Half the excess a round, at most {@code perRound}. Not thread-safe: one round at a time.
  */
 final class RebalancePace {
   static final Duration IN_TRANSIT = Duration.ofSeconds(30);
+  static final Duration HOLD_AFTER_RETURN = Duration.ofSeconds(10);
 
   private final int perRound;
   private long inTransit;
   private long lastMoveAt;
+  private long holdUntil;
   private long previousOthers = -1;
   private int previousOwn = -1;
   private long previousTotal = -1;
@@ -47,6 +51,11 @@ final class RebalancePace {
     if (inTransit > 0 && nowNanos - lastMoveAt > IN_TRANSIT.toNanos()) {
       inTransit = 0; // they went elsewhere, or gave up for now
     }
+    long returned = previousOwn < 0 ? 0 : own - (previousOwn - movedSincePrevious);
+    if (inTransit > 0 && returned > deadBand(own)) {
+      inTransit = Math.max(0, inTransit - returned);
+      holdUntil = nowNanos + HOLD_AFTER_RETURN.toNanos();
+    }
     long total = own + othersTotal + inTransit; // hand-overs leave it as it is
     boolean steady = previousOwn >= 0
         && Math.abs(own - (previousOwn - movedSincePrevious)) <= deadBand(own)
@@ -54,7 +63,7 @@ final class RebalancePace {
     previousOwn = own;
     previousTotal = total;
     movedSincePrevious = 0;
-    if (!steady || others.isEmpty() || perRound < 1) {
+    if (!steady || nowNanos - holdUntil < 0 || others.isEmpty() || perRound < 1) {
       return 0;
     }
     long share = total / (others.size() + 1);

@@ -87,6 +87,20 @@ class RebalancePaceTest {
   }
 
   @Test
+  void should_stop_for_a_while_when_the_devices_it_handed_over_come_back() {
+    RebalancePace pace = new RebalancePace(100);
+    assertThat(steadyRound(pace, 500, List.of(0))).isEqualTo(100);
+    pace.moved(now, 100);
+    // The other server is registered but cannot welcome them yet: they reconnect here.
+    for (long waited = 0; waited < RebalancePace.HOLD_AFTER_RETURN.toNanos(); waited += SECOND) {
+      now += SECOND;
+      assertThat(pace.toMove(now, 495, List.of(0))).isZero();
+    }
+    now += SECOND;
+    assertThat(pace.toMove(now, 495, List.of(0))).as("tries again").isEqualTo(100);
+  }
+
+  @Test
   void should_forget_devices_in_transit_that_never_showed() {
     RebalancePace pace = new RebalancePace(200);
     assertThat(steadyRound(pace, 500, List.of(0))).isEqualTo(125);
