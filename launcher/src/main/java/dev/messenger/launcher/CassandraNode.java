@@ -25,6 +25,30 @@ final class CassandraNode implements LocalServer {
   static CassandraNode start(
       String classpath, Path directory, Path logFile, int storagePort, int nativePort, String heap,
       Duration timeout) {
+    return start(classpath, directory, logFile, "cassandra", "127.0.0.1",
+        CassandraYaml.render(directory, storagePort, nativePort), nativePort, heap, timeout);
+  }
+
+  /** Node {@code index} of a local cluster of {@code tokens.length}, on 127.0.0.(index + 1). */
+  static CassandraNode startMember(
+      String classpath, Path directory, Path logFile, int index, long[] tokens, int storagePort, int nativePort,
+      String heap, Duration timeout) {
+    String address = memberAddress(index);
+    StringBuilder seeds = new StringBuilder();
+    for (int i = 0; i < tokens.length; i++) {
+      seeds.append(i == 0 ? "" : ",").append(memberAddress(i)).append(':').append(storagePort);
+    }
+    return start(classpath, directory, logFile, "cassandra-" + (index + 1), address,
+        CassandraYaml.renderMember(directory, address, seeds.toString(), storagePort, nativePort, tokens[index]),
+        nativePort, heap, timeout);
+  }
+
+  static String memberAddress(int index) {
+    return "127.0.0." + (index + 1);
+  }
+
+  private static CassandraNode start(String classpath, Path directory, Path logFile, String name, String address,
+      String yaml, int nativePort, String heap, Duration timeout) {
     int javaVersion = Runtime.version().feature();
     if (javaVersion != 11 && javaVersion != 17) {
       log.warn("Cassandra 5.0 runs on Java 11 or 17; this is Java {} and it may not start", javaVersion);
@@ -33,19 +57,19 @@ final class CassandraNode implements LocalServer {
     Path logbackFile = directory.resolve("logback.xml");
     try {
       Files.createDirectories(directory);
-      Files.writeString(configFile, CassandraYaml.render(directory, storagePort, nativePort));
+      Files.writeString(configFile, yaml);
       Files.writeString(logbackFile, CassandraJvm.logbackConfig());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the Cassandra configuration in " + directory, e);
     }
     ChildProcess process = JavaProcess.builder(CassandraJvm.MAIN_CLASS)
-        .name("cassandra")
+        .name(name)
         .classpath(classpath)
         .jvmOptions(CassandraJvm.options(heap, configFile, directory, logbackFile))
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
         .start();
-    InetSocketAddress contactPoint = new InetSocketAddress("127.0.0.1", nativePort);
+    InetSocketAddress contactPoint = new InetSocketAddress(address, nativePort);
     Readiness.await(process, timeout, Readiness.acceptsConnections(contactPoint));
     return new CassandraNode(process, contactPoint);
   }

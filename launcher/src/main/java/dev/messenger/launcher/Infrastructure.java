@@ -1,12 +1,16 @@
 package dev.messenger.launcher;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,30 +22,40 @@ import org.slf4j.LoggerFactory;
  * Real etcd, NATS (with JetStream) and a CQL store for development and tests.
  *
  * <p>Parts without an external endpoint in the {@link InfrastructureConfig} are started in parallel as child
- * processes on free 127.0.0.1 ports; each dies with this JVM even if it is killed. {@link #close()} stops them and
- * deletes a temporary data directory.
+ * processes on free 127.0.0.1 ports; each dies with this JVM even if it is killed. A local part can be
+ * {@linkplain #restart restarted} on the same port and data, as after a crash of its machine's process.
+ * {@link #close()} stops them and deletes a temporary data directory.
  */
 public final class Infrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
+  public static final String ETCD = "etcd";
+  public static final String NATS = "nats";
+  public static final String CASSANDRA = "cassandra";
 
   private final InfrastructureEndpoints endpoints;
-  private final List<LocalServer> servers;
+  private final Map<String, Supplier<LocalServer>> launches;
+  private final Map<String, LocalServer> servers = new ConcurrentHashMap<>();
+  private final Set<String> restarting = ConcurrentHashMap.newKeySet();
   private final DataDirectory dataDirectory;
   private final CompletableFuture<String> unexpectedExit = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Infrastructure(InfrastructureEndpoints endpoints, List<LocalServer> servers, DataDirectory dataDirectory) {
+  private Infrastructure(InfrastructureEndpoints endpoints, Map<String, Supplier<LocalServer>> launches,
+      Map<String, LocalServer> servers, DataDirectory dataDirectory) {
     this.endpoints = endpoints;
-    this.servers = List.copyOf(servers);
+    this.launches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(launches));
     this.dataDirectory = dataDirectory;
-    for (LocalServer server : this.servers) {
-      ChildProcess process = server.process();
-      process.onExit().thenRun(() -> {
-        if (!closed.get()) {
-          unexpectedExit.complete(process.name());
-        }
-      });
-    }
+    servers.forEach(this::watch);
+  }
+
+  private void watch(String part, LocalServer server) {
+    servers.put(part, server);
+    ChildProcess process = server.process();
+    process.onExit().thenRun(() -> {
+      if (!closed.get() && !restarting.contains(part)) {
+        unexpectedExit.complete(process.name());
+      }
+    });
   }
 
   /**
@@ -61,37 +75,129 @@ public final class Infrastructure implements AutoCloseable {
     String cassandraClasspath = config.startsCassandra() ? CassandraJvm.classpath() : null;
 
     DataDirectory data = DataDirectory.open(config.dataDirectory());
-    int[] ports = FreePorts.pick(7);
-    List<Supplier<LocalServer>> launches = new ArrayList<>();
+    int nodes = config.nodes();
+    int[] ports = FreePorts.pick(9 * nodes + 2);
+    Map<String, Supplier<LocalServer>> launches = new LinkedHashMap<>();
     if (etcdBinary != null) {
-      launches.add(timed("etcd", () -> EtcdServer.start(
-          etcdBinary, data.resolve("etcd"), data.logFile("etcd"), ports[0], ports[1], ports[2],
-          config.startupTimeout())));
+      List<EtcdServer.Member> members = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
+      }
+      for (int i = 0; i < nodes; i++) {
+        String part = partName(ETCD, i, nodes);
+        EtcdServer.Member self = members.get(i);
+        launches.put(part, timed(part, () -> EtcdServer.start(
+            etcdBinary, data.resolve(part), data.logFile(part), self, members, config.startupTimeout())));
+      }
     }
     if (natsBinary != null) {
-      launches.add(timed("nats-server", () -> NatsServer.start(
-          natsBinary, data.resolve("nats"), data.logFile("nats"), ports[3], ports[4],
-          config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), config.startupTimeout())));
+      int first = 3 * nodes;
+      int[] routePorts = new int[nodes];
+      for (int i = 0; i < nodes; i++) {
+        routePorts[i] = ports[first + 3 * i + 2];
+      }
+      for (int i = 0; i < nodes; i++) {
+        String part = partName(NATS, i, nodes);
+        int index = i;
+        launches.put(part, timed(part, () -> nodes == 1
+            ? NatsServer.start(natsBinary, data.resolve(part), data.logFile(part), ports[first], ports[first + 1],
+                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), config.startupTimeout())
+            : NatsServer.startMember(natsBinary, data.resolve(part), data.logFile(part), index,
+                ports[first + 3 * index], ports[first + 3 * index + 1], routePorts, config.jetStreamMaxMemoryBytes(),
+                config.jetStreamMaxFileBytes(), config.startupTimeout())));
+      }
     }
     if (cassandraClasspath != null) {
-      launches.add(timed("cassandra", () -> CassandraNode.start(
-          cassandraClasspath, data.resolve("cassandra"), data.logFile("cassandra"), ports[5], ports[6],
-          config.cassandraHeap(), config.cassandraStartupTimeout())));
+      int storagePort = ports[9 * nodes];
+      int nativePort = ports[9 * nodes + 1];
+      long[] tokens = evenTokens(nodes);
+      for (int i = 0; i < nodes; i++) {
+        String part = partName(CASSANDRA, i, nodes);
+        int index = i;
+        launches.put(part, timed(part, () -> nodes == 1
+            ? CassandraNode.start(cassandraClasspath, data.resolve(part), data.logFile(part), storagePort,
+                nativePort, config.cassandraHeap(), config.cassandraStartupTimeout())
+            : CassandraNode.startMember(cassandraClasspath, data.resolve(part), data.logFile(part), index, tokens,
+                storagePort, nativePort, config.cassandraHeap(), config.cassandraStartupTimeout())));
+      }
     }
 
-    List<LocalServer> servers = launchAll(launches, data);
+    Map<String, LocalServer> started = launchAll(launches, data);
+    List<LocalServer> servers = List.copyOf(started.values());
+    List<String> etcdUrls = all(servers, EtcdServer.class).stream().map(EtcdServer::clientUrl).toList();
+    List<String> natsUrls = all(servers, NatsServer.class).stream().map(NatsServer::url).toList();
+    List<InetSocketAddress> cqlNodes = all(servers, CassandraNode.class).stream().map(CassandraNode::contactPoint)
+        .toList();
+    if (cqlNodes.size() > 1) {
+      CassandraRing.await(all(servers, CassandraNode.class), config.cassandraStartupTimeout());
+    }
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
-        find(servers, EtcdServer.class).map(etcd -> List.of(etcd.clientUrl())).orElse(config.externalEtcdEndpoints()),
-        find(servers, NatsServer.class).map(NatsServer::url).orElseGet(() -> config.externalNatsUrl().orElseThrow()),
-        find(servers, CassandraNode.class).map(node -> List.of(node.contactPoint()))
-            .orElse(config.externalCqlContactPoints()),
-        find(servers, CassandraNode.class).isPresent()
-            ? InfrastructureEndpoints.DEFAULT_DATACENTER
-            : config.cqlLocalDatacenter());
+        etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
+        natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
+        cqlNodes.isEmpty() ? config.externalCqlContactPoints() : cqlNodes,
+        cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER);
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
-    return new Infrastructure(endpoints, servers, data);
+    return new Infrastructure(endpoints, launches, started, data);
   }
+
+  /**
+   * The parts running as local processes, by name ({@value #ETCD}, {@value #NATS}, {@value #CASSANDRA}; in a
+   * cluster "etcd-1" to "etcd-3" and so on), with their pids.
+   */
+  public Map<String, Long> localParts() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    for (String part : launches.keySet()) {
+      LocalServer server = servers.get(part);
+      if (server != null) {
+        pids.put(part, server.process().pid());
+      }
+    }
+    return pids;
+  }
+
+  /** Whether the local part's current process is running. */
+  public boolean isAlive(String part) {
+    return server(part).process().isAlive();
+  }
+
+  /**
+   * Stops a local part ({@code kill}: SIGKILL at once; otherwise SIGTERM, killed after its grace), starts it
+   * again on the same ports with the same data, and returns once it answers.
+   *
+   * @throws InfrastructureException if it does not answer again in time
+   */
+  public synchronized PartRestart restart(String part, boolean kill) {
+    LocalServer old = server(part);
+    restarting.add(part);
+    try {
+      long begin = System.nanoTime();
+      if (kill) {
+        old.process().kill();
+      } else if (!old.process().stop(old.stopGrace())) {
+        log.warn("{} did not stop within {} s of SIGTERM and was killed", part, old.stopGrace().toSeconds());
+      }
+      long stopped = System.nanoTime();
+      LocalServer fresh = launches.get(part).get();
+      watch(part, fresh);
+      long end = System.nanoTime();
+      return new PartRestart(part, kill, old.process().pid(), fresh.process().pid(),
+          Duration.ofNanos(stopped - begin), Duration.ofNanos(end - stopped));
+    } finally {
+      restarting.remove(part);
+    }
+  }
+
+  private LocalServer server(String part) {
+    LocalServer server = servers.get(part);
+    if (server == null) {
+      throw new IllegalArgumentException("no local part " + part + "; local parts: " + servers.keySet());
+    }
+    return server;
+  }
+
+  /** What {@link #restart} did: the old and new pid, and how long stopping and starting took. */
+  public record PartRestart(String part, boolean killed, long oldPid, long newPid, Duration stop, Duration start) {}
 
   /** Where each part can be reached. */
   public InfrastructureEndpoints endpoints() {
@@ -108,36 +214,34 @@ public final class Infrastructure implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       long stoppingAt = System.nanoTime();
-      stopAll(servers);
+      stopAll(List.copyOf(servers.values()));
       dataDirectory.close();
       log.info("infrastructure stopped in {} ms", Duration.ofNanos(System.nanoTime() - stoppingAt).toMillis());
     }
   }
 
-  private static List<LocalServer> launchAll(List<Supplier<LocalServer>> launches, DataDirectory data) {
+  private static Map<String, LocalServer> launchAll(Map<String, Supplier<LocalServer>> launches, DataDirectory data) {
     if (launches.isEmpty()) {
-      return List.of();
+      return Map.of();
     }
     ExecutorService executor = Executors.newFixedThreadPool(launches.size(), runnable -> {
       Thread thread = new Thread(runnable, "infrastructure-start");
       thread.setDaemon(true);
       return thread;
     });
-    List<CompletableFuture<LocalServer>> futures = new ArrayList<>();
+    Map<String, CompletableFuture<LocalServer>> futures = new LinkedHashMap<>();
     try {
-      for (Supplier<LocalServer> launch : launches) {
-        futures.add(CompletableFuture.supplyAsync(launch, executor));
-      }
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
+      launches.forEach((part, launch) -> futures.put(part, CompletableFuture.supplyAsync(launch, executor)));
+      CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
     } finally {
       executor.shutdown();
     }
 
-    List<LocalServer> started = new ArrayList<>();
+    Map<String, LocalServer> started = new LinkedHashMap<>();
     RuntimeException failure = null;
-    for (CompletableFuture<LocalServer> future : futures) {
+    for (Map.Entry<String, CompletableFuture<LocalServer>> future : futures.entrySet()) {
       try {
-        started.add(future.join());
+        started.put(future.getKey(), future.getValue().join());
       } catch (CompletionException e) {
         RuntimeException cause = e.getCause() instanceof RuntimeException runtime
             ? runtime
@@ -150,7 +254,7 @@ public final class Infrastructure implements AutoCloseable {
       }
     }
     if (failure != null) {
-      stopAll(started);
+      stopAll(List.copyOf(started.values()));
       data.close();
       throw failure;
     }
@@ -179,8 +283,24 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
-  private static <T extends LocalServer> Optional<T> find(List<LocalServer> servers, Class<T> type) {
-    return servers.stream().filter(type::isInstance).map(type::cast).findFirst();
+  private static <T extends LocalServer> List<T> all(List<LocalServer> servers, Class<T> type) {
+    return servers.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** "etcd" alone; "etcd-1", "etcd-2", ... in a cluster. */
+  private static String partName(String kind, int index, int nodes) {
+    return nodes == 1 ? kind : kind + "-" + (index + 1);
+  }
+
+  /** Tokens that split the Murmur3 ring into {@code nodes} equal ranges. */
+  static long[] evenTokens(int nodes) {
+    long[] tokens = new long[nodes];
+    java.math.BigInteger span = java.math.BigInteger.ONE.shiftLeft(64);
+    for (int i = 0; i < nodes; i++) {
+      tokens[i] = span.multiply(java.math.BigInteger.valueOf(i)).divide(java.math.BigInteger.valueOf(nodes))
+          .add(java.math.BigInteger.valueOf(Long.MIN_VALUE)).longValueExact();
+    }
+    return tokens;
   }
 
   @Override

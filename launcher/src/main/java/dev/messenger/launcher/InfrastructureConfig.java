@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param jetStreamMaxFileBytes JetStream file storage limit of the local nats-server
  * @param startupTimeout how long etcd and nats-server may take to answer
  * @param cassandraStartupTimeout how long Cassandra may take to accept CQL connections
+ * @param nodes 1, or 3 for a cluster of each local part (three etcd members, three clustered NATS servers,
+ *     three Cassandra nodes on 127.0.0.1-3)
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -36,7 +38,8 @@ public record InfrastructureConfig(
     long jetStreamMaxMemoryBytes,
     long jetStreamMaxFileBytes,
     Duration startupTimeout,
-    Duration cassandraStartupTimeout) {
+    Duration cassandraStartupTimeout,
+    int nodes) {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -51,6 +54,10 @@ public record InfrastructureConfig(
     jetStreamMaxFileBytes = jetStreamMaxFileBytes == 0 ? 1L << 30 : jetStreamMaxFileBytes;
     startupTimeout = startupTimeout == null ? Duration.ofSeconds(30) : startupTimeout;
     cassandraStartupTimeout = cassandraStartupTimeout == null ? Duration.ofSeconds(120) : cassandraStartupTimeout;
+    nodes = nodes == 0 ? 1 : nodes;
+    if (nodes != 1 && nodes != 3) {
+      throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of 3, not " + nodes);
+    }
 
     if (!HEAP.matcher(cassandraHeap).matches()) {
       throw new IllegalArgumentException("cassandraHeap must look like 512m or 1g, not '" + cassandraHeap + "'");
@@ -66,7 +73,7 @@ public record InfrastructureConfig(
 
   /** Starts everything locally in a temporary directory, with default limits. */
   public static InfrastructureConfig defaults() {
-    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null);
+    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null, 1);
   }
 
   /**
@@ -85,7 +92,8 @@ public record InfrastructureConfig(
         0,
         0,
         null,
-        null);
+        null,
+        1);
   }
 
   /** A copy that keeps local data in {@code directory} instead of a temporary directory. */
@@ -93,7 +101,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout);
+        startupTimeout, cassandraStartupTimeout, nodes);
   }
 
   /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
@@ -101,7 +109,18 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout);
+        startupTimeout, cassandraStartupTimeout, nodes);
+  }
+
+  /**
+   * A copy that starts {@code count} nodes of each local part: 1, or a cluster of 3 (Cassandra then with a
+   * 512 MiB heap per node unless {@link #withCassandraHeap} says otherwise afterwards).
+   */
+  public InfrastructureConfig withNodes(int count) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, count == 3 && cassandraHeap.equals("1g") ? "512m" : cassandraHeap, jetStreamMaxMemoryBytes,
+        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count);
   }
 
   boolean startsEtcd() {

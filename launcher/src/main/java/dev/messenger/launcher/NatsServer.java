@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A nats-server with JetStream, listening on 127.0.0.1 only. */
+/** A nats-server with JetStream, listening on 127.0.0.1 only: alone, or one of a local cluster. */
 final class NatsServer implements LocalServer {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -23,15 +23,33 @@ final class NatsServer implements LocalServer {
   static NatsServer start(
       Path binary, Path directory, Path logFile, int clientPort, int monitorPort,
       long maxMemoryBytes, long maxFileBytes, Duration timeout) {
+    return start(binary, directory, logFile, config(clientPort, monitorPort, directory.resolve("jetstream"),
+        maxMemoryBytes, maxFileBytes), "nats-server", clientPort, monitorPort, timeout);
+  }
+
+  /**
+   * Starts member {@code index} of a cluster whose route ports are {@code routePorts}; ready once it answers
+   * its health check (JetStream's meta group needs a majority of the members for that).
+   */
+  static NatsServer startMember(
+      Path binary, Path directory, Path logFile, int index, int clientPort, int monitorPort, int[] routePorts,
+      long maxMemoryBytes, long maxFileBytes, Duration timeout) {
+    String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes)
+        .replace("server_name: messenger", "server_name: messenger-" + (index + 1))
+        + cluster(index, routePorts);
+    return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort, timeout);
+  }
+
+  private static NatsServer start(Path binary, Path directory, Path logFile, String config, String name,
+      int clientPort, int monitorPort, Duration timeout) {
     Path configFile = directory.resolve("nats.conf");
     try {
       Files.createDirectories(directory);
-      Files.writeString(
-          configFile, config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes));
+      Files.writeString(configFile, config);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + configFile, e);
     }
-    ChildProcess process = ChildProcess.builder("nats-server")
+    ChildProcess process = ChildProcess.builder(name)
         .command(List.of(binary.toString(), "-c", configFile.toString()))
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
@@ -55,6 +73,22 @@ final class NatsServer implements LocalServer {
           max_file_store: %d
         }
         """.formatted(clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes, maxFileBytes);
+  }
+  static String cluster(int index, int[] routePorts) {
+    StringBuilder routes = new StringBuilder();
+    for (int i = 0; i < routePorts.length; i++) {
+      if (i != index) {
+        routes.append("    \"nats://127.0.0.1:").append(routePorts[i]).append("\"\n");
+      }
+    }
+    return """
+        cluster {
+          name: messenger
+          listen: "127.0.0.1:%d"
+          routes: [
+        %s  ]
+        }
+        """.formatted(routePorts[index], routes);
   }
 
   String url() {

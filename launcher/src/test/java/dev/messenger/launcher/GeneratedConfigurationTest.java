@@ -3,6 +3,7 @@ package dev.messenger.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GeneratedConfigurationTest {
@@ -20,7 +21,8 @@ class GeneratedConfigurationTest {
         .contains("saved_caches_directory: \"/tmp/messenger-infra-1/cassandra/saved_caches\"\n")
         .contains("hints_directory: \"/tmp/messenger-infra-1/cassandra/hints\"\n")
         .contains("cdc_raw_directory: \"/tmp/messenger-infra-1/cassandra/cdc_raw\"\n")
-        .contains("commitlog_sync: periodic\n", "auto_snapshot: false\n", "storage_compatibility_mode: NONE\n");
+        .contains("commitlog_sync: batch\n", "auto_snapshot: false\n", "storage_compatibility_mode: NONE\n")
+        .doesNotContain("commitlog_sync_period");
     assertThat(yaml.lines().filter(line -> line.contains("/")))
         .allSatisfy(line -> assertThat(line).contains("/tmp/messenger-infra-1/cassandra/"));
   }
@@ -72,5 +74,35 @@ class GeneratedConfigurationTest {
         .contains("--logger=zap", "--log-level=warn")
         .filteredOn(argument -> argument.startsWith("http"))
         .allSatisfy(url -> assertThat(url).startsWith("http://127.0.0.1:"));
+  }
+
+  @Test
+  void should_make_each_member_of_a_local_cluster_know_the_others() {
+    List<EtcdServer.Member> members = List.of(new EtcdServer.Member("n1", 1, 2, 3),
+        new EtcdServer.Member("n2", 4, 5, 6), new EtcdServer.Member("n3", 7, 8, 9));
+    assertThat(EtcdServer.command(Path.of("/usr/bin/etcd"), Path.of("/tmp/e2"), members.get(1), members))
+        .containsSequence("--name", "n2")
+        .containsSequence("--listen-client-urls", "http://127.0.0.1:4")
+        .containsSequence("--initial-cluster", "n1=http://127.0.0.1:2,n2=http://127.0.0.1:5,n3=http://127.0.0.1:8");
+
+    assertThat(NatsServer.cluster(0, new int[] {6222, 6223, 6224}))
+        .contains("listen: \"127.0.0.1:6222\"", "\"nats://127.0.0.1:6223\"", "\"nats://127.0.0.1:6224\"")
+        .doesNotContain("nats://127.0.0.1:6222");
+
+    String yaml = CassandraYaml.renderMember(Path.of("/tmp/c2"), "127.0.0.2",
+        "127.0.0.1:7000,127.0.0.2:7000,127.0.0.3:7000", 7000, 9042, -3074457345618258603L);
+    assertThat(yaml)
+        .contains("initial_token: -3074457345618258603\n", "auto_bootstrap: false\n")
+        .contains("commitlog_sync: periodic\n")
+        .contains("listen_address: 127.0.0.2\n", "rpc_address: 127.0.0.2\n")
+        .contains("- seeds: \"127.0.0.1:7000,127.0.0.2:7000,127.0.0.3:7000\"");
+    assertThat(CassandraYaml.render(Path.of("/tmp/c1"), 7000, 9042)).doesNotContain("initial_token", "auto_bootstrap");
+  }
+
+  @Test
+  void should_split_the_ring_into_equal_ranges() {
+    assertThat(Infrastructure.evenTokens(3))
+        .containsExactly(Long.MIN_VALUE, -3074457345618258603L, 3074457345618258602L);
+    assertThat(Infrastructure.evenTokens(1)).containsExactly(Long.MIN_VALUE);
   }
 }

@@ -59,9 +59,10 @@ public record InfraSettings(
   }
 
   public Connection connectNats(String connectionName) {
+    // A cluster is given as a comma-separated list; the client connects to one and fails over to the others.
     Options options =
         new Options.Builder()
-            .server(natsUrl)
+            .servers(natsUrl.split(","))
             .connectionName(connectionName)
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(200))
@@ -80,7 +81,9 @@ public record InfraSettings(
 
   /** A session without a keyspace; the caller creates or selects its keyspace. */
   public CqlSession connectCql() {
-    // Bursts queue in the driver (bounded) instead of failing with "no connection available".
+    // Bursts queue in the driver (bounded) instead of failing with "no connection available". A node that
+    // comes back is tried again within 2 s: the driver's default backoff grows to a minute, so a store
+    // restarted after 30 s of absence would stay unused for up to another half minute.
     DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
         .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
         .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
@@ -88,6 +91,8 @@ public record InfraSettings(
         .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_CONCURRENT_REQUESTS, 2048)
         .withInt(DefaultDriverOption.REQUEST_THROTTLER_MAX_QUEUE_SIZE, 50_000)
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(250))
+        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
         .build();
     return CqlSession.builder()
         .addContactPoints(cqlContactPoints)

@@ -171,8 +171,8 @@ class StackIT {
 
   /**
    * The fault suite's short version: a session server killed, and the router stopped (SIGSTOP) past its
-   * lease, each under steady load; every acknowledged message arrives once and in order, and every send
-   * is answered.
+   * lease, each under steady load; every acknowledged message arrives once and in order, every send is
+   * answered, and History, read back, holds each acknowledged message once at its place.
    */
   private void faultsUnderLoad(int base) throws Exception {
     Path out = temp.resolve("chaos");
@@ -183,13 +183,15 @@ class StackIT {
     int exit = loadgen.execute("chaos", "--faults", "session:kill,router:pause=8", "--users", "100",
         "--total-rate", "50", "--warmup", "5s", "--duration", "15s", "--drain", "30s",
         "--control", "http://127.0.0.1:" + (base + 1900), "--target", "127.0.0.1:" + (base + 100),
-        "--target", "127.0.0.1:" + (base + 101), "--out", out.toString());
+        "--target", "127.0.0.1:" + (base + 101), "--history", "127.0.0.1:" + (base + 300), "--out", out.toString());
     String table = printed.toString().lines().filter(line -> !line.startsWith("measure")
         && !line.startsWith("warmup") && !line.startsWith("ramp")).collect(Collectors.joining("\n"));
     assertThat(exit).as(table).isZero();
     Object faults = Json.parseObject(Files.readString(out.resolve("chaos.json"))).get("faults");
     assertThat(faults).as(table).asInstanceOf(InstanceOfAssertFactories.list(Map.class)).hasSize(2)
         .allSatisfy(fault -> assertThat(fault.get("promises_held")).isEqualTo(true))
+        .allSatisfy(fault -> assertThat(((Number) ((Map<?, ?>) fault.get("history")).get("messages_read"))
+            .longValue()).as("History read back").isGreaterThan(100))
         .satisfies(both -> assertThat(((Number) both.get(1).get("delivery_max_ms")).doubleValue())
             .as("a message sent as the router stopped waited for it").isGreaterThanOrEqualTo(8_000));
     Map<String, Object> kill = Json.parseObject(Files.readString(out.resolve("01-session-kill.json")));

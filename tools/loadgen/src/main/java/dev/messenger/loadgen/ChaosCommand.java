@@ -1,12 +1,15 @@
 package dev.messenger.loadgen;
 
 import dev.messenger.loadgen.chaos.Fault;
+import dev.messenger.common.auth.Tokens;
 import dev.messenger.loadgen.chaos.FaultOutcome;
+import dev.messenger.loadgen.chaos.HistoryCheck;
 import dev.messenger.loadgen.chaos.StackControlClient;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.RunReport;
 import dev.messenger.loadgen.run.Coordinator;
 import dev.messenger.loadgen.run.LoadRun;
+import dev.messenger.loadgen.run.RunResult;
 import dev.messenger.loadgen.run.RunSettings;
 import dev.messenger.loadgen.run.Scenario;
 import dev.messenger.loadgen.run.ServerProbe;
@@ -38,12 +41,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
     description = {"Faults under steady 1:1 load against the local stack (./messenger up, best with "
-        + "--sessions=2): for each fault, a run whose measured window starts with it. Reports per fault the "
-        + "acknowledged messages lost, duplicated and out of order (all must be 0), unanswered and failed sends "
+        + "--sessions=2 --routers=2): for each fault, a run whose measured window starts with it. Reports per fault the "
+        + "acknowledged messages lost, duplicated and out of order (all must be 0), whether History, read back "
+        + "afterwards, holds every acknowledged message once at its place, unanswered and failed sends "
         + "with the statuses clients saw, the time until every device is connected and deliveries are back at "
         + "their steady rate, and the delivery p99 from the fault on.",
         "Exit code 0 when every promise held through every fault, 3 otherwise."})
 final class ChaosCommand implements Callable<Integer> {
+  /** How long History may take to show what was acknowledged (it serves what is projected). */
+  private static final Duration HISTORY_PATIENCE = Duration.ofSeconds(60);
+
   @Spec
   CommandSpec spec;
 
@@ -59,17 +66,26 @@ final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "One fault of each kind, once: " + "session:kill, router:kill, "
       + "history:kill, presence:kill, push:kill, router:pause=12 (SIGSTOP past its lease, then SIGCONT), "
-      + "session:term (drain).")
+      + "router:etcd-cut=15 (cut off from etcd, not from NATS or the store, past its lease), "
+      + "session:term (drain), nats:kill, etcd:kill, cassandra:kill (the only node of each here, so the whole "
+      + "bus, coordination or store is gone until it is back on the same port and data).")
   boolean quick;
 
   @Option(names = "--faults", split = ",", paramLabel = "FAULT",
       description = "Faults to inject instead of the quick list: service:kill, service:term or "
-          + "service:pause=SECONDS (service as the control port names it, e.g. session-2).")
+          + "service:pause=SECONDS, service:etcd-cut=SECONDS (service as the control port names it, e.g. "
+          + "session-2, router-2, or etcd, nats, cassandra; a cut holds the service's traffic with etcd, not "
+          + "with NATS or the store).")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
       description = "How many times the list is run (the full suite: 3). Default: ${DEFAULT-VALUE}.")
   int rounds;
+
+  @Option(names = "--history", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7300",
+      description = "The History service, read back after each fault's run: every acknowledged message must be "
+          + "there once, at its place, with no gap. Default: ${DEFAULT-VALUE}.")
+  String history;
 
   @Option(names = "--client-threads", paramLabel = "N", defaultValue = "2", description = "See run.")
   int clientThreads;
@@ -94,6 +110,8 @@ final class ChaosCommand implements Callable<Integer> {
     }
     Path dir = out != null ? out : Path.of(".messenger", "loadgen", "chaos-" + RunSettings.newRunId());
     Target target = targetOptions.resolve(scenario.users() * scenario.devicesPerUser(), 0, 1);
+    HistoryCheck historyCheck = new HistoryCheck(history, new Tokens(target.tokenKey(), Clock.systemUTC()),
+        HISTORY_PATIENCE);
     List<FaultOutcome> outcomes = new ArrayList<>();
     int step = 0;
     for (int round = 0; round < rounds; round++) {
@@ -105,8 +123,10 @@ final class ChaosCommand implements Callable<Integer> {
         RunSettings settings = new RunSettings(id, Shard.WHOLE, clientThreads, ProgressPrinter.ramp(terminal, false),
             ProgressPrinter.samples(terminal, false), Coordinator.NONE, ServerProbe.NONE,
             new dev.messenger.loadgen.chaos.FaultWindow(fault, stack), Clock.systemUTC(), Ticker.system());
-        Map<String, Object> report = RunReport.toJson(new LoadRun(scenario, target, settings).execute(), false,
-            Optional.empty());
+        RunResult result = new LoadRun(scenario, target, settings).execute();
+        Map<String, Object> report = RunReport.toJson(result, false, Optional.empty());
+        HistoryCheck.Findings findings = historyCheck.check(id, result.ledger());
+        report.put("history_check", findings.toMap());
         ReportFiles.writeRun(dir, String.format("%02d-%s", step, fault.label().replaceAll("[^a-z0-9-]", "-")),
             report);
         FaultOutcome outcome = FaultOutcome.of(fault.label(), report);

@@ -72,32 +72,6 @@ final class ServiceProcess {
         (end - stopped) / 1_000_000, serving);
   }
 
-  /**
-   * Freezes the process with SIGSTOP for {@code duration}, then lets it go on with SIGCONT (a long GC pause,
-   * a VM stall): it keeps its sockets and believes it still holds whatever it held.
-   */
-  Pause pause(Duration duration) throws InterruptedException {
-    long pid = process.pid();
-    signal("STOP", pid);
-    try {
-      Thread.sleep(duration.toMillis());
-    } finally {
-      signal("CONT", pid);
-    }
-    return new Pause(spec.name(), pid, duration.toMillis());
-  }
-
-  private static void signal(String name, long pid) throws InterruptedException {
-    try {
-      int exit = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
-      if (exit != 0) {
-        throw new IllegalStateException("kill -" + name + " " + pid + " exited with " + exit);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   /** Stops the process (SIGTERM, then SIGKILL after the grace). */
   void stop() {
     ChildProcess current = process;
@@ -108,13 +82,6 @@ final class ServiceProcess {
 
   /** How a restart stops the old process. */
   enum StopSignal { TERM, KILL }
-
-  /** A pause that was done. */
-  record Pause(String service, long pid, long pausedMillis) {
-    String toJson() {
-      return String.format("{\"service\":\"%s\",\"pid\":%d,\"paused_ms\":%d}", service, pid, pausedMillis);
-    }
-  }
 
   /** What a restart did and how long each half took. */
   record Restart(String service, StopSignal signal, long oldPid, long newPid, long stopMillis, long startMillis,

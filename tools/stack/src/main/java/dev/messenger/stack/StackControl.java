@@ -2,39 +2,54 @@ package dev.messenger.stack;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.messenger.launcher.Infrastructure;
+import dev.messenger.launcher.InfrastructureException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The local stack's control port (loopback only), for benchmarks and fault runs that need what an
- * orchestrator does: {@code GET /services} lists the service processes, {@code POST /restart?service=NAME
- * &signal=TERM|KILL} stops one with that signal, starts it again and answers once it is SERVING, and
- * {@code POST /pause?service=NAME&seconds=N} freezes one with SIGSTOP for N seconds (at most 120), then
- * SIGCONT. One request at a time, so two faults never overlap.
+ * orchestrator does: {@code GET /services} lists the service processes and the local infrastructure
+ * ({@code etcd}, {@code nats}, {@code cassandra}), {@code POST /restart?service=NAME&signal=TERM|KILL} stops
+ * one with that signal, starts it again and answers once it is SERVING (for a part of the infrastructure: once
+ * it answers and every service is SERVING again), and {@code POST /pause?service=NAME&seconds=N} freezes one
+ * with SIGSTOP for N seconds (at most 120), then SIGCONT; {@code POST /cut?service=NAME&from=etcd&seconds=N}
+ * holds every byte between one service and etcd for N seconds (a partition: it keeps NATS and the store). One
+ * request at a time, so two faults never overlap.
  */
 final class StackControl implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, ServiceProcess> services;
+  private final Infrastructure infrastructure;
+  private final Map<String, TcpLink> etcdLinks;
 
-  private StackControl(HttpServer server, List<ServiceProcess> services) {
+  private StackControl(HttpServer server, List<ServiceProcess> services, Infrastructure infrastructure,
+      Map<String, TcpLink> etcdLinks) {
     this.server = server;
     this.services = services.stream().collect(Collectors.toMap(s -> s.spec().name(), s -> s));
+    this.infrastructure = infrastructure;
+    this.etcdLinks = Map.copyOf(etcdLinks);
   }
 
-  static StackControl start(int port, List<ServiceProcess> services) throws IOException {
+  static StackControl start(int port, List<ServiceProcess> services, Infrastructure infrastructure,
+      Map<String, TcpLink> etcdLinks) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    StackControl control = new StackControl(server, services);
+    StackControl control = new StackControl(server, services, infrastructure, etcdLinks);
     server.createContext("/services", control::list);
     server.createContext("/restart", control::restart);
     server.createContext("/pause", control::pause);
+    server.createContext("/cut", control::cut);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "stack-control");
       t.setDaemon(true);
@@ -49,32 +64,35 @@ final class StackControl implements AutoCloseable {
   }
 
   private void list(HttpExchange exchange) throws IOException {
-    String body = services.values().stream()
-        .sorted(java.util.Comparator.comparing(s -> s.spec().name()))
+    Stream<String> serviceRows = services.values().stream()
+        .sorted(Comparator.comparing(s -> s.spec().name()))
         .map(s -> String.format("{\"service\":\"%s\",\"pid\":%d,\"grpc_port\":%d,\"metrics_port\":%d,"
                 + "\"alive\":%b}", s.spec().name(), s.process().pid(), s.spec().grpcPort(), s.spec().metricsPort(),
-            s.process().isAlive()))
-        .collect(Collectors.joining(",", "[", "]"));
-    answer(exchange, 200, body);
+            s.process().isAlive()));
+    Stream<String> infrastructureRows = infrastructure.localParts().entrySet().stream()
+        .map(part -> String.format("{\"service\":\"%s\",\"pid\":%d,\"infrastructure\":true,\"alive\":%b}",
+            part.getKey(), part.getValue(), infrastructure.isAlive(part.getKey())));
+    answer(exchange, 200, Stream.concat(serviceRows, infrastructureRows).collect(Collectors.joining(",", "[", "]")));
   }
 
-  /** The service a POST names, or null once the exchange was answered with why not. */
-  private ServiceProcess target(HttpExchange exchange, Map<String, String> query) throws IOException {
+  /** The name a POST gives, or null once the exchange was answered with why not. */
+  private String target(HttpExchange exchange, Map<String, String> query) throws IOException {
     if (!"POST".equals(exchange.getRequestMethod())) {
       answer(exchange, 405, "{\"error\":\"use POST\"}");
       return null;
     }
-    ServiceProcess service = services.get(query.getOrDefault("service", ""));
-    if (service == null) {
+    String name = query.getOrDefault("service", "");
+    if (!services.containsKey(name) && !infrastructure.localParts().containsKey(name)) {
       answer(exchange, 404, "{\"error\":\"no such service; GET /services lists them\"}");
+      return null;
     }
-    return service;
+    return name;
   }
 
   private void restart(HttpExchange exchange) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    ServiceProcess service = target(exchange, query);
-    if (service == null) {
+    String name = target(exchange, query);
+    if (name == null) {
       return;
     }
     ServiceProcess.StopSignal signal;
@@ -85,9 +103,17 @@ final class StackControl implements AutoCloseable {
       return;
     }
     try {
-      ServiceProcess.Restart restart = service.restart(signal);
-      System.out.println("restarted " + restart.toJson());
-      answer(exchange, restart.serving() ? 200 : 500, restart.toJson());
+      if (services.containsKey(name)) {
+        ServiceProcess.Restart restart = services.get(name).restart(signal);
+        System.out.println("restarted " + restart.toJson());
+        answer(exchange, restart.serving() ? 200 : 500, restart.toJson());
+      } else {
+        InfrastructureRestart restart = InfrastructureRestart.of(infrastructure, name, signal, services.values());
+        System.out.println("restarted " + restart.toJson());
+        answer(exchange, restart.serving() ? 200 : 500, restart.toJson());
+      }
+    } catch (InfrastructureException e) {
+      answer(exchange, 500, "{\"error\":" + jsonString(e.getMessage()) + "}");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       answer(exchange, 500, "{\"error\":\"interrupted\"}");
@@ -96,27 +122,61 @@ final class StackControl implements AutoCloseable {
 
   private void pause(HttpExchange exchange) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    ServiceProcess service = target(exchange, query);
-    if (service == null) {
+    String name = target(exchange, query);
+    if (name == null) {
       return;
     }
-    long seconds;
-    try {
-      seconds = Long.parseLong(query.getOrDefault("seconds", ""));
-    } catch (NumberFormatException e) {
-      seconds = -1;
-    }
+    long seconds = seconds(query);
     if (seconds < 1 || seconds > 120) {
       answer(exchange, 400, "{\"error\":\"seconds must be between 1 and 120\"}");
       return;
     }
     try {
-      ServiceProcess.Pause pause = service.pause(java.time.Duration.ofSeconds(seconds));
+      long pid = services.containsKey(name)
+          ? services.get(name).process().pid()
+          : infrastructure.localParts().get(name);
+      ProcessPause pause = ProcessPause.of(name, pid, Duration.ofSeconds(seconds));
       System.out.println("paused " + pause.toJson());
       answer(exchange, 200, pause.toJson());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       answer(exchange, 500, "{\"error\":\"interrupted\"}");
+    }
+  }
+
+  private void cut(HttpExchange exchange) throws IOException {
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    String name = target(exchange, query);
+    if (name == null) {
+      return;
+    }
+    TcpLink link = etcdLinks.get(name);
+    if (!"etcd".equals(query.get("from")) || link == null) {
+      answer(exchange, 400, "{\"error\":\"only a service's path to the local etcd can be cut: from=etcd\"}");
+      return;
+    }
+    long seconds = seconds(query);
+    if (seconds < 1 || seconds > 120) {
+      answer(exchange, 400, "{\"error\":\"seconds must be between 1 and 120\"}");
+      return;
+    }
+    try {
+      link.cutFor(Duration.ofSeconds(seconds));
+      String json = String.format("{\"service\":\"%s\",\"cut_from\":\"etcd\",\"cut_ms\":%d}", name,
+          seconds * 1000);
+      System.out.println("cut " + json);
+      answer(exchange, 200, json);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answer(exchange, 500, "{\"error\":\"interrupted\"}");
+    }
+  }
+
+  private static long seconds(Map<String, String> query) {
+    try {
+      return Long.parseLong(query.getOrDefault("seconds", ""));
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -132,6 +192,10 @@ final class StackControl implements AutoCloseable {
       }
     }
     return values;
+  }
+
+  private static String jsonString(String text) {
+    return "\"" + String.valueOf(text).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {

@@ -6,6 +6,8 @@ import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.launcher.JavaProcess;
 import dev.messenger.launcher.ModuleClasspath;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code ./messenger up}: starts etcd, NATS and the CQL store (or uses the ones configured), then every
- * service as its own process (with {@code --sessions=N}, N session servers) and the web gateway
+ * service as its own process (with {@code --sessions=N}, N session servers; with {@code --routers=N}, N
+ * routers sharing the shards; with {@code --cluster}, three nodes of etcd, NATS and Cassandra, the keyspace
+ * with three replicas, and two session servers and two routers unless told otherwise) and the web gateway
  * (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
  * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
  * the services, then the infrastructure.
@@ -28,17 +32,20 @@ public final class StackMain {
   private StackMain() {}
 
   static final int MAX_SESSIONS = 9;
+  static final int MAX_ROUTERS = 9;
 
   /**
    * History first: it creates the schema the others use. Ports are base + 100 (session) ... base + 500; the
-   * n-th further session server ("session-2", ...) listens on base + 100 + n - 1.
+   * n-th session server ("session-2", ...) listens on base + 100 + n - 1, the n-th router on base + 200 + n - 1.
    */
-  static List<ServiceSpec> services(int base, int sessions) {
+  static List<ServiceSpec> services(int base, int sessions, int routers) {
     List<ServiceSpec> specs = new ArrayList<>();
     specs.add(new ServiceSpec("history", "services/history", "dev.messenger.history.HistoryMain", base + 300,
         base + 2300));
-    specs.add(new ServiceSpec("router", "services/router", "dev.messenger.router.RouterMain", base + 200,
-        base + 2200));
+    for (int i = 0; i < routers; i++) {
+      specs.add(new ServiceSpec(i == 0 ? "router" : "router-" + (i + 1), "services/router",
+          "dev.messenger.router.RouterMain", base + 200 + i, base + 2200 + i));
+    }
     for (int i = 0; i < sessions; i++) {
       specs.add(new ServiceSpec(i == 0 ? "session" : "session-" + (i + 1), "services/session",
           "dev.messenger.session.SessionMain", base + 100 + i, base + 2100 + i));
@@ -49,12 +56,17 @@ public final class StackMain {
     return specs;
   }
 
-  /** Arguments: the repository root, then optionally --base-port=7000, --run-dir=DIR and --sessions=1. */
+  /**
+   * Arguments: the repository root, then optionally --base-port=7000, --run-dir=DIR, --sessions=1,
+   * --routers=1 and --cluster.
+   */
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     int basePort = 7000;
     Path runDir = root.resolve(".messenger").resolve("run");
-    int sessions = 1;
+    Integer sessions = null;
+    Integer routers = null;
+    boolean cluster = false;
     for (int i = 1; i < args.length; i++) {
       if (args[i].startsWith("--base-port=")) {
         basePort = Integer.parseInt(args[i].substring("--base-port=".length()));
@@ -65,15 +77,23 @@ public final class StackMain {
         if (sessions < 1 || sessions > MAX_SESSIONS) {
           throw new IllegalArgumentException("--sessions must be between 1 and " + MAX_SESSIONS);
         }
+      } else if (args[i].equals("--cluster")) {
+        cluster = true;
+      } else if (args[i].startsWith("--routers=")) {
+        routers = Integer.parseInt(args[i].substring("--routers=".length()));
+        if (routers < 1 || routers > MAX_ROUTERS) {
+          throw new IllegalArgumentException("--routers must be between 1 and " + MAX_ROUTERS);
+        }
       } else {
         throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
-    List<ServiceSpec> specs = services(basePort, sessions);
+    List<ServiceSpec> specs = services(basePort, sessions != null ? sessions : cluster ? 2 : 1,
+        routers != null ? routers : cluster ? 2 : 1);
     Files.createDirectories(runDir);
     Path logs = Files.createDirectories(runDir.resolve("logs"));
-    Infrastructure infrastructure = Infrastructure.start(
-        InfrastructureConfig.fromEnvironment(System.getenv()).withDataDirectory(fresh(runDir.resolve("data"))));
+    Infrastructure infrastructure = Infrastructure.start(InfrastructureConfig.fromEnvironment(System.getenv())
+        .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -96,11 +116,24 @@ public final class StackMain {
     // A one-machine development stack: services may sign with the public development key when no
     // MESSENGER_TOKEN_KEY is set (outside this mode they refuse to start without one).
     env.put("MESSENGER_DEV_MODE", "true");
+    if (cluster && System.getenv("MESSENGER_CQL_REPLICATION") == null) {
+      env.put("MESSENGER_CQL_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 3}");
+    }
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
+    Map<String, TcpLink> etcdLinks = new HashMap<>();
     for (ServiceSpec spec : specs) {
-      ServiceProcess service = new ServiceProcess(spec, root, logs, env);
+      Map<String, String> serviceEnv = env;
+      if (infrastructure.localParts().containsKey(Infrastructure.ETCD)) {
+        // Each service reaches etcd through a link of its own, so that a fault can cut one off from etcd
+        // while it keeps NATS and the store, as a network partition would.
+        TcpLink link = new TcpLink(spec.name(), etcdAddress(infrastructure));
+        etcdLinks.put(spec.name(), link);
+        serviceEnv = new HashMap<>(env);
+        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS", link.url());
+      }
+      ServiceProcess service = new ServiceProcess(spec, root, logs, serviceEnv);
       services.add(service);
       // History creates the schema first: on a CQL store busy with other schema changes that alone can take
       // well over a minute.
@@ -134,10 +167,15 @@ public final class StackMain {
       System.exit(1);
     }
     System.out.printf("web http://127.0.0.1:%d/%n", webPort);
-    control.set(StackControl.start(basePort + 1900, services));
+    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdLinks));
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
+  }
+
+  private static InetSocketAddress etcdAddress(Infrastructure infrastructure) {
+    URI etcd = URI.create(infrastructure.endpoints().etcdEndpoints().get(0));
+    return new InetSocketAddress(etcd.getHost(), etcd.getPort());
   }
 
   private static Path fresh(Path directory) throws IOException {

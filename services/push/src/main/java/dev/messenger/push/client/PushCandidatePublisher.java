@@ -68,7 +68,7 @@ public final class PushCandidatePublisher {
   /** A publisher on {@code nats}; creates the push streams of the namespace if they are missing. */
   public static PushCandidatePublisher create(Connection nats, Subjects subjects) throws IOException {
     PushStreams streams = new PushStreams(subjects);
-    streams.ensureCreated(nats.jetStreamManagement());
+    streams.ensureCreated(nats);
     return new PushCandidatePublisher(nats.jetStream(), streams, LINGER);
   }
 

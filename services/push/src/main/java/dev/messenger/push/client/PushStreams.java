@@ -3,6 +3,7 @@ package dev.messenger.push.client;
 import static java.util.Objects.requireNonNull;
 
 import dev.messenger.common.Subjects;
+import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.RetentionPolicy;
@@ -21,6 +22,7 @@ public record PushStreams(Subjects subjects) {
   /** A notification older than this is no longer worth sending. */
   public static final Duration MAX_AGE = Duration.ofDays(1);
   private static final int STREAM_NOT_FOUND = 10059;
+  private static final int CLUSTER_REPLICAS = 3;
 
   public PushStreams {
     requireNonNull(subjects, "subjects");
@@ -42,13 +44,25 @@ public record PushStreams(Subjects subjects) {
     return subjects.namespace() + ".push.jobs";
   }
 
-  /** Creates both streams if they do not exist yet; safe to call from several processes at once. */
-  public void ensureCreated(JetStreamManagement jsm) throws IOException {
-    ensure(jsm, candidatesStream(), candidatesSubject());
-    ensure(jsm, jobsStream(), jobsSubject());
+  /**
+   * Creates both streams if they do not exist yet; safe to call from several processes at once. On a NATS
+   * cluster they are kept on three servers ({@link #replicasFor}), so a push job survives the loss of one.
+   */
+  public void ensureCreated(Connection nats) throws IOException {
+    JetStreamManagement jsm = nats.jetStreamManagement();
+    int replicas = replicasFor(nats);
+    ensure(jsm, candidatesStream(), candidatesSubject(), replicas);
+    ensure(jsm, jobsStream(), jobsSubject(), replicas);
   }
 
-  private static void ensure(JetStreamManagement jsm, String stream, String subject) throws IOException {
+  /** 3 when the server is one of a cluster (JetStream needs three servers for that), 1 alone. */
+  static int replicasFor(Connection nats) {
+    String cluster = nats.getServerInfo().getCluster();
+    return cluster == null || cluster.isBlank() ? 1 : CLUSTER_REPLICAS;
+  }
+
+  private static void ensure(JetStreamManagement jsm, String stream, String subject, int replicas)
+      throws IOException {
     try {
       jsm.getStreamInfo(stream);
       return;
@@ -64,6 +78,7 @@ public record PushStreams(Subjects subjects) {
         .storageType(StorageType.File)
         .duplicateWindow(DEDUP_WINDOW)
         .maxAge(MAX_AGE)
+        .replicas(replicas)
         .build();
     try {
       jsm.addStream(config);

@@ -61,7 +61,7 @@ public final class PushQueues implements AutoCloseable {
       DeliveryState state, PushSettings pushSettings, DeadLetters deadLetters, Providers providers,
       PushMetrics metrics, Clock clock, String instanceId) throws IOException {
     JetStreamManagement jsm = nats.jetStreamManagement();
-    streams.ensureCreated(jsm);
+    streams.ensureCreated(nats);
     ensureConsumer(jsm, streams.candidatesStream(), streams.candidatesSubject(), EXPANDER, settings.ackWait());
     ensureConsumer(jsm, streams.jobsStream(), streams.jobsSubject(), SENDER, settings.ackWait());
     JetStream js = nats.jetStream();

@@ -5,18 +5,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One fault of the suite: a service of the local stack killed (kill -9, then started again), stopped
- * (SIGTERM, its own shutdown, then started again) or paused (SIGSTOP for a while, then SIGCONT).
- * Written {@code service:kill}, {@code service:term} or {@code service:pause=SECONDS}.
+ * One fault of the suite: a service of the local stack, or a part of its infrastructure ({@code etcd},
+ * {@code nats}, {@code cassandra}), killed (kill -9, then started again on the same port and data), stopped
+ * (SIGTERM, its own shutdown, then started again), paused (SIGSTOP for a while, then SIGCONT), or cut
+ * off from etcd for a while while it keeps NATS and the store. Written {@code service:kill},
+ * {@code service:term}, {@code service:pause=SECONDS} or {@code service:etcd-cut=SECONDS}; {@code pause} is
+ * how long a pause or a cut lasts.
  */
 public record Fault(String service, Kind kind, Duration pause) {
   /** What is done to the process. */
-  public enum Kind { KILL, TERM, PAUSE }
+  public enum Kind { KILL, TERM, PAUSE, ETCD_CUT }
 
   /** One fault of each kind the local stack can inject, for {@code --quick}. */
   public static final List<Fault> QUICK = List.of(
       parse("session:kill"), parse("router:kill"), parse("history:kill"), parse("presence:kill"),
-      parse("push:kill"), parse("router:pause=12"), parse("session:term"));
+      parse("push:kill"), parse("router:pause=12"), parse("router:etcd-cut=15"), parse("session:term"),
+      parse("nats:kill"), parse("etcd:kill"), parse("cassandra:kill"));
 
   public static Fault parse(String text) {
     String[] parts = text.trim().split(":", 2);
@@ -32,22 +36,34 @@ public record Fault(String service, Kind kind, Duration pause) {
       return new Fault(parts[0], Kind.TERM, Duration.ZERO);
     }
     if (action.startsWith("pause=")) {
-      long seconds;
-      try {
-        seconds = Long.parseLong(action.substring("pause=".length()));
-      } catch (NumberFormatException e) {
-        seconds = 0;
-      }
-      if (seconds < 1 || seconds > 120) {
-        throw new IllegalArgumentException("a pause lasts 1 to 120 seconds: " + text);
-      }
-      return new Fault(parts[0], Kind.PAUSE, Duration.ofSeconds(seconds));
+      return new Fault(parts[0], Kind.PAUSE, seconds(action.substring("pause=".length()), text));
     }
-    throw new IllegalArgumentException("unknown fault action in " + text + ": kill, term or pause=SECONDS");
+    if (action.startsWith("etcd-cut=")) {
+      return new Fault(parts[0], Kind.ETCD_CUT, seconds(action.substring("etcd-cut=".length()), text));
+    }
+    throw new IllegalArgumentException("unknown fault action in " + text
+        + ": kill, term, pause=SECONDS or etcd-cut=SECONDS");
+  }
+
+  private static Duration seconds(String value, String text) {
+    long seconds;
+    try {
+      seconds = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      seconds = 0;
+    }
+    if (seconds < 1 || seconds > 120) {
+      throw new IllegalArgumentException("a pause or cut lasts 1 to 120 seconds: " + text);
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   /** As written on the command line. */
   public String label() {
-    return service + ":" + (kind == Kind.PAUSE ? "pause=" + pause.toSeconds() : kind.name().toLowerCase(Locale.ROOT));
+    return service + ":" + switch (kind) {
+      case PAUSE -> "pause=" + pause.toSeconds();
+      case ETCD_CUT -> "etcd-cut=" + pause.toSeconds();
+      default -> kind.name().toLowerCase(Locale.ROOT);
+    };
   }
 }

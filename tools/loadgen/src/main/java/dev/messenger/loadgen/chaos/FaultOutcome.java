@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * One row of the fault table, read from the run's report: what the promises say (lost, duplicated, out of
- * order, unanswered: all must be 0), the sends that failed and with which status, how long until every
- * device was connected and deliveries were back at their steady rate, and the delivery p99 from the fault
- * on.
+ * order, unanswered: all must be 0; and History, read back after the run, holding every acknowledged message
+ * once at its place: {@code historyBroken} 0), the sends that failed and with which status, how long until
+ * every device was connected and deliveries were back at their steady rate, and the delivery p99 from the
+ * fault on.
  */
 public record FaultOutcome(String fault, long lost, long duplicated, long outOfOrder, long unanswered,
     long failedSends, Map<String, Object> errorsByCode, int recoverySeconds, double deliveryP99Ms,
-    double deliveryMaxMs, String controlError) {
+    double deliveryMaxMs, String controlError, long historyBroken, Map<String, Object> history) {
 
   /** Seconds in a row a recovered state must last. */
   static final int STEADY_SECONDS = 3;
@@ -22,7 +23,8 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
   static final double RECOVERED_SHARE = 0.9;
 
   public boolean promisesHeld() {
-    return lost == 0 && duplicated == 0 && outOfOrder == 0 && unanswered == 0 && controlError == null;
+    return lost == 0 && duplicated == 0 && outOfOrder == 0 && unanswered == 0 && controlError == null
+        && historyBroken == 0;
   }
 
   public static FaultOutcome of(String fault, Map<String, Object> report) {
@@ -34,7 +36,23 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
         JsonPaths.object(report, "errors"), recoverySeconds(series(report)),
         JsonPaths.numberOr(report, "latency_ms.delivery.p99").orElse(0.0),
         JsonPaths.numberOr(report, "latency_ms.delivery.max").orElse(0.0),
-        controlError == null ? null : String.valueOf(controlError));
+        controlError == null ? null : String.valueOf(controlError), historyBroken(report),
+        report.get("history_check") instanceof Map<?, ?> ? JsonPaths.object(report, "history_check") : Map.of());
+  }
+
+  /** What the History read-back found wrong; a run without one proves nothing about the store. */
+  private static long historyBroken(Map<String, Object> report) {
+    if (!(report.get("history_check") instanceof Map<?, ?>)) {
+      return 1;
+    }
+    if (JsonPaths.object(report, "history_check").get("error") != null) {
+      return 1;
+    }
+    long broken = 0;
+    for (String kind : new String[] {"missing", "duplicated", "misplaced", "gaps"}) {
+      broken += JsonPaths.longValue(report, "history_check." + kind);
+    }
+    return broken;
   }
 
   /**
@@ -106,20 +124,21 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
     if (controlError != null) {
       map.put("control_error", controlError);
     }
+    map.put("history", history);
     map.put("promises_held", promisesHeld());
     return map;
   }
 
   /** A line of the terminal table. */
   public String row() {
-    return String.format(java.util.Locale.ROOT, "%-18s %5d %5d %6d %5d %7d %9s %10.1f  %s%s", fault, lost,
-        duplicated, outOfOrder, unanswered, failedSends, recoverySeconds < 0 ? "never" : recoverySeconds + " s",
-        deliveryP99Ms, errorsByCode.isEmpty() ? "-" : errorsByCode,
-        controlError == null ? "" : "  (control: " + controlError + ")");
+    return String.format(java.util.Locale.ROOT, "%-18s %5d %5d %6d %5d %7d %7s %9s %10.1f  %s%s", fault, lost,
+        duplicated, outOfOrder, unanswered, failedSends, historyBroken == 0 ? "ok" : historyBroken + " bad",
+        recoverySeconds < 0 ? "never" : recoverySeconds + " s", deliveryP99Ms,
+        errorsByCode.isEmpty() ? "-" : errorsByCode, controlError == null ? "" : "  (control: " + controlError + ")");
   }
 
   public static String header() {
-    return String.format(java.util.Locale.ROOT, "%-18s %5s %5s %6s %5s %7s %9s %10s  %s", "fault", "lost", "dup",
-        "order", "unans", "failed", "recovery", "p99 ms", "errors seen by clients");
+    return String.format(java.util.Locale.ROOT, "%-18s %5s %5s %6s %5s %7s %7s %9s %10s  %s", "fault", "lost",
+        "dup", "order", "unans", "failed", "history", "recovery", "p99 ms", "errors seen by clients");
   }
 }

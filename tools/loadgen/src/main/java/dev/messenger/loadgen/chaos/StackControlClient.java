@@ -20,12 +20,16 @@ public final class StackControlClient {
     this.base = base;
   }
 
-  /** Does the fault and answers once the service is back (restarts: SERVING again; pauses: SIGCONT sent). */
+  /**
+   * Does the fault and answers once the service is back (restarts: SERVING again; pauses: SIGCONT sent;
+   * cuts: healed).
+   */
   public Map<String, Object> inject(Fault fault) throws IOException, InterruptedException {
     String path = switch (fault.kind()) {
       case KILL -> "/restart?service=" + fault.service() + "&signal=KILL";
       case TERM -> "/restart?service=" + fault.service() + "&signal=TERM";
       case PAUSE -> "/pause?service=" + fault.service() + "&seconds=" + fault.pause().toSeconds();
+      case ETCD_CUT -> "/cut?service=" + fault.service() + "&from=etcd&seconds=" + fault.pause().toSeconds();
     };
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(path))
         .POST(HttpRequest.BodyPublishers.noBody()).timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());

@@ -3,7 +3,9 @@ package dev.messenger.loadgen.run;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The bookkeeping of one conversation: every send of its participating devices (by per-sender sequence
@@ -181,6 +183,19 @@ public final class ConversationLedger {
       }
     }
     return keys;
+  }
+
+  /** The acknowledged messages, each with the seq its acknowledgement gave (0 when it gave none). */
+  public synchronized Map<MessageKey, Long> ackedPlaces() {
+    Map<MessageKey, Long> places = new LinkedHashMap<>();
+    for (int s = 0; s < participants.length; s++) {
+      for (int seq = 1; seq <= senders[s].count; seq++) {
+        if (senders[s].state[seq] == ACKED) {
+          places.put(new MessageKey(participants[s], seq), senders[s].conversationSeq[seq]);
+        }
+      }
+    }
+    return places;
   }
 
   /** Acknowledged messages some device never received, at most {@code limit}, as they stand now. */

@@ -45,6 +45,13 @@ public final class Ledger {
     return out;
   }
 
+  /** Per conversation id, the acknowledged messages with the seq each acknowledgement gave (0: none). */
+  public Map<String, Map<ConversationLedger.MessageKey, Long>> ackedPlacesByConversation() {
+    Map<String, Map<ConversationLedger.MessageKey, Long>> out = new LinkedHashMap<>();
+    conversations.forEach((id, c) -> out.put(id, c.ackedPlaces()));
+    return out;
+  }
+
   /** Per conversation id, the acknowledged messages: what history must hold. */
   public Map<String, List<ConversationLedger.MessageKey>> ackedByConversation() {
     Map<String, List<ConversationLedger.MessageKey>> out = new LinkedHashMap<>();

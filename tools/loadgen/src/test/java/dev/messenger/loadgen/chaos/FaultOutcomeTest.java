@@ -53,7 +53,8 @@ class FaultOutcomeTest {
         "errors", Map.of("UNAVAILABLE", 7),
         "latency_ms", Map.of("delivery", Map.of("p99", 812.5, "max", 2000.0)),
         "server", Map.of("chaos", Map.of("fault", "router:kill", "control", Map.of("serving", true))),
-        "series", List.of());
+        "series", List.of(),
+        "history_check", Map.of("missing", 0, "duplicated", 0, "misplaced", 0, "gaps", 0));
     FaultOutcome held = FaultOutcome.of("router:kill", report);
     assertThat(held.promisesHeld()).isTrue();
     assertThat(held.failedSends()).isEqualTo(2);
@@ -68,6 +69,16 @@ class FaultOutcomeTest {
     notInjected.put("server", Map.of("chaos", Map.of("control_error", "connection refused")));
     assertThat(FaultOutcome.of("router:kill", notInjected).promisesHeld()).as("a fault not done proves nothing")
         .isFalse();
+
+    Map<String, Object> storeLost = new java.util.HashMap<>(report);
+    storeLost.put("history_check", Map.of("missing", 12, "duplicated", 0, "misplaced", 0, "gaps", 3));
+    FaultOutcome lostInStore = FaultOutcome.of("cassandra:kill", storeLost);
+    assertThat(lostInStore.promisesHeld()).as("delivered live but gone from History").isFalse();
+    assertThat(lostInStore.row()).contains("15 bad");
+
+    Map<String, Object> unread = new java.util.HashMap<>(report);
+    unread.remove("history_check");
+    assertThat(FaultOutcome.of("router:kill", unread).promisesHeld()).as("History not read back").isFalse();
   }
 
   @Test
@@ -79,5 +90,9 @@ class FaultOutcomeTest {
     assertThatThrownBy(() -> Fault.parse("router")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.parse("router:pause=0")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.parse("router:explode")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Fault.parse("router-2:etcd-cut=20")).isEqualTo(
+        new Fault("router-2", Fault.Kind.ETCD_CUT, Duration.ofSeconds(20)));
+    assertThat(Fault.parse("router-2:etcd-cut=20").label()).isEqualTo("router-2:etcd-cut=20");
+    assertThatThrownBy(() -> Fault.parse("router:etcd-cut=0")).isInstanceOf(IllegalArgumentException.class);
   }
 }
