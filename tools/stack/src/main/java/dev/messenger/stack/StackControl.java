@@ -32,10 +32,10 @@ final class StackControl implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, ServiceProcess> services;
   private final Infrastructure infrastructure;
-  private final Map<String, TcpLink> etcdLinks;
+  private final Map<String, List<TcpLink>> etcdLinks;
 
   private StackControl(HttpServer server, List<ServiceProcess> services, Infrastructure infrastructure,
-      Map<String, TcpLink> etcdLinks) {
+      Map<String, List<TcpLink>> etcdLinks) {
     this.server = server;
     this.services = services.stream().collect(Collectors.toMap(s -> s.spec().name(), s -> s));
     this.infrastructure = infrastructure;
@@ -43,7 +43,7 @@ final class StackControl implements AutoCloseable {
   }
 
   static StackControl start(int port, List<ServiceProcess> services, Infrastructure infrastructure,
-      Map<String, TcpLink> etcdLinks) throws IOException {
+      Map<String, List<TcpLink>> etcdLinks) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     StackControl control = new StackControl(server, services, infrastructure, etcdLinks);
     server.createContext("/services", control::list);
@@ -150,8 +150,8 @@ final class StackControl implements AutoCloseable {
     if (name == null) {
       return;
     }
-    TcpLink link = etcdLinks.get(name);
-    if (!"etcd".equals(query.get("from")) || link == null) {
+    List<TcpLink> links = etcdLinks.get(name);
+    if (!"etcd".equals(query.get("from")) || links == null) {
       answer(exchange, 400, "{\"error\":\"only a service's path to the local etcd can be cut: from=etcd\"}");
       return;
     }
@@ -161,7 +161,7 @@ final class StackControl implements AutoCloseable {
       return;
     }
     try {
-      link.cutFor(Duration.ofSeconds(seconds));
+      TcpLink.cutFor(links, Duration.ofSeconds(seconds));
       String json = String.format("{\"service\":\"%s\",\"cut_from\":\"etcd\",\"cut_ms\":%d}", name,
           seconds * 1000);
       System.out.println("cut " + json);

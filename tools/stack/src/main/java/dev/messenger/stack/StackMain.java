@@ -122,16 +122,23 @@ public final class StackMain {
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
-    Map<String, TcpLink> etcdLinks = new HashMap<>();
+    Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
+    boolean localEtcd = infrastructure.localParts().keySet().stream()
+        .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
     for (ServiceSpec spec : specs) {
       Map<String, String> serviceEnv = env;
-      if (infrastructure.localParts().containsKey(Infrastructure.ETCD)) {
-        // Each service reaches etcd through a link of its own, so that a fault can cut one off from etcd
-        // while it keeps NATS and the store, as a network partition would.
-        TcpLink link = new TcpLink(spec.name(), etcdAddress(infrastructure));
-        etcdLinks.put(spec.name(), link);
+      if (localEtcd) {
+        // Each service reaches each etcd member through a link of its own, so that a fault can cut one
+        // service off from etcd while it keeps NATS and the store, as a network partition would.
+        List<TcpLink> links = new ArrayList<>();
+        for (String endpoint : infrastructure.endpoints().etcdEndpoints()) {
+          URI etcd = URI.create(endpoint);
+          links.add(new TcpLink(spec.name(), new InetSocketAddress(etcd.getHost(), etcd.getPort())));
+        }
+        etcdLinks.put(spec.name(), links);
         serviceEnv = new HashMap<>(env);
-        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS", link.url());
+        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS",
+            links.stream().map(TcpLink::url).collect(Collectors.joining(",")));
       }
       ServiceProcess service = new ServiceProcess(spec, root, logs, serviceEnv);
       services.add(service);
@@ -171,11 +178,6 @@ public final class StackMain {
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
-  }
-
-  private static InetSocketAddress etcdAddress(Infrastructure infrastructure) {
-    URI etcd = URI.create(infrastructure.endpoints().etcdEndpoints().get(0));
-    return new InetSocketAddress(etcd.getHost(), etcd.getPort());
   }
 
   private static Path fresh(Path directory) throws IOException {

@@ -38,16 +38,26 @@ final class TcpLink implements AutoCloseable {
     return "http://127.0.0.1:" + listener.getLocalPort();
   }
 
-  /** Holds every byte for {@code duration}, then lets them through. */
-  void cutFor(Duration duration) throws InterruptedException {
+  /** From now on holds every byte, until {@link #heal}. */
+  void cut() {
     cut = true;
+  }
+
+  /** Lets what was held and everything after it through. */
+  void heal() {
+    synchronized (gate) {
+      cut = false;
+      gate.notifyAll();
+    }
+  }
+
+  /** Cuts every link of {@code links} for {@code duration}, then heals them. */
+  static void cutFor(List<TcpLink> links, Duration duration) throws InterruptedException {
+    links.forEach(TcpLink::cut);
     try {
       Thread.sleep(duration.toMillis());
     } finally {
-      synchronized (gate) {
-        cut = false;
-        gate.notifyAll();
-      }
+      links.forEach(TcpLink::heal);
     }
   }
 
