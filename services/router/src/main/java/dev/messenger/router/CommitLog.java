@@ -21,6 +21,12 @@ interface CommitLog {
   /** Writes consecutive messages into the log with the epoch as write timestamp (not yet confirmed). */
   CompletionStage<Void> write(String conversationId, List<Message> messages, long epoch);
 
+  /**
+   * Records that the owner holding {@code epoch} loaded the log with {@code head} as its head: rows a
+   * fenced-out owner writes past it with an older epoch never count when the head is loaded again.
+   */
+  CompletionStage<Void> seal(String conversationId, long epoch, long head);
+
   /** Messages of the log with seq &gt; afterSeq, ascending. */
   CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit);
 

@@ -52,6 +52,11 @@ final class CqlCommitLog implements CommitLog {
   }
 
   @Override
+  public CompletionStage<Void> seal(String conversationId, long epoch, long head) {
+    return log.seal(conversationId, epoch, head);
+  }
+
+  @Override
   public CompletionStage<List<Message>> readLog(String conversationId, long afterSeq, int limit) {
     return log.readLog(conversationId, afterSeq, limit);
   }

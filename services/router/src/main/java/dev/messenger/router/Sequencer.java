@@ -512,9 +512,12 @@ final class Sequencer {
           }
           return loaded;
         })
+        // What was read counts only if the epoch was still ours after the reads (as for a commit): a router
+        // fenced out meanwhile must not answer a resend from a row it wrote but never committed.
+        .thenCompose(loaded -> fence.confirm(c.shard, epoch).thenApply(ours -> ours ? loaded : null))
         .whenCompleteAsync((loaded, error) -> {
           OptionalLong held = fence.epoch(c.shard);
-          if (error == null && (held.isEmpty() || held.getAsLong() != epoch)) {
+          if (error == null && (loaded == null || held.isEmpty() || held.getAsLong() != epoch)) {
             // The shard changed hands while this loaded (e.g. lost and taken back): the head it read may
             // predate another owner's commits, so it must not be used with the new epoch.
             failAll(c, notOwner());
@@ -549,6 +552,7 @@ final class Sequencer {
             }
             c.head = head;
             c.headEpoch = epoch;
+            c.unsealedHead = head;
             members = c.members;
           }
           for (Pending p : duplicates) {
@@ -585,9 +589,17 @@ final class Sequencer {
    * messages (never others at those seqs) while this router holds the shard's epoch.
    */
   private void write(Conversation c, List<Pending> batch, List<Message> messages, long epoch, int attempt) {
+    long unsealedHead;
+    synchronized (c) {
+      unsealedHead = c.unsealedHead;
+    }
     CompletableFuture<Void> marked = marks.ensureMarked(c.shard, c.id).toCompletableFuture();
     CompletableFuture<Void> written = commitLog.write(c.id, messages, epoch).toCompletableFuture();
-    CompletableFuture.allOf(marked, written)
+    // The first commit on top of a loaded head seals it, beside the write (no added wait): see MessageLog.seal.
+    CompletableFuture<Void> sealed = unsealedHead < 0
+        ? CompletableFuture.completedFuture(null)
+        : commitLog.seal(c.id, epoch, unsealedHead).toCompletableFuture();
+    CompletableFuture.allOf(marked, written, sealed)
         .thenCompose(done -> fence.confirm(c.shard, epoch))
         .whenCompleteAsync((confirmed, error) -> {
           if (error != null) {
@@ -622,6 +634,7 @@ final class Sequencer {
       }
       c.head = messages.get(messages.size() - 1).getSeq();
       c.headEpoch = epoch;
+      c.unsealedHead = -1;
       members = c.members;
       for (int i = 0; i < batch.size(); i++) {
         c.pendingByKey.remove(batch.get(i).key);
@@ -754,6 +767,8 @@ final class Sequencer {
     long head = -1;
     /** The shard epoch under which {@link #head} was read or written; a head of another epoch is stale. */
     long headEpoch;
+    /** A head loaded and not yet sealed by a commit on top of it (-1: none). */
+    long unsealedHead = -1;
     long projected;
     boolean running;
     long lastActivityNanos = System.nanoTime();

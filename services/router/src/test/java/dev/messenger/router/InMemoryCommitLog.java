@@ -30,6 +30,8 @@ final class InMemoryCommitLog implements CommitLog {
   /** Groups as projected from their SYSTEM messages. */
   final Map<String, GroupState> groups = new ConcurrentHashMap<>();
   final Set<String> marks = ConcurrentHashMap.newKeySet();
+  /** Per conversation the last seal: {epoch, head}; a seal of a higher epoch replaces a lower one. */
+  final Map<String, long[]> seals = new ConcurrentHashMap<>();
   final AtomicInteger markWrites = new AtomicInteger();
   final AtomicInteger epochReads = new AtomicInteger();
   final AtomicInteger headLoads = new AtomicInteger();
@@ -77,8 +79,21 @@ final class InMemoryCommitLog implements CommitLog {
   @Override
   public CompletionStage<Long> loadHead(String conversationId) {
     headLoads.incrementAndGet();
-    NavigableMap<Long, Row> log = log(conversationId);
-    return CompletableFuture.completedFuture(log.isEmpty() ? 0L : log.lastKey());
+    long[] seal = seals.getOrDefault(conversationId, new long[] {0, Long.MAX_VALUE});
+    long head = 0;
+    for (Map.Entry<Long, Row> row : log(conversationId).descendingMap().entrySet()) {
+      if (row.getKey() <= seal[1] || row.getValue().epoch() >= seal[0]) {
+        head = row.getKey();
+        break;
+      }
+    }
+    return CompletableFuture.completedFuture(head);
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> seal(String conversationId, long epoch, long head) {
+    seals.merge(conversationId, new long[] {epoch, head}, (old, fresh) -> fresh[0] >= old[0] ? fresh : old);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

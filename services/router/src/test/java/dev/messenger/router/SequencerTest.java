@@ -243,6 +243,50 @@ class SequencerTest {
   }
 
   @Test
+  void should_never_count_a_fenced_owners_write_past_the_head_the_next_owner_loaded() throws Exception {
+    sequencer.submit(request("alice", "first"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      long nextEpoch = log.epochs.get(0);
+      assertThat(next.sequencer.submit(request("bob", "y"), MEMBERS, 0).get(5, TimeUnit.SECONDS).getSeq())
+          .isEqualTo(2);
+      // The fenced-out owner's batch (x at 2, y at 3: y was its sender's first attempt, whose retry the new
+      // owner just committed) lands late with the old epoch: seq 2 keeps the newer row, seq 3 is new.
+      log.write(CONVERSATION, List.of(message(2, "alice", "x"), message(3, "bob", "y")), nextEpoch - 1)
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+      try (TestRouter third = new TestRouter(log).holdingShard()) {
+        SendAck z = third.sequencer.submit(request("alice", "z"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+
+        assertThat(z.getSeq()).as("the row at 3 was never committed: the seal says so").isEqualTo(3);
+        assertThat(log.messages(CONVERSATION).values()).extracting(Message::getClientMessageId)
+            .containsExactly("first", "y", "z");
+      }
+    }
+  }
+
+  @Test
+  void should_not_answer_a_resend_from_a_row_it_wrote_after_it_was_fenced_out() throws Exception {
+    sequencer.submit(request("alice", "first"), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+    await().until(() -> sequencer.idle(0) && log.projected.getOrDefault(CONVERSATION, 0L) == 1);
+    await().until(() -> sequencer.evictIdle(Duration.ZERO) == 1);
+    try (TestRouter next = new TestRouter(log).holdingShard()) {
+      // This router, paused past its lease, resumes with a write in hand: it lands, never confirmed.
+      log.write(CONVERSATION, List.of(message(2, "alice", "x")), log.epochs.get(0) - 1)
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+      CompletableFuture<SendAck> resend = sequencer.submit(request("alice", "x"), MEMBERS, 0);
+
+      assertThatThrownBy(() -> resend.get(5, TimeUnit.SECONDS))
+          .as("reading its own uncommitted row back is no commit: answering it would acknowledge a message the "
+              + "new owner may overwrite")
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+  }
+
+  @Test
   void should_refuse_work_for_a_shard_it_no_longer_owns() {
     router.owner.set(false);
     CompletableFuture<SendAck> ack = sequencer.submit(request("alice", "late"), MEMBERS, 0);

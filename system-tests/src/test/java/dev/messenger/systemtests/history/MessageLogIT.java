@@ -100,6 +100,26 @@ class MessageLogIT {
   }
 
   @Test
+  void should_skip_rows_a_fenced_owner_wrote_past_the_sealed_head_across_buckets() {
+    String conversation = "dm:seal-a:seal-b";
+    await(log.commit(conversation, texts(conversation, 1, 1022, "seal-a", "seal-b"), 2));
+    await(log.seal(conversation, 3, 1022));
+    await(log.commit(conversation, texts(conversation, 1023, 1023, "seal-b"), 3));
+    // The deposed owner's batch lands late, with its older epoch: seq 1023 (the last of bucket 0) keeps the
+    // newer row; 1024 and 1025, in bucket 1, were never committed.
+    await(log.commit(conversation, texts(conversation, 1023, 1025, "seal-a"), 2));
+
+    assertThat(await(log.loadHead(conversation))).isEqualTo(1023);
+
+    // Rows of the sealing owner's epoch, or newer, past the sealed head count: they are its commits.
+    await(log.commit(conversation, texts(conversation, 1024, 1026, "seal-b"), 3));
+    assertThat(await(log.loadHead(conversation))).isEqualTo(1026);
+    // A later owner's seal with an older epoch (a fenced router loading) changes nothing.
+    await(log.seal(conversation, 2, 5));
+    assertThat(await(log.loadHead(conversation))).isEqualTo(1026);
+  }
+
+  @Test
   void should_read_the_log_in_order_across_buckets() {
     String conversation = "dm:read-a:read-b";
     List<Message> messages = texts(conversation, 1, 1100, "read-a", "read-b");

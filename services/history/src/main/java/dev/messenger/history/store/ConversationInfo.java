@@ -16,7 +16,9 @@ public record ConversationInfo(
     String title,
     long createdMs,
     long lastSeq,
-    long projectedSeq) {
+    long projectedSeq,
+    long sealedEpoch,
+    long sealedHead) {
 
   public ConversationInfo {
     members = Set.copyOf(members);

@@ -26,6 +26,7 @@ final class ConversationTable {
   private final HistoryConfig config;
   private final PreparedStatement insertDirect;
   private final PreparedStatement select;
+  private final PreparedStatement seal;
   private final PreparedStatement updateProgress;
 
   ConversationTable(CqlSession session, HistoryConfig config) {
@@ -38,8 +39,11 @@ final class ConversationTable {
                 + "USING TIMESTAMP " + FIXED_TIMESTAMP);
     this.select =
         session.prepare(
-            "SELECT kind, members, title, created_ms, last_seq, projected_seq FROM " + table
-                + " WHERE conversation_id = ?");
+            "SELECT kind, members, title, created_ms, last_seq, projected_seq, sealed_epoch, sealed_head FROM "
+                + table + " WHERE conversation_id = ?");
+    this.seal =
+        session.prepare(
+            "UPDATE " + table + " USING TIMESTAMP ? SET sealed_epoch = ?, sealed_head = ? WHERE conversation_id = ?");
     this.updateProgress =
         session.prepare(
             "UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ?, projected_seq = ? WHERE conversation_id = ?");
@@ -75,6 +79,17 @@ final class ConversationTable {
         .thenApply(info -> info.map(ConversationInfo::members).filter(m -> !m.isEmpty()));
   }
 
+  /**
+   * Records that the owner holding {@code epoch} loaded the log with {@code head} as its last committed seq,
+   * with the epoch as write timestamp so that a later owner's seal wins (see {@link MessageLog#seal}).
+   */
+  CompletionStage<Void> seal(String conversationId, long epoch, long head) {
+    return session
+        .executeAsync(seal.bind(epoch, epoch, head, conversationId).setConsistencyLevel(config.consistency())
+            .setIdempotent(true))
+        .thenApply(rs -> null);
+  }
+
   /** The write that raises {@code last_seq} and {@code projected_seq} to {@code seq} (never lowers them). */
   BoundStatement projectedRow(String conversationId, long seq) {
     return updateProgress.bind(seq, seq, seq, conversationId);
@@ -89,6 +104,8 @@ final class ConversationTable {
         row.getString("title"),
         row.getLong("created_ms"),
         row.getLong("last_seq"),
-        row.getLong("projected_seq"));
+        row.getLong("projected_seq"),
+        row.getLong("sealed_epoch"),
+        row.getLong("sealed_head"));
   }
 }

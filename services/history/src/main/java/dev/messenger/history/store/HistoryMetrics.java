@@ -21,6 +21,7 @@ public final class HistoryMetrics {
   private final Counter rowsWritten;
   private final Counter projectionRequests;
   private final Counter errors;
+  private final Counter fencedRowsSkipped;
 
   /** The metrics registered in {@code registry}, registering them on first use. */
   public static HistoryMetrics of(PrometheusRegistry registry) {
@@ -62,6 +63,12 @@ public final class HistoryMetrics {
                 + "operation")
             .labelNames("op")
             .register(registry);
+    this.fencedRowsSkipped =
+        Counter.builder()
+            .name("messenger_history_fenced_log_rows_skipped_total")
+            .help("Loads of a log head that found rows a fenced-out router wrote past a later owner's seal "
+                + "(never committed) and skipped them")
+            .register(registry);
   }
 
   /** Times an asynchronous write; {@code op} must be a fixed name. */
@@ -77,6 +84,10 @@ public final class HistoryMetrics {
   /** Log rows written: counted per write, so a repeated write counts again (the commit is the router's count). */
   void logRowsWritten(int messages) {
     rowsWritten("conversation_log", messages);
+  }
+
+  void fencedRowsSkipped() {
+    fencedRowsSkipped.inc();
   }
 
   void projectionRequests(int requests) {

@@ -72,7 +72,9 @@ public final class HistorySchema {
     String ks = config.keyspace();
     return List.of(
         "ALTER TABLE " + ks + ".conversation_log ADD group_change blob",
-        "ALTER TABLE " + ks + ".user_messages ADD group_change blob");
+        "ALTER TABLE " + ks + ".user_messages ADD group_change blob",
+        "ALTER TABLE " + ks + ".conversations ADD sealed_epoch bigint",
+        "ALTER TABLE " + ks + ".conversations ADD sealed_head bigint");
   }
 
   /** Creates whatever is missing and waits until every node agrees on the schema. Blocking: call on start. */

@@ -49,6 +49,7 @@ public final class MessageLog {
   private final ConversationTable conversations;
   private final ProjectionWriter projection;
   private final PreparedStatement selectHeadInBucket;
+  private final PreparedStatement selectTopInBucket;
   private final PreparedStatement insertLog;
   private final PreparedStatement selectLog;
   private final ClientIdTable clientIds;
@@ -68,7 +69,12 @@ public final class MessageLog {
     String log = config.table("conversation_log");
     this.selectHeadInBucket =
         session.prepare(
-            "SELECT seq FROM " + log + " WHERE conversation_id = ? AND bucket = ? ORDER BY seq DESC LIMIT 1");
+            "SELECT seq, writetime(message_id) AS written FROM " + log
+                + " WHERE conversation_id = ? AND bucket = ? ORDER BY seq DESC LIMIT 1");
+    this.selectTopInBucket =
+        session.prepare(
+            "SELECT seq, writetime(message_id) AS written FROM " + log
+                + " WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq DESC");
     this.insertLog =
         session.prepare(
             "INSERT INTO " + log + " (conversation_id, bucket, seq, " + MessageRows.VALUE_COLUMNS + ") VALUES "
@@ -101,19 +107,42 @@ public final class MessageLog {
                 .thenCompose(info -> {
                   long start = Buckets.of(info.map(ConversationInfo::lastSeq).orElse(0L));
                   long checkpoint = info.map(ConversationInfo::projectedSeq).orElse(0L);
-                  return headFrom(conversationId, start, start).thenApply(head -> new LogState(head, checkpoint));
+                  Seal seal = info.map(i -> new Seal(i.sealedEpoch(), i.sealedHead())).orElse(Seal.NONE);
+                  return headFrom(conversationId, start, start, seal)
+                      .thenApply(head -> new LogState(head, checkpoint));
                 }));
+  }
+
+  /**
+   * Records, before the owner holding {@code epoch} commits on top of the {@code head} it loaded, that every
+   * committed message up to that head was there when it loaded. A router fenced out meanwhile (paused past its
+   * lease, then resumed with sends in hand) can still write rows past that head with its older epoch: they
+   * were never committed (its epoch read fails), and a later owner that does not write those seqs itself would
+   * otherwise take them for the log. With the seal, {@link #state} skips them: past a seal's head only rows
+   * written with its epoch or a newer one count.
+   */
+  public CompletionStage<Void> seal(String conversationId, long epoch, long head) {
+    return metrics.write("seal", () -> conversations.seal(conversationId, epoch, head));
+  }
+
+  /** The last seal of a conversation's log: rows past {@code head} written before {@code epoch} never counted. */
+  private record Seal(long epoch, long head) {
+    static final Seal NONE = new Seal(0, Long.MAX_VALUE);
+
+    boolean counts(long seq, long written) {
+      return seq <= head || written >= epoch;
+    }
   }
 
   /** Where a conversation's log stands: its head, and how far it is projected. */
   public record LogState(long head, long projectedSeq) {}
 
-  private CompletionStage<Long> headFrom(String conversationId, long bucket, long startBucket) {
-    return maxSeqIn(conversationId, bucket)
+  private CompletionStage<Long> headFrom(String conversationId, long bucket, long startBucket, Seal seal) {
+    return maxSeqIn(conversationId, bucket, seal)
         .thenCompose(max -> {
           if (max.isPresent()) {
             return Buckets.isLastOfBucket(max.get())
-                ? headFrom(conversationId, bucket + 1, startBucket)
+                ? headFrom(conversationId, bucket + 1, startBucket, seal)
                 : CompletableFuture.completedFuture(max.get());
           }
           if (bucket > startBucket) {
@@ -122,18 +151,31 @@ public final class MessageLog {
           // The hint points past the log (it never should): walk back to the last bucket with rows.
           return bucket == 0
               ? CompletableFuture.completedFuture(0L)
-              : headFrom(conversationId, bucket - 1, bucket - 1);
+              : headFrom(conversationId, bucket - 1, bucket - 1, seal);
         });
   }
 
-  private CompletionStage<Optional<Long>> maxSeqIn(String conversationId, long bucket) {
+  /** The highest seq of the bucket that counts under the seal (usually the top row: one row read). */
+  private CompletionStage<Optional<Long>> maxSeqIn(String conversationId, long bucket, Seal seal) {
     return session
         .executeAsync(
             selectHeadInBucket
                 .bind(conversationId, bucket)
                 .setConsistencyLevel(config.consistency())
                 .setIdempotent(true))
-        .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> row.getLong("seq")));
+        .thenCompose(rs -> {
+          Row top = rs.one();
+          if (top == null || seal.counts(top.getLong("seq"), top.getLong("written"))) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(top).map(row -> row.getLong("seq")));
+          }
+          metrics.fencedRowsSkipped();
+          return AsyncCql.allRows(session.executeAsync(selectTopInBucket.bind(conversationId, bucket, 0L)
+                  .setConsistencyLevel(config.consistency()).setIdempotent(true)))
+              .thenApply(rows -> rows.stream()
+                  .filter(row -> seal.counts(row.getLong("seq"), row.getLong("written")))
+                  .map(row -> row.getLong("seq"))
+                  .findFirst());
+        });
   }
 
   /**
