@@ -21,10 +21,20 @@ final class Admission {
   static final Duration RETRY_AFTER_MIN = Duration.ofMillis(500);
   static final Duration RETRY_AFTER_MAX = Duration.ofSeconds(1);
 
-  private final Limiter<Void> limiter;
+  private final SimpleLimiter<Void> limiter;
 
-  Admission(Limiter<Void> limiter) {
+  Admission(SimpleLimiter<Void> limiter) {
     this.limiter = limiter;
+  }
+
+  /** Sends admitted and not yet answered. */
+  int admitted() {
+    return limiter.getInflight();
+  }
+
+  /** How many sends may be in progress now. */
+  int limit() {
+    return limiter.getLimit();
   }
 
   /** Adapts between 64 and 8,192 sends in progress. */

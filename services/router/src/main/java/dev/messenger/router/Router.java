@@ -58,9 +58,10 @@ public final class Router implements AutoCloseable {
     this.ownership = new ShardOwnership(etcd, config.subjects(), config.routerId(), config.shards(), config.leaseTtl(), listener);
     AtomicReference<Projector> projectorRef = new AtomicReference<>();
     AtomicReference<Sequencer> sequencerRef = new AtomicReference<>();
+    Admission admission = Admission.adaptive();
     this.metrics = new RouterMetrics(registry, new RouterMetrics.Gauges(ownership::ownedCount,
         () -> projectorRef.get().lag(), () -> sequencerRef.get().queuedSends(), ownership::leaseAgeSeconds,
-        repairBacklog::get));
+        repairBacklog::get, admission::admitted, admission::limit));
     DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
     this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)));
     this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
@@ -76,7 +77,7 @@ public final class Router implements AutoCloseable {
     this.sequencer = new Sequencer(commitLog, publisher, new MessageIds(Clock.systemUTC()), Clock.systemUTC(),
         executor, ownership::owns, fence, marks, projector, metrics);
     sequencerRef.set(sequencer);
-    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, Admission.adaptive());
+    this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, admission);
     this.dispatcher = nats.createDispatcher();
   }
 

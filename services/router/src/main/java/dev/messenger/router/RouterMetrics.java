@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 final class RouterMetrics {
   /** What the router's gauges read at each scrape. */
   record Gauges(IntSupplier ownedShards, LongSupplier projectionLag, IntSupplier queuedSends,
-      DoubleSupplier leaseAgeSeconds, IntSupplier repairBacklog) {}
+      DoubleSupplier leaseAgeSeconds, IntSupplier repairBacklog, IntSupplier admitted, IntSupplier admissionLimit) {}
 
   /** Upper bounds in seconds for a shard's repair: none to read, a few conversations, thousands of them. */
   private static final double[] REPAIR_BUCKETS = {0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900};
@@ -27,7 +27,7 @@ final class RouterMetrics {
   private final Histogram repairs;
 
   RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards) {
-    this(registry, new Gauges(ownedShards, () -> 0, () -> 0, () -> 0, () -> 0));
+    this(registry, new Gauges(ownedShards, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0));
   }
 
   RouterMetrics(PrometheusRegistry registry, Gauges gauges) {
@@ -65,6 +65,12 @@ final class RouterMetrics {
         .help("seconds since this router's etcd lease was last renewed; past two thirds of the lease TTL the "
             + "router gives up its shards (NaN while it holds no lease)")
         .callback(cb -> cb.call(gauges.leaseAgeSeconds().getAsDouble())).register(registry);
+    GaugeWithCallback.builder().name("messenger_router_admitted_sends")
+        .help("sends admitted and not yet answered; at the admission limit further sends are refused OVERLOADED")
+        .callback(cb -> cb.call(gauges.admitted().getAsInt())).register(registry);
+    GaugeWithCallback.builder().name("messenger_router_admission_limit")
+        .help("sends in progress the router admits now (adapts to their latency)")
+        .callback(cb -> cb.call(gauges.admissionLimit().getAsInt())).register(registry);
   }
 
   void committed(int n) {
