@@ -60,7 +60,7 @@ setsid java -cp "tools/stack/target/classes:$(cat tools/stack/target/runtime.cla
   > "$OUT/stack.log" 2>&1 &
 STACK_PID=$!
 for _ in $(seq 1 420); do
-  grep -q "messenger is ready" "$OUT/stack.log" && break
+  grep -qs "messenger is ready" "$OUT/stack.log" && break
   kill -0 "$STACK_PID" 2>/dev/null || { say "the stack failed to start:"; tail -30 "$OUT/stack.log"; exit 1; }
   sleep 1
 done
