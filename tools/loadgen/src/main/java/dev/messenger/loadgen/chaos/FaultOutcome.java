@@ -28,8 +28,10 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
   }
 
   public static FaultOutcome of(String fault, Map<String, Object> report) {
-    Map<String, Object> chaos = JsonPaths.object(report, "server.chaos");
-    Object controlError = chaos.get("control_error");
+    // The fault window's answer is recorded with the server's figures over the measured window.
+    Map<String, Object> chaos = JsonPaths.object(report, "server.metrics_over_window.chaos");
+    Object controlError = chaos.containsKey("control") ? chaos.get("control_error")
+        : chaos.getOrDefault("control_error", "no answer of the control port recorded: the fault was not done");
     return new FaultOutcome(fault, JsonPaths.longValue(report, "messages.lost"),
         JsonPaths.longValue(report, "messages.duplicated"), JsonPaths.longValue(report, "messages.out_of_order"),
         JsonPaths.longValue(report, "messages.unresolved"), JsonPaths.longValue(report, "messages.failed"),

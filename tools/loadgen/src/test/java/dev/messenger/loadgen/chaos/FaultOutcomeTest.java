@@ -52,7 +52,8 @@ class FaultOutcomeTest {
         "messages", Map.of("lost", 0, "duplicated", 0, "out_of_order", 0, "unresolved", 0, "failed", 2),
         "errors", Map.of("UNAVAILABLE", 7),
         "latency_ms", Map.of("delivery", Map.of("p99", 812.5, "max", 2000.0)),
-        "server", Map.of("chaos", Map.of("fault", "router:kill", "control", Map.of("serving", true))),
+        "server", Map.of("metrics_over_window",
+            Map.of("chaos", Map.of("fault", "router:kill", "control", Map.of("serving", true)))),
         "series", List.of(),
         "history_check", Map.of("missing", 0, "duplicated", 0, "misplaced", 0, "gaps", 0));
     FaultOutcome held = FaultOutcome.of("router:kill", report);
@@ -66,9 +67,14 @@ class FaultOutcomeTest {
     assertThat(FaultOutcome.of("router:kill", broken).promisesHeld()).isFalse();
 
     Map<String, Object> notInjected = new java.util.HashMap<>(report);
-    notInjected.put("server", Map.of("chaos", Map.of("control_error", "connection refused")));
+    notInjected.put("server", Map.of("metrics_over_window",
+        Map.of("chaos", Map.of("fault", "router:kill", "control_error", "connection refused"))));
     assertThat(FaultOutcome.of("router:kill", notInjected).promisesHeld()).as("a fault not done proves nothing")
         .isFalse();
+
+    Map<String, Object> noAnswer = new java.util.HashMap<>(report);
+    noAnswer.put("server", Map.of("metrics_over_window", Map.of()));
+    assertThat(FaultOutcome.of("router:kill", noAnswer).promisesHeld()).as("no record of the fault").isFalse();
 
     Map<String, Object> storeLost = new java.util.HashMap<>(report);
     storeLost.put("history_check", Map.of("missing", 12, "duplicated", 0, "misplaced", 0, "gaps", 3));
