@@ -351,6 +351,11 @@ final class Sequencer {
   }
 
   private CompletableFuture<SendAck> enqueue(Conversation c, String key, SubmitRequest request) {
+    if (conversations.get(c.id) != c) {
+      // The shard was given up while this send was being taken in, and its conversations forgotten: a send
+      // queued here would be sequenced beside the conversation's new state, both from the same head.
+      return CompletableFuture.failedFuture(notOwner());
+    }
     synchronized (c) {
       CompletableFuture<SendAck> known = c.known(key);
       if (known != null) {

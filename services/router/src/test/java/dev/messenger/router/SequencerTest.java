@@ -287,6 +287,34 @@ class SequencerTest {
   }
 
   @Test
+  void should_not_sequence_a_send_taken_in_while_its_shard_was_given_up_beside_the_conversations_new_state()
+      throws Exception {
+    CompletableFuture<Void> lookup = new CompletableFuture<>();
+    log.clientIdGate = lookup;
+    CompletableFuture<SendAck> resend = sequencer.submit(request("alice", "x"), MEMBERS, 0);
+    await().until(() -> !resend.isDone());
+    sequencer.forgetShard(0); // lost and, here at once, held again: the conversation is forgotten meanwhile
+    CompletableFuture<Void> writes = new CompletableFuture<>();
+    log.writeGate = writes;
+    CompletableFuture<SendAck> fresh = sequencer.submit(
+        request("bob", "y").toBuilder().setFirstAttempt(true).build(), MEMBERS, 0);
+    await().until(() -> log.writesStarted.get() == 1);
+
+    lookup.complete(null);
+    await().pollDelay(Duration.ofMillis(100)).until(() -> resend.isDone() || log.writesStarted.get() == 2);
+    writes.complete(null);
+
+    assertThat(fresh.get(5, TimeUnit.SECONDS).getSeq()).isEqualTo(1);
+    assertThatThrownBy(() -> resend.get(5, TimeUnit.SECONDS))
+        .as("taken in by the forgotten conversation: retried, not written at seq 1 over y")
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(log.messages(CONVERSATION).values()).extracting(Message::getClientMessageId).containsExactly("y");
+  }
+
+  @Test
   void should_refuse_work_for_a_shard_it_no_longer_owns() {
     router.owner.set(false);
     CompletableFuture<SendAck> ack = sequencer.submit(request("alice", "late"), MEMBERS, 0);
