@@ -49,6 +49,11 @@ final class Sequencer {
    * in hand, the later ones wait for those to be retried here instead of being refused one round at a time.
    */
   static final Duration WAIT_FOR_EARLIER = Duration.ofSeconds(10);
+  /**
+   * How far a session server's clock may run ahead of this router's: a first attempt is trusted without a
+   * lookup only if published this long after the router took the shard (promise 4 assumes clocks within it).
+   */
+  static final Duration CLOCK_ALLOWANCE = Duration.ofSeconds(2);
   private static final Duration FIRST_RETRY = Duration.ofMillis(20);
   private static final Duration MAX_RETRY = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
@@ -111,7 +116,7 @@ final class Sequencer {
     if (waitingForThis != null) {
       waitingForThis.forEach(waiter -> waiter.complete(placed));
     }
-    CompletableFuture<SendAck> result = storedAlready(request)
+    CompletableFuture<SendAck> result = storedAlready(request, shard)
         .thenCombine(earlierPlaced, Intake::new)
         .thenComposeAsync(intake -> {
           if (intake.stored().isPresent()) {
@@ -130,16 +135,30 @@ final class Sequencer {
   }
 
   /**
-   * The stored send of the request's client id, if any. Not asked for a first attempt: its device and session
-   * server vouch that it was never submitted before, and what this router holds was checked already.
+   * The stored send of the request's client id, if any. Not asked for a first attempt published while this
+   * router held the shard: its device and session server vouch that it was never submitted before, any retry
+   * of it would have come here too, and what this router holds was checked already. A first attempt
+   * published before the shard was taken is looked up: it may be a late copy (held in this router's socket
+   * while it was paused and lost the shard, or also delivered to the owner of a hand-over) whose retry
+   * another owner stored meanwhile.
    */
-  private CompletableFuture<Optional<SendAck>> storedAlready(SubmitRequest request) {
-    if (request.getFirstAttempt()) {
+  private CompletableFuture<Optional<SendAck>> storedAlready(SubmitRequest request, int shard) {
+    if (request.getFirstAttempt() && publishedWhileHeld(request, shard)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return commitLog
         .findClientId(request.getConversationId(), request.getSenderUserId(), request.getClientMessageId())
         .toCompletableFuture();
+  }
+
+  /**
+   * Whether the session server published the request after this router took the shard, with
+   * {@link #CLOCK_ALLOWANCE} for the two machines' clocks (a later claim of the shard moves the bound).
+   */
+  private boolean publishedWhileHeld(SubmitRequest request, int shard) {
+    OptionalLong since = fence.heldSinceMillis(shard);
+    return since.isPresent()
+        && request.getFirstAttemptSentAtMs() > since.getAsLong() + CLOCK_ALLOWANCE.toMillis();
   }
 
   /**

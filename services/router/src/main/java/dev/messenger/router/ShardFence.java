@@ -1,5 +1,6 @@
 package dev.messenger.router;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +28,24 @@ final class ShardFence {
   private final CommitLog commitLog;
   private final Executor executor;
   private final IntConsumer onFenced;
+  private final Clock clock;
   private final Map<Integer, Held> held = new ConcurrentHashMap<>();
 
   ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced) {
+    this(commitLog, executor, onFenced, Clock.systemUTC());
+  }
+
+  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced, Clock clock) {
     this.commitLog = commitLog;
     this.executor = executor;
     this.onFenced = onFenced;
+    this.clock = clock;
   }
 
   /** Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. */
   CompletableFuture<Long> claim(int shard, String owner) {
     return commitLog.claimShard(shard, owner).toCompletableFuture().thenApply(epoch -> {
-      Held previous = held.put(shard, new Held(shard, epoch));
+      Held previous = held.put(shard, new Held(shard, epoch, clock.millis()));
       if (previous != null) {
         previous.refuseAll();
       }
@@ -60,6 +67,12 @@ final class ShardFence {
     return h == null ? OptionalLong.empty() : OptionalLong.of(h.epoch);
   }
 
+  /** When (this router's wall clock, ms) the claim of the epoch held for the shard completed, if one is held. */
+  OptionalLong heldSinceMillis(int shard) {
+    Held h = held.get(shard);
+    return h == null ? OptionalLong.empty() : OptionalLong.of(h.sinceMillis);
+  }
+
   /**
    * Completes with true once a read of the shard's epoch that started after this call finds {@code epoch},
    * with false if it finds another or the shard is no longer held. Call it after the write completed.
@@ -75,12 +88,14 @@ final class ShardFence {
   private final class Held {
     final int shard;
     final long epoch;
+    final long sinceMillis;
     private List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
     private boolean checking;
 
-    Held(int shard, long epoch) {
+    Held(int shard, long epoch, long sinceMillis) {
       this.shard = shard;
       this.epoch = epoch;
+      this.sinceMillis = sinceMillis;
     }
 
     CompletableFuture<Boolean> confirm() {

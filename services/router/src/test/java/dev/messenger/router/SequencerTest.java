@@ -146,7 +146,7 @@ class SequencerTest {
 
   @Test
   void should_store_a_first_attempt_without_looking_its_client_id_up_and_look_a_resend_up() throws Exception {
-    SendAck first = sequencer.submit(request("alice", "fresh").toBuilder().setFirstAttempt(true).build(), MEMBERS, 0)
+    SendAck first = sequencer.submit(firstAttemptPublishedWhileHeld(request("alice", "fresh")), MEMBERS, 0)
         .get(5, TimeUnit.SECONDS);
     assertThat(log.clientIdLookups).hasValue(0);
 
@@ -159,6 +159,31 @@ class SequencerTest {
     }
     assertThat(log.clientIdLookups).hasValue(1);
     assertThat(log.messages(CONVERSATION)).hasSize(1);
+  }
+
+  @Test
+  void should_look_up_a_first_attempt_published_before_this_router_took_the_shard() throws Exception {
+    // Published while this router was paused and had lost the shard; its retry was stored by the owner of
+    // the meantime; this router took the shard back and now reads the first attempt from its socket.
+    SendAck stored = SendAck.newBuilder().setClientMessageId("late").setConversationId(CONVERSATION).setSeq(1)
+        .build();
+    log.clientIds.put(CONVERSATION + "/alice/late", stored);
+    long publishedAt = router.fence.heldSinceMillis(0).orElseThrow() - 8_000;
+
+    SendAck ack = sequencer.submit(request("alice", "late").toBuilder().setFirstAttempt(true)
+        .setFirstAttemptSentAtMs(publishedAt).build(), MEMBERS, 0).get(5, TimeUnit.SECONDS);
+
+    assertThat(ack.getDuplicate()).as("answered from the stored send, not stored again").isTrue();
+    assertThat(ack.getSeq()).isEqualTo(1);
+    assertThat(log.clientIdLookups).hasValue(1);
+    assertThat(log.messages(CONVERSATION)).isEmpty();
+  }
+
+  @Test
+  void should_look_up_a_first_attempt_without_a_publication_time() throws Exception {
+    sequencer.submit(request("alice", "old-session").toBuilder().setFirstAttempt(true).build(), MEMBERS, 0)
+        .get(5, TimeUnit.SECONDS);
+    assertThat(log.clientIdLookups).as("from a session server that does not say when it published").hasValue(1);
   }
 
   @Test
@@ -297,7 +322,7 @@ class SequencerTest {
     CompletableFuture<Void> writes = new CompletableFuture<>();
     log.writeGate = writes;
     CompletableFuture<SendAck> fresh = sequencer.submit(
-        request("bob", "y").toBuilder().setFirstAttempt(true).build(), MEMBERS, 0);
+        firstAttemptPublishedWhileHeld(request("bob", "y")), MEMBERS, 0);
     await().until(() -> log.writesStarted.get() == 1);
 
     lookup.complete(null);
@@ -482,5 +507,11 @@ class SequencerTest {
   private static SubmitRequest request(String sender, String clientId) {
     return SubmitRequest.newBuilder().setSenderUserId(sender).setSenderDeviceId("phone")
         .setClientMessageId(clientId).setConversationId(CONVERSATION).setBody("hi " + clientId).build();
+  }
+
+  /** The request as a session server's first attempt, published well after this router took shard 0. */
+  private SubmitRequest firstAttemptPublishedWhileHeld(SubmitRequest request) {
+    return request.toBuilder().setFirstAttempt(true).setFirstAttemptSentAtMs(
+        router.fence.heldSinceMillis(0).orElseThrow() + Sequencer.CLOCK_ALLOWANCE.toMillis() + 1).build();
   }
 }

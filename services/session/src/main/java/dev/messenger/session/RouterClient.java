@@ -64,7 +64,10 @@ final class RouterClient {
     String subject = subjects.submit(ConversationIds.shardOf(request.getConversationId(), shards));
     CompletableFuture<io.nats.client.Message> requested;
     try {
-      requested = nats.requestWithTimeout(subject, request.toByteArray(), attemptTimeout);
+      byte[] payload = request.getFirstAttempt()
+          ? request.toBuilder().setFirstAttemptSentAtMs(System.currentTimeMillis()).build().toByteArray()
+          : request.toByteArray();
+      requested = nats.requestWithTimeout(subject, payload, attemptTimeout);
     } catch (RuntimeException e) {
       // jnats throws when its outgoing queue is full (e.g. reconnecting): an attempt that failed, not a
       // send that may stay unanswered.
