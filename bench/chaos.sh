@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fault suite (#14) on a fresh local stack, as `./messenger loadgen chaos` runs it:
 #   1. starts the stack (StackMain, its own ports and data) with two session servers and two routers, or with
-#      CLUSTER=1 the three-node cluster (--cluster: three etcd members, NATS servers and Cassandra nodes),
+#      CLUSTER=1 the three-node cluster (--cluster: three etcd members, NATS servers and Cassandra nodes; there
+#      `nats:kill` kills and restarts all three NATS servers at once, `nats-2:kill` one of them),
 #   2. warms its JVMs up with WARM_RUN of the same load (a fresh stack spends its first minutes compiling),
 #   3. runs `loadgen chaos` over FAULTS (default: one fault of each kind, with the cluster's node names in
 #      cluster mode) ROUNDS times; per fault: lost, duplicated, out of order, unanswered (must be 0), History
@@ -22,7 +23,7 @@ WARM_RUN="${WARM_RUN:-60s}"
 BASE_PORT="${BASE_PORT:-17000}"
 SERVICES="session:kill,router:kill,history:kill,presence:kill,push:kill,router:pause=12,router:etcd-cut=15,session:term"
 if [ "$CLUSTER" = "1" ]; then
-  FAULTS="${FAULTS:-$SERVICES,nats-2:kill,etcd-1:kill,cassandra-3:kill,router-2:kill}"
+  FAULTS="${FAULTS:-$SERVICES,nats-2:kill,etcd-1:kill,cassandra-3:kill,router-2:kill,nats:kill}"
   STACK_ARGS=(--cluster)
 else
   FAULTS="${FAULTS:-$SERVICES,nats:kill,etcd:kill,cassandra:kill}"

@@ -188,6 +188,73 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
+  /**
+   * The members of each kind that runs as more than one local process ({@code "nats"} for "nats-1" to "nats-3"
+   * in a cluster), so that all of them can be {@linkplain #restartAll restarted} at once.
+   */
+  public Map<String, List<String>> clusters() {
+    Map<String, List<String>> clusters = new LinkedHashMap<>();
+    for (String kind : List.of(ETCD, NATS, CASSANDRA)) {
+      List<String> members = launches.keySet().stream().filter(part -> part.startsWith(kind + "-")).toList();
+      if (members.size() > 1) {
+        clusters.put(kind, members);
+      }
+    }
+    return clusters;
+  }
+
+  /**
+   * Stops every member of a cluster ({@code kill}: SIGKILL; otherwise SIGTERM), then starts them all again at
+   * once (a member of a NATS or etcd cluster only answers healthy once it sees the others), and returns once
+   * each answers, as after a power cut of every machine running that part.
+   *
+   * @throws InfrastructureException if a member does not answer again in time
+   */
+  public synchronized List<PartRestart> restartAll(String kind, boolean kill) {
+    List<String> members = clusters().get(kind);
+    if (members == null) {
+      throw new IllegalArgumentException("no local cluster " + kind + "; clusters: " + clusters().keySet());
+    }
+    restarting.addAll(members);
+    try {
+      long begin = System.nanoTime();
+      Map<String, LocalServer> old = new LinkedHashMap<>();
+      members.forEach(part -> old.put(part, server(part)));
+      if (kill) {
+        old.values().forEach(server -> server.process().kill());
+      } else {
+        stopAll(List.copyOf(old.values()));
+      }
+      long stopped = System.nanoTime();
+      ExecutorService starter = Executors.newFixedThreadPool(members.size());
+      try {
+        Map<String, CompletableFuture<LocalServer>> starts = new LinkedHashMap<>();
+        members.forEach(part -> starts.put(part, CompletableFuture.supplyAsync(launches.get(part), starter)));
+        List<PartRestart> restarts = new ArrayList<>();
+        InfrastructureException failure = null;
+        for (String part : members) {
+          try {
+            LocalServer fresh = starts.get(part).join();
+            watch(part, fresh);
+            restarts.add(new PartRestart(part, kill, old.get(part).process().pid(), fresh.process().pid(),
+                Duration.ofNanos(stopped - begin), Duration.ofNanos(System.nanoTime() - stopped)));
+          } catch (CompletionException e) {
+            failure = failure != null ? failure : new InfrastructureException(part + " did not start again",
+                e.getCause());
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        return restarts;
+      } finally {
+        starter.shutdown();
+      }
+    } finally {
+      restarting.removeAll(members);
+    }
+  }
+
   private LocalServer server(String part) {
     LocalServer server = servers.get(part);
     if (server == null) {

@@ -151,6 +151,38 @@ class ClusterInfrastructureIT {
     assertThat(cluster.unexpectedExit()).isNotDone();
   }
 
+  @Test
+  void should_keep_every_published_push_job_when_the_whole_nats_cluster_is_killed_and_started_again()
+      throws Exception {
+    Connection nats = Nats.connect(new Options.Builder().servers(cluster.endpoints().natsUrl().split(","))
+        .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build());
+    try {
+      PushStreams streams = new PushStreams(new Subjects("wholenats"));
+      streams.ensureCreated(nats);
+      for (int i = 0; i < 20; i++) {
+        nats.jetStream().publish(streams.jobsSubject(), ("job " + i).getBytes(StandardCharsets.UTF_8));
+      }
+      List<Long> oldPids = cluster.clusters().get(Infrastructure.NATS).stream()
+          .map(part -> cluster.localParts().get(part)).toList();
+
+      List<Infrastructure.PartRestart> restarts = cluster.restartAll(Infrastructure.NATS, true);
+
+      assertThat(restarts).extracting(Infrastructure.PartRestart::part).containsExactly("nats-1", "nats-2", "nats-3");
+      assertThat(restarts).extracting(Infrastructure.PartRestart::oldPid).containsExactlyElementsOf(oldPids);
+      assertThat(restarts).allSatisfy(r -> assertThat(r.newPid()).isNotIn(oldPids));
+      await().atMost(Duration.ofSeconds(30)).until(() -> nats.getStatus() == Connection.Status.CONNECTED);
+      long kept = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+          () -> nats.jetStreamManagement().getStreamInfo(streams.jobsStream()).getStreamState().getMsgCount(),
+          count -> count == 20);
+      assertThat(kept).as("acknowledged publications kept on disk across the restart of every server")
+          .isEqualTo(20);
+      nats.jetStream().publish(streams.jobsSubject(), "after".getBytes(StandardCharsets.UTF_8));
+    } finally {
+      nats.close();
+    }
+    assertThat(cluster.unexpectedExit()).isNotDone();
+  }
+
   private static int natsIndex(String connectedUrl) {
     List<String> urls = List.of(cluster.endpoints().natsUrl().split(","));
     for (int i = 0; i < urls.size(); i++) {

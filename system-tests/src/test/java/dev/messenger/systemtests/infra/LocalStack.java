@@ -35,6 +35,28 @@ final class LocalStack {
   }
 
   /**
+   * Starts StackMain with infrastructure of its own (nothing named in the environment), as {@code ./messenger up}
+   * does on a fresh machine; {@code --cluster} makes it three nodes of each part.
+   */
+  static Started startWithOwnInfrastructure(Path root, Path temp, String... extraArgs) throws Exception {
+    int base = randomBase();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+        root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run")));
+    args.addAll(java.util.List.of(extraArgs));
+    ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
+        .name("stack")
+        .classpath(ModuleClasspath.of(root, "tools/stack"))
+        .jvmOptions("-Xmx128m")
+        .removeEnvironment("MESSENGER_ETCD_ENDPOINTS", "MESSENGER_NATS_URL", "MESSENGER_CQL_CONTACT_POINTS",
+            "MESSENGER_CQL_DATACENTER", "MESSENGER_CQL_REPLICATION")
+        .args(args)
+        .logFile(temp.resolve("stack.log"))
+        .stopGrace(Duration.ofSeconds(90))
+        .start();
+    return new Started(stack, base);
+  }
+
+  /**
    * A random base whose ports all lie below Linux's ephemeral range (32768 and up): a port in that range may
    * be the local end of any open connection on the machine, and binding it then fails (a CI run lost the
    * push service's port to one).

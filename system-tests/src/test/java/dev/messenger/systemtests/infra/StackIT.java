@@ -12,9 +12,6 @@ import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.common.ConversationIds;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
-import dev.messenger.loadgen.LoadgenMain;
-import dev.messenger.loadgen.report.Json;
-import dev.messenger.loadgen.report.JsonPaths;
 import dev.messenger.testing.Processes;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ManagedChannel;
@@ -24,8 +21,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,15 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What ./messenger up runs, with nothing configured but where etcd, NATS and the CQL store are: every
@@ -52,8 +43,7 @@ import picocli.CommandLine;
  * history (they agree on shard count, namespace and keyspace), presence sees a stream (partitions agree),
  * and SIGTERM leaves no process behind. With {@code --sessions=2} a second session server serves too, and the
  * control port restarts a service (SIGTERM for a session server, SIGKILL for the router) until it is SERVING
- * again; the short fault suite (a session server killed, the router paused past its lease, under load) keeps
- * every promise.
+ * again. The short fault suite runs on the three-node cluster ({@link ClusterStackIT}).
  */
 @WithRealInfrastructure
 @Timeout(value = 720, unit = TimeUnit.SECONDS)
@@ -88,7 +78,6 @@ class StackIT {
       }
       usersOfTheDefaultStack(root, base);
       restartsThroughTheControlPort(base);
-      faultsUnderLoad(base);
 
       List<ProcessHandle> descendants = ProcessHandle.of(stack.pid()).orElseThrow().descendants().toList();
       assertThat(descendants.stream().filter(p -> p.info().command().orElse("").endsWith("/java")).count())
@@ -167,36 +156,6 @@ class StackIT {
     HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(control + "/restart?service=nope"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(unknown.statusCode()).isEqualTo(404);
-  }
-
-  /**
-   * The fault suite's short version: a session server killed, and the router stopped (SIGSTOP) past its
-   * lease, each under steady load; every acknowledged message arrives once and in order, every send is
-   * answered, and History, read back, holds each acknowledged message once at its place.
-   */
-  private void faultsUnderLoad(int base) throws Exception {
-    Path out = temp.resolve("chaos");
-    StringWriter printed = new StringWriter();
-    CommandLine loadgen = LoadgenMain.commandLine();
-    loadgen.setOut(new PrintWriter(printed, true));
-    loadgen.setErr(new PrintWriter(printed, true));
-    int exit = loadgen.execute("chaos", "--faults", "session:kill,router:pause=8", "--users", "100",
-        "--total-rate", "50", "--warmup", "5s", "--duration", "15s", "--drain", "30s",
-        "--control", "http://127.0.0.1:" + (base + 1900), "--target", "127.0.0.1:" + (base + 100),
-        "--target", "127.0.0.1:" + (base + 101), "--history", "127.0.0.1:" + (base + 300), "--out", out.toString());
-    String table = printed.toString().lines().filter(line -> !line.startsWith("measure")
-        && !line.startsWith("warmup") && !line.startsWith("ramp")).collect(Collectors.joining("\n"));
-    assertThat(exit).as(table).isZero();
-    Object faults = Json.parseObject(Files.readString(out.resolve("chaos.json"))).get("faults");
-    assertThat(faults).as(table).asInstanceOf(InstanceOfAssertFactories.list(Map.class)).hasSize(2)
-        .allSatisfy(fault -> assertThat(fault.get("promises_held")).isEqualTo(true))
-        .allSatisfy(fault -> assertThat(((Number) ((Map<?, ?>) fault.get("history")).get("messages_read"))
-            .longValue()).as("History read back").isGreaterThan(100))
-        .satisfies(both -> assertThat(((Number) both.get(1).get("delivery_max_ms")).doubleValue())
-            .as("a message sent as the router stopped waited for it").isGreaterThanOrEqualTo(8_000));
-    Map<String, Object> kill = Json.parseObject(Files.readString(out.resolve("01-session-kill.json")));
-    assertThat(((Number) JsonPaths.object(kill, "connections").get("reconnects_in_series")).longValue())
-        .as("the killed server's devices reconnected").isGreaterThanOrEqualTo(25);
   }
 
   private static ServingStatus health(int port) {

@@ -1,6 +1,7 @@
 package dev.messenger.loadgen;
 
 import dev.messenger.loadgen.chaos.Fault;
+import dev.messenger.loadgen.chaos.FaultSeries;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.loadgen.chaos.FaultOutcome;
 import dev.messenger.loadgen.chaos.HistoryCheck;
@@ -74,8 +75,10 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--faults", split = ",", paramLabel = "FAULT",
       description = "Faults to inject instead of the quick list: service:kill, service:term or "
           + "service:pause=SECONDS, service:etcd-cut=SECONDS (service as the control port names it, e.g. "
-          + "session-2, router-2, or etcd, nats, cassandra; a cut holds the service's traffic with etcd, not "
-          + "with NATS or the store).")
+          + "session-2, router-2, or etcd, nats, cassandra; in a cluster nats-2 is one server and nats all of "
+          + "them at once; a cut holds the service's traffic with etcd, not with NATS or the store). "
+          + "Faults joined with + are done one after the other in one measured window: "
+          + "history:kill+presence:kill.")
   List<String> faults = new ArrayList<>();
 
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
@@ -96,7 +99,9 @@ final class ChaosCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter terminal = spec.commandLine().getOut();
-    List<Fault> list = faults.isEmpty() ? Fault.QUICK : faults.stream().map(Fault::parse).toList();
+    List<FaultSeries> list = faults.isEmpty()
+        ? Fault.QUICK.stream().map(FaultSeries::of).toList()
+        : faults.stream().map(FaultSeries::parse).toList();
     if (quick && !faults.isEmpty()) {
       throw new IllegalArgumentException("give either --quick or --faults");
     }
@@ -105,7 +110,8 @@ final class ChaosCommand implements Callable<Integer> {
     }
     Scenario scenario = scenario();
     StackControlClient stack = new StackControlClient(control);
-    for (String service : new LinkedHashSet<>(list.stream().map(Fault::service).toList())) {
+    for (String service : new LinkedHashSet<>(list.stream().flatMap(f -> f.steps().stream()).map(Fault::service)
+        .toList())) {
       stack.check(service);
     }
     Path dir = out != null ? out : Path.of(".messenger", "loadgen", "chaos-" + RunSettings.newRunId());
@@ -115,7 +121,7 @@ final class ChaosCommand implements Callable<Integer> {
     List<FaultOutcome> outcomes = new ArrayList<>();
     int step = 0;
     for (int round = 0; round < rounds; round++) {
-      for (Fault fault : list) {
+      for (FaultSeries fault : list) {
         step++;
         String id = RunSettings.newRunId();
         terminal.printf("%nfault %d: %s after %d s of steady load (run %s)%n", step, fault.label(),

@@ -3,29 +3,40 @@ package dev.messenger.stack;
 import dev.messenger.launcher.Infrastructure;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * A part of the local infrastructure stopped and started again on its port and data, and how long the
- * services took to be SERVING again after it answered (they see it gone, may turn NOT_SERVING, and
- * reconnect on their own).
+ * A part of the local infrastructure (one process, or every member of a cluster at once) stopped and started
+ * again on its ports and data, and how long the services took to be SERVING again after it answered (they see
+ * it gone, may turn NOT_SERVING, and reconnect on their own).
  */
-record InfrastructureRestart(Infrastructure.PartRestart restart, long servingAfterMillis, boolean serving) {
-  static InfrastructureRestart of(Infrastructure infrastructure, String part, ServiceProcess.StopSignal signal,
+record InfrastructureRestart(String name, List<Infrastructure.PartRestart> restarts, long servingAfterMillis,
+    boolean serving) {
+  static InfrastructureRestart of(Infrastructure infrastructure, String name, ServiceProcess.StopSignal signal,
       Collection<ServiceProcess> services) throws InterruptedException {
-    Infrastructure.PartRestart restart = infrastructure.restart(part, signal == ServiceProcess.StopSignal.KILL);
+    boolean kill = signal == ServiceProcess.StopSignal.KILL;
+    List<Infrastructure.PartRestart> restarts = infrastructure.clusters().containsKey(name)
+        ? infrastructure.restartAll(name, kill)
+        : List.of(infrastructure.restart(name, kill));
     long answeredAt = System.nanoTime();
     boolean serving = true;
     for (ServiceProcess service : services) {
       serving &= HealthProbe.awaitServing("127.0.0.1", service.spec().grpcPort(), ServiceProcess.SERVING_TIMEOUT,
           service.process()::isAlive);
     }
-    return new InfrastructureRestart(restart, Duration.ofNanos(System.nanoTime() - answeredAt).toMillis(), serving);
+    return new InfrastructureRestart(name, restarts, Duration.ofNanos(System.nanoTime() - answeredAt).toMillis(),
+        serving);
   }
 
   String toJson() {
+    Infrastructure.PartRestart first = restarts.get(0);
+    long startMillis = restarts.stream().mapToLong(r -> r.start().toMillis()).max().orElse(0);
+    String members = restarts.stream().map(r -> String.format("{\"part\":\"%s\",\"old_pid\":%d,\"new_pid\":%d}",
+        r.part(), r.oldPid(), r.newPid())).collect(Collectors.joining(",", "[", "]"));
     return String.format("{\"service\":\"%s\",\"signal\":\"%s\",\"old_pid\":%d,\"new_pid\":%d,"
-            + "\"stop_ms\":%d,\"start_ms\":%d,\"services_serving_after_ms\":%d,\"serving\":%b}", restart.part(),
-        restart.killed() ? "KILL" : "TERM", restart.oldPid(), restart.newPid(), restart.stop().toMillis(),
-        restart.start().toMillis(), servingAfterMillis, serving);
+            + "\"stop_ms\":%d,\"start_ms\":%d,\"services_serving_after_ms\":%d,\"serving\":%b,\"members\":%s}", name,
+        first.killed() ? "KILL" : "TERM", first.oldPid(), first.newPid(), first.stop().toMillis(), startMillis,
+        servingAfterMillis, serving, members);
   }
 }

@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 /**
  * The local stack's control port (loopback only), for benchmarks and fault runs that need what an
  * orchestrator does: {@code GET /services} lists the service processes and the local infrastructure
- * ({@code etcd}, {@code nats}, {@code cassandra}), {@code POST /restart?service=NAME&signal=TERM|KILL} stops
- * one with that signal, starts it again and answers once it is SERVING (for a part of the infrastructure: once
+ * ({@code etcd}, {@code nats}, {@code cassandra}; in a cluster {@code nats-1} and so on, and {@code nats} for all
+ * members at once), {@code POST /restart?service=NAME&signal=TERM|KILL} stops one with that signal, starts it again and answers once it is SERVING (for a part of the infrastructure: once
  * it answers and every service is SERVING again), and {@code POST /pause?service=NAME&seconds=N} freezes one
  * with SIGSTOP for N seconds (at most 120), then SIGCONT; {@code POST /cut?service=NAME&from=etcd&seconds=N}
  * holds every byte between one service and etcd for N seconds (a partition: it keeps NATS and the store). One
@@ -72,7 +72,13 @@ final class StackControl implements AutoCloseable {
     Stream<String> infrastructureRows = infrastructure.localParts().entrySet().stream()
         .map(part -> String.format("{\"service\":\"%s\",\"pid\":%d,\"infrastructure\":true,\"alive\":%b}",
             part.getKey(), part.getValue(), infrastructure.isAlive(part.getKey())));
-    answer(exchange, 200, Stream.concat(serviceRows, infrastructureRows).collect(Collectors.joining(",", "[", "]")));
+    Stream<String> clusterRows = infrastructure.clusters().entrySet().stream()
+        .map(cluster -> String.format("{\"service\":\"%s\",\"infrastructure\":true,\"members\":%s,\"alive\":%b}",
+            cluster.getKey(), cluster.getValue().stream().map(m -> "\"" + m + "\"")
+                .collect(Collectors.joining(",", "[", "]")),
+            cluster.getValue().stream().allMatch(infrastructure::isAlive)));
+    answer(exchange, 200, Stream.of(serviceRows, infrastructureRows, clusterRows).flatMap(s -> s)
+        .collect(Collectors.joining(",", "[", "]")));
   }
 
   /** The name a POST gives, or null once the exchange was answered with why not. */
@@ -82,7 +88,8 @@ final class StackControl implements AutoCloseable {
       return null;
     }
     String name = query.getOrDefault("service", "");
-    if (!services.containsKey(name) && !infrastructure.localParts().containsKey(name)) {
+    if (!services.containsKey(name) && !infrastructure.localParts().containsKey(name)
+        && !infrastructure.clusters().containsKey(name)) {
       answer(exchange, 404, "{\"error\":\"no such service; GET /services lists them\"}");
       return null;
     }
@@ -129,6 +136,10 @@ final class StackControl implements AutoCloseable {
     long seconds = seconds(query);
     if (seconds < 1 || seconds > 120) {
       answer(exchange, 400, "{\"error\":\"seconds must be between 1 and 120\"}");
+      return;
+    }
+    if (infrastructure.clusters().containsKey(name)) {
+      answer(exchange, 400, "{\"error\":\"pause one member of a cluster, not all of them\"}");
       return;
     }
     try {

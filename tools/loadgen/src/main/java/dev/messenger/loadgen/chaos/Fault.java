@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * One fault of the suite: a service of the local stack, or a part of its infrastructure ({@code etcd},
- * {@code nats}, {@code cassandra}), killed (kill -9, then started again on the same port and data), stopped
+ * {@code nats}, {@code cassandra}; in a cluster one member such as {@code nats-2}, or all of them at once as
+ * {@code nats}), killed (kill -9, then started again on the same port and data), stopped
  * (SIGTERM, its own shutdown, then started again), paused (SIGSTOP for a while, then SIGCONT), or cut
  * off from etcd for a while while it keeps NATS and the store. Written {@code service:kill},
  * {@code service:term}, {@code service:pause=SECONDS} or {@code service:etcd-cut=SECONDS}; {@code pause} is

@@ -1,22 +1,26 @@
 package dev.messenger.loadgen.chaos;
 
 import dev.messenger.loadgen.run.WindowProbe;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Injects the fault as the measurement window starts (the warm-up before it is the steady state), on a
- * thread of its own, and puts what the control port answered into the report when the window ends.
+ * Injects the faults as the measurement window starts (the warm-up before it is the steady state), one after
+ * the other on a thread of its own, and puts what the control port answered to each ({@code control}, a list)
+ * into the report when the window ends; the first that fails ends the series ({@code control_error}).
  */
 public final class FaultWindow implements WindowProbe {
-  private final Fault fault;
+  private final FaultSeries series;
   private final StackControlClient control;
-  private final CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
+  private final List<Map<String, Object>> answers = new ArrayList<>();
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  public FaultWindow(Fault fault, StackControlClient control) {
-    this.fault = fault;
+  public FaultWindow(FaultSeries series, StackControlClient control) {
+    this.series = series;
     this.control = control;
   }
 
@@ -24,7 +28,13 @@ public final class FaultWindow implements WindowProbe {
   public void windowStarts() {
     Thread injector = new Thread(() -> {
       try {
-        done.complete(control.inject(fault));
+        for (Fault fault : series.steps()) {
+          Map<String, Object> answer = control.inject(fault);
+          synchronized (answers) {
+            answers.add(answer);
+          }
+        }
+        done.complete(null);
       } catch (Exception e) {
         done.completeExceptionally(e);
       }
@@ -36,11 +46,14 @@ public final class FaultWindow implements WindowProbe {
   @Override
   public Map<String, Object> windowEnds() {
     Map<String, Object> outcome = new LinkedHashMap<>();
-    outcome.put("fault", fault.label());
+    outcome.put("fault", series.label());
     try {
-      outcome.put("control", done.get(5, TimeUnit.MINUTES));
+      done.get(series.steps().size() * 5L, TimeUnit.MINUTES);
     } catch (Exception e) {
       outcome.put("control_error", e.getCause() != null ? e.getCause().toString() : e.toString());
+    }
+    synchronized (answers) {
+      outcome.put("control", List.copyOf(answers));
     }
     return Map.of("chaos", outcome);
   }

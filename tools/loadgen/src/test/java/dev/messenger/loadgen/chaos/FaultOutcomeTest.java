@@ -53,7 +53,7 @@ class FaultOutcomeTest {
         "errors", Map.of("UNAVAILABLE", 7),
         "latency_ms", Map.of("delivery", Map.of("p99", 812.5, "max", 2000.0)),
         "server", Map.of("metrics_over_window",
-            Map.of("chaos", Map.of("fault", "router:kill", "control", Map.of("serving", true)))),
+            Map.of("chaos", Map.of("fault", "router:kill", "control", List.of(Map.of("serving", true))))),
         "series", List.of(),
         "history_check", Map.of("missing", 0, "duplicated", 0, "misplaced", 0, "gaps", 0));
     FaultOutcome held = FaultOutcome.of("router:kill", report);
@@ -100,5 +100,9 @@ class FaultOutcomeTest {
         new Fault("router-2", Fault.Kind.ETCD_CUT, Duration.ofSeconds(20)));
     assertThat(Fault.parse("router-2:etcd-cut=20").label()).isEqualTo("router-2:etcd-cut=20");
     assertThatThrownBy(() -> Fault.parse("router:etcd-cut=0")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(FaultSeries.parse("history:kill+nats:kill").steps()).containsExactly(
+        new Fault("history", Fault.Kind.KILL, Duration.ZERO), new Fault("nats", Fault.Kind.KILL, Duration.ZERO));
+    assertThat(FaultSeries.parse("history:kill+router:pause=8").label()).isEqualTo("history:kill+router:pause=8");
+    assertThatThrownBy(() -> FaultSeries.parse("history:kill+")).isInstanceOf(IllegalArgumentException.class);
   }
 }
