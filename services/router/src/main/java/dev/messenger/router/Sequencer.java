@@ -309,16 +309,21 @@ final class Sequencer {
 
   /** Forgets a shard's conversations (another router may write them from now on). */
   void forgetShard(int shard) {
+    List<Pending> refused = new ArrayList<>();
+    RuntimeException notOwner = notOwner();
     conversations.values().removeIf(c -> {
       synchronized (c) {
         if (c.shard != shard) {
           return false;
         }
-        failQueued(c, notOwner());
+        refused.addAll(failQueued(c, notOwner));
         c.head = -1;
         return !c.running;
       }
     });
+    // Answered, or their senders would wait for a reply that never comes and each would hold an admission
+    // permit for good (a router that gave up its shards after a pause then refused every send as OVERLOADED).
+    refused.forEach(p -> p.result.completeExceptionally(notOwner));
     projector.forgetShard(shard);
   }
 

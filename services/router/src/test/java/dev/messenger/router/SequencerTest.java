@@ -187,6 +187,26 @@ class SequencerTest {
   }
 
   @Test
+  void should_answer_the_sends_queued_behind_a_write_when_their_shard_is_given_up() throws Exception {
+    CompletableFuture<Void> writes = new CompletableFuture<>();
+    log.writeGate = writes;
+    CompletableFuture<SendAck> inFlight = sequencer.submit(request("alice", "a"), MEMBERS, 0);
+    await().until(() -> log.writesStarted.get() == 1);
+    CompletableFuture<SendAck> queued = sequencer.submit(request("alice", "b"), MEMBERS, 0);
+    await().until(() -> sequencer.queuedSends() == 1);
+
+    sequencer.forgetShard(0);
+
+    assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS))
+        .as("answered at once (its sender retries elsewhere), never left without a reply")
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    writes.complete(null);
+    inFlight.handle((ack, error) -> null).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
   void should_find_a_retry_stored_by_another_router() throws Exception {
     SendAck stored = SendAck.newBuilder().setClientMessageId("x").setConversationId(CONVERSATION).setSeq(7).build();
     log.clientIds.put(CONVERSATION + "/alice/x", stored);

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -40,7 +41,8 @@ class ClusterStackIT {
   private static final List<String> FAULTS = List.of("session:kill", "router:pause=8+router-2:kill",
       "history:kill+presence:kill+push:kill", "nats-2:kill+etcd-1:kill+nats:kill", "cassandra-3:kill");
 
-  @TempDir Path temp;
+  // Kept when the test fails: the services' logs and every fault's report are what explains a broken promise.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path temp;
 
   @Test
   void should_keep_every_promise_while_one_process_of_each_kind_is_killed() throws Exception {
