@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,14 @@ public final class DependencyHealth implements AutoCloseable {
   private final Consumer<Boolean> onChange;
   private final Gauge up;
   private final ScheduledExecutorService timer;
+  // A probe's own call runs here, never on the timer: a client library that blocks in it (jetcd did, right
+  // after an etcd member was killed) would stop every later probe, and the service would stay NOT_SERVING.
+  private final ExecutorService calls = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "dependency-probe");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Map<String, CompletableFuture<?>> callsInProgress = new LinkedHashMap<>();
   private boolean healthy = true;
 
   private DependencyHealth(Map<String, Probe> probes, Duration period, Duration timeout, int failuresForDown,
@@ -49,7 +58,8 @@ public final class DependencyHealth implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    timer.scheduleWithFixedDelay(this::probeAll, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::probeAllSafely, period.toMillis(), period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -72,9 +82,18 @@ public final class DependencyHealth implements AutoCloseable {
     return healthy;
   }
 
+  /** An exception out of a scheduled task would cancel every later round. */
+  private void probeAllSafely() {
+    try {
+      probeAll();
+    } catch (RuntimeException e) {
+      log.warn("health probe round failed: {}", e.toString());
+    }
+  }
+
   private void probeAll() {
     Map<String, CompletableFuture<?>> answers = new LinkedHashMap<>();
-    probes.forEach((name, probe) -> answers.put(name, start(probe)));
+    probes.forEach((name, probe) -> answers.put(name, start(name, probe)));
     answers.forEach((name, answer) -> record(name, failure(answer)));
     boolean allUp = failures.values().stream().allMatch(count -> count < failuresForDown);
     boolean changed;
@@ -90,12 +109,19 @@ public final class DependencyHealth implements AutoCloseable {
     }
   }
 
-  private static CompletableFuture<?> start(Probe probe) {
-    try {
-      return probe.ping().toCompletableFuture();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+  /**
+   * The probe's answer; its call is made on a thread of its own. While an earlier call has not returned, no
+   * other is started (one stuck thread, not one more each round): the round counts as failed.
+   */
+  private CompletableFuture<?> start(String name, Probe probe) {
+    CompletableFuture<?> previous = callsInProgress.get(name);
+    if (previous != null && !previous.isDone()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the previous probe call has not returned"));
     }
+    CompletableFuture<java.util.concurrent.CompletionStage<?>> call =
+        CompletableFuture.supplyAsync(probe::ping, calls);
+    callsInProgress.put(name, call);
+    return call.thenCompose(answer -> answer);
   }
 
   private String failure(CompletableFuture<?> answer) {
@@ -129,5 +155,6 @@ public final class DependencyHealth implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    calls.shutdownNow();
   }
 }

@@ -64,6 +64,34 @@ class DependencyHealthTest {
   }
 
   @Test
+  void should_go_on_probing_the_others_and_come_back_when_a_probe_call_blocks_for_a_while() throws Exception {
+    java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger natsProbes = new AtomicInteger();
+    health = start(Map.of("etcd", () -> {
+      if (calls.incrementAndGet() == 1) {
+        try {
+          unblock.await(); // a client library blocking in the call itself, not in its future
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return CompletableFuture.completedFuture(null);
+    }, "nats", () -> {
+      natsProbes.incrementAndGet();
+      return CompletableFuture.completedFuture(null);
+    }));
+    await().until(() -> !health.healthy());
+    int natsBefore = natsProbes.get();
+    await().until(() -> natsProbes.get() >= natsBefore + 5);
+    assertThat(calls).as("no other call started while the first one blocks").hasValue(1);
+
+    unblock.countDown();
+    await().until(health::healthy);
+    assertThat(changes).containsExactly(false, true);
+  }
+
+  @Test
   void should_count_a_probe_that_throws_as_a_failure() {
     health = start(Map.of("cql", () -> {
       throw new IllegalStateException("session closed");
