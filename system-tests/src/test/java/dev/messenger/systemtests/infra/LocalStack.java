@@ -18,20 +18,8 @@ final class LocalStack {
   /** Starts StackMain on the given infrastructure with extra arguments; its log is {@code temp/stack.log}. */
   static Started start(Path root, Path temp, InfrastructureEndpoints endpoints, String... extraArgs)
       throws Exception {
-    int base = randomBase();
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-        root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run")));
-    args.addAll(java.util.List.of(extraArgs));
-    ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
-        .name("stack")
-        .classpath(ModuleClasspath.of(root, "tools/stack"))
-        .jvmOptions("-Xmx128m")
-        .environment(endpoints.toEnvironment())
-        .args(args)
-        .logFile(temp.resolve("stack.log"))
-        .stopGrace(Duration.ofSeconds(60))
-        .start();
-    return new Started(stack, base);
+    return start(root, temp, Duration.ofSeconds(60), stack -> stack.environment(endpoints.toEnvironment()),
+        extraArgs);
   }
 
   /**
@@ -39,21 +27,27 @@ final class LocalStack {
    * does on a fresh machine; {@code --cluster} makes it three nodes of each part.
    */
   static Started startWithOwnInfrastructure(Path root, Path temp, String... extraArgs) throws Exception {
+    return start(root, temp, Duration.ofSeconds(90), stack -> stack.removeEnvironment("MESSENGER_ETCD_ENDPOINTS",
+        "MESSENGER_NATS_URL", "MESSENGER_CQL_CONTACT_POINTS", "MESSENGER_CQL_DATACENTER",
+        "MESSENGER_CQL_REPLICATION"), extraArgs);
+  }
+
+  private static Started start(Path root, Path temp, Duration stopGrace,
+      java.util.function.Consumer<JavaProcess.Builder> environment, String... extraArgs) throws Exception {
     int base = randomBase();
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
         root.toString(), "--base-port=" + base, "--run-dir=" + temp.resolve("run")));
     args.addAll(java.util.List.of(extraArgs));
-    ChildProcess stack = JavaProcess.builder("dev.messenger.stack.StackMain")
+    JavaProcess.Builder stack = JavaProcess.builder("dev.messenger.stack.StackMain")
         .name("stack")
         .classpath(ModuleClasspath.of(root, "tools/stack"))
-        .jvmOptions("-Xmx128m")
-        .removeEnvironment("MESSENGER_ETCD_ENDPOINTS", "MESSENGER_NATS_URL", "MESSENGER_CQL_CONTACT_POINTS",
-            "MESSENGER_CQL_DATACENTER", "MESSENGER_CQL_REPLICATION")
-        .args(args)
+        .jvmOptions("-Xmx128m");
+    environment.accept(stack);
+    ChildProcess process = stack.args(args)
         .logFile(temp.resolve("stack.log"))
-        .stopGrace(Duration.ofSeconds(90))
+        .stopGrace(stopGrace)
         .start();
-    return new Started(stack, base);
+    return new Started(process, base);
   }
 
   /**
