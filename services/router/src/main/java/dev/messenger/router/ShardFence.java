@@ -28,18 +28,13 @@ final class ShardFence {
   private final CommitLog commitLog;
   private final Executor executor;
   private final IntConsumer onFenced;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final Map<Integer, Held> held = new ConcurrentHashMap<>();
 
   ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced) {
-    this(commitLog, executor, onFenced, Clock.systemUTC());
-  }
-
-  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced, Clock clock) {
     this.commitLog = commitLog;
     this.executor = executor;
     this.onFenced = onFenced;
-    this.clock = clock;
   }
 
   /** Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. */
