@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.messenger.common.Subjects;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
@@ -72,9 +73,9 @@ class ClusterInfrastructureIT {
         .withLocalDatacenter(cluster.endpoints().cqlLocalDatacenter())
         .build()) {
       assertThat(cql.getMetadata().getNodes()).hasSize(3);
-      cql.execute("CREATE KEYSPACE cluster_it WITH replication = {'class': 'SimpleStrategy', "
-          + "'replication_factor': 3}");
-      cql.execute("CREATE TABLE cluster_it.notes (id int PRIMARY KEY, body text)");
+      cql.execute(schemaChange("CREATE KEYSPACE cluster_it WITH replication = {'class': 'SimpleStrategy', "
+          + "'replication_factor': 3}"));
+      cql.execute(schemaChange("CREATE TABLE cluster_it.notes (id int PRIMARY KEY, body text)"));
       PreparedStatement insert = cql.prepare("INSERT INTO cluster_it.notes (id, body) VALUES (?, ?)");
       Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
       AtomicInteger failed = new AtomicInteger();
@@ -191,5 +192,10 @@ class ClusterInfrastructureIT {
       }
     }
     throw new AssertionError("connected to " + connectedUrl + ", none of " + urls);
+  }
+
+  /** A schema change waits for the three nodes to agree: far longer than a write's two seconds on a busy machine. */
+  private static SimpleStatement schemaChange(String ddl) {
+    return SimpleStatement.newInstance(ddl).setTimeout(Duration.ofSeconds(60));
   }
 }
