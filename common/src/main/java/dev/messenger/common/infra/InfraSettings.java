@@ -22,6 +22,7 @@ import java.util.List;
  */
 public record InfraSettings(
     List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter) {
+  private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
 
   public InfraSettings {
     etcdEndpoints = List.copyOf(etcdEndpoints);
@@ -83,7 +84,9 @@ public record InfraSettings(
   public CqlSession connectCql() {
     // Bursts queue in the driver (bounded) instead of failing with "no connection available". A node that
     // comes back is tried again within 2 s: the driver's default backoff grows to a minute, so a store
-    // restarted after 30 s of absence would stay unused for up to another half minute.
+    // restarted after 30 s of absence would stay unused for up to another half minute. A schema change
+    // completes only after the driver's schema refresh, which by default first waits a second for more
+    // changes: creating the history schema (about twenty statements) took 15 s, 3 s with 50 ms.
     DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
         .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
         .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
@@ -93,6 +96,7 @@ public record InfraSettings(
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(250))
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_REFRESH_WINDOW)
         .build();
     return CqlSession.builder()
         .addContactPoints(cqlContactPoints)
