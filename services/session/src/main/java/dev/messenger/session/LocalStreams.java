@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class LocalStreams {
   private final SubscriptionBarrier barrier;
   private final ConnectionListener reconnects;
   private final Consumer<DeviceStream> relayedHeartbeat;
+  private final BiConsumer<String, String> sentByTheUser;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private int count;
@@ -42,11 +44,17 @@ final class LocalStreams {
   /** What the bus may hold for this server before it drops (and streams then resync from history). */
   private static final long PENDING_BYTES = 128L * 1024 * 1024;
 
-  /** {@code relayedHeartbeat} counts a heartbeat that another server received for a stream held here. */
-  LocalStreams(Connection nats, Subjects subjects, Consumer<DeviceStream> relayedHeartbeat) {
+  /**
+   * {@code relayedHeartbeat} counts a heartbeat that another server received for a stream held here;
+   * {@code sentByTheUser} hears (user, client message id) of each message a user held here sent, from any
+   * server, once per message and server.
+   */
+  LocalStreams(Connection nats, Subjects subjects, Consumer<DeviceStream> relayedHeartbeat,
+      BiConsumer<String, String> sentByTheUser) {
     this.nats = nats;
     this.subjects = subjects;
     this.relayedHeartbeat = relayedHeartbeat;
+    this.sentByTheUser = sentByTheUser;
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
     this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
@@ -194,6 +202,9 @@ final class LocalStreams {
         return;
       }
       streams = new ArrayList<>(devices.values());
+    }
+    if (event.hasMessage() && event.getMessage().getSenderUserId().equals(userId)) {
+      sentByTheUser.accept(userId, event.getMessage().getClientMessageId());
     }
     for (DeviceStream stream : streams) {
       switch (event.getEventCase()) {

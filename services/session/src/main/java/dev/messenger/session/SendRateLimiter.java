@@ -1,15 +1,19 @@
 package dev.messenger.session;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-user token buckets on this session server: {@code ratePerSecond} sends per second sustained, bursts
- * up to twice that (so a flood measured over its first seconds gets more than the rate: 2r + r·t in t
- * seconds). A user whose devices sit on several session servers gets this rate on each. Buckets that have
- * filled up again are swept away, so memory follows the users who sent lately, not every user ever seen.
+ * Per-user token buckets: {@code ratePerSecond} sends per second sustained, bursts up to twice that (so a
+ * flood measured over its first seconds gets more than the rate: 2r + r·t in t seconds). The limit is the
+ * user's, not this server's: every message the user commits reaches each server holding one of the user's
+ * streams (the sender is a member), and one admitted elsewhere costs a token here too ({@link #committed}),
+ * so devices spread over N servers share one rate instead of getting N. Such charges may take a bucket into
+ * debt, down to minus a burst. Buckets that have filled up again are swept away, so memory follows the
+ * users who sent lately, not every user ever seen.
  */
 final class SendRateLimiter {
   private final int ratePerSecond;
@@ -30,16 +34,36 @@ final class SendRateLimiter {
   }
 
   /** Takes a token for the user's send: {@link Duration#ZERO} when there was one, else how long until one. */
-  Duration acquire(String userId) {
-    Bucket bucket = buckets.computeIfAbsent(userId, u -> new Bucket(burst, nanoClock.getAsLong()));
+  Duration acquire(String userId, String clientMessageId) {
+    Bucket bucket = bucket(userId);
     synchronized (bucket) {
       refill(bucket, nanoClock.getAsLong());
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
+        bucket.admittedHere(clientMessageId);
         return Duration.ZERO;
       }
       return Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / ratePerNano));
     }
+  }
+
+  /**
+   * A message the user committed, seen on the user's subject: free if this server admitted it (its token is
+   * taken), else a token, owed if there is none.
+   */
+  void committed(String userId, String clientMessageId) {
+    Bucket bucket = bucket(userId);
+    synchronized (bucket) {
+      if (bucket.forgetAdmitted(clientMessageId)) {
+        return;
+      }
+      refill(bucket, nanoClock.getAsLong());
+      bucket.tokens = Math.max(-burst, bucket.tokens - 1);
+    }
+  }
+
+  private Bucket bucket(String userId) {
+    return buckets.computeIfAbsent(userId, u -> new Bucket(burst, nanoClock.getAsLong()));
   }
 
   /** Drops the buckets that are full again (a full bucket is the same as none); returns how many. */
@@ -69,12 +93,29 @@ final class SendRateLimiter {
   }
 
   private static final class Bucket {
+    /** Admitted sends whose commit has not been seen yet; it is seen within milliseconds, or never. */
+    private static final int ADMITTED_KEPT = 256;
+
     double tokens;
     long updatedNanos;
+    private ArrayDeque<String> admitted;
 
     Bucket(double tokens, long updatedNanos) {
       this.tokens = tokens;
       this.updatedNanos = updatedNanos;
+    }
+
+    void admittedHere(String clientMessageId) {
+      if (admitted == null) {
+        admitted = new ArrayDeque<>(4);
+      } else if (admitted.size() == ADMITTED_KEPT) {
+        admitted.removeFirst();
+      }
+      admitted.addLast(clientMessageId);
+    }
+
+    boolean forgetAdmitted(String clientMessageId) {
+      return admitted != null && admitted.removeFirstOccurrence(clientMessageId);
     }
   }
 }

@@ -86,7 +86,7 @@ final class SessionActions {
         submit = submit.toBuilder().setAfterClientMessageId(order.previous(conversationId, clientId)).build();
       }
       CompletableFuture<SendAck> result;
-      java.time.Duration wait = rateLimiter.acquire(sender.userId());
+      java.time.Duration wait = rateLimiter.acquire(sender.userId(), clientId);
       if (!wait.isZero()) {
         metrics.sendRejected("RATE_LIMITED");
         result = CompletableFuture.failedFuture(ApiErrors.withRetryAfter(io.grpc.Status.Code.RESOURCE_EXHAUSTED,

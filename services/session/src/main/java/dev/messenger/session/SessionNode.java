@@ -72,8 +72,9 @@ public final class SessionNode implements AutoCloseable {
     PresenceReporter presence = PresenceReporter.start(nats,
         PresenceReporterConfig.defaults(config.subjects(), config.serverId())
             .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
+    SendRateLimiter rateLimiter = new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime);
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
-        stream -> presence.heartbeat(stream.userId(), stream.streamId()));
+        stream -> presence.heartbeat(stream.userId(), stream.streamId()), rateLimiter::committed);
     SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);
     SessionStore store;
     try {
@@ -84,7 +85,6 @@ public final class SessionNode implements AutoCloseable {
     }
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler, metrics::routerRetried);
-    SendRateLimiter rateLimiter = new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
         rateLimiter, clock, metrics, scheduler);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
