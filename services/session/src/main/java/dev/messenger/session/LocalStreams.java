@@ -38,6 +38,8 @@ final class LocalStreams {
   private final BiConsumer<String, String> sentByTheUser;
   private final Map<String, Map<String, DeviceStream>> byUser = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
+  /** Users subscribed to for their sends alone (no stream of theirs here), until when (nanoTime). */
+  private final Map<String, Long> sendWatchUntil = new HashMap<>();
   private int count;
   private long lastDropped;
   private static final long PENDING_MESSAGES = 1_000_000;
@@ -114,10 +116,7 @@ final class LocalStreams {
       if (displaced == null) {
         count++;
       }
-      if (!subscriptions.containsKey(stream.userId())) {
-        String user = stream.userId();
-        subscriptions.put(user, dispatcher.subscribe(subjects.user(user), msg -> onEvent(user, msg.getData())));
-      }
+      subscribe(stream.userId());
     }
     if (displaced != null) {
       displaced.close(ApiErrors.of(io.grpc.Status.Code.ALREADY_EXISTS, "DISPLACED",
@@ -150,10 +149,46 @@ final class LocalStreams {
     count--;
     if (devices.isEmpty()) {
       byUser.remove(stream.userId());
-      Subscription subscription = subscriptions.remove(stream.userId());
-      if (subscription != null) {
-        dispatcher.unsubscribe(subscription);
+      if (!sendWatchUntil.containsKey(stream.userId())) {
+        unsubscribe(stream.userId());
       }
+    }
+  }
+
+  /**
+   * Hears the messages the user commits for {@code span} more, from any server, even with no stream of the
+   * user here: a server admitting a user's unary sends must see those the other servers admit, or each would
+   * give the user the whole rate.
+   */
+  synchronized void watchSends(String userId, long nowNanos, Duration span) {
+    sendWatchUntil.put(userId, nowNanos + span.toNanos());
+    subscribe(userId);
+  }
+
+  /** Ends the watches that ran out, with their subscriptions where no stream of the user is here. */
+  synchronized void endWatches(long nowNanos) {
+    var watches = sendWatchUntil.entrySet().iterator();
+    while (watches.hasNext()) {
+      var watch = watches.next();
+      if (watch.getValue() - nowNanos <= 0) {
+        watches.remove();
+        if (!byUser.containsKey(watch.getKey())) {
+          unsubscribe(watch.getKey());
+        }
+      }
+    }
+  }
+
+  private void subscribe(String user) {
+    if (!subscriptions.containsKey(user)) {
+      subscriptions.put(user, dispatcher.subscribe(subjects.user(user), msg -> onEvent(user, msg.getData())));
+    }
+  }
+
+  private void unsubscribe(String user) {
+    Subscription subscription = subscriptions.remove(user);
+    if (subscription != null) {
+      dispatcher.unsubscribe(subscription);
     }
   }
 
@@ -195,6 +230,9 @@ final class LocalStreams {
       log.warn("dropping malformed event for a user");
       return;
     }
+    if (event.hasMessage() && event.getMessage().getSenderUserId().equals(userId)) {
+      sentByTheUser.accept(userId, event.getMessage().getClientMessageId());
+    }
     List<DeviceStream> streams;
     synchronized (this) {
       Map<String, DeviceStream> devices = byUser.get(userId);
@@ -202,9 +240,6 @@ final class LocalStreams {
         return;
       }
       streams = new ArrayList<>(devices.values());
-    }
-    if (event.hasMessage() && event.getMessage().getSenderUserId().equals(userId)) {
-      sentByTheUser.accept(userId, event.getMessage().getClientMessageId());
     }
     for (DeviceStream stream : streams) {
       switch (event.getEventCase()) {

@@ -40,17 +40,23 @@ final class SessionActions {
   private final Connection nats;
   private final Subjects subjects;
   private final SendRateLimiter rateLimiter;
+  private final LocalStreams streams;
   private final Clock clock;
   private final SessionMetrics metrics;
   private final ScheduledExecutorService scheduler;
 
-  SessionActions(RouterClient router, SessionStore store, Connection nats, Subjects subjects, SendRateLimiter rateLimiter, Clock clock,
-      SessionMetrics metrics, ScheduledExecutorService scheduler) {
+  /** How long a server keeps hearing the sends of a user who sent through it without a stream here. */
+  static final java.time.Duration SEND_WATCH = java.time.Duration.ofSeconds(10);
+
+  SessionActions(RouterClient router, SessionStore store, Connection nats, Subjects subjects,
+      SendRateLimiter rateLimiter, LocalStreams streams, Clock clock, SessionMetrics metrics,
+      ScheduledExecutorService scheduler) {
     this.router = router;
     this.store = store;
     this.nats = nats;
     this.subjects = subjects;
     this.rateLimiter = rateLimiter;
+    this.streams = streams;
     this.clock = clock;
     this.metrics = metrics;
     this.scheduler = scheduler;
@@ -94,6 +100,9 @@ final class SessionActions {
                 + "that); resend with the same client_message_id after the retry delay", wait));
       } else {
         long start = System.nanoTime();
+        if (order == null) {
+          streams.watchSends(sender.userId(), start, SEND_WATCH); // its other sends may go to other servers
+        }
         result = router.submit(submit).whenComplete((ack, error) -> metrics.sendCompleted(start, error));
       }
       if (order != null) {

@@ -86,7 +86,7 @@ public final class SessionNode implements AutoCloseable {
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler, metrics::routerRetried);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
-        rateLimiter, clock, metrics, scheduler);
+        rateLimiter, streams, clock, metrics, scheduler);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
     StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
@@ -109,6 +109,8 @@ public final class SessionNode implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(() -> rateLimiter.sweep()), 10, 10, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(logFailures(() -> streams.endWatches(System.nanoTime())), 1, 1,
+        TimeUnit.SECONDS);
     if (config.moves().rebalanceRate() > 0) {
       StreamRebalancer rebalancer = new StreamRebalancer(config.serverId(), config.moves().rebalanceRate(),
           directory::list, heartbeats::isLive, streams, factory::draining, scheduler);

@@ -16,6 +16,7 @@ import dev.messenger.api.v1.SendRequest;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.api.v1.SessionGrpc;
 import dev.messenger.api.v1.StreamError;
+import dev.messenger.common.ConversationIds;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
@@ -263,62 +264,78 @@ class BadInputIT {
   @Test
   void should_hold_a_user_flooding_through_two_servers_to_one_rate() throws Exception {
     SessionNode second = cluster.startSession("session-bad-2", c -> c.withSendRate(RATE));
-    ManagedChannel secondChannel = RawSession.channel(second.address(), 1 << 20);
     try (RawSession phone = RawSession.connect(session.address(), cluster.token("sam", "phone"), 1_000, 1 << 20);
         RawSession laptop = RawSession.connect(second.address(), cluster.token("sam", "laptop"), 1_000, 1 << 20)) {
       phone.hello();
       laptop.hello();
       await().atMost(Duration.ofSeconds(20)).until(() -> phone.frames.stream().anyMatch(ServerFrame::hasCaughtUp)
           && laptop.frames.stream().anyMatch(ServerFrame::hasCaughtUp));
-
-      List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
-      java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
-      List<SessionGrpc.SessionBlockingStub> devices = List.of(
-          deviceOf(channel, "phone"), deviceOf(secondChannel, "laptop"));
-      java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newScheduledThreadPool(2);
-      int attemptsEach = 60; // 20 a second for 3 s through each server: four times the rate each
-      try {
-        List<java.util.concurrent.ScheduledFuture<?>> floods = new ArrayList<>();
-        for (int d = 0; d < devices.size(); d++) {
-          SessionGrpc.SessionBlockingStub device = devices.get(d);
-          String prefix = "two-servers-" + d + "-";
-          java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-          // The pacing is the load's shape, not a wait for a condition.
-          floods.add(pacer.scheduleAtFixedRate(() -> {
-            int i = sent.getAndIncrement();
-            if (i >= attemptsEach) {
-              return;
-            }
-            try {
-              accepted.add(device.withDeadlineAfter(20, TimeUnit.SECONDS)
-                  .send(send(prefix + i, "flood " + i).setToUserId("tom").build()).getClientMessageId());
-            } catch (StatusRuntimeException e) {
-              if (ApiErrors.reasonOf(e).equals("RATE_LIMITED")) {
-                limited.incrementAndGet();
-              }
-            }
-          }, 0, 50, TimeUnit.MILLISECONDS));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() + limited.get() == 2 * attemptsEach);
-        floods.forEach(flood -> flood.cancel(false));
-      } finally {
-        pacer.shutdownNow();
-        secondChannel.shutdownNow();
-        second.close();
-      }
-
-      int oneRate = 2 * RATE + 3 * RATE; // a burst, then 3 s at the rate
-      assertThat(accepted).as("sends admitted through both servers together").hasSizeBetween(oneRate - RATE,
-          oneRate + RATE);
-      List<Message> stored = cluster.history.log().readLog("dm:sam:tom", 0, 1_000).toCompletableFuture()
-          .get(20, TimeUnit.SECONDS);
-      assertThat(stored).extracting(Message::getClientMessageId).containsExactlyInAnyOrderElementsOf(accepted);
+      assertFloodHeldToOneRate("sam", second);
+    } finally {
+      second.close();
     }
   }
 
-  private static SessionGrpc.SessionBlockingStub deviceOf(ManagedChannel server, String device) {
+  /** The same without any stream: unary sends a load balancer spreads over servers that hold none of hers. */
+  @Test
+  void should_hold_a_user_flooding_two_servers_with_unary_sends_alone_to_one_rate() throws Exception {
+    SessionNode second = cluster.startSession("session-bad-3", c -> c.withSendRate(RATE));
+    try {
+      assertFloodHeldToOneRate("stan", second);
+    } finally {
+      second.close();
+    }
+  }
+
+  /** 20 unary sends a second for 3 s through each server, four times the rate each; all admitted are stored. */
+  private static void assertFloodHeldToOneRate(String user, SessionNode second) throws Exception {
+    ManagedChannel secondChannel = RawSession.channel(second.address(), 1 << 20);
+    List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
+    List<SessionGrpc.SessionBlockingStub> devices = List.of(
+        deviceOf(channel, user, "phone"), deviceOf(secondChannel, user, "laptop"));
+    java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newScheduledThreadPool(2);
+    int attemptsEach = 60;
+    try {
+      List<java.util.concurrent.ScheduledFuture<?>> floods = new ArrayList<>();
+      for (int d = 0; d < devices.size(); d++) {
+        SessionGrpc.SessionBlockingStub device = devices.get(d);
+        String prefix = "two-servers-" + d + "-";
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        // The pacing is the load's shape, not a wait for a condition.
+        floods.add(pacer.scheduleAtFixedRate(() -> {
+          int i = sent.getAndIncrement();
+          if (i >= attemptsEach) {
+            return;
+          }
+          try {
+            accepted.add(device.withDeadlineAfter(20, TimeUnit.SECONDS)
+                .send(send(prefix + i, "flood " + i).setToUserId("tom").build()).getClientMessageId());
+          } catch (StatusRuntimeException e) {
+            if (ApiErrors.reasonOf(e).equals("RATE_LIMITED")) {
+              limited.incrementAndGet();
+            }
+          }
+        }, 0, 50, TimeUnit.MILLISECONDS));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() + limited.get() == 2 * attemptsEach);
+      floods.forEach(flood -> flood.cancel(false));
+    } finally {
+      pacer.shutdownNow();
+      secondChannel.shutdownNow();
+    }
+
+    int oneRate = 2 * RATE + 3 * RATE; // a burst, then 3 s at the rate
+    assertThat(accepted).as("sends admitted through both servers together").hasSizeBetween(oneRate - RATE,
+        oneRate + RATE);
+    List<Message> stored = cluster.history.log().readLog(ConversationIds.direct(user, "tom"), 0, 1_000)
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertThat(stored).extracting(Message::getClientMessageId).containsExactlyInAnyOrderElementsOf(accepted);
+  }
+
+  private static SessionGrpc.SessionBlockingStub deviceOf(ManagedChannel server, String user, String device) {
     return SessionGrpc.newBlockingStub(server).withInterceptors(
-        MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token("sam", device))));
+        MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token(user, device))));
   }
 
   private static SendRequest.Builder send(String clientId, String body) {
