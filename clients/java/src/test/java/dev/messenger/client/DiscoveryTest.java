@@ -30,7 +30,7 @@ class DiscoveryTest {
   void should_connect_to_the_least_loaded_discovered_server() {
     FakeMessengerServer busy = harness.extraServer();
     FakeMessengerServer idle = harness.extraServer();
-    harness.server.answerDiscovery(List.of(server(busy, 5), server(idle, 1)));
+    harness.server.answerDiscovery(List.of(server(busy, 50), server(idle, 1)));
 
     harness.start();
 
@@ -63,7 +63,7 @@ class DiscoveryTest {
     FakeMessengerServer broken = harness.extraServer();
     FakeMessengerServer healthy = harness.extraServer();
     broken.onHello(stream -> stream.fail(Status.Code.UNAVAILABLE, "SERVER_DRAINING"));
-    harness.server.answerDiscovery(List.of(server(broken, 0), server(healthy, 3)));
+    harness.server.answerDiscovery(List.of(server(broken, 0), server(healthy, 30)));
 
     harness.start();
 
