@@ -44,9 +44,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -290,18 +295,18 @@ class BadInputIT {
   /** 20 unary sends a second for 3 s through each server, four times the rate each; all admitted are stored. */
   private static void assertFloodHeldToOneRate(String user, SessionNode second) throws Exception {
     ManagedChannel secondChannel = RawSession.channel(second.address(), 1 << 20);
-    List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger limited = new AtomicInteger();
     List<SessionGrpc.SessionBlockingStub> devices = List.of(
         deviceOf(channel, user, "phone"), deviceOf(secondChannel, user, "laptop"));
-    java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newScheduledThreadPool(2);
+    ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
     int attemptsEach = 60;
     try {
-      List<java.util.concurrent.ScheduledFuture<?>> floods = new ArrayList<>();
+      List<ScheduledFuture<?>> floods = new ArrayList<>();
       for (int d = 0; d < devices.size(); d++) {
         SessionGrpc.SessionBlockingStub device = devices.get(d);
         String prefix = "two-servers-" + d + "-";
-        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
         // The pacing is the load's shape, not a wait for a condition.
         floods.add(pacer.scheduleAtFixedRate(() -> {
           int i = sent.getAndIncrement();
