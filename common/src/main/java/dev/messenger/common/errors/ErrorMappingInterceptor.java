@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a call whose handler threw, with the mapped status instead of grpc-java's bare UNKNOWN, and logs
  * unexpected exceptions once. Nothing internal reaches the client. Installed outside
- * {@code ServerInterceptors.useInputStreamMessages}, it also sees requests that fail to parse (invalid UTF-8,
- * fields of the wrong type) and answers them with INVALID_ARGUMENT (MALFORMED_REQUEST). The handler is then
- * told the call was cancelled, so it releases what it holds for the call.
+ * {@link dev.messenger.common.server.LateRequestParsing}, it also sees requests that fail to parse (invalid
+ * UTF-8, fields of the wrong type) and answers them with INVALID_ARGUMENT (MALFORMED_REQUEST). The handler is
+ * then told the call was cancelled, so it releases what it holds for the call.
  */
 public final class ErrorMappingInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ErrorMappingInterceptor.class);

@@ -57,7 +57,7 @@ public final class ServiceServer implements AutoCloseable {
     for (BindableService service : services) {
       // Requests are parsed inside the error mapping, so a malformed one gets INVALID_ARGUMENT.
       ServerServiceDefinition definition = ServerInterceptors.intercept(
-          ServerInterceptors.useInputStreamMessages(ServerInterceptors.intercept(service, inner)),
+          LateRequestParsing.wrap(ServerInterceptors.intercept(service, inner)),
           errors,
           metrics);
       builder.addService(definition);
