@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,14 +31,16 @@ public final class ReceiptStore {
   private final PreparedStatement updateGroupDelivered;
   private final PreparedStatement updateGroupRead;
   private final PreparedStatement selectGroup;
-  // One round at a time: receipts of many devices share requests as soon as the store takes a while.
+  // Receipts of many devices share requests: a round gathers for RECEIPT_LINGER, then one at a time. Delivered
+  // and read receipts reach other members only once written, so they are that much later; messages are not.
+  static final Duration RECEIPT_LINGER = Duration.ofMillis(20);
   private final SharedRounds rounds;
 
   public ReceiptStore(CqlSession session, HistoryConfig config, HistoryMetrics metrics) {
     this.session = session;
     this.config = config;
     this.metrics = metrics;
-    this.rounds = new SharedRounds(1,
+    this.rounds = new SharedRounds(1, RECEIPT_LINGER,
         rows -> RowBatches.send(session, config.consistency(), RowBatches.pack(rows), request -> { }));
     String cursors = config.table("device_cursors");
     String userConversations = config.table("user_conversations");

@@ -1,8 +1,10 @@
 package dev.messenger.history.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,10 @@ class SharedRoundsTest {
       CompletableFuture<Void> answer = new CompletableFuture<>();
       answers.add(answer);
       return answer;
+    }
+
+    synchronized int sent() {
+      return rounds.size();
     }
   }
 
@@ -81,5 +87,27 @@ class SharedRoundsTest {
     assertThat(store.rounds).hasSize(4);
     store.answers.get(3).complete(null);
     assertThat(e).isCompleted();
+  }
+
+  @Test
+  void should_gather_writes_for_the_linger_before_a_round_starts_even_with_the_store_idle() {
+    Store store = new Store();
+    SharedRounds rounds = new SharedRounds(1, Duration.ofMillis(500), store::send);
+
+    List<CompletableFuture<Void>> written = new ArrayList<>();
+    for (String c : List.of("a", "b", "c")) {
+      written.add(rounds.write(step(c)).toCompletableFuture());
+    }
+    assertThat(store.rounds).isEmpty();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.sent() == 1);
+    assertThat(store.rounds.get(0)).hasSize(3);
+    store.answers.get(0).complete(null);
+    assertThat(written).allSatisfy(w -> assertThat(w).isCompleted());
+
+    CompletableFuture<Void> later = rounds.write(step("d")).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.sent() == 2);
+    store.answers.get(1).complete(null);
+    assertThat(later).isCompleted();
   }
 }
