@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * The web app in a real headless Chromium, through the web gateway's grpc-web, against two session servers:
  * clients/web/e2e/chat.e2e.mjs drives two pages (alice, bob); this test runs the deployment and cuts the
  * network when the script asks, sending messages from bob's phone meanwhile. Beside it, a grpc-web user
- * heartbeats for two minutes through the other session server and must stay online throughout.
+ * heartbeats for a minute (two of the server's 30 s silence limits) through the other session server and
+ * must stay online throughout.
  */
 @WithRealInfrastructure
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -49,7 +50,7 @@ class WebChatIT {
   @BeforeAll
   static void start(InfrastructureEndpoints endpoints) {
     web = WebDeployment.start(endpoints, 2, Duration.ofSeconds(1));
-    // Runs beside the browser test, on a gateway of her own, so the two share the two minutes.
+    // Runs beside the browser test, on a gateway of her own, so the two share the minute.
     carol = WebHeartbeatUser.subscribe(web, "carol");
     await().atMost(Duration.ofSeconds(20)).until(carol::caughtUp);
     // Her stream is on the first server; her heartbeats (see WebHeartbeatUser) all go to the second.
@@ -114,12 +115,12 @@ class WebChatIT {
    */
   @Test
   @Order(2)
-  void should_keep_a_web_user_online_for_two_minutes_while_her_heartbeats_land_on_the_other_server() {
+  void should_keep_a_web_user_online_for_a_minute_while_her_heartbeats_land_on_the_other_server() {
     assertThat(carol.heartbeatIntervalMs()).as("the shipped interval").isEqualTo(15_000);
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
         .failFast("carol went offline", carol::wentOfflineAfterOnline)
-        .until(() -> carol.onlineWithoutBreak().compareTo(Duration.ofMinutes(2)) >= 0);
-    assertThat(carol.heartbeats.get()).as("heartbeats sent").isGreaterThanOrEqualTo(8);
+        .until(() -> carol.onlineWithoutBreak().compareTo(Duration.ofMinutes(1)) >= 0);
+    assertThat(carol.heartbeats.get()).as("heartbeats sent").isGreaterThanOrEqualTo(4);
     assertThat(carol.streamOpen()).as("her stream stayed open").isTrue();
   }
 
