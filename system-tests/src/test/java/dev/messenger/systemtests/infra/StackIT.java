@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * history (they agree on shard count, namespace and keyspace), presence sees a stream (partitions agree),
  * and SIGTERM leaves no process behind. With {@code --sessions=2} a second session server serves too, and the
  * control port restarts a service (SIGTERM for a session server, SIGKILL for the router) until it is SERVING
- * again. The short fault suite runs on the three-node cluster ({@link ClusterStackIT}).
+ * again. Every metric the ops/ dashboard and alerts use is served ({@link OpsMetrics}). The short fault suite runs on the three-node cluster ({@link ClusterStackIT}).
  */
 @WithRealInfrastructure
 @Timeout(value = 720, unit = TimeUnit.SECONDS)
@@ -77,6 +77,7 @@ class StackIT {
         assertThat(health(base + offset)).as("service on port %d", base + offset).isEqualTo(ServingStatus.SERVING);
       }
       usersOfTheDefaultStack(root, base);
+      OpsMetrics.assertServedByTheStack(root, base);
       restartsThroughTheControlPort(base);
 
       List<ProcessHandle> descendants = ProcessHandle.of(stack.pid()).orElseThrow().descendants().toList();

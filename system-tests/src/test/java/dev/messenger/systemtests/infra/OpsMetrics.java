@@ -3,11 +3,6 @@ package dev.messenger.systemtests.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.messenger.api.v1.ServerFrame;
-import dev.messenger.launcher.ChildProcess;
-import dev.messenger.launcher.InfrastructureEndpoints;
-import dev.messenger.testing.WithRealInfrastructure;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,31 +17,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The Grafana dashboard and the Prometheus alert rules in ops/ ask only for metrics the services serve:
- * the stack runs as ./messenger up starts it, carries a little traffic, and every metric name in every
- * PromQL expression of both files is found on some service's /metrics (a histogram's _bucket, _count and
- * _sum by its family). The alert rules are also checked for the structure Prometheus loads, and by promtool
- * where it is installed (Debian package prometheus).
+ * The Grafana dashboard and the Prometheus alert rules in ops/ ask only for metrics the services serve: on a
+ * stack run as ./messenger up starts it, after a little traffic, every metric name in every PromQL
+ * expression of both files is found on some service's /metrics (a histogram's _bucket, _count and _sum by its
+ * family). The alert rules are also checked for the structure Prometheus loads, and by promtool where it is
+ * installed (Debian package prometheus). {@link StackIT} runs it on its stack.
  */
-@WithRealInfrastructure
-@Timeout(value = 480, unit = TimeUnit.SECONDS)
-class OpsConfigIT {
+final class OpsMetrics {
   /** Series Prometheus makes itself for every target, not served by the target. */
   private static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_duration_seconds");
 
-  @TempDir Path temp;
+  private OpsMetrics() {}
 
-  @Test
-  void should_serve_every_metric_the_dashboard_and_the_alerts_use(InfrastructureEndpoints endpoints)
-      throws Exception {
-    Path root = Path.of(System.getProperty("messenger.repo.root", "..")).toAbsolutePath().normalize();
+  /**
+   * Checks the stack at {@code base} (./messenger up's ports) once it has committed some messages and a
+   * stream has ended.
+   */
+  static void assertServedByTheStack(Path root, int base) throws Exception {
     Path alertsFile = root.resolve("ops/prometheus/alerts.yml");
     Map<String, String> expressions = new TreeMap<>();
     expressions.putAll(alertExpressions(alertsFile));
@@ -54,42 +44,30 @@ class OpsConfigIT {
     assertThat(expressions).as("expressions in the dashboard and the alert rules").hasSizeGreaterThan(40);
     promtoolAccepts(alertsFile);
 
-    LocalStack.Started started = LocalStack.start(root, temp, endpoints);
-    int base = started.base();
-    try (ChildProcess stack = started.process()) {
-      await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
-          .failFast("the stack exited:\n" + temp.resolve("stack.log"), () -> !stack.isAlive())
-          .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
-      try (DefaultStackUser alice = DefaultStackUser.signIn(root, temp, "alice", "laptop", base);
-          DefaultStackUser bob = DefaultStackUser.signIn(root, temp, "bob", "phone", base)) {
-        bob.subscribe(new Ignored());
-        for (int i = 0; i < 5; i++) {
-          alice.sendTo("bob", "ops-" + i, "hello " + i);
-        }
-      }
-      // Bob's stream ended when his channel closed: the session server times it once it hears the cancel.
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-          .until(() -> scrape(base + metricsOffset("session")).contains("messenger_grpc_server_stream_duration_seconds_count"));
+    // A stream that ended is timed once its server hears the cancel.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .until(() -> (scrape(base + metricsOffset("session")) + scrape(base + metricsOffset("session") + 1))
+            .contains("messenger_grpc_server_stream_duration_seconds_count"));
 
-      Map<String, String> scraped = new HashMap<>();
-      for (String service : List.of("session", "router", "history", "presence", "push")) {
-        scraped.put(service, scrape(base + metricsOffset(service)));
-      }
-      Set<String> served = new TreeSet<>();
-      scraped.values().forEach(text -> served.addAll(families(text)));
+    Map<String, String> scraped = new HashMap<>();
+    for (String service : List.of("session", "router", "history", "presence", "push")) {
+      scraped.put(service, scrape(base + metricsOffset(service)));
+    }
+    Set<String> served = new TreeSet<>();
+    scraped.values().forEach(text -> served.addAll(families(text)));
+    served.addAll(families(scrape(base + metricsOffset("session") + 1)));
 
-      List<String> missing = new ArrayList<>();
-      expressions.forEach((where, expression) -> PromQlNames.of(expression).stream()
-          .filter(name -> !SCRAPE_SERIES.contains(name) && !isServed(name, served))
-          .forEach(name -> missing.add(name + "  (" + where + ")")));
-      assertThat(missing).as("metric names used by ops/ that no service serves").isEmpty();
+    List<String> missing = new ArrayList<>();
+    expressions.forEach((where, expression) -> PromQlNames.of(expression).stream()
+        .filter(name -> !SCRAPE_SERIES.contains(name) && !isServed(name, served))
+        .forEach(name -> missing.add(name + "  (" + where + ")")));
+    assertThat(missing).as("metric names used by ops/ that no service serves").isEmpty();
 
-      assertThat(sample(scraped.get("router"), "messenger_router_messages_committed_total"))
-          .as("commits, counted once, by the router").isGreaterThanOrEqualTo(5);
-      for (String service : List.of("session", "router", "presence", "push")) {
-        assertThat(families(scraped.get(service))).as(service)
-            .contains("messenger_nats_reconnects_total", "messenger_nats_dropped_messages_total");
-      }
+    assertThat(sample(scraped.get("router"), "messenger_router_messages_committed_total"))
+        .as("commits, counted once, by the router").isGreaterThanOrEqualTo(5);
+    for (String service : List.of("session", "router", "presence", "push")) {
+      assertThat(families(scraped.get(service))).as(service)
+          .contains("messenger_nats_reconnects_total", "messenger_nats_dropped_messages_total");
     }
   }
 
@@ -196,16 +174,5 @@ class OpsConfigIT {
   private static double sample(String scrape, String name) {
     return scrape.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
         .sum();
-  }
-
-  private static final class Ignored implements StreamObserver<ServerFrame> {
-    @Override
-    public void onNext(ServerFrame frame) {}
-
-    @Override
-    public void onError(Throwable t) {}
-
-    @Override
-    public void onCompleted() {}
   }
 }
