@@ -45,18 +45,14 @@ final class CqlSessionStore implements SessionStore {
   @Override
   public CompletionStage<Void> recordDelivered(String userId, String deviceId, String conversationId, long upToSeq) {
     CompletionStage<Void> device = history.receipts().recordDelivered(userId, deviceId, conversationId, upToSeq);
-    return dev.messenger.common.ConversationIds.isGroup(conversationId)
-        ? device.thenCombine(history.receipts().recordGroupWatermark(conversationId, userId, false, upToSeq),
-            (a, b) -> null)
-        : device;
+    return device.thenCombine(history.receipts().recordMemberWatermark(conversationId, userId, false, upToSeq),
+        (a, b) -> null);
   }
 
   @Override
   public CompletionStage<Void> recordRead(String userId, String conversationId, long upToSeq) {
     CompletionStage<Void> marker = history.receipts().recordRead(userId, conversationId, upToSeq);
-    return dev.messenger.common.ConversationIds.isGroup(conversationId)
-        ? marker.thenCombine(history.receipts().recordGroupWatermark(conversationId, userId, true, upToSeq),
-            (a, b) -> null)
-        : marker;
+    return marker.thenCombine(history.receipts().recordMemberWatermark(conversationId, userId, true, upToSeq),
+        (a, b) -> null);
   }
 }

@@ -238,6 +238,27 @@ class GroupChatIT {
         "NOT_A_MEMBER");
   }
 
+  /** A 1:1 sender who was away when the peer's ticks changed reads them back the same way. */
+  @Test
+  void should_give_a_direct_senders_ticks_from_the_peers_watermark() {
+    long seq = session(sessionA, "rd-alice").send(SendRequest.newBuilder().setClientMessageId(UUID.randomUUID()
+        .toString()).setToUserId("rd-bob").setBody("did you get this?").build()).getSeq();
+    String id = dev.messenger.common.ConversationIds.direct("rd-alice", "rd-bob");
+    GetReceiptSummaryRequest ask = GetReceiptSummaryRequest.newBuilder().setConversationId(id).setSeq(seq).build();
+    assertThat(history("rd-alice").getReceiptSummary(ask))
+        .extracting(ReceiptSummary::getMembers, ReceiptSummary::getDelivered, ReceiptSummary::getRead)
+        .containsExactly(1, 0, 0);
+
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> session(sessionB, "rd-bob")
+        .ackDelivery(DeliveryAck.newBuilder().setConversationId(id).setUpToSeq(seq).build()));
+    assertThat(history("rd-alice").getReceiptSummary(ask))
+        .extracting(ReceiptSummary::getDelivered, ReceiptSummary::getRead).containsExactly(1, 0);
+
+    session(sessionA, "rd-bob").markRead(ReadMarker.newBuilder().setConversationId(id).setUpToSeq(seq).build());
+    assertThat(history("rd-alice").getReceiptSummary(ask))
+        .extracting(ReceiptSummary::getDelivered, ReceiptSummary::getRead).containsExactly(1, 1);
+  }
+
   @Test
   void should_catch_up_a_member_that_was_offline_for_100_messages() throws Exception {
     Group group = create("cu-alice", "catch-up", List.of("cu-bob", "cu-carol"));

@@ -59,7 +59,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
             CompletionStage<Long> seq = request.getSeq() > 0
                 ? java.util.concurrent.CompletableFuture.completedFuture(request.getSeq())
                 : reader.lastSeqOf(caller.userId(), conversationId);
-            return seq.thenCombine(receipts.groupWatermarks(conversationId), (at, marks) -> {
+            return seq.thenCombine(receipts.memberWatermarks(conversationId), (at, marks) -> {
               int delivered = 0;
               int read = 0;
               int others = 0;

@@ -65,10 +65,11 @@ public final class ReceiptStore {
   }
 
   /**
-   * Raises a member's watermarks in the group's own partition ({@code group_receipts}): delivered up to
-   * (any device) and read up to. One write per ack or marker; {@link #groupWatermarks} reads them all at once.
+   * Raises a member's watermarks in the conversation's own partition ({@code group_receipts}, 1:1 and groups
+   * alike): delivered up to (any device) and read up to. One write per recorded ack or marker, in the same
+   * round as the cursor or marker it goes with; {@link #memberWatermarks} reads them all at once.
    */
-  public CompletionStage<Void> recordGroupWatermark(String conversationId, String userId, boolean read, long upToSeq) {
+  public CompletionStage<Void> recordMemberWatermark(String conversationId, String userId, boolean read, long upToSeq) {
     if (upToSeq == 0) {
       return CompletableFuture.completedFuture(null);
     }
@@ -77,8 +78,8 @@ public final class ReceiptStore {
         (read ? updateGroupRead : updateGroupDelivered).bind(upToSeq, upToSeq, conversationId, userId));
   }
 
-  /** Every member's watermarks of a group: user id to {delivered up to, read up to}. */
-  public CompletionStage<Map<String, long[]>> groupWatermarks(String conversationId) {
+  /** Every member's watermarks of a conversation: user id to {delivered up to, read up to}. */
+  public CompletionStage<Map<String, long[]>> memberWatermarks(String conversationId) {
     Statement<?> statement = selectGroup.bind(conversationId).setConsistencyLevel(config.consistency())
         .setIdempotent(true);
     return metrics.read("group_receipts", () -> AsyncCql.allRows(session.executeAsync(statement)).thenApply(rows -> {
