@@ -38,6 +38,7 @@ public record WritePath(int devicesPerUser) {
     rows.put("user_changes (projection, per member: what catch-up examines)", 2);
     rows.put("conversations projected_seq (projection checkpoint)", 1);
     rows.put("device_cursors (one delivery ack per device of the recipient)", devicesPerUser);
+    rows.put("group_receipts (the recipient's watermark, with each recorded ack, same request)", devicesPerUser);
     return rows;
   }
 

@@ -33,8 +33,8 @@ class CapacityPlanTest {
     assertThat(byTier.get("session_servers").get("bounded_by").toString()).contains("deliveries");
     // 694,444 / (1000 x 0.6) = 1,158 routers.
     assertThat(byTier.get("routers")).containsEntry("count", 1158L);
-    // rows: 11, none conditional, x RF 3 = 33 insert-equivalents; 694,444 x 33 / 30,000 = 764 nodes.
-    assertThat(byTier.get("cql_nodes")).containsEntry("count", 764L);
+    // rows: 12, none conditional, x RF 3 = 36 insert-equivalents; 694,444 x 36 / 30,000 = 834 nodes.
+    assertThat(byTier.get("cql_nodes")).containsEntry("count", 834L);
     // NATS: 7 messages each: 4,861,111 / 600,000 = 9 servers.
     assertThat(byTier.get("nats_servers")).containsEntry("count", 9L);
     assertThat(plan.lines()).anyMatch(l -> l.contains("231,481 messages/s on average"));
@@ -44,12 +44,12 @@ class CapacityPlanTest {
   void should_count_what_one_message_costs() {
     WritePath path = new WritePath(2);
 
-    assertThat(path.rows()).isEqualTo(12);
+    assertThat(path.rows()).isEqualTo(14);
     assertThat(path.natsMessages()).isEqualTo(8);
     assertThat(path.framesToDevices()).isEqualTo(8);
-    assertThat(path.cqlBound(12_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBound(14_000)).isEqualTo(1000.0);
     assertThat(path.conditionalRows()).isZero();
-    assertThat(path.cqlBoundWithLwt(12_000, 1_000)).isEqualTo(1000.0);
+    assertThat(path.cqlBoundWithLwt(14_000, 1_000)).isEqualTo(1000.0);
   }
 
   @Test
