@@ -2,6 +2,7 @@ package dev.messenger.common;
 
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.errors.ApiErrors;
 import java.util.Optional;
 
 /** Conversation ids: "dm:&lt;smaller user id&gt;:&lt;larger user id&gt;" for 1:1, "g:&lt;id&gt;" for groups. */
@@ -9,7 +10,26 @@ public final class ConversationIds {
   private static final String DIRECT_PREFIX = "dm:";
   private static final String GROUP_PREFIX = "g:";
 
+  /** The longest conversation id a request may name; the servers make none longer than 132 characters. */
+  public static final int MAX_LENGTH = 256;
+
   private ConversationIds() {}
+
+  /**
+   * A conversation id taken from a request: present and at most {@link #MAX_LENGTH} characters, or
+   * INVALID_ARGUMENT (CONVERSATION_ID_REQUIRED, INVALID_CONVERSATION_ID). The store refuses an empty key or
+   * one over 64 KiB, which a client must not be told to retry.
+   */
+  public static String fromRequest(String conversationId) {
+    if (conversationId.isEmpty()) {
+      throw ApiErrors.invalidArgument("CONVERSATION_ID_REQUIRED", "conversation_id is required");
+    }
+    if (conversationId.length() > MAX_LENGTH) {
+      throw ApiErrors.invalidArgument("INVALID_CONVERSATION_ID",
+          "conversation_id has more than " + MAX_LENGTH + " characters");
+    }
+    return conversationId;
+  }
 
   /** The two members of a 1:1 conversation, in id order. */
   public record Pair(String first, String second) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.messenger.api.v1.ConversationKind;
+import dev.messenger.common.errors.ApiErrors;
 import org.junit.jupiter.api.Test;
 
 class ConversationIdsTest {
@@ -40,5 +41,14 @@ class ConversationIdsTest {
     assertThat(ConversationIds.kindOf("g:team")).isEqualTo(ConversationKind.CONVERSATION_KIND_GROUP);
     assertThat(ConversationIds.kindOf("g:")).isEqualTo(ConversationKind.CONVERSATION_KIND_UNSPECIFIED);
     assertThat(ConversationIds.kindOf("x")).isEqualTo(ConversationKind.CONVERSATION_KIND_UNSPECIFIED);
+  }
+
+  @Test
+  void should_refuse_a_requested_id_that_is_empty_or_longer_than_any_the_servers_make() {
+    assertThat(ConversationIds.fromRequest("g:" + "x".repeat(254))).hasSize(ConversationIds.MAX_LENGTH);
+    assertThatThrownBy(() -> ConversationIds.fromRequest("")).satisfies(e -> assertThat(ApiErrors.reasonOf(e))
+        .isEqualTo("CONVERSATION_ID_REQUIRED"));
+    assertThatThrownBy(() -> ConversationIds.fromRequest("g:" + "x".repeat(255))).satisfies(e ->
+        assertThat(ApiErrors.reasonOf(e)).isEqualTo("INVALID_CONVERSATION_ID"));
   }
 }

@@ -16,6 +16,7 @@ import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.internal.v1.GroupCommand;
 import dev.messenger.internal.v1.SubmitReply;
 import dev.messenger.internal.v1.SubmitRequest;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -149,6 +150,12 @@ final class GroupsService extends GroupsGrpc.GroupsImplBase {
   }
 
   private static boolean isGroup(String conversationId, StreamObserver<?> responses) {
+    try {
+      ConversationIds.fromRequest(conversationId);
+    } catch (StatusRuntimeException e) {
+      responses.onError(e);
+      return false;
+    }
     if (ConversationIds.kindOf(conversationId) != dev.messenger.api.v1.ConversationKind.CONVERSATION_KIND_GROUP) {
       responses.onError(ApiErrors.invalidArgument("NOT_A_GROUP", "conversation_id must name a group (\"g:<id>\")"));
       return false;

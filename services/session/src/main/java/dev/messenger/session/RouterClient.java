@@ -67,6 +67,14 @@ final class RouterClient {
       byte[] payload = request.getFirstAttempt()
           ? request.toBuilder().setFirstAttemptSentAtMs(System.currentTimeMillis()).build().toByteArray()
           : request.toByteArray();
+      long busLimit = nats.getMaxPayload(); // -1 while disconnected
+      if (busLimit > 0 && payload.length > busLimit) {
+        // jnats would refuse every attempt: an answer now, not "no router" at the deadline.
+        result.completeExceptionally(ApiErrors.resourceExhausted("MESSAGE_TOO_LARGE",
+            "the request is too large to pass to a router: with what the server adds it has " + payload.length
+                + " bytes, the bus takes at most " + busLimit));
+        return;
+      }
       requested = nats.requestWithTimeout(subject, payload, attemptTimeout);
     } catch (RuntimeException e) {
       // jnats throws when its outgoing queue is full (e.g. reconnecting): an attempt that failed, not a

@@ -48,7 +48,7 @@ final class SendValidator {
         submit.setConversationId(ConversationIds.direct(sender.userId(), to));
       }
       case CONVERSATION_ID -> {
-        String conversationId = send.getConversationId();
+        String conversationId = ConversationIds.fromRequest(send.getConversationId());
         if (ConversationIds.isDirect(conversationId)) {
           ConversationIds.Pair members = ConversationIds.directMembers(conversationId)
               .orElseThrow(() -> ApiErrors.invalidArgument("MALFORMED_CONVERSATION_ID",

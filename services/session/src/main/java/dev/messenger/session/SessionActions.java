@@ -141,7 +141,7 @@ final class SessionActions {
    * {@code knownLastSeq} is the highest seq the caller may acknowledge.
    */
   CompletionStage<Void> deliveryAck(Principal caller, DeliveryAck ack, long knownLastSeq) {
-    if (ack.getUpToSeq() == 0 || ack.getUpToSeq() > knownLastSeq) {
+    if (ack.getUpToSeq() <= 0 || ack.getUpToSeq() > knownLastSeq) { // uint64: above 2^63 - 1 it is negative
       // A non-member has received nothing either: say what it is rather than that the seq is out of range.
       return members(caller, ack.getConversationId()).thenCompose(members -> CompletableFuture.failedFuture(
           ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
@@ -171,7 +171,7 @@ final class SessionActions {
     return members(caller, marker.getConversationId())
         .thenCompose(members -> store.readState(caller.userId(), marker.getConversationId())
             .thenCompose(state -> {
-              if (marker.getUpToSeq() == 0 || marker.getUpToSeq() > Math.max(state.lastSeq(), deliveredHere)) {
+              if (marker.getUpToSeq() <= 0 || marker.getUpToSeq() > Math.max(state.lastSeq(), deliveredHere)) {
                 throw new CompletionException(ApiErrors.invalidArgument("SEQ_OUT_OF_RANGE",
                     "up_to_seq must be between 1 and the conversation's last seq"));
               }
@@ -222,8 +222,16 @@ final class SessionActions {
         .build().toByteArray());
   }
 
-  /** The members of a conversation the caller belongs to; PERMISSION_DENIED or NOT_FOUND otherwise. */
+  /**
+   * The members of a conversation the caller belongs to; PERMISSION_DENIED or NOT_FOUND otherwise, and
+   * INVALID_ARGUMENT for an id no conversation has (empty or too long, see {@link ConversationIds#fromRequest}).
+   */
   CompletionStage<Set<String>> members(Principal caller, String conversationId) {
+    try {
+      ConversationIds.fromRequest(conversationId);
+    } catch (io.grpc.StatusRuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     if (ConversationIds.isDirect(conversationId)) {
       var pair = ConversationIds.directMembers(conversationId);
       if (pair.isEmpty()) {

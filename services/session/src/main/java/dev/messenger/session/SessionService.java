@@ -14,12 +14,15 @@ import dev.messenger.api.v1.SessionGrpc;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.Typing;
 import dev.messenger.api.v1.TypingResponse;
+import dev.messenger.common.ConversationIds;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.presence.client.PresenceReporter;
 import dev.messenger.presence.store.PresenceAudience;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -86,8 +89,13 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
     Principal caller = Principal.current();
     long deliveredHere = deliveredHere(caller, request.getConversationId());
-    CompletionStage<Void> done = store.readState(caller.userId(), request.getConversationId())
-        .thenCompose(state -> actions.deliveryAck(caller, request, Math.max(state.lastSeq(), deliveredHere)));
+    CompletionStage<Void> done;
+    try {
+      done = store.readState(caller.userId(), ConversationIds.fromRequest(request.getConversationId()))
+          .thenCompose(state -> actions.deliveryAck(caller, request, Math.max(state.lastSeq(), deliveredHere)));
+    } catch (StatusRuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
+    }
     reply(done, DeliveryAckResponse::getDefaultInstance, responseObserver, false);
   }
 

@@ -84,6 +84,21 @@ class RouterClientTest {
     });
   }
 
+  @Test
+  void should_refuse_at_once_a_request_over_the_bus_payload_limit() {
+    RouterClient client = new RouterClient(natsAnswering(0, SendAck.getDefaultInstance()), Subjects.defaults(), 8,
+        Duration.ofSeconds(1), Duration.ofSeconds(10), scheduler);
+    SubmitRequest huge = SubmitRequest.newBuilder().setSenderUserId("alice").setClientMessageId("m4")
+        .setConversationId("g:team").setBody("x".repeat(1 << 20)).build();
+
+    assertThatThrownBy(() -> client.submit(huge).get(10, TimeUnit.SECONDS)).satisfies(e -> {
+      assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(ApiErrors.reasonOf(e.getCause())).isEqualTo("MESSAGE_TOO_LARGE");
+    });
+    assertThat(submitted).isEmpty();
+  }
+
   /** A NATS connection whose requests time out {@code unanswered} times, then get the ack. */
   private Connection natsAnswering(int unanswered, SendAck ack) {
     return natsAnswering(unanswered, SubmitReply.newBuilder().setAck(ack).build());
@@ -94,6 +109,9 @@ class RouterClientTest {
     AtomicInteger requests = new AtomicInteger();
     return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
+          if (method.getName().equals("getMaxPayload")) {
+            return 1L << 20;
+          }
           if (!method.getName().equals("requestWithTimeout")) {
             throw new UnsupportedOperationException(method.getName());
           }

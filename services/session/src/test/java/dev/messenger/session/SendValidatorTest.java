@@ -46,6 +46,8 @@ class SendValidatorTest {
     assertRejected(send().setConversationId("dm:bob:alice"), Status.Code.INVALID_ARGUMENT,
         "MALFORMED_CONVERSATION_ID");
     assertRejected(send().setConversationId("whatever"), Status.Code.INVALID_ARGUMENT, "MALFORMED_CONVERSATION_ID");
+    assertRejected(send().setConversationId("g:" + "x".repeat(255)), Status.Code.INVALID_ARGUMENT,
+        "INVALID_CONVERSATION_ID");
   }
 
   private static SendRequest.Builder send() {

@@ -1,5 +1,6 @@
 package dev.messenger.history.api;
 
+import dev.messenger.common.ConversationIds;
 import dev.messenger.common.errors.ApiErrors;
 
 /** Validation of the size and seq fields of History requests, with the errors clients see. */
@@ -8,7 +9,6 @@ final class RequestLimits {
   static final int MAX_PAGE_SIZE = 200;
   static final int DEFAULT_SYNC_MESSAGES = 500;
   static final int MAX_SYNC_MESSAGES = 2000;
-  static final int MAX_CONVERSATION_ID_CHARS = 256;
 
   private RequestLimits() {}
 
@@ -30,15 +30,9 @@ final class RequestLimits {
     return requested;
   }
 
-  /** A conversation id that is present and of sane length. */
+  /** A conversation id that is present and of sane length (as the session server checks it). */
   static String conversationId(String requested) {
-    if (requested.isEmpty()) {
-      throw ApiErrors.invalidArgument("CONVERSATION_ID_REQUIRED", "conversation_id is required");
-    }
-    if (requested.length() > MAX_CONVERSATION_ID_CHARS) {
-      throw ApiErrors.invalidArgument("INVALID_CONVERSATION_ID", "conversation_id is too long");
-    }
-    return requested;
+    return ConversationIds.fromRequest(requested);
   }
 
   private static int bounded(int requested, int dflt, int max, String reason, String field) {
