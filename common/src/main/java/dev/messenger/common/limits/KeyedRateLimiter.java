@@ -77,7 +77,8 @@ public final class KeyedRateLimiter {
     Duration wait = acquire(key);
     if (!wait.isZero()) {
       throw ApiErrors.withRetryAfter(Status.Code.RESOURCE_EXHAUSTED, reason, "more than " + ratePerSecond + " "
-          + what + " a second (bursts of " + (long) burst + "); retry after the retry delay", wait);
+          + what + " a second (bursts of " + (long) burst + "); retry after the retry delay",
+          Duration.ofMillis((wait.toNanos() + 999_999) / 1_000_000)); // whole milliseconds, rounded up
     }
   }
 

@@ -85,6 +85,7 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   @Override
   public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
     Principal caller = Principal.current();
+    actions.admitReceipt(caller);
     long deliveredHere = deliveredHere(caller, request.getConversationId());
     CompletionStage<Void> done = store.readState(caller.userId(), request.getConversationId())
         .thenCompose(state -> actions.deliveryAck(caller, request, Math.max(state.lastSeq(), deliveredHere)));
