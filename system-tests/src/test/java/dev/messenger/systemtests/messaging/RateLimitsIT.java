@@ -195,6 +195,11 @@ class RateLimitsIT {
       HistoryGrpc.HistoryBlockingStub gina = HistoryGrpc.newBlockingStub(historyChannel)
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token("gina", "x"))));
       GetMessagesRequest page = GetMessagesRequest.newBuilder().setConversationId(sent.getConversationId()).build();
+      // History holds it once the other member reads it (from his own bucket): then Gina floods.
+      HistoryGrpc.HistoryBlockingStub fred = HistoryGrpc.newBlockingStub(historyChannel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(cluster.token("fred", "x"))));
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+          .until(() -> fred.getMessages(page).getMessagesCount() == 1);
       List<List<Message>> served = new ArrayList<>();
       StatusRuntimeException limited = floodUntilLimited(() -> served.add(
           gina.withDeadlineAfter(20, TimeUnit.SECONDS).getMessages(page).getMessagesList()));
