@@ -129,6 +129,14 @@ class RateLimitsIT {
       first.send(send("after-refusal", "still here").setToUserId("dan"));
       await().atMost(Duration.ofSeconds(20)).until(() -> acks(first).size() == 1);
       assertThat(open).allSatisfy(s -> assertThat(s.closed).isNotDone());
+      // The web's Subscribe streams count the same.
+      java.util.concurrent.atomic.AtomicInteger webDevices = new java.util.concurrent.atomic.AtomicInteger();
+      StatusRuntimeException web = floodUntilLimited(() -> assertThat(SessionGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RawSession.bearer(
+              cluster.token("cara", "web-" + webDevices.incrementAndGet()))))
+          .subscribe(dev.messenger.api.v1.SubscribeRequest.getDefaultInstance()).next().hasWelcome()).isTrue());
+      assertLimited(web, "CONNECT_RATE_LIMITED");
+
       await().pollDelay(Duration.ofMillis(ApiErrors.retryAfterMillisOf(refused.error)))
           .atMost(Duration.ofSeconds(20)).until(() -> {
             RawSession again = RawSession.connect(session.address(), cluster.token("cara", "late"), 1_000, 1 << 20)
