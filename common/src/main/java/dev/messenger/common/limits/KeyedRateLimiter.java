@@ -82,6 +82,20 @@ public final class KeyedRateLimiter {
     }
   }
 
+  /**
+   * Charges {@code key} a token for work that is done whatever the rate (e.g. a merged write that was admitted
+   * earlier): without a token the bucket goes into debt, down to minus a burst, and later checks wait longer.
+   */
+  public void charge(String key) {
+    long now = nanoClock.getAsLong();
+    sweepIfDue(now);
+    Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+    synchronized (bucket) {
+      refill(bucket, Math.max(now, bucket.updatedNanos));
+      bucket.tokens = Math.max(-burst, bucket.tokens - 1);
+    }
+  }
+
   /** Drops the buckets that are full again; returns how many. */
   public int sweep() {
     long now = nanoClock.getAsLong();

@@ -42,6 +42,16 @@ class KeyedRateLimiterTest {
   }
 
   @Test
+  void should_charge_into_debt_down_to_a_burst_so_later_checks_wait_longer() {
+    for (int i = 0; i < 100; i++) {
+      limiter.charge("alice");
+    }
+    assertThat(limiter.acquire("alice")).as("21 tokens owed: 2.1 s").isEqualTo(Duration.ofMillis(2_100));
+    nanos.addAndGet(2_100_000_000L);
+    assertThat(limiter.acquire("alice")).isZero();
+  }
+
+  @Test
   void should_keep_each_key_to_its_own_bucket() {
     drain("alice");
     assertThat(drain("bob")).isEqualTo(20);

@@ -64,16 +64,21 @@ final class SessionActions {
     this.userLimits = userLimits;
   }
 
-  /** The ack window of a new Connect stream of {@code caller}: what it merges is recorded when it closes. */
+  /**
+   * The ack window of a new Connect stream of {@code caller}: what it merges is recorded when it closes, and
+   * charged to the user's receipt rate (it reaches the store) without being refused (it was admitted).
+   */
   DeliveryAckWindow ackWindow(Principal caller) {
-    return new DeliveryAckWindow(scheduler, (conversationId, upToSeq) -> deliveryAck(caller,
-        DeliveryAck.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build(), upToSeq)
-        .whenComplete((done, error) -> {
-          if (error != null) {
-            log.debug("merged delivery ack of {} in {} not recorded: {}", caller.userId(), conversationId,
-                error.toString());
-          }
-        }));
+    return new DeliveryAckWindow(scheduler, (conversationId, upToSeq) -> {
+      userLimits.chargeReceipt(caller);
+      DeliveryAck merged = DeliveryAck.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build();
+      deliveryAck(caller, merged, upToSeq).whenComplete((done, error) -> {
+        if (error != null) {
+          log.debug("merged delivery ack of {} in {} not recorded: {}", caller.userId(), conversationId,
+              error.toString());
+        }
+      });
+    });
   }
 
   /** Validates, rate-limits and stores a message; completes with its SendAck once it is durable. */

@@ -32,6 +32,11 @@ final class SessionLimits {
     receipts.check(caller.userId());
   }
 
+  /** A merged delivery ack of the caller's stream, written whatever the rate: charged, never refused. */
+  void chargeReceipt(Principal caller) {
+    receipts.charge(caller.userId());
+  }
+
   /** A change of the caller's presence watches. */
   void watch(Principal caller) {
     watches.check(caller.userId());

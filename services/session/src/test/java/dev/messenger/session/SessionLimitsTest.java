@@ -35,6 +35,14 @@ class SessionLimitsTest {
   }
 
   @Test
+  void should_count_merged_delivery_acks_against_later_receipts() {
+    for (int i = 0; i < 10; i++) {
+      limits.chargeReceipt(phone);
+    }
+    assertThatThrownBy(() -> limits.receipt(phone)).isInstanceOf(StatusRuntimeException.class);
+  }
+
+  @Test
   void should_limit_watch_changes() {
     assertRefusedAfter(6, limits::watch, "WATCH_RATE_LIMITED", 334);
     limits.watch(bob);
