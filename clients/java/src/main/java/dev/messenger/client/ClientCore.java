@@ -266,10 +266,16 @@ final class ClientCore implements SessionStream.Events {
   }
 
   private void scheduleReconnect() {
+    scheduleReconnect(Duration.ZERO);
+  }
+
+  /** Reconnects after the backoff's next delay, or after {@code atLeast} if that is longer. */
+  private void scheduleReconnect(Duration atLeast) {
     if (closed || current != null || connecting || reconnectTimer != null) {
       return;
     }
-    Duration delay = reconnectBackoff.nextDelay();
+    Duration backoff = reconnectBackoff.nextDelay();
+    Duration delay = atLeast.compareTo(backoff) > 0 ? atLeast : backoff;
     log.debug("reconnecting in {} ms", delay.toMillis());
     reconnectTimer = timers.after(delay, this::connect);
   }
@@ -385,7 +391,8 @@ final class ClientCore implements SessionStream.Events {
       return;
     }
     setState(ConnectionState.DISCONNECTED);
-    scheduleReconnect();
+    // A stream refused with a retry delay (e.g. RESOURCE_EXHAUSTED / CONNECT_RATE_LIMITED) comes back no sooner.
+    scheduleReconnect(ErrorReasons.retryAfterOf(error));
   }
 
   /** Gives up on a live stream (gap, dead server): cancels it and reconnects. */

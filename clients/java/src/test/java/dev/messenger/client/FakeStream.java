@@ -137,16 +137,24 @@ final class FakeStream {
 
   /** Ends the call with a status carrying an ErrorInfo reason, as the real servers do. */
   synchronized void fail(Status.Code code, String reason) {
+    fail(code, reason, java.time.Duration.ZERO);
+  }
+
+  /** Ends the stream with an error status carrying a RetryInfo delay when {@code retryAfter} is not zero. */
+  synchronized void fail(Status.Code code, String reason, java.time.Duration retryAfter) {
     if (serverEnded) {
       return;
     }
     serverEnded = true;
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
         .setCode(code.value())
         .setMessage("test says " + reason)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("messenger").build()))
-        .build();
-    out.onError(StatusProto.toStatusRuntimeException(status));
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("messenger").build()));
+    if (!retryAfter.isZero()) {
+      status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration
+          .newBuilder().setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano())).build()));
+    }
+    out.onError(StatusProto.toStatusRuntimeException(status.build()));
   }
 
   static Message message(String conversationId, long seq) {

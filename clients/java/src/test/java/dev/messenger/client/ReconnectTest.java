@@ -78,6 +78,20 @@ class ReconnectTest {
   }
 
   @Test
+  void should_reconnect_no_sooner_than_the_retry_delay_of_a_refused_stream() {
+    harness.start();
+    FakeStream refused = awaitStream(0);
+    long refusedAt = System.nanoTime();
+    refused.fail(Status.Code.RESOURCE_EXHAUSTED, "CONNECT_RATE_LIMITED", Duration.ofMillis(700));
+
+    FakeStream next = awaitStream(1);
+    assertThat(Duration.ofNanos(System.nanoTime() - refusedAt)).as("the backoff alone is at most 50 ms")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    next.welcome().caughtUp();
+    await().until(() -> harness.listener.errorReasons().contains("CONNECT_RATE_LIMITED"));
+  }
+
+  @Test
   void should_write_a_send_made_before_connecting_exactly_once() {
     MessengerClient client = harness.start();
     CompletableFuture<SendAck> early = client.send("c1", "before connect");

@@ -44,9 +44,11 @@ public final class KnownSettings {
     add(m, EnumSet.of(SESSION, ROUTER, PRESENCE), "lease-ttl");
     add(m, EnumSet.of(ROUTER, PRESENCE), "reconcile-interval");
     add(m, EnumSet.of(PRESENCE, PUSH), "instance-id");
-    add(m, EnumSet.of(HISTORY), "shutdown-grace");
+    add(m, EnumSet.of(HISTORY), "shutdown-grace", "read-rate");
+    add(m, EnumSet.of(SESSION, PRESENCE), "watch-rate");
     add(m, EnumSet.of(SESSION), "server-id", "advertised-host", "heartbeat-interval", "send-rate", "send-window",
-        "max-queued-frames", "submit-timeout", "drain-grace", "drain-rate", "rebalance-rate");
+        "max-queued-frames", "submit-timeout", "drain-grace", "drain-rate", "rebalance-rate", "connect-rate",
+        "receipt-rate");
     add(m, EnumSet.of(ROUTER), "router-id", "worker-threads");
     add(m, EnumSet.of(PRESENCE), "partitions", "grace", "online-delay", "warmup", "refresh-interval", "tick",
         "max-contacts");

@@ -13,6 +13,7 @@ import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
+import dev.messenger.history.api.HistoryService;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
 import dev.messenger.history.store.HistoryStore;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the History service: {@code --grpc-host} (127.0.0.1), {@code --grpc-port} (7300),
  * {@code --metrics-port} (9300), {@code --token-key} (MESSENGER_TOKEN_KEY), {@code --shutdown-grace} (10s),
+ * {@code --read-rate} (reads a second per user, 50),
  * the CQL settings of {@link InfraSettings} and {@link HistoryConfig}. Creates the schema when missing.
  */
 public final class HistoryMain {
@@ -38,6 +40,7 @@ public final class HistoryMain {
     int port = settings.integer("grpc-port", 7300);
     int metricsPort = settings.integer("metrics-port", 9300);
     Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
+    int readRate = settings.integer("read-rate", HistoryService.DEFAULT_READ_RATE);
     TokenKeys tokenKeys = TokenKeySource.keys(settings);
     if (tokenKeys.isDevelopmentKey()) {
       log.warn("development mode: using the public development token key; never do this in production");
@@ -50,7 +53,8 @@ public final class HistoryMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
-        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry);
+        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry,
+            readRate);
     DependencyHealth health = DependencyHealth.start(Probes.of(null, null, session), server::reportDependencies,
         registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), metricsPort, registry);

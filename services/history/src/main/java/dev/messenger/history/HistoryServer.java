@@ -16,10 +16,20 @@ import java.util.Set;
 public final class HistoryServer {
   private HistoryServer() {}
 
-  /** Starts the History service on {@code builder} with token authentication, health, metrics and error mapping. */
+  /** As {@link #start(ServerBuilder, HistoryStore, Tokens, PrometheusRegistry, int)} at the default read rate. */
   public static ServiceServer start(
       ServerBuilder<?> builder, HistoryStore store, Tokens tokens, PrometheusRegistry registry) {
-    List<BindableService> services = List.of(new HistoryService(store.reader(), store.receipts()));
+    return start(builder, store, tokens, registry, HistoryService.DEFAULT_READ_RATE);
+  }
+
+  /**
+   * Starts the History service on {@code builder} with token authentication, health, metrics and error mapping;
+   * each user may read {@code readRatePerSecond} times a second (bursts of twice that).
+   */
+  public static ServiceServer start(ServerBuilder<?> builder, HistoryStore store, Tokens tokens,
+      PrometheusRegistry registry, int readRatePerSecond) {
+    List<BindableService> services =
+        List.of(new HistoryService(store.reader(), store.receipts(), readRatePerSecond));
     List<ServerInterceptor> interceptors = List.of(new AuthInterceptor(tokens, Set.of()));
     return ServiceServer.start(builder, services, interceptors, registry);
   }

@@ -31,6 +31,8 @@ import java.util.UUID;
  * @param subjects the deployment's namespace: NATS subjects and etcd keys ({@code /<ns>/presence/},
  *     {@code /<ns>/sessions/})
  * @param maxContacts most contacts told of one change
+ * @param watchRate WatchPresence calls a second per user on this instance (bursts of twice that); more are
+ *     RESOURCE_EXHAUSTED (WATCH_RATE_LIMITED)
  */
 public record PresenceConfig(
     String instanceId,
@@ -48,7 +50,11 @@ public record PresenceConfig(
     Duration refreshInterval,
     Duration tickInterval,
     Subjects subjects,
-    int maxContacts) {
+    int maxContacts,
+    int watchRate) {
+
+  /** Watch calls a second per user: the web opens one per page load or watch-list change. */
+  static final int DEFAULT_WATCH_RATE = 20;
 
   public PresenceConfig {
     if (instanceId == null || instanceId.isBlank()) {
@@ -60,7 +66,8 @@ public record PresenceConfig(
     requireNonNull(subjects, "subjects");
     new PresenceTimings(grace, onlineDelay, warmup); // validates
     if (partitions < 1 || partitions > 4096 || leaseTtl.toSeconds() < 1 || reconcileInterval.toMillis() < 10
-        || refreshInterval.toMillis() < 10 || tickInterval.toMillis() < 1 || maxContacts < 1) {
+        || refreshInterval.toMillis() < 10 || tickInterval.toMillis() < 1 || maxContacts < 1
+        || watchRate < 1) {
       throw new IllegalArgumentException("invalid presence settings");
     }
   }
@@ -73,14 +80,14 @@ public record PresenceConfig(
     return new PresenceConfig("", "127.0.0.1", 7400, 9400, TokenKeys.of(tokenKey), PresenceStoreConfig.defaults(),
         PresencePartitions.DEFAULT_COUNT, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(100),
-        Subjects.defaults(), 5000);
+        Subjects.defaults(), 5000, DEFAULT_WATCH_RATE);
   }
 
   /**
    * Reads {@code instance-id}, {@code grpc-host}, {@code grpc-port} (7400), {@code metrics-port} (9400),
    * {@code token-key}, {@code partitions}, {@code grace}, {@code online-delay}, {@code warmup},
    * {@code lease-ttl}, {@code reconcile-interval}, {@code refresh-interval}, {@code tick},
-   * {@code namespace}, {@code max-contacts} and the store's {@code cql-*} settings.
+   * {@code namespace}, {@code max-contacts}, {@code watch-rate} and the store's {@code cql-*} settings.
    */
   public static PresenceConfig from(Settings s, TokenKeys tokenKeys) {
     PresenceConfig d = defaults(tokenKeys.signing());
@@ -100,7 +107,8 @@ public record PresenceConfig(
         s.duration("refresh-interval", d.refreshInterval()),
         s.duration("tick", d.tickInterval()),
         new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)),
-        s.integer("max-contacts", d.maxContacts()));
+        s.integer("max-contacts", d.maxContacts()),
+        s.integer("watch-rate", d.watchRate()));
   }
 
   PresenceTimings timings() {
@@ -109,43 +117,52 @@ public record PresenceConfig(
 
   public PresenceConfig withInstanceId(String id) {
     return new PresenceConfig(id, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
-        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts);
+        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
+        maxContacts, watchRate);
   }
 
   /** Listens on any free port, without a fixed metrics port (tests). */
   public PresenceConfig withEphemeralPorts() {
     return new PresenceConfig(instanceId, grpcHost, 0, 0, tokenKey, store, partitions, grace, onlineDelay,
-        warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts);
+        warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts, watchRate);
   }
 
   public PresenceConfig withStore(PresenceStoreConfig storeConfig) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, storeConfig, partitions,
         grace, onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts);
+        maxContacts, watchRate);
   }
 
   public PresenceConfig withPartitions(int count) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, count, grace,
-        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts);
+        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
+        maxContacts, watchRate);
   }
 
   /** Other grace, online delay and warm-up. */
   public PresenceConfig withTimings(Duration newGrace, Duration newOnlineDelay, Duration newWarmup) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, newGrace,
         newOnlineDelay, newWarmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts);
+        maxContacts, watchRate);
   }
 
   /** Other lease TTL, reconcile interval, own refresh interval and tick. */
   public PresenceConfig withCluster(Duration newLeaseTtl, Duration newReconcile, Duration newRefresh,
       Duration newTick) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
-        onlineDelay, warmup, newLeaseTtl, newReconcile, newRefresh, newTick, subjects, maxContacts);
+        onlineDelay, warmup, newLeaseTtl, newReconcile, newRefresh, newTick, subjects, maxContacts, watchRate);
+  }
+
+  /** Another per-user WatchPresence rate. */
+  public PresenceConfig withWatchRate(int perSecond) {
+    return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
+        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts,
+        perSecond);
   }
 
   /** The same settings in another namespace (tests give each cluster its own). */
   public PresenceConfig withSubjects(Subjects other) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
-        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, other, maxContacts);
+        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, other, maxContacts, watchRate);
   }
 }

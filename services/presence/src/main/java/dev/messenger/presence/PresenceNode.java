@@ -5,6 +5,7 @@ import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.health.DependencyHealth;
 import dev.messenger.common.health.Probes;
+import dev.messenger.common.limits.KeyedRateLimiter;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.presence.client.PresenceReporter;
@@ -113,7 +114,9 @@ public final class PresenceNode implements AutoCloseable {
             .withSilenceLimit(Duration.ZERO)
             .withWatchMode(PresenceReporterConfig.WatchMode.STANDALONE));
     PresenceService service = new PresenceService(store, new CqlPresenceAudience(cql, config.store()), watchReporter,
-        nats, config.subjects(), config.partitions(), fanout);
+        nats, config.subjects(), config.partitions(), fanout,
+        KeyedRateLimiter.withDoubleBurst("WATCH_RATE_LIMITED", "presence watch calls", config.watchRate(),
+            System::nanoTime));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
         List.of(service),

@@ -12,6 +12,7 @@ import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.infra.SubscriptionBarrier;
+import dev.messenger.common.limits.KeyedRateLimiter;
 import dev.messenger.internal.v1.PresenceCommand;
 import dev.messenger.internal.v1.VisibilityChanged;
 import dev.messenger.presence.client.PresencePartitions;
@@ -60,9 +61,10 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   private final int partitions;
   private final Executor executor;
   private final AtomicLong watchIds = new AtomicLong();
+  private final KeyedRateLimiter watchCalls;
 
   PresenceService(PresenceStore store, PresenceAudience audience, PresenceReporter watchReporter, Connection nats,
-      Subjects subjects, int partitions, Executor executor) {
+      Subjects subjects, int partitions, Executor executor, KeyedRateLimiter watchCalls) {
     this.store = store;
     this.audience = audience;
     this.watchReporter = watchReporter;
@@ -72,6 +74,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(5));
     this.partitions = partitions;
     this.executor = executor;
+    this.watchCalls = watchCalls;
   }
 
   @Override
@@ -93,6 +96,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   @Override
   public void watchPresence(WatchPresenceRequest request, StreamObserver<PresenceUpdate> responses) {
     Principal caller = Principal.current();
+    watchCalls.check(caller.userId()); // RESOURCE_EXHAUSTED / WATCH_RATE_LIMITED, before any work
     validate(request.getUserIdsList(), MAX_WATCH_USERS);
     Set<String> users = new LinkedHashSet<>(request.getUserIdsList());
     ServerCallStreamObserver<PresenceUpdate> out = (ServerCallStreamObserver<PresenceUpdate>) responses;

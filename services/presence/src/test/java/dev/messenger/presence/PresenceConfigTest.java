@@ -38,6 +38,16 @@ class PresenceConfigTest {
   }
 
   @Test
+  void should_read_the_watch_rate_with_a_default_of_twenty() {
+    Settings settings = Settings.forService(ServiceName.PRESENCE, new String[] {"--watch-rate=5"}, Map.of());
+
+    assertThat(PresenceConfig.from(settings, dev.messenger.common.auth.TokenKeys.of(KEY)).watchRate()).isEqualTo(5);
+    assertThat(PresenceConfig.defaults(KEY).watchRate()).isEqualTo(20);
+    assertThatThrownBy(() -> PresenceConfig.defaults(KEY).withWatchRate(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void should_read_only_registered_settings() {
     Settings settings = Settings.forService(ServiceName.PRESENCE, new String[0], Map.of("MESSENGER_DEV_MODE", "true"));
 

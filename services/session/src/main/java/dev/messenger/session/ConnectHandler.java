@@ -91,6 +91,7 @@ final class ConnectHandler implements StreamObserver<ClientFrame> {
       }
       case PRESENCE_WATCH -> {
         try {
+          actions.admitWatch(principal);
           watches.apply(stream, frame.getPresenceWatch());
         } catch (StatusRuntimeException e) {
           stream.send(errorFrame(e, ""));

@@ -44,13 +44,14 @@ final class SessionActions {
   private final Clock clock;
   private final SessionMetrics metrics;
   private final ScheduledExecutorService scheduler;
+  private final SessionLimits userLimits;
 
   /** How long a server keeps hearing the sends of a user who sent through it without a stream here. */
   static final java.time.Duration SEND_WATCH = java.time.Duration.ofSeconds(10);
 
   SessionActions(RouterClient router, SessionStore store, Connection nats, Subjects subjects,
       SendRateLimiter rateLimiter, LocalStreams streams, Clock clock, SessionMetrics metrics,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler, SessionLimits userLimits) {
     this.router = router;
     this.store = store;
     this.nats = nats;
@@ -60,18 +61,24 @@ final class SessionActions {
     this.clock = clock;
     this.metrics = metrics;
     this.scheduler = scheduler;
+    this.userLimits = userLimits;
   }
 
-  /** The ack window of a new Connect stream of {@code caller}: what it merges is recorded when it closes. */
+  /**
+   * The ack window of a new Connect stream of {@code caller}: what it merges is recorded when it closes, and
+   * charged to the user's receipt rate (it reaches the store) without being refused (it was admitted).
+   */
   DeliveryAckWindow ackWindow(Principal caller) {
-    return new DeliveryAckWindow(scheduler, (conversationId, upToSeq) -> deliveryAck(caller,
-        DeliveryAck.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build(), upToSeq)
-        .whenComplete((done, error) -> {
-          if (error != null) {
-            log.debug("merged delivery ack of {} in {} not recorded: {}", caller.userId(), conversationId,
-                error.toString());
-          }
-        }));
+    return new DeliveryAckWindow(scheduler, (conversationId, upToSeq) -> {
+      userLimits.chargeReceipt(caller);
+      DeliveryAck merged = DeliveryAck.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq).build();
+      deliveryAck(caller, merged, upToSeq).whenComplete((done, error) -> {
+        if (error != null) {
+          log.debug("merged delivery ack of {} in {} not recorded: {}", caller.userId(), conversationId,
+              error.toString());
+        }
+      });
+    });
   }
 
   /** Validates, rate-limits and stores a message; completes with its SendAck once it is durable. */
@@ -132,6 +139,12 @@ final class SessionActions {
       metrics.deliveryAck("merged");
       return CompletableFuture.completedFuture(null);
     }
+    try {
+      userLimits.receipt(caller);
+    } catch (RuntimeException limited) {
+      metrics.deliveryAck("rate_limited");
+      return CompletableFuture.failedFuture(limited);
+    }
     metrics.deliveryAck("recorded");
     return deliveryAck(caller, ack, sentHere);
   }
@@ -168,6 +181,11 @@ final class SessionActions {
    * go backwards.
    */
   CompletionStage<Void> read(Principal caller, ReadMarker marker, long deliveredHere) {
+    try {
+      userLimits.receipt(caller);
+    } catch (RuntimeException limited) {
+      return CompletableFuture.failedFuture(limited);
+    }
     return members(caller, marker.getConversationId())
         .thenCompose(members -> store.readState(caller.userId(), marker.getConversationId())
             .thenCompose(state -> {
@@ -184,6 +202,16 @@ final class SessionActions {
               return stored.thenRun(() -> publishReceipt(members, caller.userId(), marker.getConversationId(),
                   ReceiptKind.RECEIPT_KIND_READ, upTo, true));
             }));
+  }
+
+  /** Takes a receipt token of the caller (a unary AckDelivery) or throws RECEIPT_RATE_LIMITED. */
+  void admitReceipt(Principal caller) {
+    userLimits.receipt(caller);
+  }
+
+  /** Takes a presence watch token of the caller or throws WATCH_RATE_LIMITED. */
+  void admitWatch(Principal caller) {
+    userLimits.watch(caller);
   }
 
   /** Tells the other members that the caller is (not) typing. */

@@ -23,6 +23,7 @@ public record SessionConfig(
     int maxQueuedFrames,
     Duration submitTimeout,
     StreamMoves moves,
+    UserRates rates,
     Subjects subjects) {
 
   public SessionConfig {
@@ -32,7 +33,8 @@ public record SessionConfig(
     if (advertisedHost == null || advertisedHost.isBlank()) {
       advertisedHost = "0.0.0.0".equals(grpcHost) ? "127.0.0.1" : grpcHost;
     }
-    if (sendRatePerSecond < 1 || sendWindow < 1 || maxQueuedFrames < 16 || shards < 1 || moves == null) {
+    if (sendRatePerSecond < 1 || sendWindow < 1 || maxQueuedFrames < 16 || shards < 1 || moves == null
+        || rates == null) {
       throw new IllegalArgumentException("invalid session settings");
     }
   }
@@ -40,28 +42,29 @@ public record SessionConfig(
   public static SessionConfig defaults(String serverId, String tokenKey) {
     return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, TokenKeys.of(tokenKey), SharedDefaults.ROUTER_SHARDS,
         Duration.ofSeconds(5),
-        Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), StreamMoves.defaults(), Subjects.defaults());
+        Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), StreamMoves.defaults(), UserRates.defaults(),
+        Subjects.defaults());
   }
 
   public SessionConfig withSendRate(int perSecond) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
+        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
   }
 
   public SessionConfig withMaxQueuedFrames(int frames) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, moves, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, moves, rates, subjects);
   }
 
   /** Another shard count (it must match the routers'; see {@code ShardCountAgreement}). */
   public SessionConfig withShards(int count) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, count, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
   }
 
   public SessionConfig withGrpcPort(int port) {
     return new SessionConfig(serverId, grpcHost, port, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
   }
 
   /** Streams a stopping server closes per second (see {@link StreamDrain}) within its drain grace. */
@@ -76,12 +79,18 @@ public record SessionConfig(
 
   private SessionConfig withMoves(StreamMoves other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, other, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, other, rates, subjects);
+  }
+
+  /** Other per-user connect, receipt and watch rates (see {@link UserRates}). */
+  public SessionConfig withRates(UserRates other) {
+    return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, other, subjects);
   }
 
   public SessionConfig withSubjects(Subjects other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, other);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, other);
   }
 
   public static SessionConfig from(Settings s, TokenKeys tokenKeys) {
@@ -103,6 +112,10 @@ public record SessionConfig(
             s.duration("drain-grace", StreamMoves.DEFAULT_DRAIN_GRACE),
             s.integer("drain-rate", StreamMoves.DEFAULT_DRAIN_RATE),
             s.integer("rebalance-rate", StreamMoves.DEFAULT_REBALANCE_RATE)),
+        new UserRates(
+            s.integer("connect-rate", UserRates.DEFAULT_CONNECT_RATE),
+            s.integer("receipt-rate", UserRates.DEFAULT_RECEIPT_RATE),
+            s.integer("watch-rate", UserRates.DEFAULT_WATCH_RATE)),
         new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
   }
 }

@@ -25,7 +25,8 @@ final class SessionMetrics {
     streamsClosed = Counter.builder().name("messenger_session_streams_closed_total")
         .help("streams ended, by reason: client_completed, client_cancelled, or the reason the server gave").labelNames("reason").register(registry);
     deliveryAcks = Counter.builder().name("messenger_session_delivery_acks_total")
-        .help("delivery acks of streams: recorded, or skipped when they newly cover only the user's own messages")
+        .help("delivery acks of streams: recorded, merged into the conversation's ack window, refused "
+            + "(rate_limited), or skipped when they newly cover only the user's own messages")
         .labelNames("outcome").register(registry);
     catchUpRounds = Counter.builder().name("messenger_session_catchup_rounds_total")
         .help("history reads a stream started to catch up, by cause: connect, gap (a live message missing), "

@@ -73,6 +73,7 @@ public final class SessionNode implements AutoCloseable {
         PresenceReporterConfig.defaults(config.subjects(), config.serverId())
             .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
     SendRateLimiter rateLimiter = new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime);
+    SessionLimits userLimits = new SessionLimits(config.rates(), System::nanoTime);
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
         stream -> presence.heartbeat(stream.userId(), stream.streamId()), rateLimiter::committed);
     SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);
@@ -86,9 +87,10 @@ public final class SessionNode implements AutoCloseable {
     RouterClient router = new RouterClient(nats, config.subjects(), config.shards(), config.submitTimeout().dividedBy(3),
         config.submitTimeout(), scheduler, metrics::routerRetried);
     SessionActions actions = new SessionActions(router, store, nats, config.subjects(),
-        rateLimiter, streams, clock, metrics, scheduler);
+        rateLimiter, streams, clock, metrics, scheduler, userLimits);
     StreamLimits limits = StreamLimits.of(config.maxQueuedFrames());
-    StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence);
+    StreamFactory factory = new StreamFactory(streams, store, executor, limits, config, metrics, presence,
+        userLimits);
     SessionDirectory[] directoryHolder = new SessionDirectory[1];
     SessionHeartbeats heartbeats = SessionHeartbeats.start(nats, config.subjects(), config.serverId());
     List<BindableService> services = List.of(
@@ -109,6 +111,7 @@ public final class SessionNode implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(logFailures(() -> directory.report(streams.count())), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(streams::resyncIfDropped), 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(() -> rateLimiter.sweep()), 10, 10, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(logFailures(userLimits::sweep), 10, 10, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(logFailures(() -> streams.endWatches(System.nanoTime())), 1, 1,
         TimeUnit.SECONDS);
     if (config.moves().rebalanceRate() > 0) {

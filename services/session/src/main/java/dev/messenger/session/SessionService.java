@@ -88,6 +88,7 @@ final class SessionService extends SessionGrpc.SessionImplBase {
   @Override
   public void ackDelivery(DeliveryAck request, StreamObserver<DeliveryAckResponse> responseObserver) {
     Principal caller = Principal.current();
+    actions.admitReceipt(caller);
     long deliveredHere = deliveredHere(caller, request.getConversationId());
     CompletionStage<Void> done;
     try {

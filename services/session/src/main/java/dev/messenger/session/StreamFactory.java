@@ -18,10 +18,11 @@ final class StreamFactory {
   private final SessionConfig config;
   private final SessionMetrics metrics;
   private final PresenceReporter presence;
+  private final SessionLimits userLimits;
   private volatile boolean draining;
 
   StreamFactory(LocalStreams streams, SessionStore store, Executor executor, StreamLimits limits,
-      SessionConfig config, SessionMetrics metrics, PresenceReporter presence) {
+      SessionConfig config, SessionMetrics metrics, PresenceReporter presence, SessionLimits userLimits) {
     this.streams = streams;
     this.store = store;
     this.executor = executor;
@@ -29,6 +30,7 @@ final class StreamFactory {
     this.config = config;
     this.metrics = metrics;
     this.presence = presence;
+    this.userLimits = userLimits;
   }
 
   /** From now on new streams are refused with UNAVAILABLE/SERVER_DRAINING: the server is stopping. */
@@ -40,10 +42,12 @@ final class StreamFactory {
     return draining;
   }
 
+  /** Opens a stream of the caller's device; throws SERVER_DRAINING or CONNECT_RATE_LIMITED instead. */
   DeviceStream open(Principal principal, ServerCallStreamObserver<ServerFrame> out, Cursor resume) {
     if (draining) {
       throw ApiErrors.unavailable("SERVER_DRAINING", "this server is shutting down; connect to another");
     }
+    userLimits.connect(principal); // RESOURCE_EXHAUSTED / CONNECT_RATE_LIMITED ends the call at once
     DeviceStream stream = new DeviceStream(principal.userId(), principal.deviceId(), out, resume, store, executor,
         limits, this::closed, metrics);
     streams.add(stream);

@@ -14,6 +14,7 @@ import dev.messenger.api.v1.SyncRequest;
 import dev.messenger.api.v1.SyncResponse;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.limits.KeyedRateLimiter;
 import dev.messenger.api.v1.GetReceiptSummaryRequest;
 import dev.messenger.api.v1.ReceiptSummary;
 import dev.messenger.history.store.HistoryReader;
@@ -33,23 +34,36 @@ import org.slf4j.LoggerFactory;
  * request. A conversation the caller is not a member of, and a group that does not exist, both answer
  * PERMISSION_DENIED (reason NOT_A_MEMBER), so a caller cannot probe which conversations exist. A 1:1 id that
  * names the caller is always readable (it is empty until its first message). Store outages answer
- * UNAVAILABLE (reason STORE_UNAVAILABLE): every call here is a read, safe to retry.
+ * UNAVAILABLE (reason STORE_UNAVAILABLE): every call here is a read, safe to retry. Each user may make
+ * {@code read-rate} calls a second on this instance, bursts of twice that; more are RESOURCE_EXHAUSTED
+ * (READ_RATE_LIMITED) with a retry delay.
  */
 public final class HistoryService extends HistoryGrpc.HistoryImplBase {
   private static final Logger log = LoggerFactory.getLogger(HistoryService.class);
 
+  /** Reads a second per user on one instance: a device's sync and paging, and many devices, fit well. */
+  public static final int DEFAULT_READ_RATE = 50;
+
   private final HistoryReader reader;
   private final ReceiptStore receipts;
+  private final KeyedRateLimiter reads;
 
-  public HistoryService(HistoryReader reader, ReceiptStore receipts) {
+  public HistoryService(HistoryReader reader, ReceiptStore receipts, int readRatePerSecond) {
+    this(reader, receipts, KeyedRateLimiter.withDoubleBurst("READ_RATE_LIMITED", "history reads",
+        readRatePerSecond, System::nanoTime));
+  }
+
+  HistoryService(HistoryReader reader, ReceiptStore receipts, KeyedRateLimiter reads) {
     this.reader = reader;
     this.receipts = receipts;
+    this.reads = reads;
   }
 
   @Override
   public void getReceiptSummary(GetReceiptSummaryRequest request, StreamObserver<ReceiptSummary> responses) {
     try {
       Principal caller = Principal.current();
+      reads.check(caller.userId());
       String conversationId = RequestLimits.conversationId(request.getConversationId());
       CompletionStage<ReceiptSummary> summary = reader.currentMembers(conversationId)
           .thenCompose(members -> {
@@ -87,6 +101,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
       ListConversationsRequest request, StreamObserver<ListConversationsResponse> responses) {
     try {
       Principal caller = Principal.current();
+      reads.check(caller.userId());
       int pageSize = RequestLimits.pageSize(request.getPageSize());
       PageToken token = request.getPageToken().isEmpty() ? null : decode(request.getPageToken());
       respond(reader.conversations(caller.userId()).thenApply(all -> page(all, token, pageSize)), responses);
@@ -111,6 +126,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
   public void getMessages(GetMessagesRequest request, StreamObserver<GetMessagesResponse> responses) {
     try {
       Principal caller = Principal.current();
+      reads.check(caller.userId());
       String conversationId = RequestLimits.conversationId(request.getConversationId());
       int pageSize = RequestLimits.pageSize(request.getPageSize());
       PageAnchor anchor = anchor(request);
@@ -145,6 +161,7 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
   public void sync(SyncRequest request, StreamObserver<SyncResponse> responses) {
     try {
       Principal caller = Principal.current();
+      reads.check(caller.userId());
       int maxMessages = RequestLimits.syncMessages(request.getMaxMessages());
       Cursor cursor = request.getCursor();
       for (Map.Entry<String, Long> entry : cursor.getSeqsMap().entrySet()) {

@@ -36,6 +36,7 @@ public final class HistoryCheck {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final int PAGE = 200;
+  private static final int RATE_LIMIT_RETRIES = 100;
   private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
   private final String target;
@@ -154,7 +155,7 @@ public final class HistoryCheck {
     }
   }
 
-  private List<Message> read(ManagedChannel channel, Copy copy) {
+  private List<Message> read(ManagedChannel channel, Copy copy) throws InterruptedException {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + tokens.issue(new Principal(copy.member(), "history-check"),
         Duration.ofMinutes(10)));
@@ -163,14 +164,40 @@ public final class HistoryCheck {
     List<Message> messages = new ArrayList<>();
     long after = 0;
     while (true) {
-      GetMessagesResponse page = history.withDeadlineAfter(30, TimeUnit.SECONDS).getMessages(
-          GetMessagesRequest.newBuilder().setConversationId(copy.conversationId()).setAfterSeq(after)
-              .setPageSize(PAGE).build());
+      long from = after;
+      GetMessagesResponse page = afterRateLimits(() -> history.withDeadlineAfter(30, TimeUnit.SECONDS).getMessages(
+          GetMessagesRequest.newBuilder().setConversationId(copy.conversationId()).setAfterSeq(from)
+              .setPageSize(PAGE).build()), Thread::sleep);
       messages.addAll(page.getMessagesList());
       if (!page.getHasMore() || page.getMessagesCount() == 0) {
         return messages;
       }
       after = page.getMessages(page.getMessagesCount() - 1).getSeq();
+    }
+  }
+
+  /** Waits for a number of milliseconds; {@code Thread::sleep}, or a recorder in tests. */
+  interface Pause {
+    void millis(long millis) throws InterruptedException;
+  }
+
+  /**
+   * Runs a read again after the server's retry delay while History refuses it with RESOURCE_EXHAUSTED and a
+   * RetryInfo (READ_RATE_LIMITED: a check reads faster than a user may), at most {@value #RATE_LIMIT_RETRIES}
+   * times; any other error, or a refusal without a delay, is thrown.
+   */
+  static <T> T afterRateLimits(java.util.function.Supplier<T> read, Pause pause) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StatusRuntimeException e) {
+        long delay = dev.messenger.common.errors.ApiErrors.retryAfterMillisOf(e);
+        if (e.getStatus().getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED || delay <= 0
+            || attempt >= RATE_LIMIT_RETRIES) {
+          throw e;
+        }
+        pause.millis(delay);
+      }
     }
   }
 

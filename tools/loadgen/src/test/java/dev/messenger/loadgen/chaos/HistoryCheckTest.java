@@ -15,6 +15,29 @@ class HistoryCheckTest {
   private static final String CONVERSATION = "dm:lg-r1-u0:lg-r1-u1";
 
   @Test
+  void should_read_again_after_the_retry_delay_while_history_limits_the_rate() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    List<Long> paused = new java.util.ArrayList<>();
+    String page = HistoryCheck.afterRateLimits(() -> {
+      if (calls.incrementAndGet() <= 2) {
+        throw dev.messenger.common.errors.ApiErrors.withRetryAfter(io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+            "READ_RATE_LIMITED", "slow down", java.time.Duration.ofMillis(40));
+      }
+      return "page";
+    }, paused::add);
+
+    assertThat(page).isEqualTo("page");
+    assertThat(paused).containsExactly(40L, 40L);
+  }
+
+  @Test
+  void should_not_retry_other_errors() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HistoryCheck.afterRateLimits(() -> {
+      throw dev.messenger.common.errors.ApiErrors.permissionDenied("NOT_A_MEMBER", "no");
+    }, millis -> { throw new AssertionError("paused"); })).isInstanceOf(io.grpc.StatusRuntimeException.class);
+  }
+
+  @Test
   void should_find_nothing_wrong_when_history_holds_every_acknowledged_message_at_its_place() {
     HistoryCheck.Verdict verdict = HistoryCheck.verdict(RUN, copy(Map.of(key(0, 1), 1L, key(1, 1), 2L)),
         List.of(message(1, 0, 1), message(2, 1, 1)));
