@@ -32,6 +32,7 @@ import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.HistoryServer;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.session.SessionNode;
+import dev.messenger.session.UserRates;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -115,6 +116,7 @@ class HostileInputFuzzIT {
   private static final AtomicLong freshUsers = new AtomicLong();
   private static final ListAppender<ILoggingEvent> errors = new ListAppender<>();
   private static final Logger ours = (Logger) LoggerFactory.getLogger("dev.messenger");
+  private static final int UNLIMITED = 1_000_000;
   private static TestCluster cluster;
   private static SessionNode session;
   private static ServiceServer history;
@@ -132,10 +134,13 @@ class HostileInputFuzzIT {
   static void start(InfrastructureEndpoints endpoints) {
     cluster = TestCluster.start(endpoints);
     // A low send rate bounds what the fuzzer stores for USER (History reads all of it): refusals are precise too.
-    session = cluster.startSession("session-fuzz", c -> c.withSendRate(5));
+    // The other per-user limits (RateLimitsIT) are lifted: at a hundred inputs a second they would answer most
+    // of them before any of the code under test runs.
+    session = cluster.startSession("session-fuzz",
+        c -> c.withSendRate(5).withRates(new UserRates(UNLIMITED, UNLIMITED, UNLIMITED)));
     cluster.startRouter("router-fuzz");
     history = HistoryServer.start(GrpcServers.netty("127.0.0.1", 0), cluster.history, cluster.tokens,
-        new PrometheusRegistry());
+        new PrometheusRegistry(), UNLIMITED);
     sessionChannel = RawSession.channel(session.address(), 1 << 20);
     historyChannel = RawSession.channel("127.0.0.1:" + history.port(), 1 << 20);
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ownedShards() == 64);
