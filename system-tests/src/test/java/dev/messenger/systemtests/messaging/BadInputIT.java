@@ -35,10 +35,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -364,7 +362,8 @@ class BadInputIT {
 
   /** Sends raw frames on Connect and returns the status the server ends the call with. */
   private static Status rawConnect(String user, List<byte[]> frames) throws Exception {
-    MethodDescriptor<byte[], byte[]> method = SessionGrpc.getConnectMethod().toBuilder(RAW, RAW).build();
+    MethodDescriptor<byte[], byte[]> method =
+        SessionGrpc.getConnectMethod().toBuilder(RawCall.BYTES, RawCall.BYTES).build();
     ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);
     CompletableFuture<Status> closed = new CompletableFuture<>();
     Metadata headers = RawSession.bearer(cluster.token(user, "raw"));
@@ -412,21 +411,4 @@ class BadInputIT {
     }
     return out.toByteArray();
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
-
 }
