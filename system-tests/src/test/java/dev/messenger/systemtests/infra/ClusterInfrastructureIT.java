@@ -7,7 +7,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.cql.SchemaChanges;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.push.client.PushStreams;
@@ -64,6 +66,26 @@ class ClusterInfrastructureIT {
     assertThat(cluster.endpoints().natsUrl().split(",")).hasSize(3);
     assertThat(cluster.endpoints().cqlContactPoints()).extracting(a -> a.getAddress().getHostAddress())
         .containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3");
+  }
+
+  @Test
+  void should_have_each_new_table_on_every_node_once_its_schema_change_returns() {
+    try (CqlSession cql = CqlSession.builder()
+        .addContactPoints(cluster.endpoints().cqlContactPoints())
+        .withLocalDatacenter(cluster.endpoints().cqlLocalDatacenter())
+        .build()) {
+      SchemaChanges changes = SchemaChanges.of(cql);
+      changes.apply("CREATE KEYSPACE schema_it WITH replication = {'class': 'SimpleStrategy', "
+          + "'replication_factor': 3}");
+      for (int table = 0; table < 6; table++) {
+        changes.apply("CREATE TABLE schema_it.t" + table + " (id int PRIMARY KEY, body text)");
+        for (Node node : cql.getMetadata().getNodes().values()) {
+          // No retry: a node that has not applied the change answers "table does not exist".
+          assertThat(cql.execute(SimpleStatement.newInstance("SELECT * FROM schema_it.t" + table).setNode(node))
+              .all()).as("table t%d read on %s", table, node.getEndPoint()).isEmpty();
+        }
+      }
+    }
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * it gone, may turn NOT_SERVING, and reconnect on their own).
  */
 record InfrastructureRestart(String name, List<Infrastructure.PartRestart> restarts, long servingAfterMillis,
-    boolean serving) {
+    List<String> notServing) {
   static InfrastructureRestart of(Infrastructure infrastructure, String name, ServiceProcess.StopSignal signal,
       Collection<ServiceProcess> services) throws InterruptedException {
     boolean kill = signal == ServiceProcess.StopSignal.KILL;
@@ -20,13 +20,21 @@ record InfrastructureRestart(String name, List<Infrastructure.PartRestart> resta
         ? infrastructure.restartAll(name, kill)
         : List.of(infrastructure.restart(name, kill));
     long answeredAt = System.nanoTime();
-    boolean serving = true;
+    long deadline = answeredAt + ServiceProcess.SERVING_TIMEOUT.toNanos();
+    List<String> notServing = new java.util.ArrayList<>();
     for (ServiceProcess service : services) {
-      serving &= HealthProbe.awaitServing("127.0.0.1", service.spec().grpcPort(), ServiceProcess.SERVING_TIMEOUT,
-          service.process()::isAlive);
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      if (!HealthProbe.awaitServing("127.0.0.1", service.spec().grpcPort(), left, service.process()::isAlive)) {
+        notServing.add(service.spec().name() + (service.process().isAlive() ? " (" + DependenciesDown.of(service.spec())
+            + ")" : " (exited)"));
+      }
     }
     return new InfrastructureRestart(name, restarts, Duration.ofNanos(System.nanoTime() - answeredAt).toMillis(),
-        serving);
+        List.copyOf(notServing));
+  }
+
+  boolean serving() {
+    return notServing.isEmpty();
   }
 
   String toJson() {
@@ -35,8 +43,10 @@ record InfrastructureRestart(String name, List<Infrastructure.PartRestart> resta
     String members = restarts.stream().map(r -> String.format("{\"part\":\"%s\",\"old_pid\":%d,\"new_pid\":%d}",
         r.part(), r.oldPid(), r.newPid())).collect(Collectors.joining(",", "[", "]"));
     return String.format("{\"service\":\"%s\",\"signal\":\"%s\",\"old_pid\":%d,\"new_pid\":%d,"
-            + "\"stop_ms\":%d,\"start_ms\":%d,\"services_serving_after_ms\":%d,\"serving\":%b,\"members\":%s}", name,
+            + "\"stop_ms\":%d,\"start_ms\":%d,\"services_serving_after_ms\":%d,\"serving\":%b,\"not_serving\":%s,"
+            + "\"members\":%s}", name,
         first.killed() ? "KILL" : "TERM", first.oldPid(), first.newPid(), first.stop().toMillis(), startMillis,
-        servingAfterMillis, serving, members);
+        servingAfterMillis, serving(), notServing.stream().map(StackControl::jsonString)
+            .collect(Collectors.joining(",", "[", "]")), members);
   }
 }

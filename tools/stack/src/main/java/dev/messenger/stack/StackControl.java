@@ -205,7 +205,7 @@ final class StackControl implements AutoCloseable {
     return values;
   }
 
-  private static String jsonString(String text) {
+  static String jsonString(String text) {
     return "\"" + String.valueOf(text).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
   }
 

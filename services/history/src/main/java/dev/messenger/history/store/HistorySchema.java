@@ -1,9 +1,7 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
+import dev.messenger.common.cql.SchemaChanges;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HistorySchema {
   private static final Logger log = LoggerFactory.getLogger(HistorySchema.class);
-  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
   /** Marks are read for the last two hours only; two days leaves room for a long outage of the store. */
   private static final int PROJECTION_MARK_TTL_SECONDS = 2 * 24 * 3600;
 
@@ -77,35 +73,18 @@ public final class HistorySchema {
         "ALTER TABLE " + ks + ".conversations ADD sealed_head bigint");
   }
 
-  /** Creates whatever is missing and waits until every node agrees on the schema. Blocking: call on start. */
+  /** Creates whatever is missing; returns once every node has it. Blocking: call on start. */
   public static void create(CqlSession session, HistoryConfig config) {
-    for (String ddl : statements(config)) {
-      ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
-      if (!result.getExecutionInfo().isSchemaInAgreement()) {
-        awaitAgreement(session);
-      }
-    }
+    SchemaChanges changes = SchemaChanges.of(session);
+    statements(config).forEach(changes::apply);
     for (String ddl : addedColumns(config)) {
       try {
-        ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
-        if (!result.getExecutionInfo().isSchemaInAgreement()) {
-          awaitAgreement(session);
-        }
+        changes.apply(ddl);
       } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException alreadyThere) {
         log.debug("column already present: {}", alreadyThere.getMessage());
       }
     }
     log.info("history schema ready in keyspace {}", config.keyspace());
-  }
-
-  private static void awaitAgreement(CqlSession session) {
-    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
-    while (!session.checkSchemaAgreement()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no schema agreement after " + AGREEMENT_TIMEOUT);
-      }
-      // checkSchemaAgreement itself polls for up to the driver's schema-agreement timeout before answering.
-    }
   }
 
   private static String messageColumns() {

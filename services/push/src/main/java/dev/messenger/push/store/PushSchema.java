@@ -1,9 +1,7 @@
 package dev.messenger.push.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.time.Duration;
+import dev.messenger.common.cql.SchemaChanges;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +12,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushSchema {
   private static final Logger log = LoggerFactory.getLogger(PushSchema.class);
-  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
 
   private PushSchema() {}
 
@@ -40,19 +36,10 @@ public final class PushSchema {
             + "attempts int, failed_ms bigint, PRIMARY KEY ((user_id), device_id, conversation_id, seq))");
   }
 
-  /** Creates whatever is missing and waits for schema agreement. Blocking: call on start. */
+  /** Creates whatever is missing; returns once every node has it. Blocking: call on start. */
   public static void create(CqlSession session, PushStoreConfig config) {
-    for (String ddl : statements(config)) {
-      ResultSet result = session.execute(SimpleStatement.newInstance(ddl).setTimeout(DDL_TIMEOUT));
-      if (!result.getExecutionInfo().isSchemaInAgreement()) {
-        long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
-        while (!session.checkSchemaAgreement()) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("no schema agreement after " + AGREEMENT_TIMEOUT);
-          }
-        }
-      }
-    }
+    SchemaChanges changes = SchemaChanges.of(session);
+    statements(config).forEach(changes::apply);
     log.info("push schema ready in keyspace {}", config.keyspace());
   }
 }
