@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +29,7 @@ public final class KeyedRateLimiter {
   private final LongSupplier nanoClock;
   private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep;
+  private final LongAdder refused = new LongAdder();
 
   /**
    * @param reason the ErrorInfo reason of a refusal, e.g. {@code CONNECT_RATE_LIMITED}
@@ -57,18 +59,34 @@ public final class KeyedRateLimiter {
     return ratePerSecond;
   }
 
+  /** The ErrorInfo reason of a refusal, which also names the limit in metrics. */
+  public String reason() {
+    return reason;
+  }
+
+  /** Tokens asked for and not given since start. */
+  public long refused() {
+    return refused.sum();
+  }
+
   /** Takes a token of {@code key}: {@link Duration#ZERO} when there was one, else how long until one. */
   public Duration acquire(String key) {
     long now = nanoClock.getAsLong();
     sweepIfDue(now);
-    Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
-    synchronized (bucket) {
-      refill(bucket, Math.max(now, bucket.updatedNanos));
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return Duration.ZERO;
+    while (true) {
+      Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+      synchronized (bucket) {
+        if (bucket.swept) {
+          continue; // swept between the lookup and the lock: a token taken from it would be forgotten
+        }
+        refill(bucket, Math.max(now, bucket.updatedNanos));
+        if (bucket.tokens >= 1) {
+          bucket.tokens -= 1;
+          return Duration.ZERO;
+        }
+        refused.increment();
+        return Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / ratePerNano));
       }
-      return Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / ratePerNano));
     }
   }
 
@@ -89,10 +107,16 @@ public final class KeyedRateLimiter {
   public void charge(String key) {
     long now = nanoClock.getAsLong();
     sweepIfDue(now);
-    Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
-    synchronized (bucket) {
-      refill(bucket, Math.max(now, bucket.updatedNanos));
-      bucket.tokens = Math.max(-burst, bucket.tokens - 1);
+    while (true) {
+      Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+      synchronized (bucket) {
+        if (bucket.swept) {
+          continue;
+        }
+        refill(bucket, Math.max(now, bucket.updatedNanos));
+        bucket.tokens = Math.max(-burst, bucket.tokens - 1);
+        return;
+      }
     }
   }
 
@@ -106,6 +130,7 @@ public final class KeyedRateLimiter {
       synchronized (bucket) {
         refill(bucket, Math.max(now, bucket.updatedNanos));
         if (bucket.tokens >= burst && buckets.remove(entry.getKey(), bucket)) {
+          bucket.swept = true;
           removed++;
         }
       }
@@ -133,6 +158,7 @@ public final class KeyedRateLimiter {
   private static final class Bucket {
     double tokens;
     long updatedNanos;
+    boolean swept;
 
     Bucket(double tokens, long updatedNanos) {
       this.tokens = tokens;

@@ -109,4 +109,12 @@ class KeyedRateLimiterTest {
     }
     return allowed;
   }
+
+  @Test
+  void should_count_its_refusals() {
+    drain("alice");
+    drain("bob");
+    assertThat(limiter.refused()).as("one refusal ended each drain").isEqualTo(2);
+    assertThat(limiter.reason()).isEqualTo("READ_RATE_LIMITED");
+  }
 }

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** A registry as Prometheus would scrape it, in the text format. */
-final class Scrape {
+public final class Scrape {
   private Scrape() {}
 
-  static String of(PrometheusRegistry registry) throws IOException {
+  public static String of(PrometheusRegistry registry) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
     return out.toString(StandardCharsets.UTF_8);

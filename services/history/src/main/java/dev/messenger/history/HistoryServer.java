@@ -2,6 +2,8 @@ package dev.messenger.history;
 
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.limits.KeyedRateLimiter;
+import dev.messenger.common.limits.RateLimitMetrics;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.api.HistoryService;
 import dev.messenger.history.store.HistoryStore;
@@ -28,8 +30,10 @@ public final class HistoryServer {
    */
   public static ServiceServer start(ServerBuilder<?> builder, HistoryStore store, Tokens tokens,
       PrometheusRegistry registry, int readRatePerSecond) {
-    List<BindableService> services =
-        List.of(new HistoryService(store.reader(), store.receipts(), readRatePerSecond));
+    KeyedRateLimiter reads = KeyedRateLimiter.withDoubleBurst("READ_RATE_LIMITED", "history reads",
+        readRatePerSecond, System::nanoTime);
+    RateLimitMetrics.register(registry, List.of(reads));
+    List<BindableService> services = List.of(new HistoryService(store.reader(), store.receipts(), reads));
     List<ServerInterceptor> interceptors = List.of(new AuthInterceptor(tokens, Set.of()));
     return ServiceServer.start(builder, services, interceptors, registry);
   }

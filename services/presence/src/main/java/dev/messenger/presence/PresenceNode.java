@@ -6,6 +6,7 @@ import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.health.DependencyHealth;
 import dev.messenger.common.health.Probes;
 import dev.messenger.common.limits.KeyedRateLimiter;
+import dev.messenger.common.limits.RateLimitMetrics;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.presence.client.PresenceReporter;
@@ -113,10 +114,11 @@ public final class PresenceNode implements AutoCloseable {
             .withRefreshInterval(config.refreshInterval())
             .withSilenceLimit(Duration.ZERO)
             .withWatchMode(PresenceReporterConfig.WatchMode.STANDALONE));
+    KeyedRateLimiter watchCalls = KeyedRateLimiter.withDoubleBurst("WATCH_RATE_LIMITED", "presence watch calls",
+        config.watchRate(), System::nanoTime);
+    RateLimitMetrics.register(registry, List.of(watchCalls));
     PresenceService service = new PresenceService(store, new CqlPresenceAudience(cql, config.store()), watchReporter,
-        nats, config.subjects(), config.partitions(), fanout,
-        KeyedRateLimiter.withDoubleBurst("WATCH_RATE_LIMITED", "presence watch calls", config.watchRate(),
-            System::nanoTime));
+        nats, config.subjects(), config.partitions(), fanout, watchCalls);
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort()),
         List.of(service),

@@ -37,6 +37,9 @@ final class SendRateLimiter {
   Duration acquire(String userId, String clientMessageId) {
     Bucket bucket = bucket(userId);
     synchronized (bucket) {
+      if (bucket.swept) {
+        return acquire(userId, clientMessageId); // swept before the lock: its token would be forgotten
+      }
       refill(bucket, nanoClock.getAsLong());
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
@@ -54,6 +57,10 @@ final class SendRateLimiter {
   void committed(String userId, String clientMessageId) {
     Bucket bucket = bucket(userId);
     synchronized (bucket) {
+      if (bucket.swept) {
+        committed(userId, clientMessageId);
+        return;
+      }
       if (bucket.forgetAdmitted(clientMessageId)) {
         return;
       }
@@ -75,6 +82,7 @@ final class SendRateLimiter {
       synchronized (bucket) {
         refill(bucket, now);
         if (bucket.tokens >= burst && buckets.remove(entry.getKey(), bucket)) {
+          bucket.swept = true;
           removed++;
         }
       }
@@ -98,6 +106,7 @@ final class SendRateLimiter {
 
     double tokens;
     long updatedNanos;
+    boolean swept;
     private ArrayDeque<String> admitted;
 
     Bucket(double tokens, long updatedNanos) {

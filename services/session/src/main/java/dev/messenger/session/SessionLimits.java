@@ -2,6 +2,7 @@ package dev.messenger.session;
 
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.limits.KeyedRateLimiter;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,6 +41,11 @@ final class SessionLimits {
   /** A change of the caller's presence watches. */
   void watch(Principal caller) {
     watches.check(caller.userId());
+  }
+
+  /** Every limiter, for metrics. */
+  List<KeyedRateLimiter> limiters() {
+    return List.of(connects, receipts, watches);
   }
 
   /** Drops the buckets that are full again (checks also do it, at most every 10 s). */

@@ -7,6 +7,7 @@ import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.etcd.ShardCountAgreement;
 import dev.messenger.common.health.DependencyHealth;
 import dev.messenger.common.health.Probes;
+import dev.messenger.common.limits.RateLimitMetrics;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.history.store.HistoryConfig;
@@ -74,6 +75,7 @@ public final class SessionNode implements AutoCloseable {
             .withSilenceLimit(config.heartbeatInterval().multipliedBy(2)));
     SendRateLimiter rateLimiter = new SendRateLimiter(config.sendRatePerSecond(), System::nanoTime);
     SessionLimits userLimits = new SessionLimits(config.rates(), System::nanoTime);
+    RateLimitMetrics.register(registry, userLimits.limiters());
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
         stream -> presence.heartbeat(stream.userId(), stream.streamId()), rateLimiter::committed);
     SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);

@@ -48,12 +48,8 @@ public final class HistoryService extends HistoryGrpc.HistoryImplBase {
   private final ReceiptStore receipts;
   private final KeyedRateLimiter reads;
 
-  public HistoryService(HistoryReader reader, ReceiptStore receipts, int readRatePerSecond) {
-    this(reader, receipts, KeyedRateLimiter.withDoubleBurst("READ_RATE_LIMITED", "history reads",
-        readRatePerSecond, System::nanoTime));
-  }
-
-  HistoryService(HistoryReader reader, ReceiptStore receipts, KeyedRateLimiter reads) {
+  /** {@code reads} limits each user's calls (READ_RATE_LIMITED). */
+  public HistoryService(HistoryReader reader, ReceiptStore receipts, KeyedRateLimiter reads) {
     this.reader = reader;
     this.receipts = receipts;
     this.reads = reads;
