@@ -4,6 +4,7 @@ import { ChatState, type PendingSend } from "./chat-state.js";
 import { DeviceCursor } from "./cursor.js";
 import { newClientMessageId } from "./ids.js";
 import { PresenceWatcher } from "./presence-watch.js";
+import { retryDelayMs } from "./retry-delay.js";
 import { ResumingSubscription } from "./subscription.js";
 import { clearList, findElements, renderConversation, renderList, showConnection, showError, type Elements } from "./view.js";
 
@@ -80,6 +81,7 @@ class ChatApp {
           const code = ConnectError.from(error).code;
           return code === Code.Unauthenticated || code === Code.PermissionDenied;
         },
+        retryDelayMs,
       });
     window.addEventListener("online", () => this.subscription.reconnectNow());
   }

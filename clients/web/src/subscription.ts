@@ -27,6 +27,8 @@ export interface SubscriptionOptions {
   isFatal?: (error: unknown) => boolean;
   /** Wait before reconnect attempt n (0-based). */
   backoffMs?: (attempt: number) => number;
+  /** The delay the server asked for in the error that ended the stream (RetryInfo), if any. */
+  retryDelayMs?: (error: unknown) => number | undefined;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   setInterval?: (fn: () => void, ms: number) => unknown;
   clearInterval?: (handle: unknown) => void;
@@ -108,6 +110,7 @@ export class ResumingSubscription {
       let heartbeat: unknown;
       let failedHeartbeats = 0;
       let reason = "the stream ended";
+      let askedDelay = 0;
       this.listener.state(this.streams === 0 ? "connecting" : "reconnecting");
       this.streams++;
       try {
@@ -133,6 +136,7 @@ export class ResumingSubscription {
         }
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
+        askedDelay = this.options.retryDelayMs?.(error) ?? 0;
         if (this.options.isFatal?.(error) === true && !stream.signal.aborted) {
           this.listener.state("stopped", reason);
           this.controller.abort();
@@ -152,7 +156,8 @@ export class ResumingSubscription {
       const wake = this.wake;
       const onStopWake = () => wake.abort();
       stopped.addEventListener("abort", onStopWake);
-      await this.sleep(this.backoffMs(attempt++), wake.signal);
+      // A refused stream (e.g. too many opened) says when to come back: never sooner, or each try is refused too.
+      await this.sleep(Math.max(this.backoffMs(attempt++), askedDelay), wake.signal);
       stopped.removeEventListener("abort", onStopWake);
     }
     this.listener.state("stopped");

@@ -197,4 +197,25 @@ describe("ResumingSubscription", () => {
     assert.deepEqual(received, [1n]);
     await subscription.stop();
   });
+
+  it("waits at least the delay a refused stream asked for before opening the next", async () => {
+    const refused = new Error("too many streams opened");
+    const server = scriptedServer([[refused], [welcome(), delivery("c", 1n), HANG]]);
+    const waits: number[] = [];
+    const subscription = new ResumingSubscription(server.source, new DeviceCursor(), {
+      state: () => undefined, welcome: () => undefined, message: () => undefined,
+      receipt: () => undefined, typing: () => undefined, presence: () => undefined, streamError: () => undefined,
+    }, {
+      heartbeat: async () => undefined, persist: () => undefined, backoffMs: () => 250,
+      retryDelayMs: (error) => (error === refused ? 1_700 : undefined),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    subscription.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await subscription.stop();
+    assert.equal(waits[0], 1_700, "the server's delay, not the 250 ms backoff");
+    assert.equal(server.resumes.length, 2);
+  });
 });
