@@ -60,7 +60,7 @@ public final class KnownSettings {
         "presence-target", "push-target");
     // Read outside the services (./messenger, the launcher, the logging configuration) but present in every
     // service's environment when ./messenger starts it.
-    add(m, EnumSet.noneOf(ServiceName.class), "data-dir", "skip-build", "log-level");
+    add(m, EnumSet.noneOf(ServiceName.class), "data-dir", "skip-build", "log-level", "log-format");
     return Collections.unmodifiableMap(m);
   }
 

@@ -86,11 +86,15 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
     if (isParseFailure(e)) {
       mapped = ApiErrors.invalidArgument("MALFORMED_REQUEST",
           "the request could not be parsed: " + e.getCause().getMessage());
-    } else {
-      if (!(e instanceof StatusRuntimeException)) {
-        log.error("unhandled exception in {}", call.getMethodDescriptor().getFullMethodName(), e);
-      }
+    } else if (e instanceof StatusRuntimeException) {
+      mapped = (StatusRuntimeException) e;
+    } else if (e instanceof com.datastax.oss.driver.api.core.DriverException) {
+      log.atWarn().addKeyValue("method", call.getMethodDescriptor().getFullMethodName())
+          .log("the store did not answer: {}", e.toString());
       mapped = ApiErrors.toClientError(e);
+    } else {
+      String method = call.getMethodDescriptor().getFullMethodName();
+      mapped = InternalErrors.report(log, "unhandled exception in " + method, e, "method", method);
     }
     try {
       Metadata trailers = mapped.getTrailers() == null ? new Metadata() : mapped.getTrailers();

@@ -67,6 +67,44 @@ class ErrorMappingInterceptorTest {
     }
   }
 
+  @Test
+  void should_answer_an_unexpected_failure_internal_with_a_request_id_that_its_error_log_line_carries() {
+    SessionGrpc.SessionImplBase service = new SessionGrpc.SessionImplBase() {
+      @Override
+      public void send(SendRequest request, StreamObserver<SendAck> responses) {
+        throw new IllegalStateException("a bug");
+      }
+    };
+    Logger logger = (Logger) LoggerFactory.getLogger(ErrorMappingInterceptor.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    String name = InProcessServerBuilder.generateName();
+    ServiceServer server = ServiceServer.start(InProcessServerBuilder.forName(name).directExecutor(),
+        List.of(service), List.of(), new PrometheusRegistry());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      StatusRuntimeException answer = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+          () -> SessionGrpc.newBlockingStub(channel).send(SendRequest.getDefaultInstance()));
+      assertThat(answer.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+      String requestId = InternalErrors.requestIdOf(answer);
+      assertThat(requestId).as(answer.getStatus().getDescription()).matches("[0-9a-f]{16}");
+      assertThat(answer.getStatus().getDescription()).doesNotContain("a bug");
+
+      assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(line -> {
+        assertThat(line.getKeyValuePairs()).anySatisfy(kv -> {
+          assertThat(kv.key).isEqualTo("request_id");
+          assertThat(kv.value).isEqualTo(requestId);
+        });
+        assertThat(line.getThrowableProxy().getMessage()).isEqualTo("a bug");
+      });
+    } finally {
+      logger.detachAppender(logged);
+      channel.shutdownNow();
+      server.close();
+    }
+  }
+
   private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {

@@ -290,8 +290,9 @@ final class Projector {
       lane.failures++;
       delay = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(lane.failures - 1, 10));
     }
-    log.warn("projection of {} failed ({} in a row), retrying in {} ms: {}", lane.conversationId, lane.failures,
-        delay, error.toString());
+    log.atWarn().addKeyValue("conversation_id", lane.conversationId).addKeyValue("failures", lane.failures)
+        .log("projection of {} failed ({} in a row), retrying in {} ms: {}", lane.conversationId, lane.failures,
+            delay, error.toString());
     CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor).execute(() -> step(lane));
   }
 

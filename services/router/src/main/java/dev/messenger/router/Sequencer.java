@@ -553,7 +553,7 @@ final class Sequencer {
             return;
           }
           if (error != null) {
-            log.warn("loading {} failed: {}", c.id, error.toString());
+            log.atWarn().addKeyValue("conversation_id", c.id).log("loading {} failed: {}", c.id, error.toString());
             failAll(c, storeUnavailable());
             // Its tail may be unprojected (a recovery after a takeover): try again while the shard is ours.
             CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor).execute(() -> {
@@ -680,8 +680,10 @@ final class Sequencer {
     } catch (RuntimeException e) {
       // Core NATS refused (e.g. its reconnect buffer is full): devices catch up from history instead.
       metrics.publishFailed();
-      log.warn("live delivery of {} #{}..{} failed: {}", c.id, messages.get(0).getSeq(),
-          messages.get(messages.size() - 1).getSeq(), e.toString());
+      long from = messages.get(0).getSeq();
+      long to = messages.get(messages.size() - 1).getSeq();
+      log.atWarn().addKeyValue("conversation_id", c.id).addKeyValue("from_seq", from).addKeyValue("to_seq", to)
+          .log("live delivery of {} #{}..{} failed: {}", c.id, from, to, e.toString());
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result.complete(ack(messages.get(i)));

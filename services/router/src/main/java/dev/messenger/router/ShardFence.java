@@ -126,7 +126,8 @@ final class ShardFence {
         boolean mine = current == epoch && held.get(shard) == this;
         batch.forEach(f -> f.complete(mine));
         if (current != epoch) {
-          log.warn("shard {} was taken over (epoch {} > {}): giving it up", shard, current, epoch);
+          log.atWarn().addKeyValue("shard", shard).addKeyValue("epoch", current)
+              .log("shard {} was taken over (epoch {} > {}): giving it up", shard, current, epoch);
           release(shard);
           onFenced.accept(shard);
           return;

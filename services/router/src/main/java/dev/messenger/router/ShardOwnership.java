@@ -136,7 +136,8 @@ final class ShardOwnership implements AutoCloseable {
       boolean mine = owns(shard);
       boolean desired = Rendezvous.owner(shard, routers).map(routerId::equals).orElse(false);
       if (mine && !routerId.equals(owner)) {
-        log.warn("router {} lost shard {} to {}", routerId, shard, owner);
+        log.atWarn().addKeyValue("shard", shard).addKeyValue("owner", owner)
+            .log("router {} lost shard {} to {}", routerId, shard, owner);
         setOwned(shard, false);
         listener.onLost(shard);
       } else if (mine && !desired) {

@@ -5,6 +5,7 @@ import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.StreamError;
 import dev.messenger.common.ConversationIds;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.errors.InternalErrors;
 import dev.messenger.internal.v1.SubmitReply;
 import dev.messenger.internal.v1.SubmitRequest;
 import io.grpc.Status;
@@ -71,7 +72,9 @@ final class SubmitHandler {
                 ? failure.getCause() : failure;
             StatusRuntimeException mapped = ApiErrors.toClientError(cause);
             if (mapped.getStatus().getCode() == Status.Code.INTERNAL) {
-              log.error("submit in {} failed", request.getConversationId(), cause);
+              mapped = InternalErrors.report(log, "submit in " + request.getConversationId() + " failed", cause,
+                  "conversation_id", request.getConversationId(), "client_message_id", request.getClientMessageId(),
+                  "sender_user_id", request.getSenderUserId());
             }
             metrics.submission(mapped.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT));
             reply(natsMessage, error(mapped, request.getClientMessageId()));

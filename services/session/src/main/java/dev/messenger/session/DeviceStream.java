@@ -276,7 +276,8 @@ final class DeviceStream {
     }
     if (error != null) {
       catchUpReadInFlight = false;
-      log.warn("catch-up read for {} failed: {}", userId, error.toString());
+      log.atWarn().addKeyValue("user_id", userId).addKeyValue("device_id", deviceId)
+          .addKeyValue("stream_id", streamId).log("catch-up read for {} failed: {}", userId, error.toString());
       close(ApiErrors.unavailable("HISTORY_UNAVAILABLE", "history could not be read; reconnect with your cursor"));
       return;
     }
