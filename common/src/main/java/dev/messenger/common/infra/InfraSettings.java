@@ -52,11 +52,6 @@ public record InfraSettings(
     this(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, Optional.empty(), Optional.empty());
   }
 
-  /** A copy that presents {@code nats} to NATS and {@code cql} to the CQL store. */
-  public InfraSettings withCredentials(Optional<Credentials> nats, Optional<Credentials> cql) {
-    return new InfraSettings(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, nats, cql);
-  }
-
   /** The MESSENGER_* variables that hand these credentials to a child process; empty when there are none. */
   public Map<String, String> credentialVariables() {
     Map<String, String> variables = new LinkedHashMap<>();
