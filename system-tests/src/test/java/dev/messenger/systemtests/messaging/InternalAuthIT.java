@@ -27,6 +27,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Timeout;
  * Internal trust (issue #13): with authentication on, the local NATS and Cassandra refuse clients without the
  * generated logins or with a wrong password, and serve those that present them, read as every service reads
  * its settings. A session server and a router in their own JVMs, given the logins only as MESSENGER_*
- * variables, become SERVING, carry a message end to end and never print a password.
+ * variables, become SERVING, carry a message end to end and never print a password. The members of a NATS
+ * cluster with authentication still route to each other.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InternalAuthIT {
@@ -129,9 +131,37 @@ class InternalAuthIT {
     }
   }
 
+  @Test
+  void should_keep_the_routes_of_a_nats_cluster_working() throws Exception {
+    // Only NATS starts: etcd and the CQL store are named as external and never reached.
+    InfrastructureConfig natsCluster = new InfrastructureConfig(List.of("http://127.0.0.1:1"), Optional.empty(),
+        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true);
+    try (Infrastructure cluster = Infrastructure.start(natsCluster)) {
+      String[] members = cluster.endpoints().natsUrl().split(",");
+      Login login = cluster.endpoints().natsLogin().orElseThrow();
+      assertThat(members).hasSize(3);
+      assertThatThrownBy(() -> connectNats(members[0], Optional.empty()).close())
+          .hasStackTraceContaining("Authorization Violation");
+
+      try (Connection first = connectNats(members[0], Optional.of(login));
+          Connection third = connectNats(members[2], Optional.of(login))) {
+        first.createDispatcher(request -> first.publish(request.getReplyTo(), request.getData()))
+            .subscribe("internal-auth.routed");
+        first.flush(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> new String(third.request(
+            "internal-auth.routed", "across".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1)).getData(),
+            StandardCharsets.UTF_8).equals("across"));
+      }
+    }
+  }
+
   private static Connection connectNats(Optional<Login> login) throws IOException, InterruptedException {
+    return connectNats(endpoints.natsUrl(), login);
+  }
+
+  private static Connection connectNats(String url, Optional<Login> login) throws IOException, InterruptedException {
     Options.Builder options = new Options.Builder()
-        .server(endpoints.natsUrl())
+        .server(url)
         .noReconnect()
         .connectionTimeout(Duration.ofSeconds(5));
     login.ifPresent(l -> options.userInfo(l.user(), l.password()));
