@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,9 @@ final class NatsServer implements LocalServer {
     Path configFile = directory.resolve("nats.conf");
     try {
       Files.createDirectories(directory);
+      Files.deleteIfExists(configFile);
+      // The file may hold the NATS password: readable by this user only, from its creation on.
+      Files.createFile(configFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(configFile, config);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + configFile, e);
