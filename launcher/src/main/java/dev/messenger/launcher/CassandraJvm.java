@@ -69,6 +69,12 @@ final class CassandraJvm {
       "-Dcassandra.shutdown_announce_in_ms=0",
       "-Dcassandra.memtable_row_overhead_computation_step=100");
 
+  /**
+   * With authentication on, Cassandra creates its default superuser only after this delay (10 s by default);
+   * the launcher waits for it to create the services' role.
+   */
+  static final String SUPERUSER_SETUP_DELAY = "-Dcassandra.superuser_setup_delay_ms=500";
+
   private CassandraJvm() {}
 
   static List<String> options(String heap, Path configFile, Path storageDirectory, Path logbackFile) {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,23 +25,25 @@ final class CassandraNode implements LocalServer {
 
   static CassandraNode start(
       String classpath, Path directory, Path logFile, int storagePort, int nativePort, String heap,
-      Duration timeout) {
+      boolean authentication, Duration timeout) {
     return start(classpath, directory, logFile, "cassandra", "127.0.0.1",
-        CassandraYaml.render(directory, storagePort, nativePort), nativePort, heap, timeout);
+        CassandraYaml.render(directory, storagePort, nativePort, authentication), nativePort, heap, authentication,
+        timeout);
   }
 
   /** Node {@code index} of a local cluster of {@code tokens.length}, on 127.0.0.(index + 1). */
   static CassandraNode startMember(
       String classpath, Path directory, Path logFile, int index, long[] tokens, int storagePort, int nativePort,
-      String heap, Duration timeout) {
+      String heap, boolean authentication, Duration timeout) {
     String address = memberAddress(index);
     StringBuilder seeds = new StringBuilder();
     for (int i = 0; i < tokens.length; i++) {
       seeds.append(i == 0 ? "" : ",").append(memberAddress(i)).append(':').append(storagePort);
     }
     return start(classpath, directory, logFile, "cassandra-" + (index + 1), address,
-        CassandraYaml.renderMember(directory, address, seeds.toString(), storagePort, nativePort, tokens[index]),
-        nativePort, heap, timeout);
+        CassandraYaml.renderMember(directory, address, seeds.toString(), storagePort, nativePort, tokens[index],
+            authentication),
+        nativePort, heap, authentication, timeout);
   }
 
   static String memberAddress(int index) {
@@ -48,7 +51,7 @@ final class CassandraNode implements LocalServer {
   }
 
   private static CassandraNode start(String classpath, Path directory, Path logFile, String name, String address,
-      String yaml, int nativePort, String heap, Duration timeout) {
+      String yaml, int nativePort, String heap, boolean authentication, Duration timeout) {
     int javaVersion = Runtime.version().feature();
     if (javaVersion != 11 && javaVersion != 17) {
       log.warn("Cassandra 5.0 runs on Java 11 or 17; this is Java {} and it may not start", javaVersion);
@@ -66,6 +69,7 @@ final class CassandraNode implements LocalServer {
         .name(name)
         .classpath(classpath)
         .jvmOptions(CassandraJvm.options(heap, configFile, directory, logbackFile))
+        .jvmOptions(authentication ? List.of(CassandraJvm.SUPERUSER_SETUP_DELAY) : List.of())
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
         .start();

@@ -14,8 +14,23 @@ import java.nio.file.Path;
 final class CassandraYaml {
   private CassandraYaml() {}
 
+  private static final String AUTHENTICATION = """
+      authenticator:
+        class_name: org.apache.cassandra.auth.PasswordAuthenticator
+      authorizer:
+        class_name: org.apache.cassandra.auth.CassandraAuthorizer
+      role_manager:
+        class_name: org.apache.cassandra.auth.CassandraRoleManager
+      """;
+
   static String render(Path directory, int storagePort, int nativePort) {
-    return render(directory, "127.0.0.1", "127.0.0.1:" + storagePort, storagePort, nativePort, null);
+    return render(directory, storagePort, nativePort, false);
+  }
+
+  /** With {@code authentication}, clients must log in as a role and may do only what the role was granted. */
+  static String render(Path directory, int storagePort, int nativePort, boolean authentication) {
+    return render(directory, "127.0.0.1", "127.0.0.1:" + storagePort, storagePort, nativePort, null)
+        + (authentication ? AUTHENTICATION : "");
   }
 
   /**
@@ -24,7 +39,13 @@ final class CassandraYaml {
    */
   static String renderMember(Path directory, String address, String seeds, int storagePort, int nativePort,
       long initialToken) {
-    return render(directory, address, seeds, storagePort, nativePort, Long.toString(initialToken));
+    return renderMember(directory, address, seeds, storagePort, nativePort, initialToken, false);
+  }
+
+  static String renderMember(Path directory, String address, String seeds, int storagePort, int nativePort,
+      long initialToken, boolean authentication) {
+    return render(directory, address, seeds, storagePort, nativePort, Long.toString(initialToken))
+        + (authentication ? AUTHENTICATION : "");
   }
 
   private static String render(Path directory, String address, String seeds, int storagePort, int nativePort,

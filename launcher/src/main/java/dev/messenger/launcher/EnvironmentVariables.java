@@ -13,11 +13,22 @@ final class EnvironmentVariables {
   static final String CQL_CONTACT_POINTS = "MESSENGER_CQL_CONTACT_POINTS";
   static final String CQL_DATACENTER = "MESSENGER_CQL_DATACENTER";
   static final String DATA_DIR = "MESSENGER_DATA_DIR";
+  static final String NATS_USER = "MESSENGER_NATS_USER";
+  static final String NATS_PASSWORD = "MESSENGER_NATS_PASSWORD";
+  static final String CQL_USER = "MESSENGER_CQL_USER";
+  static final String CQL_PASSWORD = "MESSENGER_CQL_PASSWORD";
 
   private EnvironmentVariables() {}
 
   static Optional<String> value(Map<String, String> env, String name) {
     return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  /** The login in variables {@code user} and {@code password}; empty unless both are set. */
+  static Optional<Login> login(Map<String, String> env, String user, String password) {
+    Optional<String> name = value(env, user);
+    Optional<String> secret = Optional.ofNullable(env.get(password)).filter(v -> !v.isEmpty());
+    return name.isPresent() && secret.isPresent() ? Optional.of(new Login(name.get(), secret.get())) : Optional.empty();
   }
 
   static List<String> list(Map<String, String> env, String name) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +32,8 @@ public final class Infrastructure implements AutoCloseable {
   public static final String ETCD = "etcd";
   public static final String NATS = "nats";
   public static final String CASSANDRA = "cassandra";
+  /** The user the services log in as when the infrastructure requires logins. */
+  public static final String SERVICE_USER = "messenger";
 
   private final InfrastructureEndpoints endpoints;
   private final Map<String, Supplier<LocalServer>> launches;
@@ -74,6 +77,10 @@ public final class Infrastructure implements AutoCloseable {
         : null;
     String cassandraClasspath = config.startsCassandra() ? CassandraJvm.classpath() : null;
 
+    Optional<Login> natsLogin = config.authentication() && natsBinary != null
+        ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
+    Optional<Login> cqlLogin = config.authentication() && cassandraClasspath != null
+        ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     DataDirectory data = DataDirectory.open(config.dataDirectory());
     int nodes = config.nodes();
     int[] ports = FreePorts.pick(9 * nodes + 2);
@@ -101,10 +108,10 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? NatsServer.start(natsBinary, data.resolve(part), data.logFile(part), ports[first], ports[first + 1],
-                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), config.startupTimeout())
+                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())
             : NatsServer.startMember(natsBinary, data.resolve(part), data.logFile(part), index,
                 ports[first + 3 * index], ports[first + 3 * index + 1], routePorts, config.jetStreamMaxMemoryBytes(),
-                config.jetStreamMaxFileBytes(), config.startupTimeout())));
+                config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())));
       }
     }
     if (cassandraClasspath != null) {
@@ -116,9 +123,10 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? CassandraNode.start(cassandraClasspath, data.resolve(part), data.logFile(part), storagePort,
-                nativePort, config.cassandraHeap(), config.cassandraStartupTimeout())
+                nativePort, config.cassandraHeap(), config.authentication(), config.cassandraStartupTimeout())
             : CassandraNode.startMember(cassandraClasspath, data.resolve(part), data.logFile(part), index, tokens,
-                storagePort, nativePort, config.cassandraHeap(), config.cassandraStartupTimeout())));
+                storagePort, nativePort, config.cassandraHeap(), config.authentication(),
+                config.cassandraStartupTimeout())));
       }
     }
 
@@ -131,14 +139,28 @@ public final class Infrastructure implements AutoCloseable {
     if (cqlNodes.size() > 1) {
       CassandraRing.await(all(servers, CassandraNode.class), config.cassandraStartupTimeout());
     }
+    cqlLogin.ifPresent(login -> createServiceRole(cqlNodes, login, config, started, data));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
         cqlNodes.isEmpty() ? config.externalCqlContactPoints() : cqlNodes,
-        cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER);
+        cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER,
+        natsLogin, cqlLogin);
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
     return new Infrastructure(endpoints, launches, started, data);
+  }
+
+  private static void createServiceRole(List<InetSocketAddress> cqlNodes, Login login, InfrastructureConfig config,
+      Map<String, LocalServer> started, DataDirectory data) {
+    try {
+      CassandraServiceRole.create(cqlNodes, InfrastructureEndpoints.DEFAULT_DATACENTER, login,
+          config.cassandraStartupTimeout());
+    } catch (RuntimeException e) {
+      stopAll(List.copyOf(started.values()));
+      data.close();
+      throw e;
+    }
   }
 
   /**

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param cassandraStartupTimeout how long Cassandra may take to accept CQL connections
  * @param nodes 1, or 3 for a cluster of each local part (three etcd members, three clustered NATS servers,
  *     three Cassandra nodes on 127.0.0.1-3)
+ * @param authentication whether the local nats-server and Cassandra refuse clients without a login; the logins
+ *     are generated at start and handed on in {@link InfrastructureEndpoints}
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -39,7 +41,8 @@ public record InfrastructureConfig(
     long jetStreamMaxFileBytes,
     Duration startupTimeout,
     Duration cassandraStartupTimeout,
-    int nodes) {
+    int nodes,
+    boolean authentication) {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -73,7 +76,7 @@ public record InfrastructureConfig(
 
   /** Starts everything locally in a temporary directory, with default limits. */
   public static InfrastructureConfig defaults() {
-    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null, 1);
+    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null, 1, false);
   }
 
   /**
@@ -93,7 +96,8 @@ public record InfrastructureConfig(
         0,
         null,
         null,
-        1);
+        1,
+        false);
   }
 
   /** A copy that keeps local data in {@code directory} instead of a temporary directory. */
@@ -101,7 +105,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication);
   }
 
   /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
@@ -109,7 +113,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication);
   }
 
   /**
@@ -120,7 +124,18 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, count == 3 && cassandraHeap.equals("1g") ? "512m" : cassandraHeap, jetStreamMaxMemoryBytes,
-        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count);
+        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication);
+  }
+
+  /**
+   * A copy whose local nats-server requires a user and password, and whose local Cassandra requires a login
+   * ({@code PasswordAuthenticator}, with {@code CassandraAuthorizer}) and has a role for the services.
+   */
+  public InfrastructureConfig withAuthentication() {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout, nodes, true);
   }
 
   boolean startsEtcd() {

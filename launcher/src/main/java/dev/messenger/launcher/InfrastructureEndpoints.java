@@ -20,12 +20,16 @@ import java.util.stream.Collectors;
  * @param natsUrl NATS server URL, e.g. {@code nats://127.0.0.1:4222}
  * @param cqlContactPoints CQL native transport addresses
  * @param cqlLocalDatacenter the datacenter the CQL driver treats as local
+ * @param natsLogin the user and password NATS requires; empty when it lets anyone in
+ * @param cqlLogin the user and password the CQL store requires; empty when it lets anyone in
  */
 public record InfrastructureEndpoints(
     List<String> etcdEndpoints,
     String natsUrl,
     List<InetSocketAddress> cqlContactPoints,
-    String cqlLocalDatacenter) {
+    String cqlLocalDatacenter,
+    Optional<Login> natsLogin,
+    Optional<Login> cqlLogin) {
 
   /** Comma-separated etcd client URLs. */
   public static final String ETCD_ENDPOINTS_VARIABLE = EnvironmentVariables.ETCD_ENDPOINTS;
@@ -35,6 +39,12 @@ public record InfrastructureEndpoints(
   public static final String CQL_CONTACT_POINTS_VARIABLE = EnvironmentVariables.CQL_CONTACT_POINTS;
   /** CQL local datacenter; {@value #DEFAULT_DATACENTER} when absent. */
   public static final String CQL_DATACENTER_VARIABLE = EnvironmentVariables.CQL_DATACENTER;
+  /** NATS user and password. */
+  public static final String NATS_USER_VARIABLE = EnvironmentVariables.NATS_USER;
+  public static final String NATS_PASSWORD_VARIABLE = EnvironmentVariables.NATS_PASSWORD;
+  /** CQL user and password. */
+  public static final String CQL_USER_VARIABLE = EnvironmentVariables.CQL_USER;
+  public static final String CQL_PASSWORD_VARIABLE = EnvironmentVariables.CQL_PASSWORD;
   /** The datacenter name of a single-node Cassandra or ScyllaDB started with default settings. */
   public static final String DEFAULT_DATACENTER = "datacenter1";
 
@@ -43,12 +53,21 @@ public record InfrastructureEndpoints(
     requireNonNull(natsUrl, "natsUrl");
     cqlContactPoints = List.copyOf(cqlContactPoints);
     requireNonNull(cqlLocalDatacenter, "cqlLocalDatacenter");
+    natsLogin = natsLogin == null ? Optional.empty() : natsLogin;
+    cqlLogin = cqlLogin == null ? Optional.empty() : cqlLogin;
     if (etcdEndpoints.isEmpty()) {
       throw new IllegalArgumentException("at least one etcd endpoint is needed");
     }
     if (cqlContactPoints.isEmpty()) {
       throw new IllegalArgumentException("at least one CQL contact point is needed");
     }
+  }
+
+  /** Endpoints that let anyone in. */
+  public InfrastructureEndpoints(
+      List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints,
+      String cqlLocalDatacenter) {
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlLocalDatacenter, Optional.empty(), Optional.empty());
   }
 
   /** Reads all endpoints from MESSENGER_* variables; empty unless etcd, NATS and CQL are all given. */
@@ -60,10 +79,15 @@ public record InfrastructureEndpoints(
       return Optional.empty();
     }
     String datacenter = EnvironmentVariables.value(env, EnvironmentVariables.CQL_DATACENTER).orElse(DEFAULT_DATACENTER);
-    return Optional.of(new InfrastructureEndpoints(etcd, nats.get(), cql, datacenter));
+    return Optional.of(new InfrastructureEndpoints(etcd, nats.get(), cql, datacenter,
+        EnvironmentVariables.login(env, EnvironmentVariables.NATS_USER, EnvironmentVariables.NATS_PASSWORD),
+        EnvironmentVariables.login(env, EnvironmentVariables.CQL_USER, EnvironmentVariables.CQL_PASSWORD)));
   }
 
-  /** The MESSENGER_* variables that {@link #fromEnvironment} reads back into these endpoints. */
+  /**
+   * The MESSENGER_* variables that {@link #fromEnvironment} reads back into these endpoints, logins
+   * included: hand them to processes only, never to a log.
+   */
   public Map<String, String> toEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(ETCD_ENDPOINTS_VARIABLE, String.join(",", etcdEndpoints));
@@ -72,6 +96,14 @@ public record InfrastructureEndpoints(
         CQL_CONTACT_POINTS_VARIABLE,
         cqlContactPoints.stream().map(EnvironmentVariables::formatHostPort).collect(Collectors.joining(",")));
     env.put(CQL_DATACENTER_VARIABLE, cqlLocalDatacenter);
+    natsLogin.ifPresent(login -> {
+      env.put(NATS_USER_VARIABLE, login.user());
+      env.put(NATS_PASSWORD_VARIABLE, login.password());
+    });
+    cqlLogin.ifPresent(login -> {
+      env.put(CQL_USER_VARIABLE, login.user());
+      env.put(CQL_PASSWORD_VARIABLE, login.password());
+    });
     return Collections.unmodifiableMap(env);
   }
 }

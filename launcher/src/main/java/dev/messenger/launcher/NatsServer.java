@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** A nats-server with JetStream, listening on 127.0.0.1 only: alone, or one of a local cluster. */
 final class NatsServer implements LocalServer {
@@ -20,11 +22,12 @@ final class NatsServer implements LocalServer {
     this.url = url;
   }
 
+  /** Starts a nats-server alone; with a {@code login}, clients without that user and password are refused. */
   static NatsServer start(
       Path binary, Path directory, Path logFile, int clientPort, int monitorPort,
-      long maxMemoryBytes, long maxFileBytes, Duration timeout) {
+      long maxMemoryBytes, long maxFileBytes, Optional<Login> login, Duration timeout) {
     return start(binary, directory, logFile, config(clientPort, monitorPort, directory.resolve("jetstream"),
-        maxMemoryBytes, maxFileBytes), "nats-server", clientPort, monitorPort, timeout);
+        maxMemoryBytes, maxFileBytes, login), "nats-server", clientPort, monitorPort, timeout);
   }
 
   /**
@@ -33,10 +36,10 @@ final class NatsServer implements LocalServer {
    */
   static NatsServer startMember(
       Path binary, Path directory, Path logFile, int index, int clientPort, int monitorPort, int[] routePorts,
-      long maxMemoryBytes, long maxFileBytes, Duration timeout) {
-    String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes)
-        .replace("server_name: messenger", "server_name: messenger-" + (index + 1))
-        + cluster(index, routePorts);
+      long maxMemoryBytes, long maxFileBytes, Optional<Login> login, Duration timeout) {
+    String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes,
+        login).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
+        + cluster(index, routePorts, login);
     return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort, timeout);
   }
 
@@ -45,6 +48,9 @@ final class NatsServer implements LocalServer {
     Path configFile = directory.resolve("nats.conf");
     try {
       Files.createDirectories(directory);
+      Files.deleteIfExists(configFile);
+      // The file may hold the NATS password: readable by this user only, from its creation on.
+      Files.createFile(configFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(configFile, config);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + configFile, e);
@@ -59,7 +65,12 @@ final class NatsServer implements LocalServer {
   }
 
   static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes) {
-    return """
+    return config(clientPort, monitorPort, storeDirectory, maxMemoryBytes, maxFileBytes, Optional.empty());
+  }
+
+  static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes,
+      Optional<Login> login) {
+    return login.map(NatsServer::authorization).orElse("") + """
         server_name: messenger
         listen: "127.0.0.1:%d"
         http: "127.0.0.1:%d"
@@ -74,21 +85,38 @@ final class NatsServer implements LocalServer {
         }
         """.formatted(clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes, maxFileBytes);
   }
+  /** Clients must log in; the monitoring port (health checks, metrics) stays open on loopback. */
+  private static String authorization(Login login) {
+    return """
+        authorization {
+          user: %s
+          password: %s
+        }
+        """.formatted(Quoting.quoted(login.user()), Quoting.quoted(login.password()));
+  }
+
   static String cluster(int index, int[] routePorts) {
+    return cluster(index, routePorts, Optional.empty());
+  }
+
+  /** With a {@code login}, members accept only routes that present it, and present it to the others. */
+  static String cluster(int index, int[] routePorts, Optional<Login> login) {
+    String userInfo = login.map(l -> l.user() + ":" + l.password() + "@").orElse("");
     StringBuilder routes = new StringBuilder();
     for (int i = 0; i < routePorts.length; i++) {
       if (i != index) {
-        routes.append("    \"nats://127.0.0.1:").append(routePorts[i]).append("\"\n");
+        routes.append("    \"nats://").append(userInfo).append("127.0.0.1:").append(routePorts[i]).append("\"\n");
       }
     }
+    String routeAuthorization = login.map(l -> authorization(l).indent(2)).orElse("");
     return """
         cluster {
           name: messenger
           listen: "127.0.0.1:%d"
-          routes: [
+        %s  routes: [
         %s  ]
         }
-        """.formatted(routePorts[index], routes);
+        """.formatted(routePorts[index], routeAuthorization, routes);
   }
 
   String url() {

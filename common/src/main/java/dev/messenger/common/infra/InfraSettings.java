@@ -3,6 +3,8 @@ package dev.messenger.common.infra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import dev.messenger.common.config.KnownSettings;
 import dev.messenger.common.config.Settings;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
@@ -13,15 +15,25 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where etcd, NATS and the CQL store are, as every service reads it: MESSENGER_ETCD_ENDPOINTS (comma-separated
  * URLs), MESSENGER_NATS_URL, MESSENGER_CQL_CONTACT_POINTS (comma-separated host:port) and
- * MESSENGER_CQL_DATACENTER, or the same names as flags.
+ * MESSENGER_CQL_DATACENTER, or the same names as flags. MESSENGER_NATS_USER with MESSENGER_NATS_PASSWORD and
+ * MESSENGER_CQL_USER with MESSENGER_CQL_PASSWORD are the credentials presented to NATS and to the CQL store;
+ * without them both are reached anonymously.
  */
 public record InfraSettings(
-    List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter) {
+    List<String> etcdEndpoints,
+    String natsUrl,
+    List<InetSocketAddress> cqlContactPoints,
+    String cqlDatacenter,
+    Optional<Credentials> natsCredentials,
+    Optional<Credentials> cqlCredentials) {
   private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
 
   public InfraSettings {
@@ -30,6 +42,28 @@ public record InfraSettings(
     if (cqlDatacenter == null || cqlDatacenter.isBlank()) {
       cqlDatacenter = "datacenter1";
     }
+    natsCredentials = natsCredentials == null ? Optional.empty() : natsCredentials;
+    cqlCredentials = cqlCredentials == null ? Optional.empty() : cqlCredentials;
+  }
+
+  /** Anonymous connections to NATS and to the CQL store. */
+  public InfraSettings(
+      List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter) {
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, Optional.empty(), Optional.empty());
+  }
+
+  /** The MESSENGER_* variables that hand these credentials to a child process; empty when there are none. */
+  public Map<String, String> credentialVariables() {
+    Map<String, String> variables = new LinkedHashMap<>();
+    natsCredentials.ifPresent(c -> {
+      variables.put(KnownSettings.variableName("nats-user"), c.user());
+      variables.put(KnownSettings.variableName("nats-password"), c.password());
+    });
+    cqlCredentials.ifPresent(c -> {
+      variables.put(KnownSettings.variableName("cql-user"), c.user());
+      variables.put(KnownSettings.variableName("cql-password"), c.password());
+    });
+    return variables;
   }
 
   public static InfraSettings from(Settings settings) {
@@ -44,7 +78,9 @@ public record InfraSettings(
             .stream()
             .map(InfraSettings::hostPort)
             .toList(),
-        settings.string("cql-datacenter", "datacenter1"));
+        settings.string("cql-datacenter", "datacenter1"),
+        Credentials.from(settings, "nats"),
+        Credentials.from(settings, "cql"));
   }
 
   /**
@@ -60,18 +96,8 @@ public record InfraSettings(
   }
 
   public Connection connectNats(String connectionName) {
-    // A cluster is given as a comma-separated list; the client connects to one and fails over to the others.
-    Options options =
-        new Options.Builder()
-            .servers(natsUrl.split(","))
-            .connectionName(connectionName)
-            .maxReconnects(-1)
-            .reconnectWait(Duration.ofMillis(200))
-            .connectionTimeout(Duration.ofSeconds(5))
-            .errorListener(new NatsErrorLog(connectionName))
-            .build();
     try {
-      return Nats.connect(options);
+      return Nats.connect(natsOptions(connectionName).build());
     } catch (IOException e) {
       throw new IllegalStateException("cannot connect to NATS at " + natsUrl, e);
     } catch (InterruptedException e) {
@@ -80,14 +106,39 @@ public record InfraSettings(
     }
   }
 
+  /**
+   * How {@link #connectNats} connects, for clients that tune more: a cluster is given as a comma-separated
+   * list; the client connects to one and fails over to the others.
+   */
+  public Options.Builder natsOptions(String connectionName) {
+    Options.Builder options =
+        new Options.Builder()
+            .servers(natsUrl.split(","))
+            .connectionName(connectionName)
+            .maxReconnects(-1)
+            .reconnectWait(Duration.ofMillis(200))
+            .connectionTimeout(Duration.ofSeconds(5))
+            .errorListener(new NatsErrorLog(connectionName));
+    natsCredentials.ifPresent(c -> options.userInfo(c.user(), c.password()));
+    return options;
+  }
+
   /** A session without a keyspace; the caller creates or selects its keyspace. */
   public CqlSession connectCql() {
+    return CqlSession.builder()
+        .addContactPoints(cqlContactPoints)
+        .withLocalDatacenter(cqlDatacenter)
+        .withConfigLoader(cqlDriverConfig())
+        .build();
+  }
+
+  DriverConfigLoader cqlDriverConfig() {
     // Bursts queue in the driver (bounded) instead of failing with "no connection available". A node that
     // comes back is tried again within 2 s: the driver's default backoff grows to a minute, so a store
     // restarted after 30 s of absence would stay unused for up to another half minute. A schema change
     // completes only after the driver's schema refresh, which by default first waits a second for more
     // changes: creating the history schema (about twenty statements) took 15 s, 3 s with 50 ms.
-    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+    ProgrammaticDriverConfigLoaderBuilder config = DriverConfigLoader.programmaticBuilder()
         .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
         .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
         .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, "ConcurrencyLimitingRequestThrottler")
@@ -96,13 +147,12 @@ public record InfraSettings(
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(250))
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_REFRESH_WINDOW)
-        .build();
-    return CqlSession.builder()
-        .addContactPoints(cqlContactPoints)
-        .withLocalDatacenter(cqlDatacenter)
-        .withConfigLoader(config)
-        .build();
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, SCHEMA_REFRESH_WINDOW);
+    cqlCredentials.ifPresent(c -> config
+        .withString(DefaultDriverOption.AUTH_PROVIDER_CLASS, "PlainTextAuthProvider")
+        .withString(DefaultDriverOption.AUTH_PROVIDER_USER_NAME, c.user())
+        .withString(DefaultDriverOption.AUTH_PROVIDER_PASSWORD, c.password()));
+    return config.build();
   }
 
   static InetSocketAddress hostPort(String value) {

@@ -6,6 +6,7 @@ import dev.messenger.client.MessengerListener;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
+import dev.messenger.common.infra.Credentials;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
@@ -13,6 +14,7 @@ import dev.messenger.history.store.HistoryStore;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.JavaProcess;
+import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.router.Router;
 import dev.messenger.router.RouterConfig;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -61,7 +64,7 @@ final class TestCluster implements AutoCloseable {
   private TestCluster(InfrastructureEndpoints endpoints) {
     this.name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     this.infra = new InfraSettings(endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(),
-        endpoints.cqlLocalDatacenter());
+        endpoints.cqlLocalDatacenter(), credentials(endpoints.natsLogin()), credentials(endpoints.cqlLogin()));
     this.historyConfig = HistoryConfig.inKeyspace(name);
     this.subjects = new Subjects(name);
     this.cql = infra.connectCql();
@@ -74,6 +77,11 @@ final class TestCluster implements AutoCloseable {
     return new TestCluster(endpoints);
   }
 
+  /** The login of an infrastructure started with authentication, as services read it. */
+  static Optional<Credentials> credentials(Optional<Login> login) {
+    return login.map(l -> new Credentials(l.user(), l.password()));
+  }
+
   SessionNode startSession(String id, UnaryOperator<SessionConfig> customize) {
     return startSession(id, customize, infra.natsUrl());
   }
@@ -81,7 +89,7 @@ final class TestCluster implements AutoCloseable {
   /** A session server whose NATS connection goes to {@code natsUrl} (e.g. through a {@link TcpProxy}). */
   SessionNode startSession(String id, UnaryOperator<SessionConfig> customize, String natsUrl) {
     Connection nats = new InfraSettings(infra.etcdEndpoints(), natsUrl, infra.cqlContactPoints(),
-        infra.cqlDatacenter()).connectNats(id);
+        infra.cqlDatacenter(), infra.natsCredentials(), infra.cqlCredentials()).connectNats(id);
     natsConnections.add(nats);
     SessionConfig config = customize.apply(SessionConfig.defaults(id, TOKEN_KEY).withSubjects(subjects));
     SessionNode node = SessionNode.start(config, etcd, nats, cql, historyConfig, new PrometheusRegistry());
@@ -136,6 +144,7 @@ final class TestCluster implements AutoCloseable {
     env.put("MESSENGER_CQL_CONTACT_POINTS", infra.cqlContactPoints().stream()
         .map(a -> a.getHostString() + ":" + a.getPort()).reduce((a, b) -> a + "," + b).orElseThrow());
     env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
+    env.putAll(infra.credentialVariables());
     Path logs = Files.createDirectories(root.resolve("system-tests/target/process-logs"));
     List<String> allArgs = new ArrayList<>(args);
     allArgs.add("--namespace=" + name);

@@ -29,6 +29,14 @@ final class InfraOptions {
   @Option(names = "--cql-datacenter", paramLabel = "NAME", description = "Local datacenter of the driver.")
   String cqlDatacenter;
 
+  @Option(names = "--nats-user", paramLabel = "USER", description = "NATS user. Default: $MESSENGER_NATS_USER; "
+      + "the password is read from $MESSENGER_NATS_PASSWORD.")
+  String natsUser;
+
+  @Option(names = "--cql-user", paramLabel = "USER", description = "CQL user. Default: $MESSENGER_CQL_USER; "
+      + "the password is read from $MESSENGER_CQL_PASSWORD.")
+  String cqlUser;
+
   @Option(names = "--endpoints-file", paramLabel = "FILE",
       description = "KEY=VALUE lines with MESSENGER_* endpoints. Default: ${DEFAULT-VALUE} when it exists.",
       defaultValue = ".messenger/run/endpoints.env")
@@ -47,6 +55,12 @@ final class InfraOptions {
     }
     if (cqlContactPoints != null) {
       flags.add("--cql-contact-points=" + cqlContactPoints);
+    }
+    if (natsUser != null) {
+      flags.add("--nats-user=" + natsUser);
+    }
+    if (cqlUser != null) {
+      flags.add("--cql-user=" + cqlUser);
     }
     if (cqlDatacenter != null) {
       flags.add("--cql-datacenter=" + cqlDatacenter);

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * {@code ./messenger up}: starts etcd, NATS and the CQL store (or uses the ones configured), then every
  * service as its own process (with {@code --sessions=N}, N session servers; with {@code --routers=N}, N
  * routers sharing the shards; with {@code --cluster}, three nodes of etcd, NATS and Cassandra, the keyspace
- * with three replicas, and two session servers and two routers unless told otherwise) and the web gateway
+ * with three replicas, and two session servers and two routers unless told otherwise; with {@code --auth}, a local
+ * NATS and Cassandra that refuse clients without the generated logins the services are given) and the web gateway
  * (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
  * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
  * the services, then the infrastructure.
@@ -58,7 +59,7 @@ public final class StackMain {
 
   /**
    * Arguments: the repository root, then optionally --base-port=7000, --run-dir=DIR, --sessions=1,
-   * --routers=1 and --cluster.
+   * --routers=1, --cluster and --auth.
    */
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -67,6 +68,7 @@ public final class StackMain {
     Integer sessions = null;
     Integer routers = null;
     boolean cluster = false;
+    boolean auth = false;
     for (int i = 1; i < args.length; i++) {
       if (args[i].startsWith("--base-port=")) {
         basePort = Integer.parseInt(args[i].substring("--base-port=".length()));
@@ -79,6 +81,8 @@ public final class StackMain {
         }
       } else if (args[i].equals("--cluster")) {
         cluster = true;
+      } else if (args[i].equals("--auth")) {
+        auth = true;
       } else if (args[i].startsWith("--routers=")) {
         routers = Integer.parseInt(args[i].substring("--routers=".length()));
         if (routers < 1 || routers > MAX_ROUTERS) {
@@ -92,8 +96,10 @@ public final class StackMain {
         routers != null ? routers : cluster ? 2 : 1);
     Files.createDirectories(runDir);
     Path logs = Files.createDirectories(runDir.resolve("logs"));
-    Infrastructure infrastructure = Infrastructure.start(InfrastructureConfig.fromEnvironment(System.getenv())
-        .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1));
+    InfrastructureConfig infrastructureConfig = InfrastructureConfig.fromEnvironment(System.getenv())
+        .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1);
+    Infrastructure infrastructure = Infrastructure.start(
+        auth ? infrastructureConfig.withAuthentication() : infrastructureConfig);
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -122,6 +128,10 @@ public final class StackMain {
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
+    infrastructure.endpoints().natsLogin()
+        .ifPresent(login -> System.out.println("nats login " + login.user() + " (password in the services' environment)"));
+    infrastructure.endpoints().cqlLogin()
+        .ifPresent(login -> System.out.println("cql login  " + login.user() + " (password in the services' environment)"));
     Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
     boolean localEtcd = infrastructure.localParts().keySet().stream()
         .anyMatch(part -> part.startsWith(Infrastructure.ETCD));

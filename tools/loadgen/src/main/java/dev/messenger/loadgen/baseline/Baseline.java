@@ -54,7 +54,7 @@ public final class Baseline {
     root.put("infrastructure", where);
     Map<String, Object> results = new LinkedHashMap<>();
     if (parts.contains("nats")) {
-      NatsBaseline nats = new NatsBaseline(infra.natsUrl(), settings, runId);
+      NatsBaseline nats = new NatsBaseline(infra, settings, runId);
       results.put("nats_pubsub", step("NATS publish -> subscribe", nats::pubSub));
       results.put("nats_request_reply", step("NATS request-reply latency", nats::requestReply));
     }

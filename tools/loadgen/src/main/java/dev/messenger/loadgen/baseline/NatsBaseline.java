@@ -1,5 +1,6 @@
 package dev.messenger.loadgen.baseline;
 
+import dev.messenger.common.infra.InfraSettings;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
@@ -15,12 +16,12 @@ import java.util.concurrent.atomic.LongAdder;
  * round-trip latency at a fixed rate (what a session-to-router submit costs on the bus).
  */
 final class NatsBaseline {
-  private final String url;
+  private final InfraSettings infra;
   private final BaselineSettings settings;
   private final String subject;
 
-  NatsBaseline(String url, BaselineSettings settings, String runId) {
-    this.url = url;
+  NatsBaseline(InfraSettings infra, BaselineSettings settings, String runId) {
+    this.infra = infra;
     this.settings = settings;
     this.subject = "loadgen.baseline." + runId;
   }
@@ -91,12 +92,12 @@ final class NatsBaseline {
   }
 
   private Connection connect(String name) throws IOException, InterruptedException {
-    Options options = new Options.Builder()
-        .server(url)
+    Options.Builder options = new Options.Builder()
+        .server(infra.natsUrl())
         .connectionName(name)
         .maxMessagesInOutgoingQueue(1_000_000)
-        .connectionTimeout(Duration.ofSeconds(5))
-        .build();
-    return Nats.connect(options);
+        .connectionTimeout(Duration.ofSeconds(5));
+    infra.natsCredentials().ifPresent(c -> options.userInfo(c.user(), c.password()));
+    return Nats.connect(options.build());
   }
 }

@@ -50,6 +50,7 @@ public final class PushFleet implements AutoCloseable {
     env.put("MESSENGER_CQL_CONTACT_POINTS", String.join(",", infra.cqlContactPoints().stream()
         .map(a -> a.getHostString() + ":" + a.getPort()).toList()));
     env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
+    env.putAll(infra.credentialVariables());
     Files.createDirectories(logDirectory);
     List<Instance> started = new ArrayList<>();
     PushFleet fleet = new PushFleet(started);

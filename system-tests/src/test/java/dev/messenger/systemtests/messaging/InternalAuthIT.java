@@ -1,0 +1,208 @@
+package dev.messenger.systemtests.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.SendAck;
+import dev.messenger.client.InMemoryCursorStore;
+import dev.messenger.client.MessengerClient;
+import dev.messenger.common.config.Settings;
+import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.launcher.ChildProcess;
+import dev.messenger.launcher.Infrastructure;
+import dev.messenger.launcher.InfrastructureConfig;
+import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.launcher.Login;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Internal trust (issue #13): with authentication on, the local NATS and Cassandra refuse clients without the
+ * generated logins or with a wrong password, and serve those that present them, read as every service reads
+ * its settings. A session server and a router in their own JVMs, given the logins only as MESSENGER_*
+ * variables, become SERVING, carry a message end to end and never print a password. The members of a NATS
+ * cluster with authentication still route to each other.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class InternalAuthIT {
+  private static Infrastructure infrastructure;
+  private static InfrastructureEndpoints endpoints;
+
+  @BeforeAll
+  static void start() {
+    infrastructure = Infrastructure.start(InfrastructureConfig.defaults().withAuthentication());
+    endpoints = infrastructure.endpoints();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (infrastructure != null) {
+      infrastructure.close();
+    }
+  }
+
+  @Test
+  void should_refuse_nats_clients_without_the_login() {
+    Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
+
+    assertThatThrownBy(() -> connectNats(Optional.empty()).close())
+        .isInstanceOf(IOException.class)
+        .hasStackTraceContaining("Authorization Violation");
+    assertThatThrownBy(() -> connectNats(Optional.of(wrong)).close())
+        .isInstanceOf(IOException.class)
+        .hasStackTraceContaining("Authorization Violation");
+  }
+
+  @Test
+  void should_refuse_cql_sessions_without_the_login() {
+    Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
+
+    for (Optional<Login> login : List.of(Optional.<Login>empty(), Optional.of(wrong))) {
+      assertThatThrownBy(() -> connectCql(login).close())
+          .isInstanceOfSatisfying(AllNodesFailedException.class, e -> assertThat(e.getAllErrors().values())
+              .flatMap(errors -> errors)
+              .hasAtLeastOneElementOfType(AuthenticationException.class));
+    }
+  }
+
+  @Test
+  void should_serve_clients_that_present_the_login_as_services_read_it() throws Exception {
+    InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
+
+    try (Connection nats = infra.connectNats("internal-auth-it"); CqlSession cql = infra.connectCql()) {
+      nats.createDispatcher(request -> nats.publish(request.getReplyTo(), request.getData()))
+          .subscribe("internal-auth.echo");
+      io.nats.client.Message reply = nats.request("internal-auth.echo", "ping".getBytes(StandardCharsets.UTF_8),
+          Duration.ofSeconds(5));
+      assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("ping");
+      assertThat(cql.execute("SELECT release_version FROM system.local").one().getString(0)).startsWith("5.0");
+    }
+  }
+
+  @Test
+  void should_run_services_given_the_logins_end_to_end() throws Exception {
+    try (TestCluster cluster = TestCluster.start(endpoints)) {
+      int port = freePort();
+      ChildProcess session = cluster.startSessionProcess("session-auth", port);
+      ChildProcess router = cluster.startRouterProcesses("router-auth").get("router-auth");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .failFast("the session server exited", () -> !session.isAlive())
+          .until(() -> health(port) == ServingStatus.SERVING);
+
+      DeviceRecorder bob = new DeviceRecorder("bob-phone");
+      MessengerClient aliceClient = connect(cluster, "alice", port, new DeviceRecorder("alice-phone"));
+      MessengerClient bobClient = connect(cluster, "bob", port, bob);
+      assertThat(aliceClient.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+      assertThat(bobClient.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+      SendAck ack = aliceClient.sendTo("bob", "over authenticated NATS and CQL").get(30, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> bob.in(ack.getConversationId()).size() == 1);
+      assertThat(bob.in(ack.getConversationId())).extracting(Message::getBody)
+          .containsExactly("over authenticated NATS and CQL");
+      for (ChildProcess service : List.of(session, router)) {
+        assertThat(Files.readString(service.logFile()))
+            .doesNotContain(endpoints.natsLogin().orElseThrow().password())
+            .doesNotContain(endpoints.cqlLogin().orElseThrow().password());
+      }
+    }
+  }
+
+  @Test
+  void should_keep_the_routes_of_a_nats_cluster_working() throws Exception {
+    // Only NATS starts: etcd and the CQL store are named as external and never reached.
+    InfrastructureConfig natsCluster = new InfrastructureConfig(List.of("http://127.0.0.1:1"), Optional.empty(),
+        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true);
+    try (Infrastructure cluster = Infrastructure.start(natsCluster)) {
+      String[] members = cluster.endpoints().natsUrl().split(",");
+      Login login = cluster.endpoints().natsLogin().orElseThrow();
+      assertThat(members).hasSize(3);
+      assertThatThrownBy(() -> connectNats(members[0], Optional.empty()).close())
+          .hasStackTraceContaining("Authorization Violation");
+
+      try (Connection first = connectNats(members[0], Optional.of(login));
+          Connection third = connectNats(members[2], Optional.of(login))) {
+        first.createDispatcher(request -> first.publish(request.getReplyTo(), request.getData()))
+            .subscribe("internal-auth.routed");
+        first.flush(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> new String(third.request(
+            "internal-auth.routed", "across".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1)).getData(),
+            StandardCharsets.UTF_8).equals("across"));
+      }
+    }
+  }
+
+  private static Connection connectNats(Optional<Login> login) throws IOException, InterruptedException {
+    return connectNats(endpoints.natsUrl(), login);
+  }
+
+  private static Connection connectNats(String url, Optional<Login> login) throws IOException, InterruptedException {
+    Options.Builder options = new Options.Builder()
+        .server(url)
+        .noReconnect()
+        .connectionTimeout(Duration.ofSeconds(5));
+    login.ifPresent(l -> options.userInfo(l.user(), l.password()));
+    return Nats.connect(options.build());
+  }
+
+  private static CqlSession connectCql(Optional<Login> login) {
+    var builder = CqlSession.builder()
+        .addContactPoints(endpoints.cqlContactPoints())
+        .withLocalDatacenter(endpoints.cqlLocalDatacenter());
+    login.ifPresent(l -> builder.withAuthCredentials(l.user(), l.password()));
+    return builder.build();
+  }
+
+  private static MessengerClient connect(TestCluster cluster, String user, int port, DeviceRecorder recorder) {
+    String token = cluster.token(user, "phone");
+    return cluster.track(MessengerClient.builder()
+        .target("127.0.0.1:" + port)
+        .tokenSupplier(() -> token)
+        .listener(recorder)
+        .cursorStore(new InMemoryCursorStore())
+        .useDiscovery(false)
+        .build()
+        .start());
+  }
+
+  private static ServingStatus health(int port) {
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    } catch (io.grpc.StatusRuntimeException e) {
+      return ServingStatus.UNKNOWN;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
