@@ -32,73 +32,71 @@ class ErrorMappingInterceptorTest {
   private static final byte[] MALFORMED = {0x0A, 0x01, (byte) 0xFF};
 
   @Test
-  void should_answer_a_request_that_does_not_parse_once_and_log_no_error() throws Exception {
+  void should_answer_a_request_that_does_not_parse_once_and_log_no_error() {
     AtomicInteger handled = new AtomicInteger();
-    SessionGrpc.SessionImplBase service = new SessionGrpc.SessionImplBase() {
+    try (Served served = new Served(new SessionGrpc.SessionImplBase() {
       @Override
       public void send(SendRequest request, StreamObserver<SendAck> responses) {
         handled.incrementAndGet();
         responses.onNext(SendAck.getDefaultInstance());
         responses.onCompleted();
       }
-    };
-    Logger logger = (Logger) LoggerFactory.getLogger(ErrorMappingInterceptor.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    logger.addAppender(logged);
-    String name = InProcessServerBuilder.generateName();
-    ServiceServer server = ServiceServer.start(InProcessServerBuilder.forName(name).directExecutor(),
-        List.of(service), List.of(), new PrometheusRegistry());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    try {
+    })) {
       MethodDescriptor<byte[], byte[]> raw = SessionGrpc.getSendMethod().toBuilder(new Bytes(), new Bytes()).build();
 
-      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, io.grpc.CallOptions.DEFAULT, MALFORMED))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(served.channel, raw, io.grpc.CallOptions.DEFAULT,
+          MALFORMED)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(ApiErrors.reasonOf(e)).isEqualTo("MALFORMED_REQUEST");
           });
       assertThat(handled).hasValue(0);
-      assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
-    } finally {
-      logger.detachAppender(logged);
-      channel.shutdownNow();
-      server.close();
+      assertThat(served.logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
     }
   }
 
   @Test
   void should_answer_an_unexpected_failure_internal_with_a_request_id_that_its_error_log_line_carries() {
-    SessionGrpc.SessionImplBase service = new SessionGrpc.SessionImplBase() {
+    try (Served served = new Served(new SessionGrpc.SessionImplBase() {
       @Override
       public void send(SendRequest request, StreamObserver<SendAck> responses) {
         throw new IllegalStateException("a bug");
       }
-    };
-    Logger logger = (Logger) LoggerFactory.getLogger(ErrorMappingInterceptor.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    logger.addAppender(logged);
-    String name = InProcessServerBuilder.generateName();
-    ServiceServer server = ServiceServer.start(InProcessServerBuilder.forName(name).directExecutor(),
-        List.of(service), List.of(), new PrometheusRegistry());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    try {
+    })) {
       StatusRuntimeException answer = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-          () -> SessionGrpc.newBlockingStub(channel).send(SendRequest.getDefaultInstance()));
+          () -> SessionGrpc.newBlockingStub(served.channel).send(SendRequest.getDefaultInstance()));
       assertThat(answer.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
       String requestId = InternalErrors.requestIdOf(answer);
       assertThat(requestId).as(answer.getStatus().getDescription()).matches("[0-9a-f]{16}");
       assertThat(answer.getStatus().getDescription()).doesNotContain("a bug");
 
-      assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(line -> {
+      assertThat(served.logged.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(line -> {
         assertThat(line.getKeyValuePairs()).anySatisfy(kv -> {
           assertThat(kv.key).isEqualTo("request_id");
           assertThat(kv.value).isEqualTo(requestId);
         });
         assertThat(line.getThrowableProxy().getMessage()).isEqualTo("a bug");
       });
-    } finally {
+    }
+  }
+
+  /** One service in process behind the interceptors, and what the interceptor logged meanwhile. */
+  private static final class Served implements AutoCloseable {
+    final Logger logger = (Logger) LoggerFactory.getLogger(ErrorMappingInterceptor.class);
+    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    final ServiceServer server;
+    final ManagedChannel channel;
+
+    Served(io.grpc.BindableService service) {
+      logged.start();
+      logger.addAppender(logged);
+      String name = InProcessServerBuilder.generateName();
+      server = ServiceServer.start(InProcessServerBuilder.forName(name).directExecutor(), List.of(service),
+          List.of(), new PrometheusRegistry());
+      channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+
+    @Override
+    public void close() {
       logger.detachAppender(logged);
       channel.shutdownNow();
       server.close();
