@@ -25,13 +25,6 @@ public final class InternalErrors {
     return ApiErrors.of(Status.Code.INTERNAL, "INTERNAL", "internal error (request id " + requestId + ")");
   }
 
-  /** The request id of an INTERNAL status made by {@link #report}, or null. */
-  public static String requestIdOf(StatusRuntimeException error) {
-    String message = error.getStatus().getDescription();
-    int at = message == null ? -1 : message.indexOf("(request id ");
-    return at < 0 ? null : message.substring(at + "(request id ".length(), message.length() - 1);
-  }
-
   private static String newRequestId() {
     byte[] bytes = new byte[8];
     ThreadLocalRandom.current().nextBytes(bytes);

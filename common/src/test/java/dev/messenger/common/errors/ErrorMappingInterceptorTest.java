@@ -65,7 +65,7 @@ class ErrorMappingInterceptorTest {
       StatusRuntimeException answer = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
           () -> SessionGrpc.newBlockingStub(served.channel).send(SendRequest.getDefaultInstance()));
       assertThat(answer.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-      String requestId = InternalErrors.requestIdOf(answer);
+      String requestId = requestIdOf(answer);
       assertThat(requestId).as(answer.getStatus().getDescription()).matches("[0-9a-f]{16}");
       assertThat(answer.getStatus().getDescription()).doesNotContain("a bug");
 
@@ -77,6 +77,13 @@ class ErrorMappingInterceptorTest {
         assertThat(line.getThrowableProxy().getMessage()).isEqualTo("a bug");
       });
     }
+  }
+
+  /** The id in "internal error (request id …)", or null. */
+  private static String requestIdOf(StatusRuntimeException error) {
+    String message = error.getStatus().getDescription();
+    int at = message == null ? -1 : message.indexOf("(request id ");
+    return at < 0 ? null : message.substring(at + "(request id ".length(), message.length() - 1);
   }
 
   /** One service in process behind the interceptors, and what the interceptor logged meanwhile. */
