@@ -41,6 +41,9 @@ class LogFormatTest {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+      // A warning makes logback print its whole configuration status into every service's log at start.
+      assertThat(new ch.qos.logback.core.status.StatusUtil(context).getHighestLevel(0))
+          .as("logback's configuration status").isLessThan(ch.qos.logback.core.status.Status.WARN);
       Logger log = context.getLogger("format-test");
       log.atWarn().addKeyValue("conversation_id", "c1").addKeyValue("failures", 3).log("projection of c1 failed");
     } finally {
