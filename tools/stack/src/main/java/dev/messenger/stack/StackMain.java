@@ -32,9 +32,6 @@ import java.util.stream.Collectors;
 public final class StackMain {
   private StackMain() {}
 
-  static final int MAX_SESSIONS = 9;
-  static final int MAX_ROUTERS = 9;
-
   /**
    * History first: it creates the schema the others use. Ports are base + 100 (session) ... base + 500; the
    * n-th session server ("session-2", ...) listens on base + 100 + n - 1, the n-th router on base + 200 + n - 1.
@@ -62,38 +59,20 @@ public final class StackMain {
    * --routers=1, --cluster and --auth.
    */
   public static void main(String[] args) throws Exception {
-    Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-    int basePort = 7000;
-    Path runDir = root.resolve(".messenger").resolve("run");
-    Integer sessions = null;
-    Integer routers = null;
-    boolean cluster = false;
-    boolean auth = false;
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].startsWith("--base-port=")) {
-        basePort = Integer.parseInt(args[i].substring("--base-port=".length()));
-      } else if (args[i].startsWith("--run-dir=")) {
-        runDir = Path.of(args[i].substring("--run-dir=".length())).toAbsolutePath();
-      } else if (args[i].startsWith("--sessions=")) {
-        sessions = Integer.parseInt(args[i].substring("--sessions=".length()));
-        if (sessions < 1 || sessions > MAX_SESSIONS) {
-          throw new IllegalArgumentException("--sessions must be between 1 and " + MAX_SESSIONS);
-        }
-      } else if (args[i].equals("--cluster")) {
-        cluster = true;
-      } else if (args[i].equals("--auth")) {
-        auth = true;
-      } else if (args[i].startsWith("--routers=")) {
-        routers = Integer.parseInt(args[i].substring("--routers=".length()));
-        if (routers < 1 || routers > MAX_ROUTERS) {
-          throw new IllegalArgumentException("--routers must be between 1 and " + MAX_ROUTERS);
-        }
-      } else {
-        throw new IllegalArgumentException("unknown argument: " + args[i]);
-      }
+    StackOptions options;
+    try {
+      options = StackOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("messenger up: " + e.getMessage());
+      System.exit(2);
+      return;
     }
-    List<ServiceSpec> specs = services(basePort, sessions != null ? sessions : cluster ? 2 : 1,
-        routers != null ? routers : cluster ? 2 : 1);
+    Path root = options.root();
+    int basePort = options.basePort();
+    Path runDir = options.runDir();
+    boolean cluster = options.cluster();
+    boolean auth = options.auth();
+    List<ServiceSpec> specs = services(basePort, options.sessionCount(), options.routerCount());
     Files.createDirectories(runDir);
     Path logs = Files.createDirectories(runDir.resolve("logs"));
     InfrastructureConfig infrastructureConfig = InfrastructureConfig.fromEnvironment(System.getenv())
@@ -114,6 +93,11 @@ public final class StackMain {
         services.get(i).stop();
       }
       infrastructure.close();
+      try {
+        Files.deleteIfExists(runDir.resolve(EndpointsFile.NAME));
+      } catch (IOException e) {
+        System.err.println("could not remove " + runDir.resolve(EndpointsFile.NAME) + ": " + e);
+      }
       System.out.println("messenger stopped");
       stopped.countDown();
     }, "stack-shutdown"));
@@ -128,6 +112,8 @@ public final class StackMain {
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
+    Path endpointsFile = EndpointsFile.write(runDir, env);
+    System.out.println("endpoints  " + endpointsFile + " (read by ./messenger loadgen)");
     infrastructure.endpoints().natsLogin()
         .ifPresent(login -> System.out.println("nats login " + login.user() + " (password in the services' environment)"));
     infrastructure.endpoints().cqlLogin()
