@@ -77,7 +77,8 @@ final class ClientCore implements SessionStream.Events {
     this.cursors = new CursorTracker(config.cursorStore().load());
     this.sends = new SendTracker(config.outbox());
     this.timers = new LoopTimers(config.scheduler(), loop);
-    this.outbound = new Outbound(() -> current, config, cursors, sends, control, counters, timers);
+    this.outbound = new Outbound(() -> current, config, cursors, sends, control, counters, timers,
+        (id, atNanos) -> callbacks.execute(() -> Inbound.safely(() -> config.listener().onSendWritten(id, atNanos))));
     this.inbound = new Inbound(config, loop, callbacks, cursors, sends, outbound, counters, timers,
         () -> current, this::streamFailed);
     this.reconnectBackoff = new Backoff(config.backoff(), config.clock(), config.random());

@@ -23,6 +23,14 @@ public interface MessengerListener {
   /** The server stored one of this client's sends (also called for sends resent after a reconnect). */
   default void onSendAck(SendAck ack) {}
 
+  /**
+   * A send was written to the stream: its first attempt, or a resend (after a refusal with a retry hint, or
+   * on a new stream). {@code writtenAtNanos} is {@link System#nanoTime()} at the write; the callback itself
+   * comes later, on the callback executor. Lets an application tell the server's latency for the attempt it
+   * stored from the time the send spent waiting in the outbox.
+   */
+  default void onSendWritten(String clientMessageId, long writtenAtNanos) {}
+
   /** Another member received or read messages. */
   default void onReceipt(Receipt receipt) {}
 

@@ -31,11 +31,12 @@ final class Outbound {
   private final Clock clock;
   private final LoopTimers timers;
   private final Duration ackMaxDelay;
+  private final SendWritten written;
   private boolean heartbeatDue;
   private ScheduledFuture<?> ackTimer;
 
   Outbound(Supplier<SessionStream> current, ClientConfig config, CursorTracker cursors, SendTracker sends,
-      PendingControl control, Counters counters, LoopTimers timers) {
+      PendingControl control, Counters counters, LoopTimers timers, SendWritten written) {
     this.current = current;
     this.cursors = cursors;
     this.cursorStore = config.cursorStore();
@@ -46,6 +47,13 @@ final class Outbound {
     this.clock = config.clock();
     this.timers = timers;
     this.ackMaxDelay = config.ackMaxDelay();
+    this.written = written;
+  }
+
+  /** Hears each send as it is written on a stream. */
+  @FunctionalInterface
+  interface SendWritten {
+    void written(String clientMessageId, long atNanos);
   }
 
   /** A stream was welcomed: resend the outbox and the watch list, flush acks left from before. */
@@ -135,6 +143,7 @@ final class Outbound {
     SendRequest send = sends.pollWrite();
     if (send != null) {
       counters.sendsWritten.increment();
+      written.written(send.getClientMessageId(), System.nanoTime());
       return ClientFrame.newBuilder().setSend(send).build();
     }
     return null;

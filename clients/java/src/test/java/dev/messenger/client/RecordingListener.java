@@ -16,6 +16,7 @@ final class RecordingListener implements MessengerListener {
   final List<PresenceUpdate> presence = new CopyOnWriteArrayList<>();
   final List<StreamError> errors = new CopyOnWriteArrayList<>();
   final List<ConnectionState> states = new CopyOnWriteArrayList<>();
+  final List<String> sendsWritten = new CopyOnWriteArrayList<>();
 
   @Override
   public void onMessage(Message message) {
@@ -35,6 +36,11 @@ final class RecordingListener implements MessengerListener {
   @Override
   public void onPresence(PresenceUpdate update) {
     presence.add(update);
+  }
+
+  @Override
+  public void onSendWritten(String clientMessageId, long writtenAtNanos) {
+    sendsWritten.add(clientMessageId);
   }
 
   @Override

@@ -99,6 +99,9 @@ class SendTest {
 
     assertThat(stream.sends()).extracting(SendRequest::getFirstAttempt)
         .as("once a write may have been stored, every later one is a resend").containsExactly(true, false, false);
+    await().untilAsserted(() -> assertThat(harness.listener.sendsWritten)
+        .as("the listener hears every write, the resends too")
+        .containsExactly(first.getClientMessageId(), first.getClientMessageId(), first.getClientMessageId()));
   }
 
   @Test

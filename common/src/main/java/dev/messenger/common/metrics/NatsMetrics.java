@@ -1,6 +1,7 @@
 package dev.messenger.common.metrics;
 
 import io.nats.client.Connection;
+import io.nats.client.Consumer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -26,5 +27,19 @@ public final class NatsMetrics {
     GaugeWithCallback.builder().name("messenger_nats_connected")
         .help("1 while the NATS connection is up, 0 while it is down or reconnecting")
         .callback(cb -> cb.call(nats.getStatus() == Connection.Status.CONNECTED ? 1 : 0)).register(registry);
+  }
+
+  /**
+   * Registers what waits in the process's main subscriber (a dispatcher) before its handler runs: a queue an
+   * operator cannot see from the server side, where work waits before any admission decision.
+   */
+  public static void registerBacklog(PrometheusRegistry registry, String subscriber, Consumer consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    GaugeWithCallback.builder().name("messenger_nats_pending_messages")
+        .help("messages received from NATS and not yet handed to their handler").labelNames("subscriber")
+        .callback(cb -> cb.call(consumer.getPendingMessageCount(), subscriber)).register(registry);
+    GaugeWithCallback.builder().name("messenger_nats_pending_bytes")
+        .help("bytes of the messages received from NATS and not yet handed to their handler").labelNames("subscriber")
+        .callback(cb -> cb.call(consumer.getPendingByteCount(), subscriber)).register(registry);
   }
 }

@@ -6,6 +6,7 @@ import dev.messenger.push.client.PushCandidatePublisher;
 import dev.messenger.history.store.HistoryConfig;
 import io.etcd.jetcd.Client;
 import io.nats.client.Connection;
+import dev.messenger.common.metrics.NatsMetrics;
 import io.nats.client.Dispatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -79,6 +80,7 @@ public final class Router implements AutoCloseable {
     sequencerRef.set(sequencer);
     this.submitHandler = new SubmitHandler(nats, commitLog, sequencer, metrics, admission);
     this.dispatcher = nats.createDispatcher();
+    NatsMetrics.registerBacklog(registry, "submits", dispatcher);
   }
 
   /** Builds a router on CQL and starts taking shards. */

@@ -17,6 +17,10 @@ final class RouterMetrics {
   /** Upper bounds in seconds for a shard's repair: none to read, a few conversations, thousands of them. */
   private static final double[] REPAIR_BUCKETS = {0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900};
 
+  /** Upper bounds in seconds for an admitted send: milliseconds when healthy, seconds when queued. */
+  private static final double[] SUBMIT_BUCKETS =
+      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
   private final Counter committed;
   private final Counter fenced;
   private final Counter writeRetries;
@@ -25,6 +29,7 @@ final class RouterMetrics {
   private final Counter publishFailures;
   private final Counter submissions;
   private final Histogram repairs;
+  private final Histogram submitDuration;
 
   RouterMetrics(PrometheusRegistry registry, IntSupplier ownedShards) {
     this(registry, new Gauges(ownedShards, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0));
@@ -50,6 +55,9 @@ final class RouterMetrics {
         .help("from taking a shard until every conversation marked in its last two hours was checked and its "
             + "unprojected tail handed to projection")
         .classicOnly().classicUpperBounds(REPAIR_BUCKETS).register(registry);
+    submitDuration = Histogram.builder().name("messenger_router_submit_duration_seconds")
+        .help("from a submission's arrival at the router to its answer, for admitted submissions")
+        .classicOnly().classicUpperBounds(SUBMIT_BUCKETS).register(registry);
     GaugeWithCallback.builder().name("messenger_router_owned_shards").help("shards this router owns")
         .callback(cb -> cb.call(gauges.ownedShards().getAsInt())).register(registry);
     GaugeWithCallback.builder().name("messenger_router_projection_lag_messages")
@@ -99,6 +107,10 @@ final class RouterMetrics {
 
   void submission(String outcome) {
     submissions.labelValues(outcome).inc();
+  }
+
+  void submitAnswered(long startNanos) {
+    submitDuration.observe((System.nanoTime() - startNanos) / 1e9);
   }
 
   void repaired(long startNanos) {

@@ -348,6 +348,20 @@ final class Sequencer {
     return before - conversations.size();
   }
 
+  /**
+   * True when the conversation has a batch in progress and room in its next one: a send to it adds a message
+   * to a log write that happens anyway, instead of a write of its own.
+   */
+  boolean batchInProgress(String conversationId) {
+    Conversation c = conversations.get(conversationId);
+    if (c == null) {
+      return false;
+    }
+    synchronized (c) {
+      return c.running && c.queue.size() < MAX_BATCH;
+    }
+  }
+
   /** Sends queued for a batch, over every conversation held here. */
   int queuedSends() {
     int queued = 0;

@@ -45,6 +45,7 @@ final class SubmitHandler {
   }
 
   void handle(int shard, Message natsMessage) {
+    long arrived = System.nanoTime();
     SubmitRequest request;
     try {
       request = SubmitRequest.parseFrom(natsMessage.getData());
@@ -52,11 +53,14 @@ final class SubmitHandler {
       reply(natsMessage, error(ApiErrors.invalidArgument("MALFORMED_SUBMIT", "malformed submit request"), ""));
       return;
     }
-    java.util.Optional<Admission.Ticket> admitted = admission.admit();
+    // A send to a conversation with a batch in progress joins its next log write: it costs the store
+    // nothing of its own, and refusing it would only refuse the sends behind it in its device's order.
+    Optional<Admission.Ticket> admitted = sequencer.batchInProgress(request.getConversationId())
+        ? Optional.of(Admission.Ticket.alongside()) : admission.admit();
     if (admitted.isEmpty()) {
       metrics.submission("overloaded");
       sequencer.refused(request, shard);
-      reply(natsMessage, error(Admission.overloaded(), request.getClientMessageId()));
+      reply(natsMessage, error(admission.overloaded(), request.getClientMessageId()));
       return;
     }
     Admission.Ticket ticket = admitted.get();
@@ -64,6 +68,7 @@ final class SubmitHandler {
         .thenCompose(ack -> withGroup(request, ack))
         .whenComplete((answer, failure) -> {
           ticket.done(failure == null);
+          metrics.submitAnswered(arrived);
           if (failure == null) {
             metrics.submission(answer.getAck().getDuplicate() ? "duplicate" : "stored");
             reply(natsMessage, answer);

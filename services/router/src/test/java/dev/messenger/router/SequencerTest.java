@@ -524,6 +524,31 @@ class SequencerTest {
     assertThat(sequencer.queuedSends()).isZero();
   }
 
+  @Test
+  void should_tell_a_send_it_can_join_a_batch_in_progress_only_while_one_is_and_its_next_has_room()
+      throws Exception {
+    assertThat(sequencer.batchInProgress(CONVERSATION)).as("never seen").isFalse();
+    log.writeGate = new CompletableFuture<>();
+    CompletableFuture<SendAck> first = sequencer.submit(request("alice", "first"), MEMBERS, 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> log.writesStarted.get() == 1);
+
+    assertThat(sequencer.batchInProgress(CONVERSATION)).isTrue();
+    assertThat(sequencer.batchInProgress("dm:carol:dave")).as("another conversation").isFalse();
+    List<CompletableFuture<SendAck>> behind = new ArrayList<>();
+    for (int i = 0; i < Sequencer.MAX_BATCH; i++) {
+      behind.add(sequencer.submit(request("bob", "behind-" + i), MEMBERS, 0));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> sequencer.queuedSends() == Sequencer.MAX_BATCH);
+    assertThat(sequencer.batchInProgress(CONVERSATION)).as("its next batch is full").isFalse();
+
+    log.writeGate.complete(null);
+    first.get(5, TimeUnit.SECONDS);
+    for (CompletableFuture<SendAck> ack : behind) {
+      ack.get(5, TimeUnit.SECONDS);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !sequencer.batchInProgress(CONVERSATION));
+  }
+
   private static SubmitRequest request(String sender, String clientId) {
     return SubmitRequest.newBuilder().setSenderUserId(sender).setSenderDeviceId("phone")
         .setClientMessageId(clientId).setConversationId(CONVERSATION).setBody("hi " + clientId).build();

@@ -64,6 +64,11 @@ final class LocalStreams {
     nats.addConnectionListener(reconnects);
   }
 
+  /** Where user events wait between the bus and their streams. */
+  io.nats.client.Consumer busBacklog() {
+    return dispatcher;
+  }
+
   private final java.util.concurrent.ExecutorService resyncAfterReconnect =
       java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "bus-reconnect-resync");

@@ -19,6 +19,7 @@ import dev.messenger.presence.store.PresenceStoreConfig;
 import io.etcd.jetcd.Client;
 import io.grpc.BindableService;
 import io.nats.client.Connection;
+import dev.messenger.common.metrics.NatsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class SessionNode implements AutoCloseable {
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
         stream -> presence.heartbeat(stream.userId(), stream.streamId()), rateLimiter::committed);
     SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);
+    NatsMetrics.registerBacklog(registry, "user_events", streams.busBacklog());
     SessionStore store;
     try {
       store = new CqlSessionStore(HistoryStore.openWhenReady(cql, history, registry, clock, Duration.ofSeconds(60)));

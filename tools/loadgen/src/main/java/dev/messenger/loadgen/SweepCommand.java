@@ -135,6 +135,8 @@ final class SweepCommand implements Callable<Integer> {
     // Under overload: how fast what was let in went through, and how many sends were refused at least once.
     step.put("accepted_at_first_attempt_delivery_p99_ms",
         JsonPaths.numberOr(report, "latency_ms." + DeliveryKinds.FIRST_ATTEMPT + ".p99").orElse(0.0));
+    step.put("from_accepted_attempt_delivery_p99_ms",
+        JsonPaths.numberOr(report, "latency_ms." + DeliveryKinds.FROM_ACCEPTED_ATTEMPT + ".p99").orElse(0.0));
     step.put("errors_in_run", JsonPaths.object(report, "errors").values().stream()
         .mapToLong(count -> ((Number) count).longValue()).sum());
     step.put("checks_passed", passed);

@@ -57,13 +57,15 @@ public final class SummaryText {
     rows.put(DeliveryKinds.GROUP, " of group");
     rows.put(DeliveryKinds.GROUP_LAST_MEMBER, " group>last");
     rows.put(DeliveryKinds.FIRST_ATTEMPT, " 1st try");
+    rows.put(DeliveryKinds.FROM_ACCEPTED_ATTEMPT, " accepted");
     boolean mixed = JsonPaths.object(r, "latency_ms").containsKey(DeliveryKinds.GROUP);
     boolean refusals = l(JsonPaths.object(r, "latency_ms." + DeliveryKinds.FIRST_ATTEMPT), "count")
         != l(JsonPaths.object(r, "latency_ms.delivery"), "count");
     rows.forEach((kind, label) -> {
       Map<String, Object> h = JsonPaths.object(r, "latency_ms." + kind);
       if (h.isEmpty() || (kind.equals(DeliveryKinds.DIRECT) && !mixed)
-          || (kind.equals(DeliveryKinds.FIRST_ATTEMPT) && !refusals)) {
+          || ((kind.equals(DeliveryKinds.FIRST_ATTEMPT) || kind.equals(DeliveryKinds.FROM_ACCEPTED_ATTEMPT))
+              && !refusals)) {
         return;
       }
       out.append(String.format(Locale.ROOT, "  %-10s %10.2f %8.2f %8.2f %8.2f %8.2f %8d%n",

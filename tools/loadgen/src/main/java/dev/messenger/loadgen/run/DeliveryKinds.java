@@ -11,18 +11,23 @@ import org.HdrHistogram.Histogram;
  * messages, group messages to each member device, and group messages to the last of their member devices
  * (one value per message, once every device of every member has it). A run that mixes both shows what a
  * busy group does to 1:1 latency. Apart: the deliveries of messages the servers accepted at their first
- * attempt (never refused with a retry hint), which under overload is the latency of what was let in.
+ * attempt (never refused with a retry hint), from when they were scheduled; and every delivery counted from
+ * when its client wrote the attempt the servers stored, which leaves out the time a send waited in its
+ * client (refused, or held behind a refused send of its conversation): under overload, the latency of
+ * what the servers let in.
  */
-public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLastMember, Histogram firstAttempt) {
+public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLastMember, Histogram firstAttempt,
+    Histogram fromAcceptedAttempt) {
   /** The report keys, in order. */
   public static final String DIRECT = "delivery_1to1";
   public static final String GROUP = "delivery_group";
   public static final String GROUP_LAST_MEMBER = "delivery_group_last_member";
   public static final String FIRST_ATTEMPT = "delivery_accepted_at_first_attempt";
+  public static final String FROM_ACCEPTED_ATTEMPT = "delivery_from_accepted_attempt";
 
   public static DeliveryKinds empty() {
     return new DeliveryKinds(Histograms.newHistogram(), Histograms.newHistogram(), Histograms.newHistogram(),
-        Histograms.newHistogram());
+        Histograms.newHistogram(), Histograms.newHistogram());
   }
 
   /** Adds another process's share into this one. */
@@ -31,6 +36,7 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
     group.add(other.group);
     groupLastMember.add(other.groupLastMember);
     firstAttempt.add(other.firstAttempt);
+    fromAcceptedAttempt.add(other.fromAcceptedAttempt);
   }
 
   /** Each non-empty kind by its report key, turned into what the report holds. */
@@ -40,6 +46,7 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
     put(map, GROUP, group, each);
     put(map, GROUP_LAST_MEMBER, groupLastMember, each);
     put(map, FIRST_ATTEMPT, firstAttempt, each);
+    put(map, FROM_ACCEPTED_ATTEMPT, fromAcceptedAttempt, each);
     return map;
   }
 
@@ -52,7 +59,8 @@ public record DeliveryKinds(Histogram direct, Histogram group, Histogram groupLa
   /** Back from encoded histograms by report key (absent kinds are empty). */
   public static DeliveryKinds decode(Function<String, String> encodedByKey) {
     return new DeliveryKinds(decodeOne(encodedByKey.apply(DIRECT)), decodeOne(encodedByKey.apply(GROUP)),
-        decodeOne(encodedByKey.apply(GROUP_LAST_MEMBER)), decodeOne(encodedByKey.apply(FIRST_ATTEMPT)));
+        decodeOne(encodedByKey.apply(GROUP_LAST_MEMBER)), decodeOne(encodedByKey.apply(FIRST_ATTEMPT)),
+        decodeOne(encodedByKey.apply(FROM_ACCEPTED_ATTEMPT)));
   }
 
   private static Histogram decodeOne(String encoded) {

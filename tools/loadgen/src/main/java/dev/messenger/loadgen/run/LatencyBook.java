@@ -18,6 +18,7 @@ public final class LatencyBook {
   private final Recorder groupWindow = new Recorder(3);
   private final Recorder groupLastMemberWindow = new Recorder(3);
   private final Recorder firstAttemptWindow = new Recorder(3);
+  private final Recorder fromAcceptedAttemptWindow = new Recorder(3);
 
   public void ack(long nanos, boolean inWindow) {
     record(ackInterval, ackWindow, nanos, inWindow);
@@ -25,14 +26,18 @@ public final class LatencyBook {
 
   /**
    * A first delivery of a message to a device; {@code group}: of a group conversation; {@code refusedBefore}:
-   * the servers refused an earlier attempt of this send.
+   * the servers refused an earlier attempt of this send; {@code sinceWritten}: nanoseconds since its client
+   * last wrote it (the attempt the servers stored), or -1 when not known.
    */
-  public void delivery(long nanos, boolean inWindow, boolean group, boolean refusedBefore) {
+  public void delivery(long nanos, boolean inWindow, boolean group, boolean refusedBefore, long sinceWritten) {
     record(deliveryInterval, deliveryWindow, nanos, inWindow);
     if (inWindow) {
       (group ? groupWindow : directWindow).recordValue(Math.max(1, nanos / 1000));
       if (!refusedBefore) {
         firstAttemptWindow.recordValue(Math.max(1, nanos / 1000));
+      }
+      if (sinceWritten >= 0) {
+        fromAcceptedAttemptWindow.recordValue(Math.max(1, sinceWritten / 1000));
       }
     }
   }
@@ -73,6 +78,7 @@ public final class LatencyBook {
   /** The in-window delivery latencies by kind; call once, at the end. */
   public DeliveryKinds deliveryKinds() {
     return new DeliveryKinds(directWindow.getIntervalHistogram(), groupWindow.getIntervalHistogram(),
-        groupLastMemberWindow.getIntervalHistogram(), firstAttemptWindow.getIntervalHistogram());
+        groupLastMemberWindow.getIntervalHistogram(), firstAttemptWindow.getIntervalHistogram(),
+        fromAcceptedAttemptWindow.getIntervalHistogram());
   }
 }

@@ -14,6 +14,8 @@ public final class RunBooks {
   private final RunCounters counters = new RunCounters();
   private final ErrorCounts errors = new ErrorCounts();
   private final java.util.Set<String> refusedSends = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Client message id → when its client last wrote it (nanoseconds since the epoch), until delivered to all. */
+  private final java.util.Map<String, Long> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Ledger ledger = new Ledger(java.util.List.of());
   private volatile long epochNanos;
   private volatile long windowStart;
@@ -59,6 +61,22 @@ public final class RunBooks {
 
   public ErrorCounts errors() {
     return errors;
+  }
+
+  /** A client wrote the send (again): a later attempt replaces an earlier one. */
+  void written(String clientMessageId) {
+    lastWritten.put(clientMessageId, now());
+  }
+
+  /** Nanoseconds from the send's last write until {@code now}, or -1 when no write was heard. */
+  long sinceWritten(String clientMessageId, long now) {
+    Long at = lastWritten.get(clientMessageId);
+    return at == null ? -1 : now - at;
+  }
+
+  /** Every device has the message: its write time is no longer needed. */
+  void deliveredToAll(String clientMessageId) {
+    lastWritten.remove(clientMessageId);
   }
 
   /** Client message ids of sends the servers refused at least once (each then resent by its client). */

@@ -80,7 +80,11 @@ final class SimDevice implements MessengerListener {
         boolean group = ConversationIds.isGroup(message.getConversationId());
         boolean scheduledInWindow = books.inWindow(header.scheduledNanos());
         books.latency().delivery(now - header.scheduledNanos(), scheduledInWindow, group,
-            books.refusedSends().contains(message.getClientMessageId()));
+            books.refusedSends().contains(message.getClientMessageId()),
+            books.sinceWritten(message.getClientMessageId(), now));
+        if (verdict == ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT) {
+          books.deliveredToAll(message.getClientMessageId());
+        }
         if (group && verdict == ConversationLedger.Verdict.FIRST_AT_LAST_PARTICIPANT) {
           books.latency().groupCompleted(now - header.scheduledNanos(), scheduledInWindow);
         }
@@ -88,6 +92,11 @@ final class SimDevice implements MessengerListener {
       case DUPLICATE -> books.counters().duplicates.increment();
       case FOREIGN -> { }
     }
+  }
+
+  @Override
+  public void onSendWritten(String clientMessageId, long writtenAtNanos) {
+    books.written(clientMessageId);
   }
 
   @Override

@@ -39,7 +39,8 @@ class RunReportTest {
     return new RunResult("run1", Instant.parse("2026-01-01T00:00:00Z"),
         Scenario.of(20, 1, 1, Duration.ofSeconds(2)), Map.of("bootstrap", List.of("127.0.0.1:7100")), shard, 2.0,
         tally, acked, acked, acked * 2, latencies(1000, 2000, 3000), latencies(5000, 6000),
-        new DeliveryKinds(latencies(5000), latencies(6000), latencies(6000), latencies(5000)), series,
+        new DeliveryKinds(latencies(5000), latencies(6000), latencies(6000), latencies(5000),
+            latencies(4000)), series,
         new ConnectionStats(10, 10, 10, 0, 0, 10, 10, 10, 1, Map.of("auto", 10), 1.5), Map.of("UNAVAILABLE", 2L),
         Map.of("UNAVAILABLE/X", 2L), 0, 0, 0.5, Map.of(), Map.of(), null);
   }
