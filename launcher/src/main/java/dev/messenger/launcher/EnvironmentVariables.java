@@ -13,6 +13,8 @@ final class EnvironmentVariables {
   static final String CQL_CONTACT_POINTS = "MESSENGER_CQL_CONTACT_POINTS";
   static final String CQL_DATACENTER = "MESSENGER_CQL_DATACENTER";
   static final String DATA_DIR = "MESSENGER_DATA_DIR";
+  static final String ETCD_USER = "MESSENGER_ETCD_USER";
+  static final String ETCD_PASSWORD = "MESSENGER_ETCD_PASSWORD";
   static final String NATS_USER = "MESSENGER_NATS_USER";
   static final String NATS_PASSWORD = "MESSENGER_NATS_PASSWORD";
   static final String CQL_USER = "MESSENGER_CQL_USER";

@@ -77,6 +77,8 @@ public final class Infrastructure implements AutoCloseable {
         : null;
     String cassandraClasspath = config.startsCassandra() ? CassandraJvm.classpath() : null;
 
+    Optional<Login> etcdLogin = config.authentication() && etcdBinary != null
+        ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     Optional<Login> natsLogin = config.authentication() && natsBinary != null
         ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     Optional<Login> cqlLogin = config.authentication() && cassandraClasspath != null
@@ -139,23 +141,25 @@ public final class Infrastructure implements AutoCloseable {
     if (cqlNodes.size() > 1) {
       CassandraRing.await(all(servers, CassandraNode.class), config.cassandraStartupTimeout());
     }
-    cqlLogin.ifPresent(login -> createServiceRole(cqlNodes, login, config, started, data));
+    cqlLogin.ifPresent(login -> stopAllIfFails(started, data, () -> CassandraServiceRole.create(cqlNodes,
+        InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.cassandraStartupTimeout())));
+    etcdLogin.ifPresent(login -> stopAllIfFails(started, data,
+        () -> EtcdAuthentication.enable(etcdUrls, login, config.startupTimeout())));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
         cqlNodes.isEmpty() ? config.externalCqlContactPoints() : cqlNodes,
         cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER,
-        natsLogin, cqlLogin);
+        natsLogin, cqlLogin, etcdLogin);
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
     return new Infrastructure(endpoints, launches, started, data);
   }
 
-  private static void createServiceRole(List<InetSocketAddress> cqlNodes, Login login, InfrastructureConfig config,
-      Map<String, LocalServer> started, DataDirectory data) {
+  /** Runs a step of the start after the processes answer; if it fails, stops them first. */
+  private static void stopAllIfFails(Map<String, LocalServer> started, DataDirectory data, Runnable step) {
     try {
-      CassandraServiceRole.create(cqlNodes, InfrastructureEndpoints.DEFAULT_DATACENTER, login,
-          config.cassandraStartupTimeout());
+      step.run();
     } catch (RuntimeException e) {
       stopAll(List.copyOf(started.values()));
       data.close();

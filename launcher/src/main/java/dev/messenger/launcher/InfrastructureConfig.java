@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * @param cassandraStartupTimeout how long Cassandra may take to accept CQL connections
  * @param nodes 1, or 3 for a cluster of each local part (three etcd members, three clustered NATS servers,
  *     three Cassandra nodes on 127.0.0.1-3)
- * @param authentication whether the local nats-server and Cassandra refuse clients without a login; the logins
- *     are generated at start and handed on in {@link InfrastructureEndpoints}
+ * @param authentication whether the local etcd, nats-server and Cassandra refuse clients without a login; the
+ *     logins are generated at start and handed on in {@link InfrastructureEndpoints}
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -128,8 +128,9 @@ public record InfrastructureConfig(
   }
 
   /**
-   * A copy whose local nats-server requires a user and password, and whose local Cassandra requires a login
-   * ({@code PasswordAuthenticator}, with {@code CassandraAuthorizer}) and has a role for the services.
+   * A copy whose local etcd requires a user and password (authentication is turned on once the members answer,
+   * with a user for the services), whose local nats-server requires one too, and whose local Cassandra requires
+   * a login ({@code PasswordAuthenticator}, with {@code CassandraAuthorizer}) and has a role for the services.
    */
   public InfrastructureConfig withAuthentication() {
     return new InfrastructureConfig(

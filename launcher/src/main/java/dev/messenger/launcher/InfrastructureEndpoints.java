@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param cqlLocalDatacenter the datacenter the CQL driver treats as local
  * @param natsLogin the user and password NATS requires; empty when it lets anyone in
  * @param cqlLogin the user and password the CQL store requires; empty when it lets anyone in
+ * @param etcdLogin the user and password etcd requires; empty when it lets anyone in
  */
 public record InfrastructureEndpoints(
     List<String> etcdEndpoints,
@@ -29,7 +30,8 @@ public record InfrastructureEndpoints(
     List<InetSocketAddress> cqlContactPoints,
     String cqlLocalDatacenter,
     Optional<Login> natsLogin,
-    Optional<Login> cqlLogin) {
+    Optional<Login> cqlLogin,
+    Optional<Login> etcdLogin) {
 
   /** Comma-separated etcd client URLs. */
   public static final String ETCD_ENDPOINTS_VARIABLE = EnvironmentVariables.ETCD_ENDPOINTS;
@@ -39,6 +41,9 @@ public record InfrastructureEndpoints(
   public static final String CQL_CONTACT_POINTS_VARIABLE = EnvironmentVariables.CQL_CONTACT_POINTS;
   /** CQL local datacenter; {@value #DEFAULT_DATACENTER} when absent. */
   public static final String CQL_DATACENTER_VARIABLE = EnvironmentVariables.CQL_DATACENTER;
+  /** etcd user and password. */
+  public static final String ETCD_USER_VARIABLE = EnvironmentVariables.ETCD_USER;
+  public static final String ETCD_PASSWORD_VARIABLE = EnvironmentVariables.ETCD_PASSWORD;
   /** NATS user and password. */
   public static final String NATS_USER_VARIABLE = EnvironmentVariables.NATS_USER;
   public static final String NATS_PASSWORD_VARIABLE = EnvironmentVariables.NATS_PASSWORD;
@@ -55,6 +60,7 @@ public record InfrastructureEndpoints(
     requireNonNull(cqlLocalDatacenter, "cqlLocalDatacenter");
     natsLogin = natsLogin == null ? Optional.empty() : natsLogin;
     cqlLogin = cqlLogin == null ? Optional.empty() : cqlLogin;
+    etcdLogin = etcdLogin == null ? Optional.empty() : etcdLogin;
     if (etcdEndpoints.isEmpty()) {
       throw new IllegalArgumentException("at least one etcd endpoint is needed");
     }
@@ -67,7 +73,8 @@ public record InfrastructureEndpoints(
   public InfrastructureEndpoints(
       List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints,
       String cqlLocalDatacenter) {
-    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlLocalDatacenter, Optional.empty(), Optional.empty());
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlLocalDatacenter, Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** Reads all endpoints from MESSENGER_* variables; empty unless etcd, NATS and CQL are all given. */
@@ -81,7 +88,8 @@ public record InfrastructureEndpoints(
     String datacenter = EnvironmentVariables.value(env, EnvironmentVariables.CQL_DATACENTER).orElse(DEFAULT_DATACENTER);
     return Optional.of(new InfrastructureEndpoints(etcd, nats.get(), cql, datacenter,
         EnvironmentVariables.login(env, EnvironmentVariables.NATS_USER, EnvironmentVariables.NATS_PASSWORD),
-        EnvironmentVariables.login(env, EnvironmentVariables.CQL_USER, EnvironmentVariables.CQL_PASSWORD)));
+        EnvironmentVariables.login(env, EnvironmentVariables.CQL_USER, EnvironmentVariables.CQL_PASSWORD),
+        EnvironmentVariables.login(env, EnvironmentVariables.ETCD_USER, EnvironmentVariables.ETCD_PASSWORD)));
   }
 
   /**
@@ -96,14 +104,16 @@ public record InfrastructureEndpoints(
         CQL_CONTACT_POINTS_VARIABLE,
         cqlContactPoints.stream().map(EnvironmentVariables::formatHostPort).collect(Collectors.joining(",")));
     env.put(CQL_DATACENTER_VARIABLE, cqlLocalDatacenter);
-    natsLogin.ifPresent(login -> {
-      env.put(NATS_USER_VARIABLE, login.user());
-      env.put(NATS_PASSWORD_VARIABLE, login.password());
-    });
-    cqlLogin.ifPresent(login -> {
-      env.put(CQL_USER_VARIABLE, login.user());
-      env.put(CQL_PASSWORD_VARIABLE, login.password());
-    });
+    putLogin(env, NATS_USER_VARIABLE, NATS_PASSWORD_VARIABLE, natsLogin);
+    putLogin(env, CQL_USER_VARIABLE, CQL_PASSWORD_VARIABLE, cqlLogin);
+    putLogin(env, ETCD_USER_VARIABLE, ETCD_PASSWORD_VARIABLE, etcdLogin);
     return Collections.unmodifiableMap(env);
+  }
+
+  private static void putLogin(Map<String, String> env, String user, String password, Optional<Login> login) {
+    login.ifPresent(l -> {
+      env.put(user, l.user());
+      env.put(password, l.password());
+    });
   }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 class InternalAuthConfigurationTest {
   private static final Login NATS = new Login("messenger", "natsSecret1");
   private static final Login CQL = new Login("messenger", "cqlSecret2");
+  private static final Login ETCD = new Login("messenger", "etcdSecret3");
 
   @Test
   void should_leave_authentication_off_by_default() {
@@ -67,13 +68,15 @@ class InternalAuthConfigurationTest {
   void should_hand_the_logins_to_services_and_read_them_back() {
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(List.of("http://127.0.0.1:2379"),
         "nats://127.0.0.1:4222", List.of(new InetSocketAddress("127.0.0.1", 9042)), "datacenter1",
-        Optional.of(NATS), Optional.of(CQL));
+        Optional.of(NATS), Optional.of(CQL), Optional.of(ETCD));
 
     assertThat(endpoints.toEnvironment())
         .containsEntry("MESSENGER_NATS_USER", "messenger")
         .containsEntry("MESSENGER_NATS_PASSWORD", "natsSecret1")
         .containsEntry("MESSENGER_CQL_USER", "messenger")
-        .containsEntry("MESSENGER_CQL_PASSWORD", "cqlSecret2");
+        .containsEntry("MESSENGER_CQL_PASSWORD", "cqlSecret2")
+        .containsEntry("MESSENGER_ETCD_USER", "messenger")
+        .containsEntry("MESSENGER_ETCD_PASSWORD", "etcdSecret3");
     assertThat(InfrastructureEndpoints.fromEnvironment(endpoints.toEnvironment())).contains(endpoints);
   }
 
@@ -81,9 +84,9 @@ class InternalAuthConfigurationTest {
   void should_never_print_a_password() {
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(List.of("http://127.0.0.1:2379"),
         "nats://127.0.0.1:4222", List.of(new InetSocketAddress("127.0.0.1", 9042)), "datacenter1",
-        Optional.of(NATS), Optional.of(CQL));
+        Optional.of(NATS), Optional.of(CQL), Optional.of(ETCD));
 
-    assertThat(endpoints.toString()).contains("messenger").doesNotContain("natsSecret1", "cqlSecret2");
+    assertThat(endpoints.toString()).contains("messenger").doesNotContain("natsSecret1", "cqlSecret2", "etcdSecret3");
   }
 
   @Test

@@ -35,8 +35,9 @@ public final class KnownSettings {
   private static Map<String, Set<ServiceName>> readers() {
     Map<String, Set<ServiceName>> m = new TreeMap<>();
     add(m, BACKENDS, "grpc-host", "grpc-port", "metrics-host", "metrics-port",
-        "etcd-endpoints", "nats-url", "nats-user", "nats-password", "cql-contact-points", "cql-datacenter",
-        "cql-keyspace", "cql-replication", "cql-consistency", "cql-user", "cql-password");
+        "etcd-endpoints", "etcd-user", "etcd-password", "nats-url", "nats-user", "nats-password",
+        "cql-contact-points", "cql-datacenter", "cql-keyspace", "cql-replication", "cql-consistency", "cql-user",
+        "cql-password");
     add(m, EnumSet.of(SESSION, ROUTER, HISTORY), "cql-serial-consistency");
     add(m, ON_NATS, "namespace");
     add(m, VERIFY_TOKENS, "token-key", "token-previous-key", "token-previous-key-until", "dev-mode");

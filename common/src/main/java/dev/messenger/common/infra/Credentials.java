@@ -6,7 +6,7 @@ import dev.messenger.common.config.KnownSettings;
 import dev.messenger.common.config.Settings;
 import java.util.Optional;
 
-/** A user and password that a service presents to NATS or to the CQL store; never printed. */
+/** A user and password that a service presents to etcd, NATS or the CQL store; never printed. */
 public record Credentials(String user, String password) {
   public Credentials {
     requireNonNull(user, "user");

@@ -6,7 +6,9 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import dev.messenger.common.config.KnownSettings;
 import dev.messenger.common.config.Settings;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -14,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,9 @@ import java.util.Optional;
 /**
  * Where etcd, NATS and the CQL store are, as every service reads it: MESSENGER_ETCD_ENDPOINTS (comma-separated
  * URLs), MESSENGER_NATS_URL, MESSENGER_CQL_CONTACT_POINTS (comma-separated host:port) and
- * MESSENGER_CQL_DATACENTER, or the same names as flags. MESSENGER_NATS_USER with MESSENGER_NATS_PASSWORD and
- * MESSENGER_CQL_USER with MESSENGER_CQL_PASSWORD are the credentials presented to NATS and to the CQL store;
- * without them both are reached anonymously.
+ * MESSENGER_CQL_DATACENTER, or the same names as flags. MESSENGER_ETCD_USER with MESSENGER_ETCD_PASSWORD,
+ * MESSENGER_NATS_USER with MESSENGER_NATS_PASSWORD and MESSENGER_CQL_USER with MESSENGER_CQL_PASSWORD are the
+ * credentials presented to etcd, NATS and the CQL store; each part without them is reached anonymously.
  */
 public record InfraSettings(
     List<String> etcdEndpoints,
@@ -33,7 +36,8 @@ public record InfraSettings(
     List<InetSocketAddress> cqlContactPoints,
     String cqlDatacenter,
     Optional<Credentials> natsCredentials,
-    Optional<Credentials> cqlCredentials) {
+    Optional<Credentials> cqlCredentials,
+    Optional<Credentials> etcdCredentials) {
   private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
 
   public InfraSettings {
@@ -44,26 +48,30 @@ public record InfraSettings(
     }
     natsCredentials = natsCredentials == null ? Optional.empty() : natsCredentials;
     cqlCredentials = cqlCredentials == null ? Optional.empty() : cqlCredentials;
+    etcdCredentials = etcdCredentials == null ? Optional.empty() : etcdCredentials;
   }
 
-  /** Anonymous connections to NATS and to the CQL store. */
+  /** Anonymous connections to etcd, NATS and the CQL store. */
   public InfraSettings(
       List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter) {
-    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, Optional.empty(), Optional.empty());
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** The MESSENGER_* variables that hand these credentials to a child process; empty when there are none. */
   public Map<String, String> credentialVariables() {
     Map<String, String> variables = new LinkedHashMap<>();
-    natsCredentials.ifPresent(c -> {
-      variables.put(KnownSettings.variableName("nats-user"), c.user());
-      variables.put(KnownSettings.variableName("nats-password"), c.password());
-    });
-    cqlCredentials.ifPresent(c -> {
-      variables.put(KnownSettings.variableName("cql-user"), c.user());
-      variables.put(KnownSettings.variableName("cql-password"), c.password());
-    });
+    putCredentials(variables, "nats", natsCredentials);
+    putCredentials(variables, "cql", cqlCredentials);
+    putCredentials(variables, "etcd", etcdCredentials);
     return variables;
+  }
+
+  private static void putCredentials(Map<String, String> variables, String prefix, Optional<Credentials> credentials) {
+    credentials.ifPresent(c -> {
+      variables.put(KnownSettings.variableName(prefix + "-user"), c.user());
+      variables.put(KnownSettings.variableName(prefix + "-password"), c.password());
+    });
   }
 
   public static InfraSettings from(Settings settings) {
@@ -80,7 +88,8 @@ public record InfraSettings(
             .toList(),
         settings.string("cql-datacenter", "datacenter1"),
         Credentials.from(settings, "nats"),
-        Credentials.from(settings, "cql"));
+        Credentials.from(settings, "cql"),
+        Credentials.from(settings, "etcd"));
   }
 
   /**
@@ -92,7 +101,16 @@ public record InfraSettings(
   public Client connectEtcd() {
     Vertx ownLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1));
-    return Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).useVertx().vertx(ownLoop).build();
+    return etcdClientBuilder().useVertx().vertx(ownLoop).build();
+  }
+
+  /** The endpoints and, when given, the user and password that {@link #connectEtcd} connects with. */
+  ClientBuilder etcdClientBuilder() {
+    ClientBuilder builder = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new));
+    etcdCredentials.ifPresent(c -> builder
+        .user(ByteSequence.from(c.user(), StandardCharsets.UTF_8))
+        .password(ByteSequence.from(c.password(), StandardCharsets.UTF_8)));
+    return builder;
   }
 
   public Connection connectNats(String connectionName) {

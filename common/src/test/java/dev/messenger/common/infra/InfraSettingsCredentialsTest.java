@@ -7,14 +7,18 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.ClientBuilder;
 import io.nats.client.Options;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InfraSettingsCredentialsTest {
   private static final Map<String, String> ALL_CREDENTIALS = Map.of(
       "MESSENGER_NATS_USER", "messenger", "MESSENGER_NATS_PASSWORD", "nats-secret",
-      "MESSENGER_CQL_USER", "messenger", "MESSENGER_CQL_PASSWORD", "cql-secret");
+      "MESSENGER_CQL_USER", "messenger", "MESSENGER_CQL_PASSWORD", "cql-secret",
+      "MESSENGER_ETCD_USER", "messenger", "MESSENGER_ETCD_PASSWORD", "etcd-secret");
 
   @Test
   void should_hand_nats_credentials_to_the_jnats_options() {
@@ -38,9 +42,21 @@ class InfraSettingsCredentialsTest {
   }
 
   @Test
+  void should_hand_etcd_credentials_to_the_jetcd_client_builder() {
+    InfraSettings infra = forRouter(ALL_CREDENTIALS);
+
+    ClientBuilder builder = infra.etcdClientBuilder();
+
+    assertThat(builder.user()).isEqualTo(ByteSequence.from("messenger", StandardCharsets.UTF_8));
+    assertThat(builder.password()).isEqualTo(ByteSequence.from("etcd-secret", StandardCharsets.UTF_8));
+  }
+
+  @Test
   void should_connect_anonymously_without_credentials() {
     InfraSettings infra = forRouter(Map.of());
 
+    assertThat(infra.etcdClientBuilder().user()).isNull();
+    assertThat(infra.etcdClientBuilder().password()).isNull();
     assertThat(infra.natsOptions("router-1").build().getUsername()).isNull();
     assertThat(infra.cqlDriverConfig().getInitialConfig().getDefaultProfile()
         .isDefined(DefaultDriverOption.AUTH_PROVIDER_CLASS)).isFalse();
@@ -50,9 +66,10 @@ class InfraSettingsCredentialsTest {
   @Test
   void should_read_credentials_from_flags_before_the_environment() {
     InfraSettings infra = InfraSettings.from(Settings.forService(ServiceName.SESSION,
-        new String[] {"--cql-user=flag-user"}, ALL_CREDENTIALS));
+        new String[] {"--cql-user=flag-user", "--etcd-password=flag-secret"}, ALL_CREDENTIALS));
 
     assertThat(infra.cqlCredentials()).contains(new Credentials("flag-user", "cql-secret"));
+    assertThat(infra.etcdCredentials()).contains(new Credentials("messenger", "flag-secret"));
     assertThat(infra.natsCredentials()).contains(new Credentials("messenger", "nats-secret"));
   }
 
@@ -71,6 +88,17 @@ class InfraSettingsCredentialsTest {
   }
 
   @Test
+  void should_refuse_half_an_etcd_login_from_flags_or_environment() {
+    assertThatThrownBy(() -> forRouter(Map.of("MESSENGER_ETCD_PASSWORD", "etcd-secret")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("MESSENGER_ETCD_PASSWORD (--etcd-password) is set without MESSENGER_ETCD_USER (--etcd-user)");
+    assertThatThrownBy(() -> InfraSettings.from(Settings.forService(ServiceName.PRESENCE,
+        new String[] {"--etcd-user=messenger"}, Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("MESSENGER_ETCD_USER (--etcd-user) is set without MESSENGER_ETCD_PASSWORD (--etcd-password)");
+  }
+
+  @Test
   void should_accept_the_credential_variables_in_every_service_environment() {
     for (ServiceName service : ServiceName.values()) {
       Settings.forService(service, new String[0], ALL_CREDENTIALS);
@@ -81,7 +109,7 @@ class InfraSettingsCredentialsTest {
   void should_never_print_a_password() {
     InfraSettings infra = forRouter(ALL_CREDENTIALS);
 
-    assertThat(infra.toString()).contains("messenger").doesNotContain("nats-secret", "cql-secret");
+    assertThat(infra.toString()).contains("messenger").doesNotContain("nats-secret", "cql-secret", "etcd-secret");
   }
 
   @Test

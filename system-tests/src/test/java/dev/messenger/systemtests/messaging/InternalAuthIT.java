@@ -18,6 +18,9 @@ import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.Login;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -34,6 +37,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,11 +45,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Internal trust (issue #13): with authentication on, the local NATS and Cassandra refuse clients without the
- * generated logins or with a wrong password, and serve those that present them, read as every service reads
+ * Internal trust (issue #13): with authentication on, the local etcd, NATS and Cassandra refuse clients without
+ * the generated logins or with a wrong password, and serve those that present them, read as every service reads
  * its settings. A session server and a router in their own JVMs, given the logins only as MESSENGER_*
- * variables, become SERVING, carry a message end to end and never print a password. The members of a NATS
- * cluster with authentication still route to each other.
+ * variables, register and own shards in etcd, become SERVING, carry a message end to end and never print a
+ * password. The members of a NATS cluster with authentication still route to each other, and every member of
+ * an etcd cluster requires the login.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InternalAuthIT {
@@ -78,6 +83,18 @@ class InternalAuthIT {
   }
 
   @Test
+  void should_refuse_etcd_clients_without_the_login() {
+    Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
+
+    assertThatThrownBy(() -> readEtcd(Optional.empty()))
+        .isInstanceOf(ExecutionException.class)
+        .hasStackTraceContaining("user name is empty");
+    assertThatThrownBy(() -> readEtcd(Optional.of(wrong)))
+        .isInstanceOf(ExecutionException.class)
+        .hasStackTraceContaining("authentication failed");
+  }
+
+  @Test
   void should_refuse_cql_sessions_without_the_login() {
     Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
 
@@ -93,13 +110,32 @@ class InternalAuthIT {
   void should_serve_clients_that_present_the_login_as_services_read_it() throws Exception {
     InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
 
-    try (Connection nats = infra.connectNats("internal-auth-it"); CqlSession cql = infra.connectCql()) {
+    try (Connection nats = infra.connectNats("internal-auth-it"); CqlSession cql = infra.connectCql();
+        Client etcd = infra.connectEtcd()) {
       nats.createDispatcher(request -> nats.publish(request.getReplyTo(), request.getData()))
           .subscribe("internal-auth.echo");
       io.nats.client.Message reply = nats.request("internal-auth.echo", "ping".getBytes(StandardCharsets.UTF_8),
           Duration.ofSeconds(5));
       assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("ping");
       assertThat(cql.execute("SELECT release_version FROM system.local").one().getString(0)).startsWith("5.0");
+      ByteSequence key = ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8);
+      etcd.getKVClient().put(key, ByteSequence.from("yes", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      assertThat(etcd.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).singleElement()
+          .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo("yes"));
+    }
+  }
+
+  @Test
+  void should_log_in_to_etcd_again_after_a_restart_forgot_its_token() throws Exception {
+    InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
+    ByteSequence key = ByteSequence.from("/internal-auth-it/restart", StandardCharsets.UTF_8);
+
+    try (Client etcd = infra.connectEtcd()) {
+      etcd.getKVClient().put(key, ByteSequence.from("before", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      infrastructure.restart(Infrastructure.ETCD, false);
+
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> etcd.getKVClient().get(key)
+          .get(5, TimeUnit.SECONDS).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8).equals("before"));
     }
   }
 
@@ -123,10 +159,13 @@ class InternalAuthIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> bob.in(ack.getConversationId()).size() == 1);
       assertThat(bob.in(ack.getConversationId())).extracting(Message::getBody)
           .containsExactly("over authenticated NATS and CQL");
+      assertThat(cluster.sessionAddresses()).singleElement().asString().endsWith(":" + port);
+      assertThat(cluster.shardOwners().values()).containsOnly("router-auth");
       for (ChildProcess service : List.of(session, router)) {
         assertThat(Files.readString(service.logFile()))
             .doesNotContain(endpoints.natsLogin().orElseThrow().password())
-            .doesNotContain(endpoints.cqlLogin().orElseThrow().password());
+            .doesNotContain(endpoints.cqlLogin().orElseThrow().password())
+            .doesNotContain(endpoints.etcdLogin().orElseThrow().password());
       }
     }
   }
@@ -155,6 +194,28 @@ class InternalAuthIT {
     }
   }
 
+  @Test
+  void should_turn_on_authentication_in_every_member_of_an_etcd_cluster() throws Exception {
+    // Only etcd starts: NATS and the CQL store are named as external and never reached.
+    InfrastructureConfig etcdCluster = new InfrastructureConfig(List.of(), Optional.of("nats://127.0.0.1:1"),
+        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true);
+    try (Infrastructure cluster = Infrastructure.start(etcdCluster)) {
+      List<String> members = cluster.endpoints().etcdEndpoints();
+      Login login = cluster.endpoints().etcdLogin().orElseThrow();
+      ByteSequence key = ByteSequence.from("/internal-auth-it/cluster", StandardCharsets.UTF_8);
+      assertThat(members).hasSize(3);
+
+      try (Client first = etcdClient(members.get(0), Optional.of(login));
+          Client third = etcdClient(members.get(2), Optional.of(login));
+          Client anonymous = etcdClient(members.get(1), Optional.empty())) {
+        first.getKVClient().put(key, ByteSequence.from("shared", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        assertThat(third.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).hasSize(1);
+        assertThatThrownBy(() -> anonymous.getKVClient().get(key).get(10, TimeUnit.SECONDS))
+            .hasStackTraceContaining("user name is empty");
+      }
+    }
+  }
+
   private static Connection connectNats(Optional<Login> login) throws IOException, InterruptedException {
     return connectNats(endpoints.natsUrl(), login);
   }
@@ -166,6 +227,20 @@ class InternalAuthIT {
         .connectionTimeout(Duration.ofSeconds(5));
     login.ifPresent(l -> options.userInfo(l.user(), l.password()));
     return Nats.connect(options.build());
+  }
+
+  private static void readEtcd(Optional<Login> login) throws Exception {
+    try (Client etcd = etcdClient(String.join(",", endpoints.etcdEndpoints()), login)) {
+      etcd.getKVClient().get(ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8))
+          .get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Client etcdClient(String urls, Optional<Login> login) {
+    ClientBuilder builder = Client.builder().endpoints(urls.split(","));
+    login.ifPresent(l -> builder.user(ByteSequence.from(l.user(), StandardCharsets.UTF_8))
+        .password(ByteSequence.from(l.password(), StandardCharsets.UTF_8)));
+    return builder.build();
   }
 
   private static CqlSession connectCql(Optional<Login> login) {

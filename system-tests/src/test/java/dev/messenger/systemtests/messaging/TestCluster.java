@@ -64,7 +64,8 @@ final class TestCluster implements AutoCloseable {
   private TestCluster(InfrastructureEndpoints endpoints) {
     this.name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     this.infra = new InfraSettings(endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(),
-        endpoints.cqlLocalDatacenter(), credentials(endpoints.natsLogin()), credentials(endpoints.cqlLogin()));
+        endpoints.cqlLocalDatacenter(), credentials(endpoints.natsLogin()), credentials(endpoints.cqlLogin()),
+        credentials(endpoints.etcdLogin()));
     this.historyConfig = HistoryConfig.inKeyspace(name);
     this.subjects = new Subjects(name);
     this.cql = infra.connectCql();
@@ -89,7 +90,8 @@ final class TestCluster implements AutoCloseable {
   /** A session server whose NATS connection goes to {@code natsUrl} (e.g. through a {@link TcpProxy}). */
   SessionNode startSession(String id, UnaryOperator<SessionConfig> customize, String natsUrl) {
     Connection nats = new InfraSettings(infra.etcdEndpoints(), natsUrl, infra.cqlContactPoints(),
-        infra.cqlDatacenter(), infra.natsCredentials(), infra.cqlCredentials()).connectNats(id);
+        infra.cqlDatacenter(), infra.natsCredentials(), infra.cqlCredentials(), infra.etcdCredentials())
+        .connectNats(id);
     natsConnections.add(nats);
     SessionConfig config = customize.apply(SessionConfig.defaults(id, TOKEN_KEY).withSubjects(subjects));
     SessionNode node = SessionNode.start(config, etcd, nats, cql, historyConfig, new PrometheusRegistry());

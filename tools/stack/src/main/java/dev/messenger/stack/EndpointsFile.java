@@ -42,6 +42,7 @@ final class EndpointsFile {
 
   private static boolean isConnectionVariable(String name) {
     return name.startsWith("MESSENGER_NATS_") || name.startsWith("MESSENGER_CQL_")
-        || name.equals("MESSENGER_ETCD_ENDPOINTS");
+        || name.equals("MESSENGER_ETCD_ENDPOINTS") || name.equals("MESSENGER_ETCD_USER")
+        || name.equals("MESSENGER_ETCD_PASSWORD");
   }
 }

@@ -4,6 +4,7 @@ import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.launcher.JavaProcess;
+import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -23,9 +25,9 @@ import java.util.stream.Collectors;
  * {@code ./messenger up}: starts etcd, NATS and the CQL store (or uses the ones configured), then every
  * service as its own process (with {@code --sessions=N}, N session servers; with {@code --routers=N}, N
  * routers sharing the shards; with {@code --cluster}, three nodes of etcd, NATS and Cassandra, the keyspace
- * with three replicas, and two session servers and two routers unless told otherwise; with {@code --auth}, a local
- * NATS and Cassandra that refuse clients without the generated logins the services are given) and the web gateway
- * (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
+ * with three replicas, and two session servers and two routers unless told otherwise; with {@code --auth}, a
+ * local etcd, NATS and Cassandra that refuse clients without the generated logins the services are given) and
+ * the web gateway (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
  * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
  * the services, then the infrastructure.
  */
@@ -114,10 +116,9 @@ public final class StackMain {
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     Path endpointsFile = EndpointsFile.write(runDir, env);
     System.out.println("endpoints  " + endpointsFile + " (read by ./messenger loadgen)");
-    infrastructure.endpoints().natsLogin()
-        .ifPresent(login -> System.out.println("nats login " + login.user() + " (password in the services' environment)"));
-    infrastructure.endpoints().cqlLogin()
-        .ifPresent(login -> System.out.println("cql login  " + login.user() + " (password in the services' environment)"));
+    printLogin("etcd", infrastructure.endpoints().etcdLogin());
+    printLogin("nats", infrastructure.endpoints().natsLogin());
+    printLogin("cql", infrastructure.endpoints().cqlLogin());
     Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
     boolean localEtcd = infrastructure.localParts().keySet().stream()
         .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
@@ -174,6 +175,12 @@ public final class StackMain {
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
+  }
+
+  /** "nats login messenger", padded like the other lines; the password stays in the services' environment. */
+  private static void printLogin(String part, Optional<Login> login) {
+    login.ifPresent(l -> System.out.println(String.format("%-10s %s (password in the services' environment)",
+        part + " login", l.user())));
   }
 
   private static Path fresh(Path directory) throws IOException {

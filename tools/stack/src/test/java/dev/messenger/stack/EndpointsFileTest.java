@@ -21,12 +21,16 @@ class EndpointsFileTest {
         "MESSENGER_NATS_PASSWORD", "s3cret=with=equals",
         "MESSENGER_CQL_CONTACT_POINTS", "127.0.0.1:7042",
         "MESSENGER_ETCD_ENDPOINTS", "http://127.0.0.1:7379",
+        "MESSENGER_ETCD_USER", "messenger",
+        "MESSENGER_ETCD_PASSWORD", "etcd-s3cret",
         "MESSENGER_DEV_MODE", "true",
         "PATH", "/usr/bin"));
 
     assertThat(Files.readAllLines(file)).filteredOn(line -> !line.startsWith("#")).containsExactly(
         "MESSENGER_CQL_CONTACT_POINTS=127.0.0.1:7042",
         "MESSENGER_ETCD_ENDPOINTS=http://127.0.0.1:7379",
+        "MESSENGER_ETCD_PASSWORD=etcd-s3cret",
+        "MESSENGER_ETCD_USER=messenger",
         "MESSENGER_NATS_PASSWORD=s3cret=with=equals",
         "MESSENGER_NATS_URL=nats://127.0.0.1:7222",
         "MESSENGER_NATS_USER=messenger");
