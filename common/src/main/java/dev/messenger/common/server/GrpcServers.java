@@ -2,6 +2,7 @@ package dev.messenger.common.server;
 
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Production server builders: keepalive so dead peers are noticed, a bounded message size. */
@@ -16,8 +17,16 @@ public final class GrpcServers {
 
   private GrpcServers() {}
 
+  /** A plaintext server. */
   public static NettyServerBuilder netty(String host, int port) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    return netty(host, port, Optional.empty());
+  }
+
+  /** A server that speaks TLS only when {@code tls} is present, plaintext otherwise. */
+  public static NettyServerBuilder netty(String host, int port, Optional<ServerTls> tls) {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+    tls.ifPresent(t -> builder.sslContext(t.sslContext()));
+    return builder
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
