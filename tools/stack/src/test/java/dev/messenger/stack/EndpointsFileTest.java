@@ -14,7 +14,7 @@ class EndpointsFileTest {
   @TempDir Path runDir;
 
   @Test
-  void should_write_the_infrastructure_endpoints_and_logins_for_its_owner_only() throws Exception {
+  void should_write_the_infrastructure_endpoints_logins_and_ca_for_its_owner_only() throws Exception {
     Path file = EndpointsFile.write(runDir, Map.of(
         "MESSENGER_NATS_URL", "nats://127.0.0.1:7222",
         "MESSENGER_NATS_USER", "messenger",
@@ -22,6 +22,8 @@ class EndpointsFileTest {
         "MESSENGER_CQL_CONTACT_POINTS", "127.0.0.1:7042",
         "MESSENGER_ETCD_ENDPOINTS", "http://127.0.0.1:7379",
         "MESSENGER_DEV_MODE", "true",
+        "MESSENGER_TLS_CA_FILE", "/run/tls/ca.pem",
+        "MESSENGER_TLS_KEY_FILE", "/run/tls/server-key.pem",
         "PATH", "/usr/bin"));
 
     assertThat(Files.readAllLines(file)).filteredOn(line -> !line.startsWith("#")).containsExactly(
@@ -29,7 +31,8 @@ class EndpointsFileTest {
         "MESSENGER_ETCD_ENDPOINTS=http://127.0.0.1:7379",
         "MESSENGER_NATS_PASSWORD=s3cret=with=equals",
         "MESSENGER_NATS_URL=nats://127.0.0.1:7222",
-        "MESSENGER_NATS_USER=messenger");
+        "MESSENGER_NATS_USER=messenger",
+        "MESSENGER_TLS_CA_FILE=/run/tls/ca.pem");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 
