@@ -9,8 +9,15 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.ServerFrame;
 import dev.messenger.client.TransportSecurity;
 import dev.messenger.common.ConversationIds;
+import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.InfrastructureEndpoints;
+import dev.messenger.loadgen.run.LoadRun;
+import dev.messenger.loadgen.run.RunResult;
+import dev.messenger.loadgen.run.RunSettings;
+import dev.messenger.loadgen.run.Scenario;
+import dev.messenger.loadgen.run.Tally;
+import dev.messenger.loadgen.run.Target;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -25,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./messenger up --tls}: every gRPC port serves TLS only with a certificate of the CA the stack made for
  * the run. A device trusting that CA (as the endpoints file tells the tools) sends a message that its peer,
- * also over TLS, receives live; a plaintext connection is refused.
+ * also over TLS, receives live; a plaintext connection is refused; the load generator's devices and groups
+ * run over TLS with no message lost, duplicated or out of order.
  */
 @WithRealInfrastructure
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -91,7 +100,24 @@ class TlsStackIT {
             .extracting(Message::getConversationId, Message::getBody)
             .containsExactly(tuple(ConversationIds.direct("alice", "bob"), "over tls")));
       }
+      loadOverTls(base, ca);
     }
+  }
+
+  /** The load generator's devices and group creation, given the CA as ./messenger loadgen gives it. */
+  private static void loadOverTls(int base, Path ca) throws InterruptedException {
+    Scenario scenario = Scenario.of(10, 1, 1, Duration.ofSeconds(5)).withDrain(Duration.ofSeconds(5))
+        .withGroups(0.3, List.of(3));
+    Target target = new Target(List.of("127.0.0.1:" + (base + 100)), DevDefaults.TOKEN_KEY, true, 1, List.of(),
+        Optional.of(ca));
+
+    RunResult result = new LoadRun(scenario, target, RunSettings.quiet()).execute();
+
+    Tally tally = result.tally();
+    assertThat(result.connections().devicesConnected()).isEqualTo(10);
+    assertThat(tally.acked()).isPositive();
+    assertThat(tally.lost() + tally.duplicated() + tally.outOfOrder()).isZero();
+    assertThat(tally.deliveredOfAcked()).isEqualTo(tally.expectedDeliveries());
   }
 
   private static ServingStatus health(int port, ChannelCredentials credentials) {
