@@ -1,8 +1,9 @@
 package dev.messenger.client;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.nio.file.Path;
 
 /**
  * Makes the channel for a target ("host:port" from the bootstrap list or from discovery). Pluggable so that
@@ -15,6 +16,21 @@ public interface ChannelFactory {
 
   /** Plaintext channels, for development and loopback deployments. */
   static ChannelFactory plaintext() {
-    return target -> Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    return with(TransportSecurity.plaintext());
+  }
+
+  /** TLS channels trusting the CA certificate in {@code caPem} (a deployment's own CA). */
+  static ChannelFactory tls(Path caPem) {
+    return with(TransportSecurity.trusting(caPem));
+  }
+
+  /** TLS channels trusting the system's root certificates. */
+  static ChannelFactory tls() {
+    return with(TransportSecurity.systemRoots());
+  }
+
+  /** Channels with these credentials (see {@link TransportSecurity}). */
+  static ChannelFactory with(ChannelCredentials credentials) {
+    return target -> Grpc.newChannelBuilder(target, credentials).build();
   }
 }

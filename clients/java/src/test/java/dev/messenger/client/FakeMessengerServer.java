@@ -84,6 +84,14 @@ final class FakeMessengerServer implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
   }
 
+  /** As {@link #onLoopback} but serving TLS only, with this PEM certificate chain and private key. */
+  static FakeMessengerServer onLoopbackTls(java.nio.file.Path certificateChain, java.nio.file.Path key)
+      throws javax.net.ssl.SSLException {
+    return new FakeMessengerServer(null,
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .sslContext(io.grpc.netty.GrpcSslContexts.forServer(certificateChain.toFile(), key.toFile()).build()));
+  }
+
   String name() {
     return name;
   }

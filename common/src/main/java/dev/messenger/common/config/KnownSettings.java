@@ -37,7 +37,7 @@ public final class KnownSettings {
     add(m, BACKENDS, "grpc-host", "grpc-port", "metrics-host", "metrics-port",
         "etcd-endpoints", "etcd-user", "etcd-password", "nats-url", "nats-user", "nats-password",
         "cql-contact-points", "cql-datacenter", "cql-keyspace", "cql-replication", "cql-consistency", "cql-user",
-        "cql-password");
+        "cql-password", "tls-cert-file", "tls-key-file");
     add(m, EnumSet.of(SESSION, ROUTER, HISTORY), "cql-serial-consistency");
     add(m, ON_NATS, "namespace");
     add(m, VERIFY_TOKENS, "token-key", "token-previous-key", "token-previous-key-until", "dev-mode");
@@ -59,6 +59,9 @@ public final class KnownSettings {
         "fcm-trust-cert", "fcm-concurrency");
     add(m, EnumSet.of(WEBGATEWAY), "host", "port", "web-root", "session-targets", "history-target",
         "presence-target", "push-target");
+    // The CA that callers of TLS gRPC ports trust: the web gateway, and the tools (./messenger up's health
+    // probe, chat, the load generator), which read it outside Settings' strictness.
+    add(m, EnumSet.of(WEBGATEWAY), "tls-ca-file");
     // Read outside the services (./messenger, the launcher, the logging configuration) but present in every
     // service's environment when ./messenger starts it.
     add(m, EnumSet.noneOf(ServiceName.class), "data-dir", "skip-build", "log-level", "log-format");

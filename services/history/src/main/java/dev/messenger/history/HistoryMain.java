@@ -11,6 +11,7 @@ import dev.messenger.common.health.Probes;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
 import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServerTls;
 import dev.messenger.common.server.ServiceServer;
 import dev.messenger.common.server.ShutdownSignal;
 import dev.messenger.history.api.HistoryService;
@@ -20,13 +21,14 @@ import dev.messenger.history.store.HistoryStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the History service: {@code --grpc-host} (127.0.0.1), {@code --grpc-port} (7300),
  * {@code --metrics-port} (9300), {@code --token-key} (MESSENGER_TOKEN_KEY), {@code --shutdown-grace} (10s),
- * {@code --read-rate} (reads a second per user, 50),
+ * {@code --read-rate} (reads a second per user, 50), TLS as {@link ServerTls} reads it,
  * the CQL settings of {@link InfraSettings} and {@link HistoryConfig}. Creates the schema when missing.
  */
 public final class HistoryMain {
@@ -39,6 +41,7 @@ public final class HistoryMain {
     String host = settings.string("grpc-host", "127.0.0.1");
     int port = settings.integer("grpc-port", 7300);
     int metricsPort = settings.integer("metrics-port", 9300);
+    Optional<ServerTls> tls = ServerTls.from(settings);
     Duration grace = settings.duration("shutdown-grace", Duration.ofSeconds(10));
     int readRate = settings.integer("read-rate", HistoryService.DEFAULT_READ_RATE);
     TokenKeys tokenKeys = TokenKeySource.keys(settings);
@@ -53,7 +56,7 @@ public final class HistoryMain {
     PrometheusRegistry registry = new PrometheusRegistry();
     HistoryStore store = HistoryStore.open(session, config, registry, Clock.systemUTC());
     ServiceServer server =
-        HistoryServer.start(GrpcServers.netty(host, port), store, new Tokens(tokenKeys, Clock.systemUTC()), registry,
+        HistoryServer.start(GrpcServers.netty(host, port, tls), store, new Tokens(tokenKeys, Clock.systemUTC()), registry,
             readRate);
     DependencyHealth health = DependencyHealth.start(Probes.of(null, null, session), server::reportDependencies,
         registry);

@@ -7,7 +7,9 @@ import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
 import dev.messenger.presence.client.PresencePartitions;
 import dev.messenger.presence.store.PresenceStoreConfig;
+import dev.messenger.common.server.ServerTls;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -51,12 +53,14 @@ public record PresenceConfig(
     Duration tickInterval,
     Subjects subjects,
     int maxContacts,
-    int watchRate) {
+    int watchRate,
+    Optional<ServerTls> tls) {
 
   /** Watch calls a second per user: the web opens one per page load or watch-list change. */
   static final int DEFAULT_WATCH_RATE = 20;
 
   public PresenceConfig {
+    tls = tls == null ? Optional.empty() : tls;
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = "presence-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -80,7 +84,7 @@ public record PresenceConfig(
     return new PresenceConfig("", "127.0.0.1", 7400, 9400, TokenKeys.of(tokenKey), PresenceStoreConfig.defaults(),
         PresencePartitions.DEFAULT_COUNT, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(100),
-        Subjects.defaults(), 5000, DEFAULT_WATCH_RATE);
+        Subjects.defaults(), 5000, DEFAULT_WATCH_RATE, Optional.empty());
   }
 
   /**
@@ -108,7 +112,7 @@ public record PresenceConfig(
         s.duration("tick", d.tickInterval()),
         new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)),
         s.integer("max-contacts", d.maxContacts()),
-        s.integer("watch-rate", d.watchRate()));
+        s.integer("watch-rate", d.watchRate()), ServerTls.from(s));
   }
 
   PresenceTimings timings() {
@@ -118,51 +122,51 @@ public record PresenceConfig(
   public PresenceConfig withInstanceId(String id) {
     return new PresenceConfig(id, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
         onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts, watchRate);
+        maxContacts, watchRate, tls);
   }
 
   /** Listens on any free port, without a fixed metrics port (tests). */
   public PresenceConfig withEphemeralPorts() {
     return new PresenceConfig(instanceId, grpcHost, 0, 0, tokenKey, store, partitions, grace, onlineDelay,
-        warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts, watchRate);
+        warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts, watchRate, tls);
   }
 
   public PresenceConfig withStore(PresenceStoreConfig storeConfig) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, storeConfig, partitions,
         grace, onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts, watchRate);
+        maxContacts, watchRate, tls);
   }
 
   public PresenceConfig withPartitions(int count) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, count, grace,
         onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts, watchRate);
+        maxContacts, watchRate, tls);
   }
 
   /** Other grace, online delay and warm-up. */
   public PresenceConfig withTimings(Duration newGrace, Duration newOnlineDelay, Duration newWarmup) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, newGrace,
         newOnlineDelay, newWarmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects,
-        maxContacts, watchRate);
+        maxContacts, watchRate, tls);
   }
 
   /** Other lease TTL, reconcile interval, own refresh interval and tick. */
   public PresenceConfig withCluster(Duration newLeaseTtl, Duration newReconcile, Duration newRefresh,
       Duration newTick) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
-        onlineDelay, warmup, newLeaseTtl, newReconcile, newRefresh, newTick, subjects, maxContacts, watchRate);
+        onlineDelay, warmup, newLeaseTtl, newReconcile, newRefresh, newTick, subjects, maxContacts, watchRate, tls);
   }
 
   /** Another per-user WatchPresence rate. */
   public PresenceConfig withWatchRate(int perSecond) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
         onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, subjects, maxContacts,
-        perSecond);
+        perSecond, tls);
   }
 
   /** The same settings in another namespace (tests give each cluster its own). */
   public PresenceConfig withSubjects(Subjects other) {
     return new PresenceConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, partitions, grace,
-        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, other, maxContacts, watchRate);
+        onlineDelay, warmup, leaseTtl, reconcileInterval, refreshInterval, tickInterval, other, maxContacts, watchRate, tls);
   }
 }

@@ -120,7 +120,7 @@ public final class PresenceNode implements AutoCloseable {
     PresenceService service = new PresenceService(store, new CqlPresenceAudience(cql, config.store()), watchReporter,
         nats, config.subjects(), config.partitions(), fanout, watchCalls);
     ServiceServer server = ServiceServer.start(
-        GrpcServers.netty(config.grpcHost(), config.grpcPort()),
+        GrpcServers.netty(config.grpcHost(), config.grpcPort(), config.tls()),
         List.of(service),
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);

@@ -8,7 +8,9 @@ import dev.messenger.common.config.Settings;
 import dev.messenger.push.decision.RetryPolicy;
 import dev.messenger.push.provider.ProviderConfig;
 import dev.messenger.push.store.PushStoreConfig;
+import dev.messenger.common.server.ServerTls;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,9 +35,11 @@ public record PushConfig(
     RetryPolicy retry,
     int workers,
     Duration ackWait,
-    ProviderConfig providers) {
+    ProviderConfig providers,
+    Optional<ServerTls> tls) {
 
   public PushConfig {
+    tls = tls == null ? Optional.empty() : tls;
     if (instanceId == null || instanceId.isBlank()) {
       instanceId = "push-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -57,7 +61,7 @@ public record PushConfig(
     return new PushConfig("", "127.0.0.1", 7500, 9500, TokenKeys.of(tokenKey), PushStoreConfig.defaults(),
         Subjects.defaults(),
         Duration.ofSeconds(3), Duration.ofSeconds(30), RetryPolicy.defaults(), 32, Duration.ofSeconds(60),
-        ProviderConfig.none());
+        ProviderConfig.none(), Optional.empty());
   }
 
   /**
@@ -82,32 +86,32 @@ public record PushConfig(
             s.integer("max-attempts", d.retry().maxAttempts())),
         s.integer("workers", d.workers()),
         s.duration("ack-wait", d.ackWait()),
-        ProviderConfig.from(s));
+        ProviderConfig.from(s), ServerTls.from(s));
   }
 
   public PushConfig withInstanceId(String id) {
     return new PushConfig(id, grpcHost, grpcPort, metricsPort, tokenKey, store, subjects, delay, maxDeferral, retry,
-        workers, ackWait, providers);
+        workers, ackWait, providers, tls);
   }
 
   /** gRPC and metrics on any free port (tests). */
   public PushConfig withEphemeralPorts() {
     return new PushConfig(instanceId, grpcHost, 0, 0, tokenKey, store, subjects, delay, maxDeferral, retry, workers,
-        ackWait, providers);
+        ackWait, providers, tls);
   }
 
   public PushConfig withStore(PushStoreConfig newStore) {
     return new PushConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, newStore, subjects, delay,
-        maxDeferral, retry, workers, ackWait, providers);
+        maxDeferral, retry, workers, ackWait, providers, tls);
   }
 
   public PushConfig withSubjects(Subjects newSubjects) {
     return new PushConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, newSubjects, delay,
-        maxDeferral, retry, workers, ackWait, providers);
+        maxDeferral, retry, workers, ackWait, providers, tls);
   }
 
   public PushConfig withTimings(Duration newDelay, Duration newMaxDeferral, RetryPolicy newRetry, Duration newAckWait) {
     return new PushConfig(instanceId, grpcHost, grpcPort, metricsPort, tokenKey, store, subjects, newDelay,
-        newMaxDeferral, newRetry, workers, newAckWait, providers);
+        newMaxDeferral, newRetry, workers, newAckWait, providers, tls);
   }
 }

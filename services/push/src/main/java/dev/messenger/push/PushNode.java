@@ -64,7 +64,7 @@ public final class PushNode implements AutoCloseable {
             config.ackWait()),
         devices, state, settings, deadLetters, providers, metrics, clock, config.instanceId());
     ServiceServer server = ServiceServer.start(
-        GrpcServers.netty(config.grpcHost(), config.grpcPort()),
+        GrpcServers.netty(config.grpcHost(), config.grpcPort(), config.tls()),
         List.of(new PushDevicesService(devices, settings, clock)),
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);

@@ -3,7 +3,9 @@ package dev.messenger.router;
 import dev.messenger.common.config.SharedDefaults;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.server.ServerTls;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Router settings; see {@link #from(Settings)} for the flag names. */
@@ -16,9 +18,11 @@ public record RouterConfig(
     Duration leaseTtl,
     Duration reconcileInterval,
     int workerThreads,
-    Subjects subjects) {
+    Subjects subjects,
+    Optional<ServerTls> tls) {
 
   public RouterConfig {
+    tls = tls == null ? Optional.empty() : tls;
     if (routerId == null || routerId.isBlank()) {
       routerId = "router-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -36,19 +40,19 @@ public record RouterConfig(
   /** The same settings in another namespace (tests give each cluster its own). */
   public RouterConfig withSubjects(Subjects other) {
     return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, shards, leaseTtl, reconcileInterval,
-        workerThreads, other);
+        workerThreads, other, tls);
   }
 
   /** Another shard count (it must match the session servers'; see {@code ShardCountAgreement}). */
   public RouterConfig withShards(int count) {
     return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, count, leaseTtl, reconcileInterval,
-        workerThreads, subjects);
+        workerThreads, subjects, tls);
   }
 
   /** Defaults for tests and single-machine runs. */
   public static RouterConfig defaults(String routerId) {
     return new RouterConfig(routerId, "127.0.0.1", 0, 0, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
-        Duration.ofMillis(500), 4, Subjects.defaults());
+        Duration.ofMillis(500), 4, Subjects.defaults(), Optional.empty());
   }
 
   public static RouterConfig from(Settings s) {
@@ -61,6 +65,6 @@ public record RouterConfig(
         s.duration("lease-ttl", Duration.ofSeconds(5)),
         s.duration("reconcile-interval", Duration.ofMillis(500)),
         s.integer("worker-threads", 4),
-        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
+        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)), ServerTls.from(s));
   }
 }

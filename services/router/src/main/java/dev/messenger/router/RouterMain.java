@@ -39,7 +39,7 @@ public final class RouterMain {
     HistoryConfig history = HistoryConfig.from(settings);
     Router router = StartupCheck.orExit(() -> Router.start(config, etcd, nats, cql, history, registry));
     ServiceServer server = ServiceServer.start(
-        GrpcServers.netty(config.grpcHost(), config.grpcPort()), List.of(), List.of(), registry);
+        GrpcServers.netty(config.grpcHost(), config.grpcPort(), config.tls()), List.of(), List.of(), registry);
     DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);

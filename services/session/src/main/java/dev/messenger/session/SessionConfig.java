@@ -4,7 +4,9 @@ import dev.messenger.common.auth.TokenKeys;
 import dev.messenger.common.config.SharedDefaults;
 import dev.messenger.common.Subjects;
 import dev.messenger.common.config.Settings;
+import dev.messenger.common.server.ServerTls;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Session server settings; see {@link #from(Settings)} for the flag names. */
@@ -24,9 +26,11 @@ public record SessionConfig(
     Duration submitTimeout,
     StreamMoves moves,
     UserRates rates,
-    Subjects subjects) {
+    Subjects subjects,
+    Optional<ServerTls> tls) {
 
   public SessionConfig {
+    tls = tls == null ? Optional.empty() : tls;
     if (serverId == null || serverId.isBlank()) {
       serverId = "session-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -43,28 +47,28 @@ public record SessionConfig(
     return new SessionConfig(serverId, "127.0.0.1", 0, "", 0, TokenKeys.of(tokenKey), SharedDefaults.ROUTER_SHARDS,
         Duration.ofSeconds(5),
         Duration.ofSeconds(15), 200, 64, 1024, Duration.ofSeconds(15), StreamMoves.defaults(), UserRates.defaults(),
-        Subjects.defaults());
+        Subjects.defaults(), Optional.empty());
   }
 
   public SessionConfig withSendRate(int perSecond) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
+        heartbeatInterval, perSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects, tls);
   }
 
   public SessionConfig withMaxQueuedFrames(int frames) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, moves, rates, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, frames, submitTimeout, moves, rates, subjects, tls);
   }
 
   /** Another shard count (it must match the routers'; see {@code ShardCountAgreement}). */
   public SessionConfig withShards(int count) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, count, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects, tls);
   }
 
   public SessionConfig withGrpcPort(int port) {
     return new SessionConfig(serverId, grpcHost, port, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, subjects, tls);
   }
 
   /** Streams a stopping server closes per second (see {@link StreamDrain}) within its drain grace. */
@@ -79,18 +83,18 @@ public record SessionConfig(
 
   private SessionConfig withMoves(StreamMoves other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, other, rates, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, other, rates, subjects, tls);
   }
 
   /** Other per-user connect, receipt and watch rates (see {@link UserRates}). */
   public SessionConfig withRates(UserRates other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, other, subjects);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, other, subjects, tls);
   }
 
   public SessionConfig withSubjects(Subjects other) {
     return new SessionConfig(serverId, grpcHost, grpcPort, advertisedHost, metricsPort, tokenKey, shards, leaseTtl,
-        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, other);
+        heartbeatInterval, sendRatePerSecond, sendWindow, maxQueuedFrames, submitTimeout, moves, rates, other, tls);
   }
 
   public static SessionConfig from(Settings s, TokenKeys tokenKeys) {
@@ -116,6 +120,6 @@ public record SessionConfig(
             s.integer("connect-rate", UserRates.DEFAULT_CONNECT_RATE),
             s.integer("receipt-rate", UserRates.DEFAULT_RECEIPT_RATE),
             s.integer("watch-rate", UserRates.DEFAULT_WATCH_RATE)),
-        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)));
+        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)), ServerTls.from(s));
   }
 }

@@ -104,7 +104,7 @@ public final class SessionNode implements AutoCloseable {
         new GroupsService(router, store, new ProjectionWait(store, scheduler, Duration.ofSeconds(2))),
         new DiscoveryService(() -> directoryHolder[0], heartbeats::isLive));
     ServiceServer server = ServiceServer.start(
-        GrpcServers.netty(config.grpcHost(), config.grpcPort()),
+        GrpcServers.netty(config.grpcHost(), config.grpcPort(), config.tls()),
         services,
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);

@@ -3,6 +3,7 @@ package dev.messenger.webgateway;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The plaintext gRPC channels to the instances of one backend service. Each call goes to the next instance
+ * The gRPC channels to the instances of one backend service. Each call goes to the next instance
  * in turn, so two calls of one device may land on different instances, as they may behind Envoy.
  */
 final class Upstream implements AutoCloseable {
@@ -23,14 +24,14 @@ final class Upstream implements AutoCloseable {
     this.channels = channels;
   }
 
-  /** Channels to {@code targets} (host:port each); at least one. */
-  static Upstream of(String name, List<String> targets) {
+  /** Channels to {@code targets} (host:port each; at least one) with these credentials. */
+  static Upstream of(String name, List<String> targets, ChannelCredentials credentials) {
     requireNonNull(name, "name");
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no address for upstream " + name);
     }
     return new Upstream(name, targets.stream()
-        .map(target -> (ManagedChannel) NettyChannelBuilder.forTarget(target).usePlaintext().build())
+        .map(target -> (ManagedChannel) NettyChannelBuilder.forTarget(target, credentials).build())
         .toList());
   }
 

@@ -11,7 +11,9 @@ import dev.messenger.api.v1.HistoryGrpc;
 import dev.messenger.api.v1.PresenceGrpc;
 import dev.messenger.api.v1.PushDevicesGrpc;
 import dev.messenger.api.v1.SessionGrpc;
+import dev.messenger.client.TransportSecurity;
 import dev.messenger.common.auth.Tokens;
+import io.grpc.ChannelCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -37,10 +39,11 @@ public final class WebGateway implements AutoCloseable {
 
   /** Starts listening; returns once the port is bound. */
   public static WebGateway start(WebGatewayConfig config) {
-    Upstream session = Upstream.of("session", config.sessionTargets());
-    Upstream history = Upstream.of("history", List.of(config.historyTarget()));
-    Upstream presence = Upstream.of("presence", List.of(config.presenceTarget()));
-    Upstream push = Upstream.of("push", List.of(config.pushTarget()));
+    ChannelCredentials credentials = TransportSecurity.of(config.upstreamCa());
+    Upstream session = Upstream.of("session", config.sessionTargets(), credentials);
+    Upstream history = Upstream.of("history", List.of(config.historyTarget()), credentials);
+    Upstream presence = Upstream.of("presence", List.of(config.presenceTarget()), credentials);
+    Upstream push = Upstream.of("push", List.of(config.pushTarget()), credentials);
     GrpcService grpcWeb = GrpcService.builder()
         .supportedSerializationFormats(GrpcSerializationFormats.PROTO, GrpcSerializationFormats.PROTO_WEB,
             GrpcSerializationFormats.PROTO_WEB_TEXT)

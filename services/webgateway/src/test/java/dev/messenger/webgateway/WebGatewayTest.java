@@ -19,6 +19,9 @@ import dev.messenger.api.v1.Welcome;
 import dev.messenger.common.auth.DevDefaults;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
+import dev.messenger.common.server.GrpcServers;
+import dev.messenger.common.server.ServerTls;
+import dev.messenger.launcher.LocalCertificates;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -35,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +129,22 @@ class WebGatewayTest {
   }
 
   @Test
+  void should_reach_backends_that_serve_tls_only_trusting_the_configured_ca(@TempDir Path tls) throws Exception {
+    LocalCertificates certificates = LocalCertificates.create(tls);
+    String backend = startSessionBackend("s1", GrpcServers.netty("127.0.0.1", 0,
+        Optional.of(ServerTls.of(certificates.serverCertificateChain(), certificates.serverKey()))));
+    WebGatewayConfig plaintext = config(List.of(backend), "a-production-key-of-at-least-32-bytes!!");
+    gateway = WebGateway.start(new WebGatewayConfig(plaintext.host(), 0, webRoot, List.of(backend), backend,
+        backend, backend, plaintext.tokenKey(), Optional.of(certificates.caCertificate())));
+
+    HeartbeatResponse response = grpcWeb().build(SessionGrpc.SessionBlockingStub.class)
+        .heartbeat(HeartbeatRequest.newBuilder().setClientTimeMs(7).build());
+
+    assertThat(response.getClientTimeMs()).isEqualTo(7);
+    assertThat(seenAuthorization).containsExactly("Bearer web-token");
+  }
+
+  @Test
   void should_serve_the_web_apps_files() throws Exception {
     Files.writeString(webRoot.resolve("index.html"), "<!doctype html><title>messenger</title>");
     gateway = WebGateway.start(config(List.of(startSessionBackend("s1")), "a-production-key-of-at-least-32-bytes!!"));
@@ -150,6 +170,10 @@ class WebGatewayTest {
 
   /** A session server stand-in: heartbeats answer with its number, Subscribe streams three frames. */
   private String startSessionBackend(String name) throws Exception {
+    return startSessionBackend(name, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  private String startSessionBackend(String name, NettyServerBuilder builder) throws Exception {
     long number = backends.size() + 1;
     SessionGrpc.SessionImplBase impl = new SessionGrpc.SessionImplBase() {
       @Override
@@ -181,7 +205,7 @@ class WebGatewayTest {
         return next.startCall(call, headers);
       }
     };
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+    Server server = builder
         .addService(ServerInterceptors.intercept(impl, recordAuthorization))
         .build()
         .start();

@@ -19,8 +19,10 @@ import dev.messenger.api.v1.SyncResponse;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.JavaProcess;
 import dev.messenger.launcher.ModuleClasspath;
+import dev.messenger.client.TransportSecurity;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
@@ -49,10 +51,11 @@ final class DefaultStackUser implements AutoCloseable {
   private final HistoryGrpc.HistoryBlockingStub history;
   private final PresenceGrpc.PresenceBlockingStub presence;
 
-  private DefaultStackUser(String token, int sessionPort, int historyPort, int presencePort) {
-    ManagedChannel sessionChannel = channel(sessionPort);
-    ManagedChannel historyChannel = channel(historyPort);
-    ManagedChannel presenceChannel = channel(presencePort);
+  private DefaultStackUser(String token, int sessionPort, int historyPort, int presencePort,
+      ChannelCredentials credentials) {
+    ManagedChannel sessionChannel = channel(sessionPort, credentials);
+    ManagedChannel historyChannel = channel(historyPort, credentials);
+    ManagedChannel presenceChannel = channel(presencePort, credentials);
     this.channels = List.of(sessionChannel, historyChannel, presenceChannel);
     this.session = authorized(SessionGrpc.newBlockingStub(sessionChannel), token);
     this.sessionStreams = authorized(SessionGrpc.newStub(sessionChannel), token);
@@ -63,8 +66,14 @@ final class DefaultStackUser implements AutoCloseable {
   /** Signs in with a token from {@code ./messenger token}'s code path; the stack's ports are base + 100 ... */
   static DefaultStackUser signIn(Path root, Path workDir, String user, String device, int basePort)
       throws IOException {
+    return signIn(root, workDir, user, device, basePort, TransportSecurity.plaintext());
+  }
+
+  /** As {@link #signIn(Path, Path, String, String, int)}, reaching the services with these credentials. */
+  static DefaultStackUser signIn(Path root, Path workDir, String user, String device, int basePort,
+      ChannelCredentials credentials) throws IOException {
     return new DefaultStackUser(mintToken(root, workDir, user, device), basePort + 100, basePort + 300,
-        basePort + 400);
+        basePort + 400, credentials);
   }
 
   /** Runs {@code ChatMain token} as {@code ./messenger token} does, without MESSENGER_TOKEN_KEY. */
@@ -124,8 +133,8 @@ final class DefaultStackUser implements AutoCloseable {
     channels.forEach(ManagedChannel::shutdownNow);
   }
 
-  private static ManagedChannel channel(int port) {
-    return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  private static ManagedChannel channel(int port, ChannelCredentials credentials) {
+    return Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
   }
 
   private static <S extends AbstractStub<S>> S authorized(S stub, String token) {

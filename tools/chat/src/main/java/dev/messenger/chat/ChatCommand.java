@@ -2,16 +2,20 @@ package dev.messenger.chat;
 
 import dev.messenger.api.v1.Group;
 import dev.messenger.api.v1.SendAck;
+import dev.messenger.client.ChannelFactory;
 import dev.messenger.client.CursorStore;
 import dev.messenger.client.FileCursorStore;
 import dev.messenger.client.InMemoryCursorStore;
 import dev.messenger.client.MessengerClient;
+import dev.messenger.client.TransportSecurity;
+import io.grpc.ChannelCredentials;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,6 +37,11 @@ final class ChatCommand implements Callable<Integer> {
       description = "Bootstrap session server(s), host:port (default: ${DEFAULT-VALUE}).")
   List<String> targets;
 
+  @Option(names = "--tls-ca-file", paramLabel = "PEM", defaultValue = "${env:MESSENGER_TLS_CA_FILE}",
+      description = "Reach the session servers over TLS, trusting this CA (default: $MESSENGER_TLS_CA_FILE, which "
+          + "./messenger chat takes from a stack started with --tls; none: plaintext).")
+  Path tlsCaFile;
+
   @Option(names = "--cursor-file",
       description = "Keep the device's cursor in this file, so a restart resumes where it left off.")
   Path cursorFile;
@@ -49,9 +58,11 @@ final class ChatCommand implements Callable<Integer> {
     CursorStore cursors = cursorFile == null ? new InMemoryCursorStore() : new FileCursorStore(cursorFile);
     printer.line("connecting as " + token.user + "/" + token.device + " via " + String.join(",", targets)
         + " (/help for commands)");
-    try (GroupCalls groups = new GroupCalls(targets.get(0), () -> token.mint(clock));
+    ChannelCredentials credentials = TransportSecurity.of(Optional.ofNullable(tlsCaFile));
+    try (GroupCalls groups = new GroupCalls(targets.get(0), credentials, () -> token.mint(clock));
         MessengerClient client = MessengerClient.builder()
         .targets(targets)
+        .channelFactory(ChannelFactory.with(credentials))
         .tokenSupplier(() -> token.mint(clock))
         .cursorStore(cursors)
         .listener(printer)

@@ -5,6 +5,7 @@ import dev.messenger.api.v1.CreateGroupRequest;
 import dev.messenger.api.v1.Group;
 import dev.messenger.api.v1.GroupsGrpc;
 import dev.messenger.api.v1.LeaveGroupRequest;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -19,8 +20,8 @@ final class GroupCalls implements AutoCloseable {
   private final ManagedChannel channel;
   private final Supplier<String> token;
 
-  GroupCalls(String target, Supplier<String> token) {
-    this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  GroupCalls(String target, ChannelCredentials credentials, Supplier<String> token) {
+    this.channel = NettyChannelBuilder.forTarget(target, credentials).build();
     this.token = token;
   }
 

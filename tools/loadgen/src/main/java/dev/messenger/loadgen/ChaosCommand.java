@@ -116,7 +116,7 @@ final class ChaosCommand implements Callable<Integer> {
     }
     Path dir = out != null ? out : Path.of(".messenger", "loadgen", "chaos-" + RunSettings.newRunId());
     Target target = targetOptions.resolve(scenario.users() * scenario.devicesPerUser(), 0, 1);
-    HistoryCheck historyCheck = new HistoryCheck(history, new Tokens(target.tokenKey(), Clock.systemUTC()),
+    HistoryCheck historyCheck = new HistoryCheck(history, target.credentials(), new Tokens(target.tokenKey(), Clock.systemUTC()),
         HISTORY_PATIENCE);
     List<FaultOutcome> outcomes = new ArrayList<>();
     int step = 0;

@@ -1,7 +1,9 @@
 package dev.messenger.loadgen;
 
 import dev.messenger.common.auth.DevDefaults;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Which deployment the tool drives and how it signs its tokens; defaults to the stack of ./messenger up. */
@@ -18,6 +20,11 @@ public final class DeploymentOptions {
           + "key that ./messenger up uses.")
   String tokenKey;
 
+  @Option(names = "--tls-ca-file", paramLabel = "PEM", defaultValue = "${env:MESSENGER_TLS_CA_FILE}",
+      description = "Reach the deployment over TLS, trusting this CA. Default: $MESSENGER_TLS_CA_FILE (./messenger "
+          + "loadgen takes it from a stack started with --tls); none: plaintext.")
+  Path tlsCaFile;
+
   @Option(names = "--no-discovery", description = "Connect to the target itself instead of asking Discovery "
       + "for the least loaded session server (apps use discovery).")
   boolean noDiscovery;
@@ -32,6 +39,11 @@ public final class DeploymentOptions {
 
   public List<String> targets() {
     return targets == null || targets.isEmpty() ? List.of(LOCAL_SESSION) : List.copyOf(targets);
+  }
+
+  /** The CA to trust when the deployment serves TLS; empty for plaintext. */
+  public Optional<Path> tlsCaFile() {
+    return Optional.ofNullable(tlsCaFile);
   }
 
   public boolean discovery() {

@@ -24,7 +24,8 @@ final class TargetOptions {
   String sourceAddresses;
 
   Target toTarget(List<InetAddress> sources) {
-    return new Target(deployment.targets(), deployment.key(), deployment.discovery(), streamsPerConnection, sources);
+    return new Target(deployment.targets(), deployment.key(), deployment.discovery(), streamsPerConnection, sources,
+        deployment.tlsCaFile());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.messenger.stack;
 
+import dev.messenger.client.TransportSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes where the running stack's etcd, NATS and CQL store are, with the logins they require, as
+ * Writes where the running stack's etcd, NATS and CQL store are, with the logins they require, and the CA
+ * that its TLS gRPC ports are signed by (MESSENGER_TLS_CA_FILE, with {@code --tls}), as
  * {@code NAME=value} lines in {@code <run dir>/endpoints.env}, readable by its owner only. The
- * {@code messenger} script reads it for the tools (the load generator) started beside the stack: without it
+ * {@code messenger} script reads it for the tools (the load generator, chat) started beside the stack: without it
  * a stack started with {@code --auth} has generated passwords that nothing outside the services knows.
  */
 final class EndpointsFile {
@@ -30,7 +32,7 @@ final class EndpointsFile {
         chosen.put(name, value);
       }
     });
-    StringBuilder text = new StringBuilder("# written by ./messenger up; read by ./messenger loadgen\n");
+    StringBuilder text = new StringBuilder("# written by ./messenger up; read by ./messenger loadgen and chat\n");
     chosen.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
     Path file = runDir.resolve(NAME);
     Path partial = runDir.resolve(NAME + ".partial");
@@ -43,6 +45,6 @@ final class EndpointsFile {
   private static boolean isConnectionVariable(String name) {
     return name.startsWith("MESSENGER_NATS_") || name.startsWith("MESSENGER_CQL_")
         || name.equals("MESSENGER_ETCD_ENDPOINTS") || name.equals("MESSENGER_ETCD_USER")
-        || name.equals("MESSENGER_ETCD_PASSWORD");
+        || name.equals("MESSENGER_ETCD_PASSWORD") || name.equals(TransportSecurity.CA_FILE_VARIABLE);
   }
 }

@@ -1,7 +1,8 @@
 package dev.messenger.stack;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -12,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 final class HealthProbe {
   private HealthProbe() {}
 
-  /** Polls until SERVING or the timeout; false on timeout. */
-  static boolean awaitServing(String host, int port, Duration timeout, java.util.function.BooleanSupplier alive)
-      throws InterruptedException {
-    ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+  /** Polls until SERVING or the timeout, over a channel with these credentials; false on timeout. */
+  static boolean awaitServing(String host, int port, ChannelCredentials credentials, Duration timeout,
+      java.util.function.BooleanSupplier alive) throws InterruptedException {
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, credentials).build();
     try {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline && alive.getAsBoolean()) {

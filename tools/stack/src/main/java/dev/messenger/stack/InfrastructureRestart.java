@@ -24,7 +24,7 @@ record InfrastructureRestart(String name, List<Infrastructure.PartRestart> resta
     List<String> notServing = new java.util.ArrayList<>();
     for (ServiceProcess service : services) {
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      if (!HealthProbe.awaitServing("127.0.0.1", service.spec().grpcPort(), left, service.process()::isAlive)) {
+      if (!service.awaitServing(left)) {
         notServing.add(service.spec().name() + (service.process().isAlive() ? " (" + DependenciesDown.of(service.spec())
             + ")" : " (exited)"));
       }

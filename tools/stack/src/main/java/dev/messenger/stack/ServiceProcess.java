@@ -1,9 +1,11 @@
 package dev.messenger.stack;
 
+import dev.messenger.client.TransportSecurity;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.JavaProcess;
 import dev.messenger.launcher.ModuleClasspath;
 import java.nio.file.Path;
+import io.grpc.ChannelCredentials;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,6 +23,7 @@ final class ServiceProcess {
   private final Path root;
   private final Path logs;
   private final Map<String, String> environment;
+  private final ChannelCredentials probeCredentials;
   private volatile ChildProcess process;
 
   ServiceProcess(ServiceSpec spec, Path root, Path logs, Map<String, String> environment) {
@@ -28,6 +31,7 @@ final class ServiceProcess {
     this.root = root;
     this.logs = logs;
     this.environment = Map.copyOf(environment);
+    this.probeCredentials = TransportSecurity.of(TransportSecurity.caFile(environment));
   }
 
   ServiceSpec spec() {
@@ -50,7 +54,15 @@ final class ServiceProcess {
         .stopGrace(STOP_GRACE)
         .start();
     process = started;
-    return HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), SERVING_TIMEOUT, started::isAlive);
+    return awaitServing(SERVING_TIMEOUT);
+  }
+
+  /**
+   * Polls the service's health until SERVING (over TLS trusting the CA of its environment when it has one);
+   * false after {@code timeout} or once the process is gone.
+   */
+  boolean awaitServing(Duration timeout) throws InterruptedException {
+    return HealthProbe.awaitServing("127.0.0.1", spec.grpcPort(), probeCredentials, timeout, process::isAlive);
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.messenger.stack;
 
+import dev.messenger.client.TransportSecurity;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.launcher.JavaProcess;
+import dev.messenger.launcher.LocalCertificates;
 import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.stream.Collectors;
  * service as its own process (with {@code --sessions=N}, N session servers; with {@code --routers=N}, N
  * routers sharing the shards; with {@code --cluster}, three nodes of etcd, NATS and Cassandra, the keyspace
  * with three replicas, and two session servers and two routers unless told otherwise; with {@code --auth}, a
- * local etcd, NATS and Cassandra that refuse clients without the generated logins the services are given) and
+ * local etcd, NATS and Cassandra that refuse clients without the generated logins the services are given; with
+ * {@code --tls}, every service's gRPC port serves TLS only, with a certificate of a CA made for this run) and
  * the web gateway (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
  * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
  * the services, then the infrastructure.
@@ -58,7 +61,7 @@ public final class StackMain {
 
   /**
    * Arguments: the repository root, then optionally --base-port=7000, --run-dir=DIR, --sessions=1,
-   * --routers=1, --cluster and --auth.
+   * --routers=1, --cluster, --auth and --tls.
    */
   public static void main(String[] args) throws Exception {
     StackOptions options;
@@ -108,6 +111,9 @@ public final class StackMain {
     // A one-machine development stack: services may sign with the public development key when no
     // MESSENGER_TOKEN_KEY is set (outside this mode they refuse to start without one).
     env.put("MESSENGER_DEV_MODE", "true");
+    if (options.tls()) {
+      env.putAll(tlsEnvironment(LocalCertificates.create(fresh(runDir.resolve("tls")))));
+    }
     if (cluster && System.getenv("MESSENGER_CQL_REPLICATION") == null) {
       env.put("MESSENGER_CQL_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 3}");
     }
@@ -115,10 +121,13 @@ public final class StackMain {
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     Path endpointsFile = EndpointsFile.write(runDir, env);
-    System.out.println("endpoints  " + endpointsFile + " (read by ./messenger loadgen)");
+    System.out.println("endpoints  " + endpointsFile + " (read by ./messenger loadgen and chat)");
     printLogin("etcd", infrastructure.endpoints().etcdLogin());
     printLogin("nats", infrastructure.endpoints().natsLogin());
     printLogin("cql", infrastructure.endpoints().cqlLogin());
+    if (options.tls()) {
+      System.out.println("tls        gRPC ports serve TLS only; CA " + env.get(TransportSecurity.CA_FILE_VARIABLE));
+    }
     Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
     boolean localEtcd = infrastructure.localParts().keySet().stream()
         .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
@@ -181,6 +190,17 @@ public final class StackMain {
   private static void printLogin(String part, Optional<Login> login) {
     login.ifPresent(l -> System.out.println(String.format("%-10s %s (password in the services' environment)",
         part + " login", l.user())));
+  }
+
+  /**
+   * Every service presents the server certificate; the web gateway, the health probe and the tools started
+   * beside the stack (through the endpoints file) trust the CA.
+   */
+  private static Map<String, String> tlsEnvironment(LocalCertificates certificates) {
+    return Map.of(
+        "MESSENGER_TLS_CERT_FILE", certificates.serverCertificateChain().toString(),
+        "MESSENGER_TLS_KEY_FILE", certificates.serverKey().toString(),
+        TransportSecurity.CA_FILE_VARIABLE, certificates.caCertificate().toString());
   }
 
   private static Path fresh(Path directory) throws IOException {

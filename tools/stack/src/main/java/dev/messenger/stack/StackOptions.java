@@ -5,10 +5,10 @@ import java.util.Optional;
 
 /**
  * What {@code ./messenger up} was asked for: the repository root, then optionally --base-port=7000,
- * --run-dir=DIR, --sessions=N, --routers=N, --cluster and --auth. Anything else is an error, not ignored.
+ * --run-dir=DIR, --sessions=N, --routers=N, --cluster, --auth and --tls. Anything else is an error, not ignored.
  */
 record StackOptions(Path root, int basePort, Path runDir, Optional<Integer> sessions, Optional<Integer> routers,
-    boolean cluster, boolean auth) {
+    boolean cluster, boolean auth, boolean tls) {
   static final int MAX_SESSIONS = 9;
   static final int MAX_ROUTERS = 9;
 
@@ -20,6 +20,7 @@ record StackOptions(Path root, int basePort, Path runDir, Optional<Integer> sess
     Optional<Integer> routers = Optional.empty();
     boolean cluster = false;
     boolean auth = false;
+    boolean tls = false;
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (arg.startsWith("--base-port=")) {
@@ -34,11 +35,13 @@ record StackOptions(Path root, int basePort, Path runDir, Optional<Integer> sess
         cluster = true;
       } else if (arg.equals("--auth")) {
         auth = true;
+      } else if (arg.equals("--tls")) {
+        tls = true;
       } else {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
     }
-    return new StackOptions(root, basePort, runDir, sessions, routers, cluster, auth);
+    return new StackOptions(root, basePort, runDir, sessions, routers, cluster, auth, tls);
   }
 
   /** Two session servers in cluster mode, else one, unless told. */

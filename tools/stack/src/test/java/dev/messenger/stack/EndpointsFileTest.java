@@ -14,7 +14,7 @@ class EndpointsFileTest {
   @TempDir Path runDir;
 
   @Test
-  void should_write_the_infrastructure_endpoints_and_logins_for_its_owner_only() throws Exception {
+  void should_write_the_infrastructure_endpoints_logins_and_ca_for_its_owner_only() throws Exception {
     Path file = EndpointsFile.write(runDir, Map.of(
         "MESSENGER_NATS_URL", "nats://127.0.0.1:7222",
         "MESSENGER_NATS_USER", "messenger",
@@ -24,6 +24,8 @@ class EndpointsFileTest {
         "MESSENGER_ETCD_USER", "messenger",
         "MESSENGER_ETCD_PASSWORD", "etcd-s3cret",
         "MESSENGER_DEV_MODE", "true",
+        "MESSENGER_TLS_CA_FILE", "/run/tls/ca.pem",
+        "MESSENGER_TLS_KEY_FILE", "/run/tls/server-key.pem",
         "PATH", "/usr/bin"));
 
     assertThat(Files.readAllLines(file)).filteredOn(line -> !line.startsWith("#")).containsExactly(
@@ -33,7 +35,8 @@ class EndpointsFileTest {
         "MESSENGER_ETCD_USER=messenger",
         "MESSENGER_NATS_PASSWORD=s3cret=with=equals",
         "MESSENGER_NATS_URL=nats://127.0.0.1:7222",
-        "MESSENGER_NATS_USER=messenger");
+        "MESSENGER_NATS_USER=messenger",
+        "MESSENGER_TLS_CA_FILE=/run/tls/ca.pem");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 

@@ -17,6 +17,17 @@ class StackOptionsTest {
     assertThat(options.routerCount()).isOne();
     assertThat(options.cluster()).isFalse();
     assertThat(options.auth()).isFalse();
+    assertThat(options.tls()).isFalse();
+  }
+
+  @Test
+  void should_take_tls_alone_or_with_the_others() {
+    assertThat(StackOptions.parse(new String[] {"/repo", "--tls"}).tls()).isTrue();
+    StackOptions all = StackOptions.parse(new String[] {"/repo", "--auth", "--tls", "--cluster"});
+
+    assertThat(all.tls()).isTrue();
+    assertThat(all.auth()).isTrue();
+    assertThat(all.cluster()).isTrue();
   }
 
   @Test
@@ -44,6 +55,8 @@ class StackOptionsTest {
   void should_refuse_what_it_does_not_know_or_cannot_run_naming_the_argument() {
     assertThatThrownBy(() -> StackOptions.parse(new String[] {"/repo", "--auth=yes"}))
         .hasMessage("unknown argument: --auth=yes");
+    assertThatThrownBy(() -> StackOptions.parse(new String[] {"/repo", "--tls=on"}))
+        .hasMessage("unknown argument: --tls=on");
     assertThatThrownBy(() -> StackOptions.parse(new String[] {"/repo", "--sessions=10"}))
         .hasMessage("--sessions must be between 1 and 9: --sessions=10");
     assertThatThrownBy(() -> StackOptions.parse(new String[] {"/repo", "--routers=two"}))

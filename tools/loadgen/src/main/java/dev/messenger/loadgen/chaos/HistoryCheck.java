@@ -10,6 +10,7 @@ import dev.messenger.common.auth.Tokens;
 import dev.messenger.loadgen.run.ConversationLedger.MessageKey;
 import dev.messenger.loadgen.run.Ledger;
 import dev.messenger.loadgen.run.MessageHeader;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -40,11 +41,13 @@ public final class HistoryCheck {
   private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
   private final String target;
+  private final ChannelCredentials credentials;
   private final Tokens tokens;
   private final Duration patience;
 
-  public HistoryCheck(String target, Tokens tokens, Duration patience) {
+  public HistoryCheck(String target, ChannelCredentials credentials, Tokens tokens, Duration patience) {
     this.target = target;
+    this.credentials = credentials;
     this.tokens = tokens;
     this.patience = patience;
   }
@@ -79,7 +82,7 @@ public final class HistoryCheck {
   public Findings check(String runId, Ledger ledger) {
     long began = System.nanoTime();
     long deadline = began + patience.toNanos();
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target, credentials)
         .maxInboundMessageSize(64 * 1024 * 1024).build();
     try {
       Map<String, Map<MessageKey, Long>> acked = ledger.ackedPlacesByConversation();

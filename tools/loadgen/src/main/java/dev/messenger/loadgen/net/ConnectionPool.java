@@ -1,6 +1,8 @@
 package dev.messenger.loadgen.net;
 
 import dev.messenger.client.ChannelFactory;
+import dev.messenger.client.TransportSecurity;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.net.InetAddress;
@@ -22,16 +24,23 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectionPool implements ChannelFactory, AutoCloseable {
   private final int streamsPerConnection;
   private final List<InetAddress> sources;
+  private final ChannelCredentials credentials;
   private final Map<String, List<SharedConnection>> byTarget = new HashMap<>();
   private int created;
   private boolean closed;
 
+  /** Plaintext connections. */
   public ConnectionPool(int streamsPerConnection, List<InetAddress> sources) {
+    this(streamsPerConnection, sources, TransportSecurity.plaintext());
+  }
+
+  public ConnectionPool(int streamsPerConnection, List<InetAddress> sources, ChannelCredentials credentials) {
     if (streamsPerConnection < 1) {
       throw new IllegalArgumentException("streams per connection must be at least 1");
     }
     this.streamsPerConnection = streamsPerConnection;
     this.sources = List.copyOf(sources);
+    this.credentials = java.util.Objects.requireNonNull(credentials, "credentials");
   }
 
   @Override
@@ -54,7 +63,7 @@ public final class ConnectionPool implements ChannelFactory, AutoCloseable {
   private SharedConnection open(String target) {
     InetAddress source = sources.isEmpty() ? null : sources.get(created % sources.size());
     created++;
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor();
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, credentials).directExecutor();
     if (source != null) {
       builder.localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
         @Override

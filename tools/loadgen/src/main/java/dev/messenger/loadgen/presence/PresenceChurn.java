@@ -2,7 +2,9 @@ package dev.messenger.loadgen.presence;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.messenger.client.ChannelFactory;
 import dev.messenger.client.MessengerClient;
+import io.grpc.ChannelCredentials;
 import dev.messenger.client.MessengerListener;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
@@ -46,6 +48,7 @@ public final class PresenceChurn {
   private final ChurnTarget target;
   private final Consumer<String> progress;
   private final Tokens tokens;
+  private final ChannelCredentials credentials;
   private final Duration tokenTtl;
   private final PresenceLedger ledger;
   private final ChurnPlanner planner;
@@ -68,6 +71,7 @@ public final class PresenceChurn {
     this.target = requireNonNull(target, "target");
     this.progress = requireNonNull(progress, "progress");
     this.tokens = new Tokens(target.tokenKey(), Clock.systemUTC());
+    this.credentials = target.credentials();
     this.tokenTtl = settings.warmup().plus(settings.duration()).plus(settings.drain()).plusHours(1);
     this.ledger = new PresenceLedger(IntStream.range(0, settings.churners()).mapToObj(settings::churnerId).toList(),
         settings.onlineDelay().toNanos(), settings.grace().toNanos(), settings.margin().toNanos());
@@ -126,7 +130,7 @@ public final class PresenceChurn {
       throw new IllegalStateException(failed + " of " + watchers.size() + " watchers could not connect to "
           + target.targets() + " within " + WATCHERS_TIMEOUT.toSeconds() + " s");
     }
-    GroupsClient groups = new GroupsClient(target.targets().get(0), tokens, tokenTtl);
+    GroupsClient groups = new GroupsClient(target.targets().get(0), credentials, tokens, tokenTtl);
     for (int i = 0; i < watchers.size(); i++) {
       int[] watched = settings.watchedBy(i);
       List<String> users = Arrays.stream(watched).mapToObj(settings::churnerId).toList();
@@ -327,6 +331,7 @@ public final class PresenceChurn {
     String token = tokens.issue(new Principal(userId, "d0"), tokenTtl);
     return MessengerClient.builder()
         .targets(target.targets())
+        .channelFactory(ChannelFactory.with(credentials))
         .tokenSupplier(() -> token)
         .listener(listener)
         .useDiscovery(target.useDiscovery())

@@ -142,7 +142,7 @@ public final class PresenceChurnCommand implements Callable<Integer> {
     PrintWriter terminal = spec.commandLine().getOut();
     ChurnSettings settings = settings();
     ChurnTarget target = new ChurnTarget(deployment.targets(), deployment.key(), deployment.discovery(),
-        clientThreads);
+        clientThreads, deployment.tlsCaFile());
     terminal.printf("presence churn %s: %,d watchers, %,d churning users, %.1f transitions/s against %s; "
             + "warm-up %d s, measured %d s%n", settings.prefix(), settings.watchers(), settings.churners(),
         settings.rate(), target.targets(), settings.warmup().toSeconds(), settings.duration().toSeconds());

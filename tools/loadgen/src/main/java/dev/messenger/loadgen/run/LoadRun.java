@@ -64,7 +64,8 @@ public final class LoadRun {
     ScheduledExecutorService loops = Executors.newScheduledThreadPool(settings.clientThreads(), daemon("lg-loop"));
     ExecutorService callbacks = Executors.newFixedThreadPool(settings.clientThreads(), daemon("lg-callbacks"));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("lg-sampler"));
-    ConnectionPool pool = new ConnectionPool(target.streamsPerConnection(), target.sourceAddresses());
+    ConnectionPool pool =
+        new ConnectionPool(target.streamsPerConnection(), target.sourceAddresses(), target.credentials());
     try {
       buildClients(population, pool, loops, callbacks);
       settings.probe().before();
@@ -72,7 +73,7 @@ public final class LoadRun {
           .connect(population.devices(), scenario.connectRate(), scenario.maxPendingConnects(),
               scenario.connectTimeout(), books.counters());
       GroupsClient groups =
-          new GroupsClient(target.bootstrap().get(0), new Tokens(target.tokenKey(), settings.clock()), TOKEN_TTL);
+          new GroupsClient(target.bootstrap().get(0), target.credentials(), new Tokens(target.tokenKey(), settings.clock()), TOKEN_TTL);
       Ledger ledger = population.admitGroups(population.admit(), groups::create,
           settings.runId() + "-s" + settings.shard().index());
       List<SimDevice> dropped = population.devices().stream().filter(d -> !d.caughtUpOnce()).toList();
