@@ -75,8 +75,9 @@ class TlsStackIT {
           .isInstanceOfSatisfying(StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
 
-      try (DefaultStackUser alice = DefaultStackUser.signIn(root, temp, "alice", "laptop", base, trusting);
-          DefaultStackUser bob = DefaultStackUser.signIn(root, temp, "bob", "phone", base, trusting)) {
+      // Users of their own: the store is shared with the other stack tests of the run (StackIT's alice and bob).
+      try (DefaultStackUser alice = DefaultStackUser.signIn(root, temp, "tls-alice", "laptop", base, trusting);
+          DefaultStackUser bob = DefaultStackUser.signIn(root, temp, "tls-bob", "phone", base, trusting)) {
         List<ServerFrame> frames = new CopyOnWriteArrayList<>();
         bob.subscribe(new StreamObserver<>() {
           @Override
@@ -92,13 +93,13 @@ class TlsStackIT {
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(ServerFrame::hasCaughtUp));
 
-        assertThat(alice.sendTo("bob", "tls-1", "over tls").getSeq()).isEqualTo(1);
+        assertThat(alice.sendTo("tls-bob", "tls-1", "over tls").getSeq()).isEqualTo(1);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(frames)
             .filteredOn(ServerFrame::hasDelivery)
             .extracting(frame -> frame.getDelivery().getMessage())
             .extracting(Message::getConversationId, Message::getBody)
-            .containsExactly(tuple(ConversationIds.direct("alice", "bob"), "over tls")));
+            .containsExactly(tuple(ConversationIds.direct("tls-alice", "tls-bob"), "over tls")));
       }
       loadOverTls(base, ca);
     }
