@@ -52,14 +52,7 @@ class ClusterStackIT {
     LocalStack.Started started = LocalStack.startWithOwnInfrastructure(root, temp, "--cluster");
     int base = started.base();
     try (ChildProcess stack = started.process()) {
-      try {
-        await().atMost(Duration.ofSeconds(420)).pollInterval(Duration.ofMillis(500))
-            .failFast("the stack exited", () -> !stack.isAlive())
-            .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
-      } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-        throw new AssertionError("the cluster stack did not become ready; its log ends with:\n" + stack.logTail(40),
-            e);
-      }
+      started.awaitReady(Duration.ofSeconds(420));
       String listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + (base + 1900) + "/services")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

@@ -13,7 +13,18 @@ final class LocalStack {
   private LocalStack() {}
 
   /** The stack's process and its base port (StackMain uses base + 100 ... base + 2500). */
-  record Started(ChildProcess process, int base) {}
+  record Started(ChildProcess process, int base) {
+    /** Waits until the stack prints "messenger is ready"; fails with its log's tail if it exits or takes longer. */
+    void awaitReady(Duration within) {
+      try {
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(200))
+            .failFast("the stack exited", () -> !process.isAlive())
+            .until(() -> java.nio.file.Files.readString(process.logFile()).contains("messenger is ready"));
+      } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+        throw new AssertionError("the stack did not become ready; its log ends with:\n" + process.logTail(40), e);
+      }
+    }
+  }
 
   /** Starts StackMain on the given infrastructure with extra arguments; its log is {@code temp/stack.log}. */
   static Started start(Path root, Path temp, InfrastructureEndpoints endpoints, String... extraArgs)

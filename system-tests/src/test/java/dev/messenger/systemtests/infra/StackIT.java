@@ -56,13 +56,7 @@ class StackIT {
     LocalStack.Started started = LocalStack.start(root, temp, endpoints, "--sessions=2");
     int base = started.base();
     try (ChildProcess stack = started.process()) {
-      try {
-        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
-            .failFast("the stack exited", () -> !stack.isAlive())
-            .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
-      } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-        throw new AssertionError("the stack did not become ready; its log ends with:\n" + stack.logTail(40), e);
-      }
+      started.awaitReady(Duration.ofSeconds(300));
       String printed = Files.readString(stack.logFile());
       for (String service : List.of("session", "session-2", "router", "history", "presence", "push")) {
         assertThat(printed).containsPattern(service + " +grpc 127\\.0\\.0\\.1:\\d+");

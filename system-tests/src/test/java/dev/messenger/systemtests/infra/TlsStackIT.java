@@ -56,13 +56,7 @@ class TlsStackIT {
     LocalStack.Started started = LocalStack.start(root, temp, endpoints, "--tls");
     int base = started.base();
     try (ChildProcess stack = started.process()) {
-      try {
-        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200))
-            .failFast("the stack exited", () -> !stack.isAlive())
-            .until(() -> Files.readString(stack.logFile()).contains("messenger is ready"));
-      } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-        throw new AssertionError("the stack did not become ready; its log ends with:\n" + stack.logTail(40), e);
-      }
+      started.awaitReady(Duration.ofSeconds(300));
       Path ca = temp.resolve("run").resolve("tls").resolve("ca.pem");
       assertThat(Files.readAllLines(temp.resolve("run").resolve("endpoints.env")))
           .contains(TransportSecurity.CA_FILE_VARIABLE + "=" + ca);
