@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * CPU time of the deployment's processes on this machine over the measurement window, from
  * {@code /proc/<pid>/stat} (user + system clock ticks, 100 per second on Linux): with the acknowledged
- * messages of the window, the whole system's CPU per message.
+ * messages of the window, the whole system's CPU per message. Of a JVM's CPU it also tells how much its JIT
+ * compilers and its garbage collector took ({@link JvmThreadCpu}).
  */
 final class ProcessCpuProbe implements WindowProbe {
   /** The key of its result among the window's measurements. */
@@ -19,6 +20,7 @@ final class ProcessCpuProbe implements WindowProbe {
 
   private final Map<String, Long> pids;
   private final Map<String, Long> ticksAtStart = new LinkedHashMap<>();
+  private final Map<String, Map<JvmThreadCpu.Kind, Long>> threadTicksAtStart = new LinkedHashMap<>();
   private long startNanos;
 
   ProcessCpuProbe(Map<String, Long> pids) {
@@ -28,13 +30,20 @@ final class ProcessCpuProbe implements WindowProbe {
   @Override
   public void windowStarts() {
     startNanos = System.nanoTime();
-    pids.forEach((name, pid) -> ticksAtStart.put(name, ticks(pid)));
+    pids.forEach((name, pid) -> {
+      ticksAtStart.put(name, ticks(pid));
+      threadTicksAtStart.put(name, JvmThreadCpu.ticks(pid));
+    });
   }
 
   @Override
   public Map<String, Object> windowEnds() {
     Map<String, Object> seconds = new LinkedHashMap<>();
+    Map<String, Object> jit = new LinkedHashMap<>();
+    Map<String, Object> gc = new LinkedHashMap<>();
     double total = 0;
+    double totalJit = 0;
+    double totalGc = 0;
     for (Map.Entry<String, Long> process : new java.util.TreeMap<>(pids).entrySet()) {
       long start = ticksAtStart.getOrDefault(process.getKey(), -1L);
       long end = ticks(process.getValue());
@@ -45,23 +54,48 @@ final class ProcessCpuProbe implements WindowProbe {
       double s = (end - start) / TICKS_PER_SECOND;
       seconds.put(process.getKey(), s);
       total += s;
+      Map<JvmThreadCpu.Kind, Long> before = threadTicksAtStart.getOrDefault(process.getKey(), Map.of());
+      Map<JvmThreadCpu.Kind, Long> after = JvmThreadCpu.ticks(process.getValue());
+      double jitSeconds = increase(before, after, JvmThreadCpu.Kind.JIT);
+      double gcSeconds = increase(before, after, JvmThreadCpu.Kind.GC);
+      if (jitSeconds + gcSeconds > 0) {
+        jit.put(process.getKey(), jitSeconds);
+        gc.put(process.getKey(), gcSeconds);
+        totalJit += jitSeconds;
+        totalGc += gcSeconds;
+      }
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("cpu_s", seconds);
     result.put("total_cpu_s", Math.round(total * 100) / 100.0);
+    result.put("jit_cpu_s", jit);
+    result.put("total_jit_cpu_s", Math.round(totalJit * 100) / 100.0);
+    result.put("gc_cpu_s", gc);
+    result.put("total_gc_cpu_s", Math.round(totalGc * 100) / 100.0);
     result.put("window_s", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     return Map.of(KEY, result);
+  }
+
+  /** Seconds a kind of thread spent between the two readings; 0 where a thread was missing from one. */
+  private static double increase(Map<JvmThreadCpu.Kind, Long> before, Map<JvmThreadCpu.Kind, Long> after,
+      JvmThreadCpu.Kind kind) {
+    long ticks = after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
+    return Math.max(0, ticks) / TICKS_PER_SECOND;
   }
 
   /** utime + stime of the process, or -1 when it cannot be read. */
   static long ticks(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** utime + stime of a {@code /proc/.../stat} line (of a process or of one of its threads). */
+  static long ticksOf(String stat) {
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 }

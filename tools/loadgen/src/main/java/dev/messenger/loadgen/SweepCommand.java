@@ -144,6 +144,10 @@ final class SweepCommand implements Callable<Integer> {
     JsonPaths.numberOr(report, "server.metrics_over_window.process_cpu.total_cpu_s").ifPresent(cpu -> {
       double ackedInWindow = JsonPaths.number(report, "throughput.acked_in_window");
       step.put("cpu_ms_per_acked_message", ackedInWindow == 0 ? 0.0 : Math.round(cpu * 1e5 / ackedInWindow) / 100.0);
+      double fixed = JsonPaths.numberOr(report, "server.metrics_over_window.process_cpu.total_jit_cpu_s").orElse(0.0)
+          + JsonPaths.numberOr(report, "server.metrics_over_window.process_cpu.total_gc_cpu_s").orElse(0.0);
+      step.put("jit_and_gc_cpu_ms_per_acked_message",
+          ackedInWindow == 0 ? 0.0 : Math.round(fixed * 1e5 / ackedInWindow) / 100.0);
     });
     JsonPaths.find(report, "baseline_fraction.acked_fraction_of_cql_bound")
         .ifPresent(f -> step.put("acked_fraction_of_cql_bound", f));

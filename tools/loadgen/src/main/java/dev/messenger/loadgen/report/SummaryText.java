@@ -119,6 +119,11 @@ public final class SummaryText {
       out.append(String.format(Locale.ROOT, "server CPU   %.1f CPU-s over the %s s window, %.2f ms per acknowledged message %s%n",
           d(cpu, "total_cpu_s"), trim(d(cpu, "window_s")), acked == 0 ? 0.0 : d(cpu, "total_cpu_s") * 1000 / acked,
           JsonPaths.object(cpu, "cpu_s")));
+      if (d(cpu, "total_jit_cpu_s") + d(cpu, "total_gc_cpu_s") > 0) {
+        out.append(String.format(Locale.ROOT, "  of which    JIT compilers %.1f CPU-s %s, garbage collector %.1f CPU-s %s%n",
+            d(cpu, "total_jit_cpu_s"), JsonPaths.object(cpu, "jit_cpu_s"), d(cpu, "total_gc_cpu_s"),
+            JsonPaths.object(cpu, "gc_cpu_s")));
+      }
     }
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));

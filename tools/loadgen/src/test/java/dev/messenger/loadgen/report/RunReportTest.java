@@ -96,7 +96,20 @@ class RunReportTest {
     report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
         Map.of("cpu_s", Map.of("router", 0.3, "session", 0.2), "total_cpu_s", 0.5, "window_s", 2.0))));
 
-    assertThat(SummaryText.of(report)).contains("server CPU   0.5 CPU-s over the 2 s window, 5.00 ms per acknowledged message");
+    assertThat(SummaryText.of(report)).contains("server CPU   0.5 CPU-s over the 2 s window, 5.00 ms per acknowledged message")
+        .doesNotContain("JIT compilers");
+  }
+
+  @Test
+  void should_say_how_much_of_the_cpu_the_jit_compilers_and_the_garbage_collector_took() {
+    Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+    report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
+        Map.of("cpu_s", Map.of("router", 0.3, "session", 0.2), "total_cpu_s", 0.5, "window_s", 2.0,
+            "jit_cpu_s", Map.of("router", 0.1), "total_jit_cpu_s", 0.1,
+            "gc_cpu_s", Map.of("router", 0.05), "total_gc_cpu_s", 0.05))));
+
+    assertThat(SummaryText.of(report))
+        .contains("of which    JIT compilers 0.1 CPU-s {router=0.1}, garbage collector 0.1 CPU-s {router=0.05}");
   }
 
   @Test

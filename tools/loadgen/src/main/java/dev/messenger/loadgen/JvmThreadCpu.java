@@ -1,0 +1,52 @@
+package dev.messenger.loadgen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU ticks of a JVM's threads by what they do, from {@code /proc/<pid>/task/*}. The JIT compilers are a cost
+ * of a freshly started JVM rather than of the messages it handles, and the garbage collector's share is what
+ * allocation costs: a reader of "CPU per message" must see both. Threads that ended before a reading are
+ * not in it (the process total still counts them), so both figures are lower bounds.
+ */
+final class JvmThreadCpu {
+  private JvmThreadCpu() {}
+
+  /** What a JVM thread does, by its name as the kernel keeps it (at most 15 characters). */
+  enum Kind {
+    JIT, GC, OTHER;
+
+    static Kind of(String threadName) {
+      if (threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre")) {
+        return JIT;
+      }
+      if (threadName.startsWith("GC Thread#") || threadName.startsWith("G1 ") || threadName.equals("VM Thread")) {
+        return GC;
+      }
+      return OTHER;
+    }
+  }
+
+  /** Ticks (user + system) of the process's live threads by kind; empty when the process cannot be read. */
+  static Map<Kind, Long> ticks(long pid) {
+    Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      threads.forEach(thread -> {
+        try {
+          String name = Files.readString(thread.resolve("comm")).strip();
+          long ticks = ProcessCpuProbe.ticksOf(Files.readString(thread.resolve("stat")));
+          byKind.merge(Kind.of(name), ticks, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // The thread ended while it was being read.
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return byKind;
+  }
+}
