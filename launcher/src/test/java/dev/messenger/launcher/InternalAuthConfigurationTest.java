@@ -33,10 +33,11 @@ class InternalAuthConfigurationTest {
 
   @Test
   void should_make_nats_clients_log_in_but_leave_the_health_check_open() {
-    String config = NatsServer.config(4222, 8222, Path.of("/tmp/n"), 1, 2, Optional.of(NATS));
+    NatsAuthorization authorization = NatsAuthorization.generate("msgr");
+    String config = NatsServer.config(4222, 8222, Path.of("/tmp/n"), 1, 2, Optional.of(authorization));
 
     assertThat(config)
-        .contains("authorization {\n  user: \"messenger\"\n  password: \"natsSecret1\"\n}\n")
+        .startsWith(authorization.render())
         .contains("http: \"127.0.0.1:8222\"\n");
   }
 
