@@ -36,6 +36,8 @@ public final class Infrastructure implements AutoCloseable {
   public static final String SERVICE_USER = "messenger";
   /** The deployment namespace whose NATS subjects the users of an authenticated NATS may use by default. */
   public static final String DEFAULT_NAMESPACE = "msgr";
+  /** As the services accept a namespace: a NATS subject token, part of a stream name and of an etcd key. */
+  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
   private final InfrastructureEndpoints endpoints;
   private final Optional<NatsAuthorization> natsAuthorization;
@@ -80,6 +82,7 @@ public final class Infrastructure implements AutoCloseable {
    * NATS user may use that namespace's subjects only ({@link #endpointsFor}).
    */
   public static Infrastructure start(InfrastructureConfig config, String namespace) {
+    requireNamespace(namespace);
     long startedAt = System.nanoTime();
     Path etcdBinary = config.startsEtcd()
         ? Executables.require("etcd", "etcd-server", EnvironmentVariables.ETCD_ENDPOINTS)
@@ -158,7 +161,7 @@ public final class Infrastructure implements AutoCloseable {
     cqlLogin.ifPresent(login -> stopAllIfFails(started, data, () -> CassandraServiceRole.create(cqlNodes,
         InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.cassandraStartupTimeout())));
     etcdLogin.ifPresent(login -> stopAllIfFails(started, data,
-        () -> EtcdAuthentication.enable(etcdUrls, login, config.startupTimeout())));
+        () -> EtcdAuthentication.enable(etcdUrls, login, namespace, config.startupTimeout())));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
@@ -168,6 +171,13 @@ public final class Infrastructure implements AutoCloseable {
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
     return new Infrastructure(endpoints, natsAuthorization, launches, started, data);
+  }
+
+  static String requireNamespace(String namespace) {
+    if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+      throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern() + ": " + namespace);
+    }
+    return namespace;
   }
 
   /** Runs a step of the start after the processes answer; if it fails, stops them first. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Who may use a local nats-server: a user per {@link NatsUser} kind with a generated password and permissions
@@ -13,18 +12,13 @@ import java.util.regex.Pattern;
  */
 final class NatsAuthorization {
   private static final String ROUTE_USER = "route";
-  /** As the services accept a namespace: it becomes a subject token and a stream name. */
-  private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
   private final String namespace;
   private final Map<NatsUser, Login> logins;
   private final Login routeLogin;
 
   NatsAuthorization(String namespace, Map<NatsUser, Login> logins, Login routeLogin) {
-    this.namespace = requireNonNull(namespace, "namespace");
-    if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern() + ": " + namespace);
-    }
+    this.namespace = Infrastructure.requireNamespace(namespace);
     this.logins = new EnumMap<>(logins);
     this.routeLogin = requireNonNull(routeLogin, "routeLogin");
     if (!this.logins.keySet().containsAll(java.util.EnumSet.allOf(NatsUser.class))) {

@@ -53,6 +53,21 @@ class InternalAuthConfigurationTest {
   }
 
   @Test
+  void should_end_the_etcd_range_of_a_namespace_right_after_its_keys() {
+    assertThat(EtcdAuthentication.prefixEnd("/msgr/")).isEqualTo("/msgr0");
+    assertThat("/msgr/routers/r1").isBetween("/msgr/", "/msgr0");
+    assertThat("/msgr-other/routers/r1").isLessThan("/msgr/");
+    assertThat("/msgr0").isGreaterThanOrEqualTo(EtcdAuthentication.prefixEnd("/msgr/"));
+  }
+
+  @Test
+  void should_refuse_a_namespace_the_services_would_refuse() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Infrastructure.requireNamespace("msgr/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Infrastructure.requireNamespace("blue-2")).isEqualTo("blue-2");
+  }
+
+  @Test
   void should_make_cassandra_require_a_login_and_check_permissions() {
     String single = CassandraYaml.render(Path.of("/tmp/c"), 7000, 9042, true);
     String member = CassandraYaml.renderMember(Path.of("/tmp/c2"), "127.0.0.2", "127.0.0.1:7000", 7000, 9042, 0L,

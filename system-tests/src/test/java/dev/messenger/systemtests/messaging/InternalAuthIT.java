@@ -98,6 +98,19 @@ class InternalAuthIT {
   }
 
   @Test
+  void should_keep_the_etcd_login_to_the_keys_of_its_namespace() throws Exception {
+    InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
+    ByteSequence outside = ByteSequence.from("/" + NAMESPACE + "-other/routers/r1", StandardCharsets.UTF_8);
+
+    try (Client etcd = infra.connectEtcd()) {
+      assertThatThrownBy(() -> etcd.getKVClient().put(outside, ByteSequence.from("x", StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS)).hasStackTraceContaining("permission denied");
+      assertThatThrownBy(() -> etcd.getKVClient().get(outside).get(10, TimeUnit.SECONDS))
+          .hasStackTraceContaining("permission denied");
+    }
+  }
+
+  @Test
   void should_refuse_cql_sessions_without_the_login() {
     Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
 
@@ -121,7 +134,7 @@ class InternalAuthIT {
           Duration.ofSeconds(5));
       assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("ping");
       assertThat(cql.execute("SELECT release_version FROM system.local").one().getString(0)).startsWith("5.0");
-      ByteSequence key = ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8);
+      ByteSequence key = ByteSequence.from("/" + NAMESPACE + "/written", StandardCharsets.UTF_8);
       etcd.getKVClient().put(key, ByteSequence.from("yes", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
       assertThat(etcd.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).singleElement()
           .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo("yes"));
@@ -131,7 +144,7 @@ class InternalAuthIT {
   @Test
   void should_log_in_to_etcd_again_after_a_restart_forgot_its_token() throws Exception {
     InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
-    ByteSequence key = ByteSequence.from("/internal-auth-it/restart", StandardCharsets.UTF_8);
+    ByteSequence key = ByteSequence.from("/" + NAMESPACE + "/restart", StandardCharsets.UTF_8);
 
     try (Client etcd = infra.connectEtcd()) {
       etcd.getKVClient().put(key, ByteSequence.from("before", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
@@ -251,7 +264,7 @@ class InternalAuthIT {
     try (Infrastructure cluster = Infrastructure.start(etcdCluster)) {
       List<String> members = cluster.endpoints().etcdEndpoints();
       Login login = cluster.endpoints().etcdLogin().orElseThrow();
-      ByteSequence key = ByteSequence.from("/internal-auth-it/cluster", StandardCharsets.UTF_8);
+      ByteSequence key = ByteSequence.from("/" + Infrastructure.DEFAULT_NAMESPACE + "/cluster", StandardCharsets.UTF_8);
       assertThat(members).hasSize(3);
 
       try (Client first = etcdClient(members.get(0), Optional.of(login));
@@ -312,7 +325,7 @@ class InternalAuthIT {
 
   private static void readEtcd(Optional<Login> login) throws Exception {
     try (Client etcd = etcdClient(String.join(",", endpoints.etcdEndpoints()), login)) {
-      etcd.getKVClient().get(ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8))
+      etcd.getKVClient().get(ByteSequence.from("/" + NAMESPACE + "/written", StandardCharsets.UTF_8))
           .get(20, TimeUnit.SECONDS);
     }
   }
