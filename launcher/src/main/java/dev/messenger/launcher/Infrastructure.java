@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +35,10 @@ public final class Infrastructure implements AutoCloseable {
   public static final String CASSANDRA = "cassandra";
   /** The user the services log in as when the infrastructure requires logins. */
   public static final String SERVICE_USER = "messenger";
-  /** The deployment namespace whose NATS subjects the users of an authenticated NATS may use by default. */
+  /** The namespace whose NATS subjects and etcd keys the logins of an authenticated start may use by default. */
   public static final String DEFAULT_NAMESPACE = "msgr";
   /** As the services accept a namespace: a NATS subject token, part of a stream name and of an etcd key. */
-  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
   private final InfrastructureEndpoints endpoints;
   private final Optional<NatsAuthorization> natsAuthorization;
