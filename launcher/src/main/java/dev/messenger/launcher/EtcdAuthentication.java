@@ -15,18 +15,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Turns authentication on in a freshly started local etcd: a {@code root} user (etcd enables authentication
  * only once it has one) with a generated password that is not kept, and the services' user with a role that
- * may read and write every key. The whole keyspace rather than the services' prefix: the prefix follows
- * MESSENGER_NAMESPACE, which each service reads for itself (tests give each cluster a namespace of its own).
+ * may read and write the keys of the deployment's namespace ({@code /<ns>/...}) and read the key the services'
+ * health probe reads, nothing else.
  */
 final class EtcdAuthentication {
   static final String ROOT = "root";
   static final String SERVICE_ROLE = "messenger";
-  /** With this key as both start and range end, a permission covers every key (etcd's "from key" range). */
-  private static final ByteSequence EVERY_KEY = ByteSequence.from(new byte[] {0});
+  /** The key every service's etcd probe reads (dev.messenger.common.health.Probes). */
+  static final String HEALTH_PROBE_KEY = "/messenger-health-probe";
 
   private EtcdAuthentication() {}
 
-  static void enable(List<String> endpoints, Login service, Duration timeout) {
+  static void enable(List<String> endpoints, Login service, String namespace, Duration timeout) {
     try (Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
       Auth auth = client.getAuthClient();
       Login rootLogin = Login.generate(ROOT);
@@ -37,7 +37,11 @@ final class EtcdAuthentication {
       await(auth.userAdd(root, bytes(rootLogin.password())), timeout);
       await(auth.userGrantRole(root, root), timeout);
       await(auth.roleAdd(role), timeout);
-      await(auth.roleGrantPermission(role, EVERY_KEY, EVERY_KEY, Permission.Type.READWRITE), timeout);
+      String prefix = "/" + namespace + "/";
+      await(auth.roleGrantPermission(role, bytes(prefix), bytes(prefixEnd(prefix)), Permission.Type.READWRITE),
+          timeout);
+      await(auth.roleGrantPermission(role, bytes(HEALTH_PROBE_KEY), ByteSequence.EMPTY, Permission.Type.READ),
+          timeout);
       await(auth.userAdd(user, bytes(service.password())), timeout);
       await(auth.userGrantRole(user, role), timeout);
       await(auth.authEnable(), timeout);
@@ -54,6 +58,12 @@ final class EtcdAuthentication {
       Thread.currentThread().interrupt();
       throw new InfrastructureException("interrupted while turning on etcd authentication", e);
     }
+  }
+
+  /** The end of the range of keys starting with {@code prefix}: its last character plus one ('/' is ASCII). */
+  static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
   }
 
   private static ByteSequence bytes(String text) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,13 @@ public final class Infrastructure implements AutoCloseable {
   public static final String CASSANDRA = "cassandra";
   /** The user the services log in as when the infrastructure requires logins. */
   public static final String SERVICE_USER = "messenger";
+  /** The namespace whose NATS subjects and etcd keys the logins of an authenticated start may use by default. */
+  public static final String DEFAULT_NAMESPACE = "msgr";
+  /** As the services accept a namespace: a NATS subject token, part of a stream name and of an etcd key. */
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
   private final InfrastructureEndpoints endpoints;
+  private final Optional<NatsAuthorization> natsAuthorization;
   private final Map<String, Supplier<LocalServer>> launches;
   private final Map<String, LocalServer> servers = new ConcurrentHashMap<>();
   private final Set<String> restarting = ConcurrentHashMap.newKeySet();
@@ -43,9 +49,10 @@ public final class Infrastructure implements AutoCloseable {
   private final CompletableFuture<String> unexpectedExit = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Infrastructure(InfrastructureEndpoints endpoints, Map<String, Supplier<LocalServer>> launches,
-      Map<String, LocalServer> servers, DataDirectory dataDirectory) {
+  private Infrastructure(InfrastructureEndpoints endpoints, Optional<NatsAuthorization> natsAuthorization,
+      Map<String, Supplier<LocalServer>> launches, Map<String, LocalServer> servers, DataDirectory dataDirectory) {
     this.endpoints = endpoints;
+    this.natsAuthorization = natsAuthorization;
     this.launches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(launches));
     this.dataDirectory = dataDirectory;
     servers.forEach(this::watch);
@@ -68,6 +75,15 @@ public final class Infrastructure implements AutoCloseable {
    *     already started is stopped first)
    */
   public static Infrastructure start(InfrastructureConfig config) {
+    return start(config, DEFAULT_NAMESPACE);
+  }
+
+  /**
+   * {@link #start(InfrastructureConfig)} for a deployment in {@code namespace}: with authentication, each kind of
+   * NATS user may use that namespace's subjects only ({@link #endpointsFor}).
+   */
+  public static Infrastructure start(InfrastructureConfig config, String namespace) {
+    requireNamespace(namespace);
     long startedAt = System.nanoTime();
     Path etcdBinary = config.startsEtcd()
         ? Executables.require("etcd", "etcd-server", EnvironmentVariables.ETCD_ENDPOINTS)
@@ -79,8 +95,9 @@ public final class Infrastructure implements AutoCloseable {
 
     Optional<Login> etcdLogin = config.authentication() && etcdBinary != null
         ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
-    Optional<Login> natsLogin = config.authentication() && natsBinary != null
-        ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
+    Optional<NatsAuthorization> natsAuthorization = config.authentication() && natsBinary != null
+        ? Optional.of(NatsAuthorization.generate(namespace)) : Optional.empty();
+    Optional<Login> natsLogin = natsAuthorization.map(authorization -> authorization.login(NatsUser.TOOLS));
     Optional<Login> cqlLogin = config.authentication() && cassandraClasspath != null
         ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     DataDirectory data = DataDirectory.open(config.dataDirectory());
@@ -110,10 +127,11 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? NatsServer.start(natsBinary, data.resolve(part), data.logFile(part), ports[first], ports[first + 1],
-                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())
+                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsAuthorization,
+                config.startupTimeout())
             : NatsServer.startMember(natsBinary, data.resolve(part), data.logFile(part), index,
                 ports[first + 3 * index], ports[first + 3 * index + 1], routePorts, config.jetStreamMaxMemoryBytes(),
-                config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())));
+                config.jetStreamMaxFileBytes(), natsAuthorization, config.startupTimeout())));
       }
     }
     if (cassandraClasspath != null) {
@@ -144,7 +162,7 @@ public final class Infrastructure implements AutoCloseable {
     cqlLogin.ifPresent(login -> stopAllIfFails(started, data, () -> CassandraServiceRole.create(cqlNodes,
         InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.cassandraStartupTimeout())));
     etcdLogin.ifPresent(login -> stopAllIfFails(started, data,
-        () -> EtcdAuthentication.enable(etcdUrls, login, config.startupTimeout())));
+        () -> EtcdAuthentication.enable(etcdUrls, login, namespace, config.startupTimeout())));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
@@ -153,7 +171,14 @@ public final class Infrastructure implements AutoCloseable {
         natsLogin, cqlLogin, etcdLogin);
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
-    return new Infrastructure(endpoints, launches, started, data);
+    return new Infrastructure(endpoints, natsAuthorization, launches, started, data);
+  }
+
+  static String requireNamespace(String namespace) {
+    if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+      throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern() + ": " + namespace);
+    }
+    return namespace;
   }
 
   /** Runs a step of the start after the processes answer; if it fails, stops them first. */
@@ -295,6 +320,17 @@ public final class Infrastructure implements AutoCloseable {
   /** Where each part can be reached. */
   public InfrastructureEndpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The endpoints as {@code user} reaches them: with its own NATS login when this NATS requires logins (whose
+   * permissions limit it to the subjects that kind uses); else {@link #endpoints()}, whose NATS login is the
+   * tools' one.
+   */
+  public InfrastructureEndpoints endpointsFor(NatsUser user) {
+    return natsAuthorization.map(authorization -> new InfrastructureEndpoints(endpoints.etcdEndpoints(),
+        endpoints.natsUrl(), endpoints.cqlContactPoints(), endpoints.cqlLocalDatacenter(),
+        Optional.of(authorization.login(user)), endpoints.cqlLogin(), endpoints.etcdLogin())).orElse(endpoints);
   }
 
   /** Completes with the name of the first local process that exits on its own, before {@link #close()}. */

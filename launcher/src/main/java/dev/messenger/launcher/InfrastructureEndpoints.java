@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * @param natsUrl NATS server URL, e.g. {@code nats://127.0.0.1:4222}
  * @param cqlContactPoints CQL native transport addresses
  * @param cqlLocalDatacenter the datacenter the CQL driver treats as local
- * @param natsLogin the user and password NATS requires; empty when it lets anyone in
+ * @param natsLogin the user and password NATS requires (of a local NATS with a user per kind, the tools' one,
+ *     see {@link Infrastructure#endpointsFor}); empty when it lets anyone in
  * @param cqlLogin the user and password the CQL store requires; empty when it lets anyone in
  * @param etcdLogin the user and password etcd requires; empty when it lets anyone in
  */

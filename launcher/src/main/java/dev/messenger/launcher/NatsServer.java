@@ -22,12 +22,12 @@ final class NatsServer implements LocalServer {
     this.url = url;
   }
 
-  /** Starts a nats-server alone; with a {@code login}, clients without that user and password are refused. */
+  /** Starts a nats-server alone; with an {@code authorization}, clients must log in as one of its users. */
   static NatsServer start(
       Path binary, Path directory, Path logFile, int clientPort, int monitorPort,
-      long maxMemoryBytes, long maxFileBytes, Optional<Login> login, Duration timeout) {
+      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization, Duration timeout) {
     return start(binary, directory, logFile, config(clientPort, monitorPort, directory.resolve("jetstream"),
-        maxMemoryBytes, maxFileBytes, login), "nats-server", clientPort, monitorPort, timeout);
+        maxMemoryBytes, maxFileBytes, authorization), "nats-server", clientPort, monitorPort, timeout);
   }
 
   /**
@@ -36,10 +36,10 @@ final class NatsServer implements LocalServer {
    */
   static NatsServer startMember(
       Path binary, Path directory, Path logFile, int index, int clientPort, int monitorPort, int[] routePorts,
-      long maxMemoryBytes, long maxFileBytes, Optional<Login> login, Duration timeout) {
+      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization, Duration timeout) {
     String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes,
-        login).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
-        + cluster(index, routePorts, login);
+        authorization).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
+        + cluster(index, routePorts, authorization.map(NatsAuthorization::routeLogin));
     return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort, timeout);
   }
 
@@ -69,8 +69,8 @@ final class NatsServer implements LocalServer {
   }
 
   static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes,
-      Optional<Login> login) {
-    return login.map(NatsServer::authorization).orElse("") + """
+      Optional<NatsAuthorization> authorization) {
+    return authorization.map(NatsAuthorization::render).orElse("") + """
         server_name: messenger
         listen: "127.0.0.1:%d"
         http: "127.0.0.1:%d"
@@ -85,8 +85,8 @@ final class NatsServer implements LocalServer {
         }
         """.formatted(clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes, maxFileBytes);
   }
-  /** Clients must log in; the monitoring port (health checks, metrics) stays open on loopback. */
-  private static String authorization(Login login) {
+  /** Routes must log in as this one user. */
+  private static String routeAuthorization(Login login) {
     return """
         authorization {
           user: %s
@@ -108,7 +108,7 @@ final class NatsServer implements LocalServer {
         routes.append("    \"nats://").append(userInfo).append("127.0.0.1:").append(routePorts[i]).append("\"\n");
       }
     }
-    String routeAuthorization = login.map(l -> authorization(l).indent(2)).orElse("");
+    String routeAuthorization = login.map(l -> routeAuthorization(l).indent(2)).orElse("");
     return """
         cluster {
           name: messenger

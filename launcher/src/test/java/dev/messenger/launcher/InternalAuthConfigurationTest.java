@@ -33,10 +33,11 @@ class InternalAuthConfigurationTest {
 
   @Test
   void should_make_nats_clients_log_in_but_leave_the_health_check_open() {
-    String config = NatsServer.config(4222, 8222, Path.of("/tmp/n"), 1, 2, Optional.of(NATS));
+    NatsAuthorization authorization = NatsAuthorization.generate("msgr");
+    String config = NatsServer.config(4222, 8222, Path.of("/tmp/n"), 1, 2, Optional.of(authorization));
 
     assertThat(config)
-        .contains("authorization {\n  user: \"messenger\"\n  password: \"natsSecret1\"\n}\n")
+        .startsWith(authorization.render())
         .contains("http: \"127.0.0.1:8222\"\n");
   }
 
@@ -49,6 +50,21 @@ class InternalAuthConfigurationTest {
         .contains("\"nats://messenger:natsSecret1@127.0.0.1:6222\"", "\"nats://messenger:natsSecret1@127.0.0.1:6224\"")
         .doesNotContain("6223\"\n    \"")
         .contains("listen: \"127.0.0.1:6223\"");
+  }
+
+  @Test
+  void should_end_the_etcd_range_of_a_namespace_right_after_its_keys() {
+    assertThat(EtcdAuthentication.prefixEnd("/msgr/")).isEqualTo("/msgr0");
+    assertThat("/msgr/routers/r1").isBetween("/msgr/", "/msgr0");
+    assertThat("/msgr-other/routers/r1").isLessThan("/msgr/");
+    assertThat("/msgr0").isGreaterThanOrEqualTo(EtcdAuthentication.prefixEnd("/msgr/"));
+  }
+
+  @Test
+  void should_refuse_a_namespace_the_services_would_refuse() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Infrastructure.requireNamespace("msgr/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Infrastructure.requireNamespace("blue-2")).isEqualTo("blue-2");
   }
 
   @Test

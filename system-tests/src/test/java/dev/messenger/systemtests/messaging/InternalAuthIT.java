@@ -18,6 +18,7 @@ import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.Login;
+import dev.messenger.launcher.NatsUser;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -27,6 +28,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -54,12 +56,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InternalAuthIT {
+  private static final String NAMESPACE = "authit";
   private static Infrastructure infrastructure;
   private static InfrastructureEndpoints endpoints;
 
   @BeforeAll
   static void start() {
-    infrastructure = Infrastructure.start(InfrastructureConfig.defaults().withAuthentication());
+    infrastructure = Infrastructure.start(InfrastructureConfig.defaults().withAuthentication(), NAMESPACE);
     endpoints = infrastructure.endpoints();
   }
 
@@ -95,6 +98,19 @@ class InternalAuthIT {
   }
 
   @Test
+  void should_keep_the_etcd_login_to_the_keys_of_its_namespace() throws Exception {
+    InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
+    ByteSequence outside = ByteSequence.from("/" + NAMESPACE + "-other/routers/r1", StandardCharsets.UTF_8);
+
+    try (Client etcd = infra.connectEtcd()) {
+      assertThatThrownBy(() -> etcd.getKVClient().put(outside, ByteSequence.from("x", StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS)).hasStackTraceContaining("permission denied");
+      assertThatThrownBy(() -> etcd.getKVClient().get(outside).get(10, TimeUnit.SECONDS))
+          .hasStackTraceContaining("permission denied");
+    }
+  }
+
+  @Test
   void should_refuse_cql_sessions_without_the_login() {
     Login wrong = new Login(Infrastructure.SERVICE_USER, "not-the-password");
 
@@ -118,7 +134,7 @@ class InternalAuthIT {
           Duration.ofSeconds(5));
       assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("ping");
       assertThat(cql.execute("SELECT release_version FROM system.local").one().getString(0)).startsWith("5.0");
-      ByteSequence key = ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8);
+      ByteSequence key = ByteSequence.from("/" + NAMESPACE + "/written", StandardCharsets.UTF_8);
       etcd.getKVClient().put(key, ByteSequence.from("yes", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
       assertThat(etcd.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs()).singleElement()
           .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo("yes"));
@@ -128,7 +144,7 @@ class InternalAuthIT {
   @Test
   void should_log_in_to_etcd_again_after_a_restart_forgot_its_token() throws Exception {
     InfraSettings infra = InfraSettings.from(Settings.of(new String[0], endpoints.toEnvironment()));
-    ByteSequence key = ByteSequence.from("/internal-auth-it/restart", StandardCharsets.UTF_8);
+    ByteSequence key = ByteSequence.from("/" + NAMESPACE + "/restart", StandardCharsets.UTF_8);
 
     try (Client etcd = infra.connectEtcd()) {
       etcd.getKVClient().put(key, ByteSequence.from("before", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
@@ -141,7 +157,7 @@ class InternalAuthIT {
 
   @Test
   void should_run_services_given_the_logins_end_to_end() throws Exception {
-    try (TestCluster cluster = TestCluster.start(endpoints)) {
+    try (TestCluster cluster = TestCluster.startWithNatsUsers(infrastructure, NAMESPACE)) {
       int port = freePort();
       ChildProcess session = cluster.startSessionProcess("session-auth", port);
       ChildProcess router = cluster.startRouterProcesses("router-auth").get("router-auth");
@@ -164,10 +180,56 @@ class InternalAuthIT {
       for (ChildProcess service : List.of(session, router)) {
         assertThat(Files.readString(service.logFile()))
             .doesNotContain(endpoints.natsLogin().orElseThrow().password())
+            .doesNotContain(natsLogin(NatsUser.SESSION).password())
+            .doesNotContain(natsLogin(NatsUser.ROUTER).password())
             .doesNotContain(endpoints.cqlLogin().orElseThrow().password())
             .doesNotContain(endpoints.etcdLogin().orElseThrow().password());
       }
     }
+  }
+
+  @Test
+  void should_let_each_nats_login_use_only_the_subjects_of_its_kind() throws Exception {
+    String submit = NAMESPACE + ".submit.3";
+    NatsErrors routerErrors = new NatsErrors();
+    NatsErrors sessionErrors = new NatsErrors();
+    NatsErrors toolsErrors = new NatsErrors();
+
+    try (Connection router = connectNats(natsLogin(NatsUser.ROUTER), routerErrors);
+        Connection session = connectNats(natsLogin(NatsUser.SESSION), sessionErrors);
+        Connection tools = connectNats(endpoints.natsLogin().orElseThrow(), toolsErrors)) {
+      java.util.concurrent.BlockingQueue<String> submitted = new java.util.concurrent.LinkedBlockingQueue<>();
+      router.createDispatcher(m -> submitted.add(new String(m.getData(), StandardCharsets.UTF_8))).subscribe(submit);
+      router.flush(Duration.ofSeconds(5));
+
+      router.publish(submit, "from a router".getBytes(StandardCharsets.UTF_8));
+      tools.publish(submit, "from the tools".getBytes(StandardCharsets.UTF_8));
+      session.publish(NAMESPACE + ".push.candidates", "a forged push".getBytes(StandardCharsets.UTF_8));
+      session.createDispatcher(m -> { }).subscribe(NAMESPACE + ".submit.*");
+      session.publish(submit, "from a session server".getBytes(StandardCharsets.UTF_8));
+
+      assertThat(submitted.poll(5, TimeUnit.SECONDS)).isEqualTo("from a session server");
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        assertThat(routerErrors.all()).anySatisfy(e -> assertThat(e).contains(violation("Publish", submit)));
+        assertThat(toolsErrors.all()).anySatisfy(e -> assertThat(e).contains(violation("Publish", submit)));
+        assertThat(sessionErrors.all())
+            .anySatisfy(e -> assertThat(e).contains(violation("Publish", NAMESPACE + ".push.candidates")))
+            .anySatisfy(e -> assertThat(e).contains(violation("Subscription", NAMESPACE + ".submit.*")));
+      });
+      assertThat(submitted).isEmpty();
+    }
+  }
+
+  @Test
+  void should_refuse_the_default_cassandra_superuser() {
+    Login defaultSuperuser = new Login("cassandra", "cassandra");
+
+    // Cassandra may keep a login it checked for up to 2 s (credentials_validity).
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(
+        () -> connectCql(Optional.of(defaultSuperuser)).close())
+        .isInstanceOfSatisfying(AllNodesFailedException.class, e -> assertThat(e.getAllErrors().values())
+            .flatMap(errors -> errors)
+            .hasAtLeastOneElementOfType(AuthenticationException.class)));
   }
 
   @Test
@@ -202,7 +264,7 @@ class InternalAuthIT {
     try (Infrastructure cluster = Infrastructure.start(etcdCluster)) {
       List<String> members = cluster.endpoints().etcdEndpoints();
       Login login = cluster.endpoints().etcdLogin().orElseThrow();
-      ByteSequence key = ByteSequence.from("/internal-auth-it/cluster", StandardCharsets.UTF_8);
+      ByteSequence key = ByteSequence.from("/" + Infrastructure.DEFAULT_NAMESPACE + "/cluster", StandardCharsets.UTF_8);
       assertThat(members).hasSize(3);
 
       try (Client first = etcdClient(members.get(0), Optional.of(login));
@@ -213,6 +275,38 @@ class InternalAuthIT {
         assertThatThrownBy(() -> anonymous.getKVClient().get(key).get(10, TimeUnit.SECONDS))
             .hasStackTraceContaining("user name is empty");
       }
+    }
+  }
+
+  private static String violation(String operation, String subject) {
+    return "Permissions Violation for " + operation + " to \"" + subject + "\"";
+  }
+
+  private static Login natsLogin(NatsUser user) {
+    return infrastructure.endpointsFor(user).natsLogin().orElseThrow();
+  }
+
+  private static Connection connectNats(Login login, NatsErrors errors) throws IOException, InterruptedException {
+    return Nats.connect(new Options.Builder()
+        .server(endpoints.natsUrl())
+        .noReconnect()
+        .connectionTimeout(Duration.ofSeconds(5))
+        .userInfo(login.user(), login.password())
+        .errorListener(errors)
+        .build());
+  }
+
+  /** The errors the server sent on a connection, as jnats reports them. */
+  private static final class NatsErrors implements ErrorListener {
+    private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void errorOccurred(Connection connection, String error) {
+      errors.add(error);
+    }
+
+    List<String> all() {
+      return List.copyOf(errors);
     }
   }
 
@@ -231,7 +325,7 @@ class InternalAuthIT {
 
   private static void readEtcd(Optional<Login> login) throws Exception {
     try (Client etcd = etcdClient(String.join(",", endpoints.etcdEndpoints()), login)) {
-      etcd.getKVClient().get(ByteSequence.from("/internal-auth-it/written", StandardCharsets.UTF_8))
+      etcd.getKVClient().get(ByteSequence.from("/" + NAMESPACE + "/written", StandardCharsets.UTF_8))
           .get(20, TimeUnit.SECONDS);
     }
   }

@@ -12,10 +12,12 @@ import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
 import dev.messenger.history.store.HistoryStore;
 import dev.messenger.launcher.ChildProcess;
+import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.JavaProcess;
 import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
+import dev.messenger.launcher.NatsUser;
 import dev.messenger.router.Router;
 import dev.messenger.router.RouterConfig;
 import dev.messenger.session.SessionConfig;
@@ -60,9 +62,15 @@ final class TestCluster implements AutoCloseable {
   private final List<Connection> natsConnections = new ArrayList<>();
   private final List<MessengerClient> clients = new ArrayList<>();
   private final String name;
+  private final Map<String, Login> natsLoginByModule;
 
   private TestCluster(InfrastructureEndpoints endpoints) {
-    this.name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    this(endpoints, "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10), Map.of());
+  }
+
+  private TestCluster(InfrastructureEndpoints endpoints, String name, Map<String, Login> natsLoginByModule) {
+    this.name = name;
+    this.natsLoginByModule = Map.copyOf(natsLoginByModule);
     this.infra = new InfraSettings(endpoints.etcdEndpoints(), endpoints.natsUrl(), endpoints.cqlContactPoints(),
         endpoints.cqlLocalDatacenter(), credentials(endpoints.natsLogin()), credentials(endpoints.cqlLogin()),
         credentials(endpoints.etcdLogin()));
@@ -76,6 +84,17 @@ final class TestCluster implements AutoCloseable {
 
   static TestCluster start(InfrastructureEndpoints endpoints) {
     return new TestCluster(endpoints);
+  }
+
+  /**
+   * A cluster in the namespace an infrastructure with a NATS user per kind was started for: the session and
+   * router processes log in to NATS as their kind, as {@code ./messenger up --auth} starts them.
+   */
+  static TestCluster startWithNatsUsers(Infrastructure infrastructure, String namespace) {
+    Map<String, Login> logins = new HashMap<>();
+    infrastructure.endpointsFor(NatsUser.SESSION).natsLogin().ifPresent(l -> logins.put("services/session", l));
+    infrastructure.endpointsFor(NatsUser.ROUTER).natsLogin().ifPresent(l -> logins.put("services/router", l));
+    return new TestCluster(infrastructure.endpoints(), namespace, logins);
   }
 
   /** The login of an infrastructure started with authentication, as services read it. */
@@ -147,6 +166,11 @@ final class TestCluster implements AutoCloseable {
         .map(a -> a.getHostString() + ":" + a.getPort()).reduce((a, b) -> a + "," + b).orElseThrow());
     env.put("MESSENGER_CQL_DATACENTER", infra.cqlDatacenter());
     env.putAll(infra.credentialVariables());
+    Login natsLogin = natsLoginByModule.get(module);
+    if (natsLogin != null) {
+      env.put(InfrastructureEndpoints.NATS_USER_VARIABLE, natsLogin.user());
+      env.put(InfrastructureEndpoints.NATS_PASSWORD_VARIABLE, natsLogin.password());
+    }
     Path logs = Files.createDirectories(root.resolve("system-tests/target/process-logs"));
     List<String> allArgs = new ArrayList<>(args);
     allArgs.add("--namespace=" + name);

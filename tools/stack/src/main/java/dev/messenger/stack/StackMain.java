@@ -4,10 +4,12 @@ import dev.messenger.client.TransportSecurity;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
+import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.launcher.JavaProcess;
 import dev.messenger.launcher.LocalCertificates;
 import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
+import dev.messenger.launcher.NatsUser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -83,7 +85,8 @@ public final class StackMain {
     InfrastructureConfig infrastructureConfig = InfrastructureConfig.fromEnvironment(System.getenv())
         .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1);
     Infrastructure infrastructure = Infrastructure.start(
-        auth ? infrastructureConfig.withAuthentication() : infrastructureConfig);
+        auth ? infrastructureConfig.withAuthentication() : infrastructureConfig,
+        Optional.ofNullable(System.getenv("MESSENGER_NAMESPACE")).orElse(Infrastructure.DEFAULT_NAMESPACE));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -123,7 +126,9 @@ public final class StackMain {
     Path endpointsFile = EndpointsFile.write(runDir, env);
     System.out.println("endpoints  " + endpointsFile + " (read by ./messenger loadgen and chat)");
     printLogin("etcd", infrastructure.endpoints().etcdLogin());
-    printLogin("nats", infrastructure.endpoints().natsLogin());
+    infrastructure.endpoints().natsLogin().ifPresent(tools -> System.out.printf(
+        "%-10s a user per service, with the subjects it uses; %s (endpoints file) none of them%n", "nats login",
+        tools.user()));
     printLogin("cql", infrastructure.endpoints().cqlLogin());
     if (options.tls()) {
       System.out.println("tls        gRPC ports serve TLS only; CA " + env.get(TransportSecurity.CA_FILE_VARIABLE));
@@ -132,7 +137,7 @@ public final class StackMain {
     boolean localEtcd = infrastructure.localParts().keySet().stream()
         .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
     for (ServiceSpec spec : specs) {
-      Map<String, String> serviceEnv = env;
+      Map<String, String> serviceEnv = withNatsLoginOf(spec.natsUser(), env, infrastructure);
       if (localEtcd) {
         // Each service reaches each etcd member through a link of its own, so that a fault can cut one
         // service off from etcd while it keeps NATS and the store, as a network partition would.
@@ -142,7 +147,6 @@ public final class StackMain {
           links.add(new TcpLink(spec.name(), new InetSocketAddress(etcd.getHost(), etcd.getPort())));
         }
         etcdLinks.put(spec.name(), links);
-        serviceEnv = new HashMap<>(env);
         serviceEnv.put("MESSENGER_ETCD_ENDPOINTS",
             links.stream().map(TcpLink::url).collect(Collectors.joining(",")));
       }
@@ -166,7 +170,7 @@ public final class StackMain {
         .name("web")
         .classpath(ModuleClasspath.of(root, "services/webgateway"))
         .jvmOptions("-Xms32m", "-Xmx256m", "-XX:+UseG1GC")
-        .environment(env)
+        .environment(withNatsLoginOf(Optional.empty(), env, infrastructure))
         .args("--port=" + webPort, "--web-root=" + root.resolve("clients/web/dist"),
             "--session-targets=" + sessionTargets, "--history-target=127.0.0.1:" + (basePort + 300),
             "--presence-target=127.0.0.1:" + (basePort + 400), "--push-target=127.0.0.1:" + (basePort + 500))
@@ -184,6 +188,22 @@ public final class StackMain {
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
+  }
+
+  /**
+   * {@code env} with the NATS login of {@code user} in place of the tools' one, or without a NATS login for a
+   * process that does not use NATS.
+   */
+  private static Map<String, String> withNatsLoginOf(Optional<NatsUser> user, Map<String, String> env,
+      Infrastructure infrastructure) {
+    Map<String, String> withLogin = new HashMap<>(env);
+    withLogin.remove(InfrastructureEndpoints.NATS_USER_VARIABLE);
+    withLogin.remove(InfrastructureEndpoints.NATS_PASSWORD_VARIABLE);
+    user.flatMap(u -> infrastructure.endpointsFor(u).natsLogin()).ifPresent(login -> {
+      withLogin.put(InfrastructureEndpoints.NATS_USER_VARIABLE, login.user());
+      withLogin.put(InfrastructureEndpoints.NATS_PASSWORD_VARIABLE, login.password());
+    });
+    return withLogin;
   }
 
   /** "nats login messenger", padded like the other lines; the password stays in the services' environment. */

@@ -1,0 +1,100 @@
+package dev.messenger.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NatsAuthorizationTest {
+
+  @Test
+  void should_let_only_session_servers_submit_to_routers() {
+    for (NatsUser user : NatsUser.values()) {
+      NatsPermissions permissions = user.permissions("msgr");
+      boolean submits = permissions.publishAllow().contains("msgr.submit.*");
+      assertThat(submits).as(user.name()).isEqualTo(user == NatsUser.SESSION);
+    }
+    assertThat(NatsUser.ROUTER.permissions("msgr").subscribeAllow()).contains("msgr.submit.*");
+    assertThat(NatsUser.SESSION.permissions("msgr").subscribeAllow()).doesNotContain("msgr.submit.*");
+  }
+
+  @Test
+  void should_let_router_session_and_presence_alone_publish_to_user_subjects() {
+    assertThat(NatsUser.values())
+        .filteredOn(user -> user.permissions("msgr").publishAllow().contains("msgr.user.*"))
+        .containsExactlyInAnyOrder(NatsUser.ROUTER, NatsUser.SESSION, NatsUser.PRESENCE);
+  }
+
+  @Test
+  void should_give_push_its_two_streams_and_their_acks_and_nothing_of_the_messaging_subjects() {
+    NatsPermissions push = NatsUser.PUSH.permissions("msgr");
+
+    assertThat(push.publishAllow())
+        .contains("msgr.push.jobs", "$JS.API.STREAM.*.msgr-push-candidates", "$JS.API.CONSUMER.*.*.msgr-push-jobs.>",
+            "$JS.ACK.msgr-push-candidates.>", "$JS.ACK.msgr-push-jobs.>")
+        .noneMatch(subject -> subject.startsWith("msgr.user") || subject.startsWith("msgr.submit"));
+    assertThat(push.subscribeAllow()).containsExactly("_INBOX.>");
+  }
+
+  @Test
+  void should_keep_the_tools_out_of_the_namespace_and_its_streams() {
+    NatsPermissions tools = NatsUser.TOOLS.permissions("msgr");
+
+    assertThat(tools.publishAllow()).containsExactly(">");
+    assertThat(tools.publishDeny()).contains("msgr.>", "$JS.API.STREAM.*.msgr-push-candidates",
+        "$JS.API.CONSUMER.*.msgr-push-jobs.>", "$JS.ACK.msgr-push-jobs.>");
+    assertThat(tools.subscribeDeny()).containsExactly("msgr.>");
+  }
+
+  @Test
+  void should_follow_the_namespace() {
+    for (NatsUser user : NatsUser.values()) {
+      NatsPermissions permissions = user.permissions("blue");
+      assertThat(List.of(permissions.publishAllow(), permissions.publishDeny(), permissions.subscribeAllow(),
+          permissions.subscribeDeny()))
+          .as(user.name())
+          .allSatisfy(subjects -> assertThat(subjects).noneMatch(subject -> subject.contains("msgr")));
+    }
+    assertThat(NatsUser.SESSION.permissions("blue").publishAllow()).contains("blue.submit.*", "blue.presence.*");
+  }
+
+  @Test
+  void should_render_a_user_per_kind_with_its_permissions() {
+    Map<NatsUser, Login> logins = new EnumMap<>(NatsUser.class);
+    for (NatsUser user : NatsUser.values()) {
+      logins.put(user, new Login(user.user(), user.user() + "Secret"));
+    }
+    String block = new NatsAuthorization("msgr", logins, new Login("route", "routeSecret")).render();
+
+    assertThat(block)
+        .startsWith("authorization {\n  users: [\n")
+        .endsWith("  ]\n}\n")
+        .contains("    { user: \"router\", password: \"routerSecret\", permissions: { publish: { allow: "
+            + "[\"msgr.user.*\", \"msgr.push.candidates\", \"_INBOX.>\", ")
+        .contains("    { user: \"session\", password: \"sessionSecret\", permissions: { publish: { allow: "
+            + "[\"msgr.submit.*\", \"msgr.user.*\", \"msgr.sessions.alive\", \"msgr.presence.*\"] }, subscribe: "
+            + "{ allow: [\"msgr.user.*\", \"msgr.sessions.alive\", \"_INBOX.>\"] } } }\n")
+        .contains("{ user: \"tools\", password: \"toolsSecret\", permissions: { publish: { allow: [\">\"], deny: "
+            + "[\"msgr.>\", ")
+        .doesNotContain("routeSecret");
+  }
+
+  @Test
+  void should_refuse_a_namespace_that_is_not_one_subject_token() {
+    assertThatThrownBy(() -> NatsAuthorization.generate("msgr.>")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NatsAuthorization.generate("Msgr")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void should_generate_a_password_per_user_and_for_the_routes() {
+    NatsAuthorization authorization = NatsAuthorization.generate("msgr");
+
+    assertThat(NatsUser.values()).extracting(user -> authorization.login(user).password())
+        .doesNotHaveDuplicates()
+        .doesNotContain(authorization.routeLogin().password());
+    assertThat(authorization.login(NatsUser.PUSH).user()).isEqualTo("push");
+  }
+}
