@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.grpc_web.v3.GrpcWeb;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +36,8 @@ class EnvoyConfigTest {
       .add(CorsPolicy.getDescriptor())
       .add(Router.getDescriptor())
       .add(HttpProtocolOptions.getDescriptor())
+      .add(UpstreamTlsContext.getDescriptor())
+      .add(DownstreamTlsContext.getDescriptor())
       .build();
 
   @Test
@@ -67,6 +71,27 @@ class EnvoyConfigTest {
   }
 
   @Test
+  void should_route_as_envoy_yaml_does_and_reach_every_service_over_tls_checked_against_the_ca() throws Exception {
+    Bootstrap plain = parse(Files.readString(Path.of("envoy.yaml")));
+    Bootstrap tls = parse(Files.readString(Path.of("envoy-tls.yaml")));
+
+    assertThat(connectionManager(tls).getRouteConfig()).isEqualTo(connectionManager(plain).getRouteConfig());
+    assertThat(connectionManager(tls).getHttpFiltersList()).isEqualTo(connectionManager(plain).getHttpFiltersList());
+    DownstreamTlsContext browsers = tls.getStaticResources().getListeners(0).getFilterChains(0).getTransportSocket()
+        .getTypedConfig().unpack(DownstreamTlsContext.class);
+    assertThat(browsers.getCommonTlsContext().getTlsCertificatesList()).hasSize(1);
+    assertThat(tls.getStaticResources().getClustersList()).hasSize(plain.getStaticResources().getClustersCount())
+        .allSatisfy(cluster -> {
+          UpstreamTlsContext upstream = cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+          var validation = upstream.getCommonTlsContext().getValidationContext();
+          assertThat(validation.getTrustedCa().getFilename()).as(cluster.getName()).isNotEmpty();
+          assertThat(validation.getMatchTypedSubjectAltNamesList()).as(cluster.getName()).isNotEmpty();
+          assertThat(upstream.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("h2");
+        });
+    assertThat(plain.getStaticResources().getClustersList()).allSatisfy(c -> assertThat(c.hasTransportSocket()).isFalse());
+  }
+
+  @Test
   void should_reject_a_misspelled_field() {
     assertThatThrownBy(() -> parse("static_resources:\n  clusterz: []\n"))
         .isInstanceOf(InvalidProtocolBufferException.class);
@@ -85,6 +110,11 @@ class EnvoyConfigTest {
                         "@type": type.googleapis.com/envoy.extensions.filters.http.nonexistent.v3.Nothing
         """;
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(InvalidProtocolBufferException.class);
+  }
+
+  private static HttpConnectionManager connectionManager(Bootstrap bootstrap) throws IOException {
+    return bootstrap.getStaticResources().getListeners(0).getFilterChains(0).getFilters(0).getTypedConfig()
+        .unpack(HttpConnectionManager.class);
   }
 
   private static Bootstrap parse(String yaml) throws IOException {
