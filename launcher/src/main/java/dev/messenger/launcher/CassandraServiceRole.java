@@ -2,11 +2,14 @@ package dev.messenger.launcher;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Gives a local Cassandra that requires a login a role for the services: logs in as the default superuser
@@ -20,14 +23,17 @@ final class CassandraServiceRole {
 
   private CassandraServiceRole() {}
 
-  static void create(List<InetSocketAddress> contactPoints, String datacenter, Login role, Duration timeout) {
+  static void create(List<InetSocketAddress> contactPoints, String datacenter, Login role,
+      Optional<LocalCertificates> tls, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      try (CqlSession session = CqlSession.builder()
+      CqlSessionBuilder builder = CqlSession.builder()
           .addContactPoints(contactPoints)
           .withLocalDatacenter(datacenter)
-          .withAuthCredentials(DEFAULT_SUPERUSER.user(), DEFAULT_SUPERUSER.password())
-          .build()) {
+          .withAuthCredentials(DEFAULT_SUPERUSER.user(), DEFAULT_SUPERUSER.password());
+      tls.ifPresent(certificates -> builder.withSslEngineFactory(
+          new ProgrammaticSslEngineFactory(certificates.clientSslContext(), null, true)));
+      try (CqlSession session = builder.build()) {
         if (contactPoints.size() > 1) {
           // The role must survive the loss of one node of the cluster, as the services' data does.
           session.execute("ALTER KEYSPACE system_auth WITH replication = "

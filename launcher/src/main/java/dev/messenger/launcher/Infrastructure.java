@@ -96,7 +96,8 @@ public final class Infrastructure implements AutoCloseable {
         String part = partName(ETCD, i, nodes);
         EtcdServer.Member self = members.get(i);
         launches.put(part, timed(part, () -> EtcdServer.start(
-            etcdBinary, data.resolve(part), data.logFile(part), self, members, config.startupTimeout())));
+            etcdBinary, data.resolve(part), data.logFile(part), self, members, config.tls(),
+            config.startupTimeout())));
       }
     }
     if (natsBinary != null) {
@@ -110,10 +111,11 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? NatsServer.start(natsBinary, data.resolve(part), data.logFile(part), ports[first], ports[first + 1],
-                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())
+                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsLogin, config.tls(),
+                config.startupTimeout())
             : NatsServer.startMember(natsBinary, data.resolve(part), data.logFile(part), index,
                 ports[first + 3 * index], ports[first + 3 * index + 1], routePorts, config.jetStreamMaxMemoryBytes(),
-                config.jetStreamMaxFileBytes(), natsLogin, config.startupTimeout())));
+                config.jetStreamMaxFileBytes(), natsLogin, config.tls(), config.startupTimeout())));
       }
     }
     if (cassandraClasspath != null) {
@@ -125,9 +127,10 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? CassandraNode.start(cassandraClasspath, data.resolve(part), data.logFile(part), storagePort,
-                nativePort, config.cassandraHeap(), config.authentication(), config.cassandraStartupTimeout())
+                nativePort, config.cassandraHeap(), config.authentication(), config.tls(),
+                config.cassandraStartupTimeout())
             : CassandraNode.startMember(cassandraClasspath, data.resolve(part), data.logFile(part), index, tokens,
-                storagePort, nativePort, config.cassandraHeap(), config.authentication(),
+                storagePort, nativePort, config.cassandraHeap(), config.authentication(), config.tls(),
                 config.cassandraStartupTimeout())));
       }
     }
@@ -142,15 +145,16 @@ public final class Infrastructure implements AutoCloseable {
       CassandraRing.await(all(servers, CassandraNode.class), config.cassandraStartupTimeout());
     }
     cqlLogin.ifPresent(login -> stopAllIfFails(started, data, () -> CassandraServiceRole.create(cqlNodes,
-        InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.cassandraStartupTimeout())));
+        InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.tls(), config.cassandraStartupTimeout())));
     etcdLogin.ifPresent(login -> stopAllIfFails(started, data,
-        () -> EtcdAuthentication.enable(etcdUrls, login, config.startupTimeout())));
+        () -> EtcdAuthentication.enable(etcdUrls, login, config.tls(), config.startupTimeout())));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
         cqlNodes.isEmpty() ? config.externalCqlContactPoints() : cqlNodes,
         cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER,
-        natsLogin, cqlLogin, etcdLogin);
+        natsLogin, cqlLogin, etcdLogin, !cqlNodes.isEmpty() && config.tls().isPresent(),
+        started.isEmpty() ? Optional.empty() : config.tls().map(LocalCertificates::caCertificate));
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
     return new Infrastructure(endpoints, launches, started, data);
