@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +27,16 @@ final class CassandraNode implements LocalServer {
 
   static CassandraNode start(
       String classpath, Path directory, Path logFile, int storagePort, int nativePort, String heap,
-      boolean authentication, Duration timeout) {
+      boolean authentication, Optional<LocalCertificates> tls, Duration timeout) {
     return start(classpath, directory, logFile, "cassandra", "127.0.0.1",
         CassandraYaml.render(directory, storagePort, nativePort, authentication), nativePort, heap, authentication,
-        timeout);
+        tls, timeout);
   }
 
   /** Node {@code index} of a local cluster of {@code tokens.length}, on 127.0.0.(index + 1). */
   static CassandraNode startMember(
       String classpath, Path directory, Path logFile, int index, long[] tokens, int storagePort, int nativePort,
-      String heap, boolean authentication, Duration timeout) {
+      String heap, boolean authentication, Optional<LocalCertificates> tls, Duration timeout) {
     String address = memberAddress(index);
     StringBuilder seeds = new StringBuilder();
     for (int i = 0; i < tokens.length; i++) {
@@ -43,7 +45,16 @@ final class CassandraNode implements LocalServer {
     return start(classpath, directory, logFile, "cassandra-" + (index + 1), address,
         CassandraYaml.renderMember(directory, address, seeds.toString(), storagePort, nativePort, tokens[index],
             authentication),
-        nativePort, heap, authentication, timeout);
+        nativePort, heap, authentication, tls, timeout);
+  }
+
+  /** The server's key and then its certificate chain, in one file readable by its owner only. */
+  private static Path writeKeyAndChain(LocalCertificates certificates, Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, Files.readString(certificates.serverKey())
+        + Files.readString(certificates.serverCertificateChain()));
+    return file;
   }
 
   static String memberAddress(int index) {
@@ -51,7 +62,8 @@ final class CassandraNode implements LocalServer {
   }
 
   private static CassandraNode start(String classpath, Path directory, Path logFile, String name, String address,
-      String yaml, int nativePort, String heap, boolean authentication, Duration timeout) {
+      String yaml, int nativePort, String heap, boolean authentication, Optional<LocalCertificates> tls,
+      Duration timeout) {
     int javaVersion = Runtime.version().feature();
     if (javaVersion != 11 && javaVersion != 17) {
       log.warn("Cassandra 5.0 runs on Java 11 or 17; this is Java {} and it may not start", javaVersion);
@@ -60,7 +72,8 @@ final class CassandraNode implements LocalServer {
     Path logbackFile = directory.resolve("logback.xml");
     try {
       Files.createDirectories(directory);
-      Files.writeString(configFile, yaml);
+      Files.writeString(configFile, yaml + (tls.isPresent() ? CassandraYaml.clientEncryption(
+          writeKeyAndChain(tls.get(), directory.resolve("native-transport.pem"))) : ""));
       Files.writeString(logbackFile, CassandraJvm.logbackConfig());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the Cassandra configuration in " + directory, e);

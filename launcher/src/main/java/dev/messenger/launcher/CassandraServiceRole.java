@@ -2,11 +2,14 @@ package dev.messenger.launcher;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Gives a local Cassandra that requires a login a role for the services and takes the default superuser away:
@@ -23,9 +26,10 @@ final class CassandraServiceRole {
 
   private CassandraServiceRole() {}
 
-  static void create(List<InetSocketAddress> contactPoints, String datacenter, Login role, Duration timeout) {
-    Login superuser = replaceDefaultSuperuser(contactPoints, datacenter, timeout);
-    try (CqlSession session = connect(contactPoints, datacenter, superuser)) {
+  static void create(List<InetSocketAddress> contactPoints, String datacenter, Login role,
+      Optional<LocalCertificates> tls, Duration timeout) {
+    Login superuser = replaceDefaultSuperuser(contactPoints, datacenter, tls, timeout);
+    try (CqlSession session = connect(contactPoints, datacenter, superuser, tls)) {
       // The password is set again when the role exists: a kept data directory has one from an earlier start.
       session.execute("CREATE ROLE IF NOT EXISTS " + role.user() + " WITH LOGIN = true AND PASSWORD = '"
           + role.password() + "'");
@@ -41,10 +45,10 @@ final class CassandraServiceRole {
    * generated password is returned and never kept: nobody needs a superuser after the start.
    */
   private static Login replaceDefaultSuperuser(List<InetSocketAddress> contactPoints, String datacenter,
-      Duration timeout) {
+      Optional<LocalCertificates> tls, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      try (CqlSession session = connect(contactPoints, datacenter, DEFAULT_SUPERUSER)) {
+      try (CqlSession session = connect(contactPoints, datacenter, DEFAULT_SUPERUSER, tls)) {
         if (contactPoints.size() > 1) {
           // The roles must survive the loss of one node of the cluster, as the services' data does.
           session.execute("ALTER KEYSPACE system_auth WITH replication = "
@@ -67,12 +71,15 @@ final class CassandraServiceRole {
     }
   }
 
-  private static CqlSession connect(List<InetSocketAddress> contactPoints, String datacenter, Login login) {
-    return CqlSession.builder()
+  private static CqlSession connect(List<InetSocketAddress> contactPoints, String datacenter, Login login,
+      Optional<LocalCertificates> tls) {
+    CqlSessionBuilder builder = CqlSession.builder()
         .addContactPoints(contactPoints)
         .withLocalDatacenter(datacenter)
-        .withAuthCredentials(login.user(), login.password())
-        .build();
+        .withAuthCredentials(login.user(), login.password());
+    tls.ifPresent(certificates -> builder.withSslEngineFactory(
+        new ProgrammaticSslEngineFactory(certificates.clientSslContext(), null, true)));
+    return builder.build();
   }
 
   private static void pause() {

@@ -23,6 +23,21 @@ final class CassandraYaml {
         class_name: org.apache.cassandra.auth.CassandraRoleManager
       """;
 
+  /**
+   * Clients must speak TLS (not optional) to the native port, which presents the key and certificate chain
+   * in {@code keyAndChain} (one PEM file, read by Cassandra's PEM factory); internode traffic stays plaintext.
+   */
+  static String clientEncryption(Path keyAndChain) {
+    return """
+        client_encryption_options:
+          enabled: true
+          optional: false
+          ssl_context_factory:
+            class_name: org.apache.cassandra.security.PEMBasedSslContextFactory
+          keystore: %s
+        """.formatted(Quoting.quoted(keyAndChain.toString()));
+  }
+
   static String render(Path directory, int storagePort, int nativePort) {
     return render(directory, storagePort, nativePort, false);
   }

@@ -19,6 +19,8 @@ final class EnvironmentVariables {
   static final String NATS_PASSWORD = "MESSENGER_NATS_PASSWORD";
   static final String CQL_USER = "MESSENGER_CQL_USER";
   static final String CQL_PASSWORD = "MESSENGER_CQL_PASSWORD";
+  static final String CQL_TLS = "MESSENGER_CQL_TLS";
+  static final String INFRA_CA_FILE = "MESSENGER_INFRA_CA_FILE";
 
   private EnvironmentVariables() {}
 

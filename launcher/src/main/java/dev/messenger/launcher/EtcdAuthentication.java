@@ -3,10 +3,12 @@ package dev.messenger.launcher;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.auth.Permission;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,11 @@ final class EtcdAuthentication {
 
   private EtcdAuthentication() {}
 
-  static void enable(List<String> endpoints, Login service, String namespace, Duration timeout) {
-    try (Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
+  static void enable(List<String> endpoints, Login service, String namespace, Optional<LocalCertificates> tls,
+      Duration timeout) {
+    ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new));
+    tls.ifPresent(certificates -> builder.sslContext(certificates.clientGrpcSslContext()));
+    try (Client client = builder.build()) {
       Auth auth = client.getAuthClient();
       Login rootLogin = Login.generate(ROOT);
       ByteSequence root = bytes(rootLogin.user());

@@ -3,7 +3,9 @@ package dev.messenger.launcher;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** An etcd member listening on 127.0.0.1 only: alone, or one of a cluster whose members are all local. */
 final class EtcdServer implements LocalServer {
@@ -26,19 +28,33 @@ final class EtcdServer implements LocalServer {
   /** Starts {@code self}, one of {@code cluster}; a member of a cluster is ready once the cluster has a leader. */
   static EtcdServer start(Path binary, Path directory, Path logFile, Member self, List<Member> cluster,
       Duration timeout) {
+    return start(binary, directory, logFile, self, cluster, Optional.empty(), timeout);
+  }
+
+  /**
+   * With {@code tls}, the client URL is https:// and serves the certificate of {@code tls}; peers still talk
+   * plaintext on loopback. Readiness is asked of the metrics URL, which answers /health in plain HTTP.
+   */
+  static EtcdServer start(Path binary, Path directory, Path logFile, Member self, List<Member> cluster,
+      Optional<LocalCertificates> tls, Duration timeout) {
     ChildProcess process = ChildProcess.builder(cluster.size() == 1 ? "etcd" : "etcd-" + self.name())
-        .command(command(binary, directory, self, cluster))
+        .command(command(binary, directory, self, cluster, tls))
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
         .start();
-    Readiness.await(process, timeout, Readiness.httpOk(URI.create(self.clientUrl() + "/health")));
-    return new EtcdServer(process, self.clientUrl());
+    Readiness.await(process, timeout,
+        Readiness.httpOk(URI.create("http://127.0.0.1:" + self.metricsPort() + "/health")));
+    return new EtcdServer(process, self.clientUrl(tls.isPresent()));
   }
 
   /** One member's name and ports. */
   record Member(String name, int clientPort, int peerPort, int metricsPort) {
     String clientUrl() {
-      return "http://127.0.0.1:" + clientPort;
+      return clientUrl(false);
+    }
+
+    String clientUrl(boolean tls) {
+      return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
     }
 
     String peerUrl() {
@@ -52,20 +68,29 @@ final class EtcdServer implements LocalServer {
   }
 
   static List<String> command(Path binary, Path directory, Member self, List<Member> cluster) {
-    return List.of(
+    return command(binary, directory, self, cluster, Optional.empty());
+  }
+
+  static List<String> command(Path binary, Path directory, Member self, List<Member> cluster,
+      Optional<LocalCertificates> tls) {
+    List<String> command = new ArrayList<>(List.of(
         binary.toString(),
         "--name", self.name(),
         "--data-dir", directory.toString(),
         "--logger=zap",
         "--log-level=warn",
-        "--listen-client-urls", self.clientUrl(),
-        "--advertise-client-urls", self.clientUrl(),
+        "--listen-client-urls", self.clientUrl(tls.isPresent()),
+        "--advertise-client-urls", self.clientUrl(tls.isPresent()),
         "--listen-peer-urls", self.peerUrl(),
         "--initial-advertise-peer-urls", self.peerUrl(),
         "--initial-cluster", cluster.stream().map(m -> m.name() + "=" + m.peerUrl())
             .collect(java.util.stream.Collectors.joining(",")),
         "--initial-cluster-state", "new",
-        "--listen-metrics-urls", "http://127.0.0.1:" + self.metricsPort());
+        "--listen-metrics-urls", "http://127.0.0.1:" + self.metricsPort()));
+    tls.ifPresent(certificates -> command.addAll(List.of(
+        "--cert-file", certificates.serverCertificateChain().toString(),
+        "--key-file", certificates.serverKey().toString())));
+    return List.copyOf(command);
   }
 
   String clientUrl() {

@@ -113,7 +113,8 @@ public final class Infrastructure implements AutoCloseable {
         String part = partName(ETCD, i, nodes);
         EtcdServer.Member self = members.get(i);
         launches.put(part, timed(part, () -> EtcdServer.start(
-            etcdBinary, data.resolve(part), data.logFile(part), self, members, config.startupTimeout())));
+            etcdBinary, data.resolve(part), data.logFile(part), self, members, config.tls(),
+            config.startupTimeout())));
       }
     }
     if (natsBinary != null) {
@@ -127,11 +128,11 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? NatsServer.start(natsBinary, data.resolve(part), data.logFile(part), ports[first], ports[first + 1],
-                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsAuthorization,
+                config.jetStreamMaxMemoryBytes(), config.jetStreamMaxFileBytes(), natsAuthorization, config.tls(),
                 config.startupTimeout())
             : NatsServer.startMember(natsBinary, data.resolve(part), data.logFile(part), index,
                 ports[first + 3 * index], ports[first + 3 * index + 1], routePorts, config.jetStreamMaxMemoryBytes(),
-                config.jetStreamMaxFileBytes(), natsAuthorization, config.startupTimeout())));
+                config.jetStreamMaxFileBytes(), natsAuthorization, config.tls(), config.startupTimeout())));
       }
     }
     if (cassandraClasspath != null) {
@@ -143,9 +144,10 @@ public final class Infrastructure implements AutoCloseable {
         int index = i;
         launches.put(part, timed(part, () -> nodes == 1
             ? CassandraNode.start(cassandraClasspath, data.resolve(part), data.logFile(part), storagePort,
-                nativePort, config.cassandraHeap(), config.authentication(), config.cassandraStartupTimeout())
+                nativePort, config.cassandraHeap(), config.authentication(), config.tls(),
+                config.cassandraStartupTimeout())
             : CassandraNode.startMember(cassandraClasspath, data.resolve(part), data.logFile(part), index, tokens,
-                storagePort, nativePort, config.cassandraHeap(), config.authentication(),
+                storagePort, nativePort, config.cassandraHeap(), config.authentication(), config.tls(),
                 config.cassandraStartupTimeout())));
       }
     }
@@ -160,15 +162,16 @@ public final class Infrastructure implements AutoCloseable {
       CassandraRing.await(all(servers, CassandraNode.class), config.cassandraStartupTimeout());
     }
     cqlLogin.ifPresent(login -> stopAllIfFails(started, data, () -> CassandraServiceRole.create(cqlNodes,
-        InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.cassandraStartupTimeout())));
+        InfrastructureEndpoints.DEFAULT_DATACENTER, login, config.tls(), config.cassandraStartupTimeout())));
     etcdLogin.ifPresent(login -> stopAllIfFails(started, data,
-        () -> EtcdAuthentication.enable(etcdUrls, login, namespace, config.startupTimeout())));
+        () -> EtcdAuthentication.enable(etcdUrls, login, namespace, config.tls(), config.startupTimeout())));
     InfrastructureEndpoints endpoints = new InfrastructureEndpoints(
         etcdUrls.isEmpty() ? config.externalEtcdEndpoints() : etcdUrls,
         natsUrls.isEmpty() ? config.externalNatsUrl().orElseThrow() : String.join(",", natsUrls),
         cqlNodes.isEmpty() ? config.externalCqlContactPoints() : cqlNodes,
         cqlNodes.isEmpty() ? config.cqlLocalDatacenter() : InfrastructureEndpoints.DEFAULT_DATACENTER,
-        natsLogin, cqlLogin, etcdLogin);
+        natsLogin, cqlLogin, etcdLogin, !cqlNodes.isEmpty() && config.tls().isPresent(),
+        started.isEmpty() ? Optional.empty() : config.tls().map(LocalCertificates::caCertificate));
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
     return new Infrastructure(endpoints, natsAuthorization, launches, started, data);
@@ -330,7 +333,8 @@ public final class Infrastructure implements AutoCloseable {
   public InfrastructureEndpoints endpointsFor(NatsUser user) {
     return natsAuthorization.map(authorization -> new InfrastructureEndpoints(endpoints.etcdEndpoints(),
         endpoints.natsUrl(), endpoints.cqlContactPoints(), endpoints.cqlLocalDatacenter(),
-        Optional.of(authorization.login(user)), endpoints.cqlLogin(), endpoints.etcdLogin())).orElse(endpoints);
+        Optional.of(authorization.login(user)), endpoints.cqlLogin(), endpoints.etcdLogin(), endpoints.cqlTls(),
+        endpoints.infraCaFile())).orElse(endpoints);
   }
 
   /** Completes with the name of the first local process that exits on its own, before {@link #close()}. */

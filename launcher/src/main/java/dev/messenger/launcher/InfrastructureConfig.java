@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *     three Cassandra nodes on 127.0.0.1-3)
  * @param authentication whether the local etcd, nats-server and Cassandra refuse clients without a login; the
  *     logins are generated at start and handed on in {@link InfrastructureEndpoints}
+ * @param tls certificates with which the local etcd, nats-server and Cassandra serve TLS only on their client
+ *     ports (peer, route and internode traffic stays plaintext on loopback); empty for plaintext
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -42,7 +44,8 @@ public record InfrastructureConfig(
     Duration startupTimeout,
     Duration cassandraStartupTimeout,
     int nodes,
-    boolean authentication) {
+    boolean authentication,
+    Optional<LocalCertificates> tls) {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -58,6 +61,7 @@ public record InfrastructureConfig(
     startupTimeout = startupTimeout == null ? Duration.ofSeconds(30) : startupTimeout;
     cassandraStartupTimeout = cassandraStartupTimeout == null ? Duration.ofSeconds(120) : cassandraStartupTimeout;
     nodes = nodes == 0 ? 1 : nodes;
+    tls = tls == null ? Optional.empty() : tls;
     if (nodes != 1 && nodes != 3) {
       throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of 3, not " + nodes);
     }
@@ -72,6 +76,16 @@ public record InfrastructureConfig(
         || cassandraStartupTimeout.isNegative() || cassandraStartupTimeout.isZero()) {
       throw new IllegalArgumentException("startup timeouts must be positive");
     }
+  }
+
+  /** Without TLS. */
+  public InfrastructureConfig(List<String> externalEtcdEndpoints, Optional<String> externalNatsUrl,
+      List<InetSocketAddress> externalCqlContactPoints, String cqlLocalDatacenter, Optional<Path> dataDirectory,
+      String cassandraHeap, long jetStreamMaxMemoryBytes, long jetStreamMaxFileBytes, Duration startupTimeout,
+      Duration cassandraStartupTimeout, int nodes, boolean authentication) {
+    this(externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter, dataDirectory,
+        cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, nodes,
+        authentication, Optional.empty());
   }
 
   /** Starts everything locally in a temporary directory, with default limits. */
@@ -105,7 +119,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls);
   }
 
   /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
@@ -113,7 +127,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls);
   }
 
   /**
@@ -124,7 +138,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, count == 3 && cassandraHeap.equals("1g") ? "512m" : cassandraHeap, jetStreamMaxMemoryBytes,
-        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication);
+        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication, tls);
   }
 
   /**
@@ -136,7 +150,18 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, true);
+        startupTimeout, cassandraStartupTimeout, nodes, true, tls);
+  }
+
+  /**
+   * A copy whose local etcd (https:// client URLs), nats-server (a tls block on its client port) and Cassandra
+   * (client encryption, not optional) serve TLS only with the server certificate of {@code certificates}.
+   */
+  public InfrastructureConfig withTls(LocalCertificates certificates) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, Optional.of(certificates));
   }
 
   boolean startsEtcd() {

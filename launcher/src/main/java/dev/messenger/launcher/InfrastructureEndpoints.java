@@ -3,6 +3,7 @@ package dev.messenger.launcher;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
  *     see {@link Infrastructure#endpointsFor}); empty when it lets anyone in
  * @param cqlLogin the user and password the CQL store requires; empty when it lets anyone in
  * @param etcdLogin the user and password etcd requires; empty when it lets anyone in
+ * @param cqlTls whether the CQL store is reached over TLS (etcd and NATS say it by their URLs' schemes)
+ * @param infraCaFile the PEM CA that the parts serving TLS are trusted by; empty when none does
  */
 public record InfrastructureEndpoints(
     List<String> etcdEndpoints,
@@ -32,7 +35,9 @@ public record InfrastructureEndpoints(
     String cqlLocalDatacenter,
     Optional<Login> natsLogin,
     Optional<Login> cqlLogin,
-    Optional<Login> etcdLogin) {
+    Optional<Login> etcdLogin,
+    boolean cqlTls,
+    Optional<Path> infraCaFile) {
 
   /** Comma-separated etcd client URLs. */
   public static final String ETCD_ENDPOINTS_VARIABLE = EnvironmentVariables.ETCD_ENDPOINTS;
@@ -51,6 +56,10 @@ public record InfrastructureEndpoints(
   /** CQL user and password. */
   public static final String CQL_USER_VARIABLE = EnvironmentVariables.CQL_USER;
   public static final String CQL_PASSWORD_VARIABLE = EnvironmentVariables.CQL_PASSWORD;
+  /** "true" when the CQL store is reached over TLS. */
+  public static final String CQL_TLS_VARIABLE = EnvironmentVariables.CQL_TLS;
+  /** The PEM CA trusted for etcd, NATS and CQL over TLS. */
+  public static final String INFRA_CA_FILE_VARIABLE = EnvironmentVariables.INFRA_CA_FILE;
   /** The datacenter name of a single-node Cassandra or ScyllaDB started with default settings. */
   public static final String DEFAULT_DATACENTER = "datacenter1";
 
@@ -62,12 +71,21 @@ public record InfrastructureEndpoints(
     natsLogin = natsLogin == null ? Optional.empty() : natsLogin;
     cqlLogin = cqlLogin == null ? Optional.empty() : cqlLogin;
     etcdLogin = etcdLogin == null ? Optional.empty() : etcdLogin;
+    infraCaFile = infraCaFile == null ? Optional.empty() : infraCaFile;
     if (etcdEndpoints.isEmpty()) {
       throw new IllegalArgumentException("at least one etcd endpoint is needed");
     }
     if (cqlContactPoints.isEmpty()) {
       throw new IllegalArgumentException("at least one CQL contact point is needed");
     }
+  }
+
+  /** Endpoints reached in plaintext, with these logins. */
+  public InfrastructureEndpoints(
+      List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints,
+      String cqlLocalDatacenter, Optional<Login> natsLogin, Optional<Login> cqlLogin, Optional<Login> etcdLogin) {
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlLocalDatacenter, natsLogin, cqlLogin, etcdLogin, false,
+        Optional.empty());
   }
 
   /** Endpoints that let anyone in. */
@@ -90,7 +108,9 @@ public record InfrastructureEndpoints(
     return Optional.of(new InfrastructureEndpoints(etcd, nats.get(), cql, datacenter,
         EnvironmentVariables.login(env, EnvironmentVariables.NATS_USER, EnvironmentVariables.NATS_PASSWORD),
         EnvironmentVariables.login(env, EnvironmentVariables.CQL_USER, EnvironmentVariables.CQL_PASSWORD),
-        EnvironmentVariables.login(env, EnvironmentVariables.ETCD_USER, EnvironmentVariables.ETCD_PASSWORD)));
+        EnvironmentVariables.login(env, EnvironmentVariables.ETCD_USER, EnvironmentVariables.ETCD_PASSWORD),
+        EnvironmentVariables.value(env, EnvironmentVariables.CQL_TLS).map(Boolean::parseBoolean).orElse(false),
+        EnvironmentVariables.value(env, EnvironmentVariables.INFRA_CA_FILE).map(Path::of)));
   }
 
   /**
@@ -108,6 +128,10 @@ public record InfrastructureEndpoints(
     putLogin(env, NATS_USER_VARIABLE, NATS_PASSWORD_VARIABLE, natsLogin);
     putLogin(env, CQL_USER_VARIABLE, CQL_PASSWORD_VARIABLE, cqlLogin);
     putLogin(env, ETCD_USER_VARIABLE, ETCD_PASSWORD_VARIABLE, etcdLogin);
+    if (cqlTls) {
+      env.put(CQL_TLS_VARIABLE, "true");
+    }
+    infraCaFile.ifPresent(file -> env.put(INFRA_CA_FILE_VARIABLE, file.toString()));
     return Collections.unmodifiableMap(env);
   }
 

@@ -2,7 +2,10 @@ package dev.messenger.launcher;
 
 import static java.util.Objects.requireNonNull;
 
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -15,11 +18,16 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -38,9 +46,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority and a server certificate it signed for 127.0.0.1 and localhost, written
- * as PEM files: what {@code ./messenger up --tls} and tests give the services' gRPC ports. The CA's key is
- * never written; the server's key is readable by its owner only.
+ * A throw-away certificate authority and a server certificate it signed for localhost and 127.0.0.1 to
+ * 127.0.0.3 (the addresses of a local cluster's nodes), written as PEM files: what {@code ./messenger up --tls}
+ * and tests give the services' gRPC ports and the local etcd, NATS and Cassandra. The CA's key is never
+ * written; the server's key is readable by its owner only.
  */
 public record LocalCertificates(Path caCertificate, Path serverCertificateChain, Path serverKey) {
   private static final Duration VALIDITY = Duration.ofDays(30);
@@ -76,6 +85,31 @@ public record LocalCertificates(Path caCertificate, Path serverCertificateChain,
     }
   }
 
+  /** A TLS context trusting this CA alone, for the launcher's CQL clients. */
+  public SSLContext clientSslContext() {
+    try (InputStream in = Files.newInputStream(caCertificate)) {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a TLS context trusting " + caCertificate, e);
+    }
+  }
+
+  /** A gRPC TLS context trusting this CA alone, for the launcher's etcd client. */
+  public SslContext clientGrpcSslContext() {
+    try {
+      return GrpcSslContexts.forClient().trustManager(caCertificate.toFile()).build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build a gRPC TLS context trusting " + caCertificate, e);
+    }
+  }
+
   private static KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(256, RANDOM);
@@ -96,7 +130,8 @@ public record LocalCertificates(Path caCertificate, Path serverCertificateChain,
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "127.0.0.2"),
+          new GeneralName(GeneralName.iPAddress, "127.0.0.3"), new GeneralName(GeneralName.dNSName, "localhost")}));
     }
     return new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKey)));

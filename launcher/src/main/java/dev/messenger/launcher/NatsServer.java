@@ -25,9 +25,11 @@ final class NatsServer implements LocalServer {
   /** Starts a nats-server alone; with an {@code authorization}, clients must log in as one of its users. */
   static NatsServer start(
       Path binary, Path directory, Path logFile, int clientPort, int monitorPort,
-      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization, Duration timeout) {
+      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization,
+      Optional<LocalCertificates> tls, Duration timeout) {
     return start(binary, directory, logFile, config(clientPort, monitorPort, directory.resolve("jetstream"),
-        maxMemoryBytes, maxFileBytes, authorization), "nats-server", clientPort, monitorPort, timeout);
+        maxMemoryBytes, maxFileBytes, authorization) + tls.map(NatsServer::tls).orElse(""), "nats-server",
+        clientPort, monitorPort, tls.isPresent(), timeout);
   }
 
   /**
@@ -36,15 +38,18 @@ final class NatsServer implements LocalServer {
    */
   static NatsServer startMember(
       Path binary, Path directory, Path logFile, int index, int clientPort, int monitorPort, int[] routePorts,
-      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization, Duration timeout) {
+      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization,
+      Optional<LocalCertificates> tls, Duration timeout) {
     String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes,
         authorization).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
+        + tls.map(NatsServer::tls).orElse("")
         + cluster(index, routePorts, authorization.map(NatsAuthorization::routeLogin));
-    return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort, timeout);
+    return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort,
+        tls.isPresent(), timeout);
   }
 
   private static NatsServer start(Path binary, Path directory, Path logFile, String config, String name,
-      int clientPort, int monitorPort, Duration timeout) {
+      int clientPort, int monitorPort, boolean tls, Duration timeout) {
     Path configFile = directory.resolve("nats.conf");
     try {
       Files.createDirectories(directory);
@@ -61,7 +66,7 @@ final class NatsServer implements LocalServer {
         .stopGrace(STOP_GRACE)
         .start();
     Readiness.await(process, timeout, Readiness.httpOk(URI.create("http://127.0.0.1:" + monitorPort + "/healthz")));
-    return new NatsServer(process, "nats://127.0.0.1:" + clientPort);
+    return new NatsServer(process, (tls ? "tls" : "nats") + "://127.0.0.1:" + clientPort);
   }
 
   static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes) {
@@ -85,6 +90,18 @@ final class NatsServer implements LocalServer {
         }
         """.formatted(clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes, maxFileBytes);
   }
+
+  /** The client port serves TLS only with this certificate; routes and the monitoring port stay plaintext. */
+  static String tls(LocalCertificates certificates) {
+    return """
+        tls {
+          cert_file: %s
+          key_file: %s
+        }
+        """.formatted(Quoting.quoted(certificates.serverCertificateChain().toString()),
+            Quoting.quoted(certificates.serverKey().toString()));
+  }
+
   /** Routes must log in as this one user. */
   private static String routeAuthorization(Login login) {
     return """

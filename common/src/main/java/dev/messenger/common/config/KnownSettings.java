@@ -37,7 +37,7 @@ public final class KnownSettings {
     add(m, BACKENDS, "grpc-host", "grpc-port", "metrics-host", "metrics-port",
         "etcd-endpoints", "etcd-user", "etcd-password", "nats-url", "nats-user", "nats-password",
         "cql-contact-points", "cql-datacenter", "cql-keyspace", "cql-replication", "cql-consistency", "cql-user",
-        "cql-password", "tls-cert-file", "tls-key-file");
+        "cql-password", "cql-tls", "infra-ca-file", "tls-cert-file", "tls-key-file");
     add(m, EnumSet.of(SESSION, ROUTER, HISTORY), "cql-serial-consistency");
     add(m, ON_NATS, "namespace");
     add(m, VERIFY_TOKENS, "token-key", "token-previous-key", "token-previous-key-until", "dev-mode");

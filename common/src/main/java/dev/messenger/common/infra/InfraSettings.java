@@ -1,9 +1,11 @@
 package dev.messenger.common.infra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import dev.messenger.common.config.KnownSettings;
 import dev.messenger.common.config.Settings;
 import io.etcd.jetcd.ByteSequence;
@@ -29,6 +31,7 @@ import java.util.Optional;
  * MESSENGER_CQL_DATACENTER, or the same names as flags. MESSENGER_ETCD_USER with MESSENGER_ETCD_PASSWORD,
  * MESSENGER_NATS_USER with MESSENGER_NATS_PASSWORD and MESSENGER_CQL_USER with MESSENGER_CQL_PASSWORD are the
  * credentials presented to etcd, NATS and the CQL store; each part without them is reached anonymously.
+ * {@link InfraTls} says which parts are reached over TLS and which CA they are trusted by.
  */
 public record InfraSettings(
     List<String> etcdEndpoints,
@@ -37,7 +40,8 @@ public record InfraSettings(
     String cqlDatacenter,
     Optional<Credentials> natsCredentials,
     Optional<Credentials> cqlCredentials,
-    Optional<Credentials> etcdCredentials) {
+    Optional<Credentials> etcdCredentials,
+    InfraTls tls) {
   private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
 
   public InfraSettings {
@@ -49,6 +53,16 @@ public record InfraSettings(
     natsCredentials = natsCredentials == null ? Optional.empty() : natsCredentials;
     cqlCredentials = cqlCredentials == null ? Optional.empty() : cqlCredentials;
     etcdCredentials = etcdCredentials == null ? Optional.empty() : etcdCredentials;
+    tls = tls == null ? InfraTls.none() : tls;
+  }
+
+  /** Plaintext connections to etcd, NATS and the CQL store, with these credentials. */
+  public InfraSettings(
+      List<String> etcdEndpoints, String natsUrl, List<InetSocketAddress> cqlContactPoints, String cqlDatacenter,
+      Optional<Credentials> natsCredentials, Optional<Credentials> cqlCredentials,
+      Optional<Credentials> etcdCredentials) {
+    this(etcdEndpoints, natsUrl, cqlContactPoints, cqlDatacenter, natsCredentials, cqlCredentials, etcdCredentials,
+        InfraTls.none());
   }
 
   /** Anonymous connections to etcd, NATS and the CQL store. */
@@ -75,11 +89,13 @@ public record InfraSettings(
   }
 
   public static InfraSettings from(Settings settings) {
+    List<String> etcdEndpoints = settings.list("etcd-endpoints").isEmpty()
+        ? List.of("http://127.0.0.1:2379")
+        : settings.list("etcd-endpoints");
+    String natsUrl = settings.string("nats-url", "nats://127.0.0.1:4222");
     return new InfraSettings(
-        settings.list("etcd-endpoints").isEmpty()
-            ? List.of("http://127.0.0.1:2379")
-            : settings.list("etcd-endpoints"),
-        settings.string("nats-url", "nats://127.0.0.1:4222"),
+        etcdEndpoints,
+        natsUrl,
         (settings.list("cql-contact-points").isEmpty()
                 ? List.of("127.0.0.1:9042")
                 : settings.list("cql-contact-points"))
@@ -89,7 +105,8 @@ public record InfraSettings(
         settings.string("cql-datacenter", "datacenter1"),
         Credentials.from(settings, "nats"),
         Credentials.from(settings, "cql"),
-        Credentials.from(settings, "etcd"));
+        Credentials.from(settings, "etcd"),
+        InfraTls.from(settings, etcdEndpoints, natsUrl));
   }
 
   /**
@@ -107,6 +124,9 @@ public record InfraSettings(
   /** The endpoints and, when given, the user and password that {@link #connectEtcd} connects with. */
   ClientBuilder etcdClientBuilder() {
     ClientBuilder builder = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new));
+    if (tls.etcd()) {
+      builder.sslContext(tls.grpcSslContext());
+    }
     etcdCredentials.ifPresent(c -> builder
         .user(ByteSequence.from(c.user(), StandardCharsets.UTF_8))
         .password(ByteSequence.from(c.password(), StandardCharsets.UTF_8)));
@@ -138,16 +158,23 @@ public record InfraSettings(
             .connectionTimeout(Duration.ofSeconds(5))
             .errorListener(new NatsErrorLog(connectionName));
     natsCredentials.ifPresent(c -> options.userInfo(c.user(), c.password()));
+    if (tls.nats()) {
+      options.sslContext(tls.sslContext());
+    }
     return options;
   }
 
   /** A session without a keyspace; the caller creates or selects its keyspace. */
   public CqlSession connectCql() {
-    return CqlSession.builder()
+    CqlSessionBuilder builder = CqlSession.builder()
         .addContactPoints(cqlContactPoints)
         .withLocalDatacenter(cqlDatacenter)
-        .withConfigLoader(cqlDriverConfig())
-        .build();
+        .withConfigLoader(cqlDriverConfig());
+    if (tls.cql()) {
+      // The driver checks no host name unless asked: each node's certificate must name its address.
+      builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(tls.sslContext(), null, true));
+    }
+    return builder.build();
   }
 
   DriverConfigLoader cqlDriverConfig() {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Writes where the running stack's etcd, NATS and CQL store are, with the logins they require, and the CA
- * that its TLS gRPC ports are signed by (MESSENGER_TLS_CA_FILE, with {@code --tls}), as
+ * that its TLS gRPC ports are signed by (MESSENGER_TLS_CA_FILE, with {@code --tls}) and the one its etcd, NATS and
+ * CQL store are trusted by (MESSENGER_INFRA_CA_FILE; their URLs' schemes and MESSENGER_CQL_TLS say TLS), as
  * {@code NAME=value} lines in {@code <run dir>/endpoints.env}, readable by its owner only. The
  * {@code messenger} script reads it for the tools (the load generator, chat) started beside the stack: without it
  * a stack started with {@code --auth} has generated passwords that nothing outside the services knows.
@@ -45,6 +46,7 @@ final class EndpointsFile {
   private static boolean isConnectionVariable(String name) {
     return name.startsWith("MESSENGER_NATS_") || name.startsWith("MESSENGER_CQL_")
         || name.equals("MESSENGER_ETCD_ENDPOINTS") || name.equals("MESSENGER_ETCD_USER")
-        || name.equals("MESSENGER_ETCD_PASSWORD") || name.equals(TransportSecurity.CA_FILE_VARIABLE);
+        || name.equals("MESSENGER_ETCD_PASSWORD") || name.equals(TransportSecurity.CA_FILE_VARIABLE)
+        || name.equals("MESSENGER_INFRA_CA_FILE");
   }
 }

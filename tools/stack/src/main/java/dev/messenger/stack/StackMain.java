@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * routers sharing the shards; with {@code --cluster}, three nodes of etcd, NATS and Cassandra, the keyspace
  * with three replicas, and two session servers and two routers unless told otherwise; with {@code --auth}, a
  * local etcd, NATS and Cassandra that refuse clients without the generated logins the services are given; with
- * {@code --tls}, every service's gRPC port serves TLS only, with a certificate of a CA made for this run) and
+ * {@code --tls}, every service's gRPC port and the local etcd, NATS and Cassandra client ports serve TLS only, with
+ * a certificate of a CA made for this run) and
  * the web gateway (base + 1000) in front of them, waits for each health check, opens the control port (base + 1900, see
  * {@link StackControl}), prints where everything listens and "messenger is ready". SIGTERM or Ctrl-C stops
  * the services, then the infrastructure.
@@ -84,8 +85,16 @@ public final class StackMain {
     Path logs = Files.createDirectories(runDir.resolve("logs"));
     InfrastructureConfig infrastructureConfig = InfrastructureConfig.fromEnvironment(System.getenv())
         .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1);
-    Infrastructure infrastructure = Infrastructure.start(
-        auth ? infrastructureConfig.withAuthentication() : infrastructureConfig,
+    if (auth) {
+      infrastructureConfig = infrastructureConfig.withAuthentication();
+    }
+    Optional<LocalCertificates> certificates = options.tls()
+        ? Optional.of(LocalCertificates.create(fresh(runDir.resolve("tls"))))
+        : Optional.empty();
+    if (certificates.isPresent()) {
+      infrastructureConfig = infrastructureConfig.withTls(certificates.get());
+    }
+    Infrastructure infrastructure = Infrastructure.start(infrastructureConfig,
         Optional.ofNullable(System.getenv("MESSENGER_NAMESPACE")).orElse(Infrastructure.DEFAULT_NAMESPACE));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
@@ -114,9 +123,7 @@ public final class StackMain {
     // A one-machine development stack: services may sign with the public development key when no
     // MESSENGER_TOKEN_KEY is set (outside this mode they refuse to start without one).
     env.put("MESSENGER_DEV_MODE", "true");
-    if (options.tls()) {
-      env.putAll(tlsEnvironment(LocalCertificates.create(fresh(runDir.resolve("tls")))));
-    }
+    certificates.ifPresent(files -> env.putAll(tlsEnvironment(files)));
     if (cluster && System.getenv("MESSENGER_CQL_REPLICATION") == null) {
       env.put("MESSENGER_CQL_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 3}");
     }
@@ -131,7 +138,8 @@ public final class StackMain {
         tools.user()));
     printLogin("cql", infrastructure.endpoints().cqlLogin());
     if (options.tls()) {
-      System.out.println("tls        gRPC ports serve TLS only; CA " + env.get(TransportSecurity.CA_FILE_VARIABLE));
+      System.out.println("tls        gRPC ports and the local etcd, NATS and CQL client ports serve TLS only; CA "
+          + env.get(TransportSecurity.CA_FILE_VARIABLE));
     }
     Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
     boolean localEtcd = infrastructure.localParts().keySet().stream()
@@ -142,13 +150,14 @@ public final class StackMain {
         // Each service reaches each etcd member through a link of its own, so that a fault can cut one
         // service off from etcd while it keeps NATS and the store, as a network partition would.
         List<TcpLink> links = new ArrayList<>();
+        String etcdScheme = URI.create(infrastructure.endpoints().etcdEndpoints().get(0)).getScheme();
         for (String endpoint : infrastructure.endpoints().etcdEndpoints()) {
           URI etcd = URI.create(endpoint);
           links.add(new TcpLink(spec.name(), new InetSocketAddress(etcd.getHost(), etcd.getPort())));
         }
         etcdLinks.put(spec.name(), links);
         serviceEnv.put("MESSENGER_ETCD_ENDPOINTS",
-            links.stream().map(TcpLink::url).collect(Collectors.joining(",")));
+            links.stream().map(link -> link.url(etcdScheme)).collect(Collectors.joining(",")));
       }
       ServiceProcess service = new ServiceProcess(spec, root, logs, serviceEnv);
       services.add(service);

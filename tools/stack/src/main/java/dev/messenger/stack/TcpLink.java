@@ -35,7 +35,12 @@ final class TcpLink implements AutoCloseable {
 
   /** The address the service is given instead of the server's. */
   String url() {
-    return "http://127.0.0.1:" + listener.getLocalPort();
+    return url("http");
+  }
+
+  /** The same with {@code https}: TLS passes through the link untouched, and the certificate names 127.0.0.1. */
+  String url(String scheme) {
+    return scheme + "://127.0.0.1:" + listener.getLocalPort();
   }
 
   /** From now on holds every byte, until {@link #heal}. */

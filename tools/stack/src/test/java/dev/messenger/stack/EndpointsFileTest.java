@@ -14,7 +14,7 @@ class EndpointsFileTest {
   @TempDir Path runDir;
 
   @Test
-  void should_write_the_infrastructure_endpoints_logins_and_ca_for_its_owner_only() throws Exception {
+  void should_write_the_infrastructure_endpoints_logins_and_cas_for_its_owner_only() throws Exception {
     Path file = EndpointsFile.write(runDir, Map.ofEntries(
         Map.entry("MESSENGER_NATS_URL", "nats://127.0.0.1:7222"),
         Map.entry("MESSENGER_NATS_USER", "messenger"),
@@ -26,13 +26,17 @@ class EndpointsFileTest {
         Map.entry("MESSENGER_DEV_MODE", "true"),
         Map.entry("MESSENGER_TLS_CA_FILE", "/run/tls/ca.pem"),
         Map.entry("MESSENGER_TLS_KEY_FILE", "/run/tls/server-key.pem"),
+        Map.entry("MESSENGER_INFRA_CA_FILE", "/run/tls/ca.pem"),
+        Map.entry("MESSENGER_CQL_TLS", "true"),
         Map.entry("PATH", "/usr/bin")));
 
     assertThat(Files.readAllLines(file)).filteredOn(line -> !line.startsWith("#")).containsExactly(
         "MESSENGER_CQL_CONTACT_POINTS=127.0.0.1:7042",
+        "MESSENGER_CQL_TLS=true",
         "MESSENGER_ETCD_ENDPOINTS=http://127.0.0.1:7379",
         "MESSENGER_ETCD_PASSWORD=etcd-s3cret",
         "MESSENGER_ETCD_USER=messenger",
+        "MESSENGER_INFRA_CA_FILE=/run/tls/ca.pem",
         "MESSENGER_NATS_PASSWORD=s3cret=with=equals",
         "MESSENGER_NATS_URL=nats://127.0.0.1:7222",
         "MESSENGER_NATS_USER=messenger",
