@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** An etcd member listening on 127.0.0.1 only: alone, or one of a cluster whose members are all local. */
 final class EtcdServer implements LocalServer {
@@ -11,10 +13,12 @@ final class EtcdServer implements LocalServer {
 
   private final ChildProcess process;
   private final String clientUrl;
+  private final List<String> pathUrls;
 
-  private EtcdServer(ChildProcess process, String clientUrl) {
+  private EtcdServer(ChildProcess process, String clientUrl, List<String> pathUrls) {
     this.process = process;
     this.clientUrl = clientUrl;
+    this.pathUrls = pathUrls;
   }
 
   static EtcdServer start(
@@ -32,13 +36,36 @@ final class EtcdServer implements LocalServer {
         .stopGrace(STOP_GRACE)
         .start();
     Readiness.await(process, timeout, Readiness.httpOk(URI.create(self.clientUrl() + "/health")));
-    return new EtcdServer(process, self.clientUrl());
+    return new EtcdServer(process, self.clientUrl(), self.pathUrls());
   }
 
-  /** One member's name and ports. */
-  record Member(String name, int clientPort, int peerPort, int metricsPort) {
+  /**
+   * One member's name and ports. {@code pathPorts} are further client ports it listens on, one for each client
+   * that a fault may cut off from etcd alone (by dropping that port's packets) while the others keep their way in.
+   */
+  record Member(String name, int clientPort, int peerPort, int metricsPort, List<Integer> pathPorts) {
+    Member {
+      pathPorts = List.copyOf(pathPorts);
+    }
+
+    Member(String name, int clientPort, int peerPort, int metricsPort) {
+      this(name, clientPort, peerPort, metricsPort, List.of());
+    }
+
     String clientUrl() {
-      return "http://127.0.0.1:" + clientPort;
+      return url(clientPort);
+    }
+
+    List<String> pathUrls() {
+      return pathPorts.stream().map(Member::url).toList();
+    }
+
+    private String listenClientUrls() {
+      return Stream.concat(Stream.of(clientUrl()), pathUrls().stream()).collect(Collectors.joining(","));
+    }
+
+    private static String url(int port) {
+      return "http://127.0.0.1:" + port;
     }
 
     String peerUrl() {
@@ -58,18 +85,23 @@ final class EtcdServer implements LocalServer {
         "--data-dir", directory.toString(),
         "--logger=zap",
         "--log-level=warn",
-        "--listen-client-urls", self.clientUrl(),
+        "--listen-client-urls", self.listenClientUrls(),
         "--advertise-client-urls", self.clientUrl(),
         "--listen-peer-urls", self.peerUrl(),
         "--initial-advertise-peer-urls", self.peerUrl(),
         "--initial-cluster", cluster.stream().map(m -> m.name() + "=" + m.peerUrl())
-            .collect(java.util.stream.Collectors.joining(",")),
+            .collect(Collectors.joining(",")),
         "--initial-cluster-state", "new",
         "--listen-metrics-urls", "http://127.0.0.1:" + self.metricsPort());
   }
 
   String clientUrl() {
     return clientUrl;
+  }
+
+  /** The client URLs of {@link Member#pathPorts}, in order. */
+  List<String> pathUrls() {
+    return pathUrls;
   }
 
   @Override

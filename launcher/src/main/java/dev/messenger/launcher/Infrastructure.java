@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class Infrastructure implements AutoCloseable {
   public static final String SERVICE_USER = "messenger";
 
   private final InfrastructureEndpoints endpoints;
+  private final List<List<String>> etcdPathEndpoints;
   private final Map<String, Supplier<LocalServer>> launches;
   private final Map<String, LocalServer> servers = new ConcurrentHashMap<>();
   private final Set<String> restarting = ConcurrentHashMap.newKeySet();
@@ -43,9 +45,10 @@ public final class Infrastructure implements AutoCloseable {
   private final CompletableFuture<String> unexpectedExit = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Infrastructure(InfrastructureEndpoints endpoints, Map<String, Supplier<LocalServer>> launches,
-      Map<String, LocalServer> servers, DataDirectory dataDirectory) {
+  private Infrastructure(InfrastructureEndpoints endpoints, List<List<String>> etcdPathEndpoints,
+      Map<String, Supplier<LocalServer>> launches, Map<String, LocalServer> servers, DataDirectory dataDirectory) {
     this.endpoints = endpoints;
+    this.etcdPathEndpoints = etcdPathEndpoints;
     this.launches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(launches));
     this.dataDirectory = dataDirectory;
     servers.forEach(this::watch);
@@ -85,12 +88,16 @@ public final class Infrastructure implements AutoCloseable {
         ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     DataDirectory data = DataDirectory.open(config.dataDirectory());
     int nodes = config.nodes();
-    int[] ports = FreePorts.pick(9 * nodes + 2);
+    int paths = etcdBinary == null ? 0 : config.etcdPaths();
+    int[] ports = FreePorts.pick(9 * nodes + 2 + nodes * paths);
     Map<String, Supplier<LocalServer>> launches = new LinkedHashMap<>();
+    List<EtcdServer.Member> members = new ArrayList<>();
     if (etcdBinary != null) {
-      List<EtcdServer.Member> members = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
-        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
+        int firstPathPort = 9 * nodes + 2 + i * paths;
+        List<Integer> pathPorts = Arrays.stream(ports, firstPathPort, firstPathPort + paths).boxed().toList();
+        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
+            pathPorts));
       }
       for (int i = 0; i < nodes; i++) {
         String part = partName(ETCD, i, nodes);
@@ -153,7 +160,12 @@ public final class Infrastructure implements AutoCloseable {
         natsLogin, cqlLogin, etcdLogin);
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
-    return new Infrastructure(endpoints, launches, started, data);
+    List<List<String>> etcdPathEndpoints = new ArrayList<>();
+    for (int path = 0; path < paths; path++) {
+      int index = path;
+      etcdPathEndpoints.add(members.stream().map(member -> member.pathUrls().get(index)).toList());
+    }
+    return new Infrastructure(endpoints, List.copyOf(etcdPathEndpoints), launches, started, data);
   }
 
   /** Runs a step of the start after the processes answer; if it fails, stops them first. */
@@ -295,6 +307,20 @@ public final class Infrastructure implements AutoCloseable {
   /** Where each part can be reached. */
   public InfrastructureEndpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The client URLs of the local etcd's path {@code path} (0 to {@link InfrastructureConfig#etcdPaths} - 1), one
+   * per member in member order: the same etcd as {@link InfrastructureEndpoints#etcdEndpoints}, through ports no
+   * other path uses.
+   *
+   * @throws IllegalArgumentException if etcd is external or was started with fewer paths
+   */
+  public List<String> etcdPathEndpoints(int path) {
+    if (path < 0 || path >= etcdPathEndpoints.size()) {
+      throw new IllegalArgumentException("no etcd path " + path + "; the local etcd has " + etcdPathEndpoints.size());
+    }
+    return etcdPathEndpoints.get(path);
   }
 
   /** Completes with the name of the first local process that exits on its own, before {@link #close()}. */

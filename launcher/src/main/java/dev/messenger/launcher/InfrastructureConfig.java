@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *     three Cassandra nodes on 127.0.0.1-3)
  * @param authentication whether the local etcd, nats-server and Cassandra refuse clients without a login; the
  *     logins are generated at start and handed on in {@link InfrastructureEndpoints}
+ * @param etcdPaths how many client ports each local etcd member opens besides its main one, each a path of its
+ *     own for one client that a fault may cut off ({@link Infrastructure#etcdPathEndpoints})
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -42,7 +44,8 @@ public record InfrastructureConfig(
     Duration startupTimeout,
     Duration cassandraStartupTimeout,
     int nodes,
-    boolean authentication) {
+    boolean authentication,
+    int etcdPaths) {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -58,6 +61,9 @@ public record InfrastructureConfig(
     startupTimeout = startupTimeout == null ? Duration.ofSeconds(30) : startupTimeout;
     cassandraStartupTimeout = cassandraStartupTimeout == null ? Duration.ofSeconds(120) : cassandraStartupTimeout;
     nodes = nodes == 0 ? 1 : nodes;
+    if (etcdPaths < 0) {
+      throw new IllegalArgumentException("etcdPaths must not be negative");
+    }
     if (nodes != 1 && nodes != 3) {
       throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of 3, not " + nodes);
     }
@@ -76,7 +82,7 @@ public record InfrastructureConfig(
 
   /** Starts everything locally in a temporary directory, with default limits. */
   public static InfrastructureConfig defaults() {
-    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null, 1, false);
+    return new InfrastructureConfig(null, null, null, null, null, null, 0, 0, null, null, 1, false, 0);
   }
 
   /**
@@ -97,7 +103,8 @@ public record InfrastructureConfig(
         null,
         null,
         1,
-        false);
+        false,
+        0);
   }
 
   /** A copy that keeps local data in {@code directory} instead of a temporary directory. */
@@ -105,7 +112,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, etcdPaths);
   }
 
   /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
@@ -113,7 +120,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, etcdPaths);
   }
 
   /**
@@ -124,7 +131,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, count == 3 && cassandraHeap.equals("1g") ? "512m" : cassandraHeap, jetStreamMaxMemoryBytes,
-        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication);
+        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication, etcdPaths);
   }
 
   /**
@@ -136,7 +143,15 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, true);
+        startupTimeout, cassandraStartupTimeout, nodes, true, etcdPaths);
+  }
+
+  /** A copy whose local etcd members each open {@code count} client ports of their own besides the main one. */
+  public InfrastructureConfig withEtcdPaths(int count) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, count);
   }
 
   boolean startsEtcd() {

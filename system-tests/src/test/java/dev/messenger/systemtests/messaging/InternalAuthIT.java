@@ -174,7 +174,7 @@ class InternalAuthIT {
   void should_keep_the_routes_of_a_nats_cluster_working() throws Exception {
     // Only NATS starts: etcd and the CQL store are named as external and never reached.
     InfrastructureConfig natsCluster = new InfrastructureConfig(List.of("http://127.0.0.1:1"), Optional.empty(),
-        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true);
+        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true, 0);
     try (Infrastructure cluster = Infrastructure.start(natsCluster)) {
       String[] members = cluster.endpoints().natsUrl().split(",");
       Login login = cluster.endpoints().natsLogin().orElseThrow();
@@ -198,7 +198,7 @@ class InternalAuthIT {
   void should_turn_on_authentication_in_every_member_of_an_etcd_cluster() throws Exception {
     // Only etcd starts: NATS and the CQL store are named as external and never reached.
     InfrastructureConfig etcdCluster = new InfrastructureConfig(List.of(), Optional.of("nats://127.0.0.1:1"),
-        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true);
+        List.of(new InetSocketAddress("127.0.0.1", 1)), null, null, null, 0, 0, null, null, 3, true, 0);
     try (Infrastructure cluster = Infrastructure.start(etcdCluster)) {
       List<String> members = cluster.endpoints().etcdEndpoints();
       Login login = cluster.endpoints().etcdLogin().orElseThrow();

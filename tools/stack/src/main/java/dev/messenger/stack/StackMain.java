@@ -9,8 +9,6 @@ import dev.messenger.launcher.LocalCertificates;
 import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,8 +80,13 @@ public final class StackMain {
     Path logs = Files.createDirectories(runDir.resolve("logs"));
     InfrastructureConfig infrastructureConfig = InfrastructureConfig.fromEnvironment(System.getenv())
         .withDataDirectory(fresh(runDir.resolve("data"))).withNodes(cluster ? 3 : 1);
-    Infrastructure infrastructure = Infrastructure.start(
-        auth ? infrastructureConfig.withAuthentication() : infrastructureConfig);
+    // Each service reaches each local etcd member through a client port of its own, so that a fault can cut
+    // one service off from etcd while it keeps NATS and the store, as a network partition would.
+    Infrastructure infrastructure = Infrastructure.start((auth ? infrastructureConfig.withAuthentication()
+        : infrastructureConfig).withEtcdPaths(specs.size()));
+    Map<String, List<String>> etcdPaths = etcdPaths(infrastructure, specs);
+    EtcdCuts etcdCuts = etcdPaths.isEmpty()
+        ? EtcdCuts.none() : EtcdCuts.open(etcdPaths, "MESSENGER-CUT-" + (basePort + 1900));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -98,6 +101,7 @@ public final class StackMain {
         services.get(i).stop();
       }
       infrastructure.close();
+      etcdCuts.close();
       try {
         Files.deleteIfExists(runDir.resolve(EndpointsFile.NAME));
       } catch (IOException e) {
@@ -118,6 +122,7 @@ public final class StackMain {
       env.put("MESSENGER_CQL_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 3}");
     }
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
+    System.out.println("etcd cuts  " + etcdCuts.describe());
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     Path endpointsFile = EndpointsFile.write(runDir, env);
@@ -128,23 +133,11 @@ public final class StackMain {
     if (options.tls()) {
       System.out.println("tls        gRPC ports serve TLS only; CA " + env.get(TransportSecurity.CA_FILE_VARIABLE));
     }
-    Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
-    boolean localEtcd = infrastructure.localParts().keySet().stream()
-        .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
     for (ServiceSpec spec : specs) {
       Map<String, String> serviceEnv = env;
-      if (localEtcd) {
-        // Each service reaches each etcd member through a link of its own, so that a fault can cut one
-        // service off from etcd while it keeps NATS and the store, as a network partition would.
-        List<TcpLink> links = new ArrayList<>();
-        for (String endpoint : infrastructure.endpoints().etcdEndpoints()) {
-          URI etcd = URI.create(endpoint);
-          links.add(new TcpLink(spec.name(), new InetSocketAddress(etcd.getHost(), etcd.getPort())));
-        }
-        etcdLinks.put(spec.name(), links);
+      if (etcdPaths.containsKey(spec.name())) {
         serviceEnv = new HashMap<>(env);
-        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS",
-            links.stream().map(TcpLink::url).collect(Collectors.joining(",")));
+        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS", String.join(",", etcdPaths.get(spec.name())));
       }
       ServiceProcess service = new ServiceProcess(spec, root, logs, serviceEnv);
       services.add(service);
@@ -180,10 +173,21 @@ public final class StackMain {
       System.exit(1);
     }
     System.out.printf("web http://127.0.0.1:%d/%n", webPort);
-    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdLinks));
+    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdCuts));
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
+  }
+
+  /** Each service's own etcd URLs (one per member) by name; empty when etcd is not local. */
+  private static Map<String, List<String>> etcdPaths(Infrastructure infrastructure, List<ServiceSpec> specs) {
+    boolean localEtcd = infrastructure.localParts().keySet().stream()
+        .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
+    Map<String, List<String>> paths = new HashMap<>();
+    for (int i = 0; localEtcd && i < specs.size(); i++) {
+      paths.put(specs.get(i).name(), infrastructure.etcdPathEndpoints(i));
+    }
+    return paths;
   }
 
   /** "nats login messenger", padded like the other lines; the password stays in the services' environment. */
