@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The iptables arguments of one chain of the stack's own that silently drops loopback TCP packets to and from
- * chosen ports. It is jumped to from INPUT only: a packet dropped there was sent, so neither side learns of it
- * but by its own timeouts, as in a partition (dropped in OUTPUT, the sender's own system call would fail with
- * EPERM at once).
+ * chosen ports. It is jumped to from INPUT only: every loopback packet, either way, arrives through
+ * {@code INPUT -i lo}, and one that is dropped there was sent, so neither side learns of it but by its own
+ * timeouts, as in a partition.
  */
 record IptablesRules(String chain) {
   /** iptables refuses chain names longer than this. */
