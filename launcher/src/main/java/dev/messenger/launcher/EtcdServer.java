@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** An etcd member listening on 127.0.0.1 only: alone, or one of a cluster whose members are all local. */
 final class EtcdServer implements LocalServer {
@@ -13,10 +15,12 @@ final class EtcdServer implements LocalServer {
 
   private final ChildProcess process;
   private final String clientUrl;
+  private final List<String> pathUrls;
 
-  private EtcdServer(ChildProcess process, String clientUrl) {
+  private EtcdServer(ChildProcess process, String clientUrl, List<String> pathUrls) {
     this.process = process;
     this.clientUrl = clientUrl;
+    this.pathUrls = pathUrls;
   }
 
   static EtcdServer start(
@@ -44,17 +48,40 @@ final class EtcdServer implements LocalServer {
         .start();
     Readiness.await(process, timeout,
         Readiness.httpOk(URI.create("http://127.0.0.1:" + self.metricsPort() + "/health")));
-    return new EtcdServer(process, self.clientUrl(tls.isPresent()));
+    return new EtcdServer(process, self.clientUrl(tls.isPresent()), self.pathUrls(tls.isPresent()));
   }
 
-  /** One member's name and ports. */
-  record Member(String name, int clientPort, int peerPort, int metricsPort) {
+  /**
+   * One member's name and ports. {@code pathPorts} are further client ports it listens on, one for each client
+   * that a fault may cut off from etcd alone (by dropping that port's packets) while the others keep their way in.
+   */
+  record Member(String name, int clientPort, int peerPort, int metricsPort, List<Integer> pathPorts) {
+    Member {
+      pathPorts = List.copyOf(pathPorts);
+    }
+
+    Member(String name, int clientPort, int peerPort, int metricsPort) {
+      this(name, clientPort, peerPort, metricsPort, List.of());
+    }
+
     String clientUrl() {
       return clientUrl(false);
     }
 
     String clientUrl(boolean tls) {
-      return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
+      return url(clientPort, tls);
+    }
+
+    List<String> pathUrls(boolean tls) {
+      return pathPorts.stream().map(port -> url(port, tls)).toList();
+    }
+
+    private String listenClientUrls(boolean tls) {
+      return Stream.concat(Stream.of(clientUrl(tls)), pathUrls(tls).stream()).collect(Collectors.joining(","));
+    }
+
+    private static String url(int port, boolean tls) {
+      return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     String peerUrl() {
@@ -79,12 +106,12 @@ final class EtcdServer implements LocalServer {
         "--data-dir", directory.toString(),
         "--logger=zap",
         "--log-level=warn",
-        "--listen-client-urls", self.clientUrl(tls.isPresent()),
+        "--listen-client-urls", self.listenClientUrls(tls.isPresent()),
         "--advertise-client-urls", self.clientUrl(tls.isPresent()),
         "--listen-peer-urls", self.peerUrl(),
         "--initial-advertise-peer-urls", self.peerUrl(),
         "--initial-cluster", cluster.stream().map(m -> m.name() + "=" + m.peerUrl())
-            .collect(java.util.stream.Collectors.joining(",")),
+            .collect(Collectors.joining(",")),
         "--initial-cluster-state", "new",
         "--listen-metrics-urls", "http://127.0.0.1:" + self.metricsPort()));
     tls.ifPresent(certificates -> command.addAll(List.of(
@@ -95,6 +122,11 @@ final class EtcdServer implements LocalServer {
 
   String clientUrl() {
     return clientUrl;
+  }
+
+  /** The client URLs of {@link Member#pathPorts}, in order. */
+  List<String> pathUrls() {
+    return pathUrls;
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class Infrastructure implements AutoCloseable {
 
   private final InfrastructureEndpoints endpoints;
   private final Optional<NatsAuthorization> natsAuthorization;
+  private final List<List<String>> etcdPathEndpoints;
   private final Map<String, Supplier<LocalServer>> launches;
   private final Map<String, LocalServer> servers = new ConcurrentHashMap<>();
   private final Set<String> restarting = ConcurrentHashMap.newKeySet();
@@ -50,9 +52,11 @@ public final class Infrastructure implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Infrastructure(InfrastructureEndpoints endpoints, Optional<NatsAuthorization> natsAuthorization,
-      Map<String, Supplier<LocalServer>> launches, Map<String, LocalServer> servers, DataDirectory dataDirectory) {
+      List<List<String>> etcdPathEndpoints, Map<String, Supplier<LocalServer>> launches,
+      Map<String, LocalServer> servers, DataDirectory dataDirectory) {
     this.endpoints = endpoints;
     this.natsAuthorization = natsAuthorization;
+    this.etcdPathEndpoints = etcdPathEndpoints;
     this.launches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(launches));
     this.dataDirectory = dataDirectory;
     servers.forEach(this::watch);
@@ -102,12 +106,16 @@ public final class Infrastructure implements AutoCloseable {
         ? Optional.of(Login.generate(SERVICE_USER)) : Optional.empty();
     DataDirectory data = DataDirectory.open(config.dataDirectory());
     int nodes = config.nodes();
-    int[] ports = FreePorts.pick(9 * nodes + 2);
+    int paths = etcdBinary == null ? 0 : config.etcdPaths();
+    int[] ports = FreePorts.pick(9 * nodes + 2 + nodes * paths);
     Map<String, Supplier<LocalServer>> launches = new LinkedHashMap<>();
+    List<EtcdServer.Member> members = new ArrayList<>();
     if (etcdBinary != null) {
-      List<EtcdServer.Member> members = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
-        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
+        int firstPathPort = 9 * nodes + 2 + i * paths;
+        List<Integer> pathPorts = Arrays.stream(ports, firstPathPort, firstPathPort + paths).boxed().toList();
+        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
+            pathPorts));
       }
       for (int i = 0; i < nodes; i++) {
         String part = partName(ETCD, i, nodes);
@@ -174,7 +182,12 @@ public final class Infrastructure implements AutoCloseable {
         started.isEmpty() ? Optional.empty() : config.tls().map(LocalCertificates::caCertificate));
     log.info("infrastructure ready in {} ms (data in {}): {}",
         Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), data.path(), endpoints);
-    return new Infrastructure(endpoints, natsAuthorization, launches, started, data);
+    List<List<String>> etcdPathEndpoints = new ArrayList<>();
+    for (int path = 0; path < paths; path++) {
+      int index = path;
+      etcdPathEndpoints.add(members.stream().map(member -> member.pathUrls(config.tls().isPresent()).get(index)).toList());
+    }
+    return new Infrastructure(endpoints, natsAuthorization, List.copyOf(etcdPathEndpoints), launches, started, data);
   }
 
   static String requireNamespace(String namespace) {
@@ -335,6 +348,20 @@ public final class Infrastructure implements AutoCloseable {
         endpoints.natsUrl(), endpoints.cqlContactPoints(), endpoints.cqlLocalDatacenter(),
         Optional.of(authorization.login(user)), endpoints.cqlLogin(), endpoints.etcdLogin(), endpoints.cqlTls(),
         endpoints.infraCaFile())).orElse(endpoints);
+  }
+
+  /**
+   * The client URLs of the local etcd's path {@code path} (0 to {@link InfrastructureConfig#etcdPaths} - 1), one
+   * per member in member order: the same etcd as {@link InfrastructureEndpoints#etcdEndpoints}, through ports no
+   * other path uses.
+   *
+   * @throws IllegalArgumentException if etcd is external or was started with fewer paths
+   */
+  public List<String> etcdPathEndpoints(int path) {
+    if (path < 0 || path >= etcdPathEndpoints.size()) {
+      throw new IllegalArgumentException("no etcd path " + path + "; the local etcd has " + etcdPathEndpoints.size());
+    }
+    return etcdPathEndpoints.get(path);
   }
 
   /** Completes with the name of the first local process that exits on its own, before {@link #close()}. */

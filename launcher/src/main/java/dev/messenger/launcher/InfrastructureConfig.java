@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *     logins are generated at start and handed on in {@link InfrastructureEndpoints}
  * @param tls certificates with which the local etcd, nats-server and Cassandra serve TLS only on their client
  *     ports (peer, route and internode traffic stays plaintext on loopback); empty for plaintext
+ * @param etcdPaths how many client ports each local etcd member opens besides its main one, each a path of its
+ *     own for one client that a fault may cut off ({@link Infrastructure#etcdPathEndpoints})
  */
 public record InfrastructureConfig(
     List<String> externalEtcdEndpoints,
@@ -45,7 +47,8 @@ public record InfrastructureConfig(
     Duration cassandraStartupTimeout,
     int nodes,
     boolean authentication,
-    Optional<LocalCertificates> tls) {
+    Optional<LocalCertificates> tls,
+    int etcdPaths) {
 
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -62,6 +65,9 @@ public record InfrastructureConfig(
     cassandraStartupTimeout = cassandraStartupTimeout == null ? Duration.ofSeconds(120) : cassandraStartupTimeout;
     nodes = nodes == 0 ? 1 : nodes;
     tls = tls == null ? Optional.empty() : tls;
+    if (etcdPaths < 0) {
+      throw new IllegalArgumentException("etcdPaths must not be negative");
+    }
     if (nodes != 1 && nodes != 3) {
       throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of 3, not " + nodes);
     }
@@ -78,14 +84,14 @@ public record InfrastructureConfig(
     }
   }
 
-  /** Without TLS. */
+  /** Without TLS and without client ports besides each etcd member's main one. */
   public InfrastructureConfig(List<String> externalEtcdEndpoints, Optional<String> externalNatsUrl,
       List<InetSocketAddress> externalCqlContactPoints, String cqlLocalDatacenter, Optional<Path> dataDirectory,
       String cassandraHeap, long jetStreamMaxMemoryBytes, long jetStreamMaxFileBytes, Duration startupTimeout,
       Duration cassandraStartupTimeout, int nodes, boolean authentication) {
     this(externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter, dataDirectory,
         cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, nodes,
-        authentication, Optional.empty());
+        authentication, Optional.empty(), 0);
   }
 
   /** Starts everything locally in a temporary directory, with default limits. */
@@ -119,7 +125,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         Optional.of(directory), cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls, etcdPaths);
   }
 
   /** A copy with another Cassandra heap size, e.g. {@code 1g}. */
@@ -127,7 +133,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, heap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls);
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls, etcdPaths);
   }
 
   /**
@@ -138,7 +144,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, count == 3 && cassandraHeap.equals("1g") ? "512m" : cassandraHeap, jetStreamMaxMemoryBytes,
-        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication, tls);
+        jetStreamMaxFileBytes, startupTimeout, cassandraStartupTimeout, count, authentication, tls, etcdPaths);
   }
 
   /**
@@ -150,7 +156,7 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, true, tls);
+        startupTimeout, cassandraStartupTimeout, nodes, true, tls, etcdPaths);
   }
 
   /**
@@ -161,7 +167,15 @@ public record InfrastructureConfig(
     return new InfrastructureConfig(
         externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
         dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
-        startupTimeout, cassandraStartupTimeout, nodes, authentication, Optional.of(certificates));
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, Optional.of(certificates), etcdPaths);
+  }
+
+  /** A copy whose local etcd members each open {@code count} client ports of their own besides the main one. */
+  public InfrastructureConfig withEtcdPaths(int count) {
+    return new InfrastructureConfig(
+        externalEtcdEndpoints, externalNatsUrl, externalCqlContactPoints, cqlLocalDatacenter,
+        dataDirectory, cassandraHeap, jetStreamMaxMemoryBytes, jetStreamMaxFileBytes,
+        startupTimeout, cassandraStartupTimeout, nodes, authentication, tls, count);
   }
 
   boolean startsEtcd() {

@@ -77,6 +77,16 @@ class GeneratedConfigurationTest {
   }
 
   @Test
+  void should_listen_on_each_path_port_besides_the_main_client_port_but_advertise_only_the_main_one() {
+    EtcdServer.Member member = new EtcdServer.Member("n1", 2379, 2380, 2381, List.of(2391, 2392));
+
+    assertThat(EtcdServer.command(Path.of("/usr/bin/etcd"), Path.of("/tmp/e"), member, List.of(member)))
+        .containsSequence("--listen-client-urls", "http://127.0.0.1:2379,http://127.0.0.1:2391,http://127.0.0.1:2392")
+        .containsSequence("--advertise-client-urls", "http://127.0.0.1:2379");
+    assertThat(member.pathUrls(false)).containsExactly("http://127.0.0.1:2391", "http://127.0.0.1:2392");
+  }
+
+  @Test
   void should_make_each_member_of_a_local_cluster_know_the_others() {
     List<EtcdServer.Member> members = List.of(new EtcdServer.Member("n1", 1, 2, 3),
         new EtcdServer.Member("n2", 4, 5, 6), new EtcdServer.Member("n3", 7, 8, 9));

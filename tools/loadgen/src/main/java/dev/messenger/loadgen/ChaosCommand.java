@@ -76,7 +76,7 @@ final class ChaosCommand implements Callable<Integer> {
       description = "Faults to inject instead of the quick list: service:kill, service:term or "
           + "service:pause=SECONDS, service:etcd-cut=SECONDS (service as the control port names it, e.g. "
           + "session-2, router-2, or etcd, nats, cassandra; in a cluster nats-2 is one server and nats all of "
-          + "them at once; a cut holds the service's traffic with etcd, not with NATS or the store). "
+          + "them at once; a cut drops the service's packets with etcd, not with NATS or the store). "
           + "Faults joined with + are done one after the other in one measured window: "
           + "history:kill+presence:kill.")
   List<String> faults = new ArrayList<>();

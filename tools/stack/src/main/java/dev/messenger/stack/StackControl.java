@@ -25,27 +25,28 @@ import java.util.stream.Stream;
  * members at once), {@code POST /restart?service=NAME&signal=TERM|KILL} stops one with that signal, starts it again and answers once it is SERVING (for a part of the infrastructure: once
  * it answers and every service is SERVING again), and {@code POST /pause?service=NAME&seconds=N} freezes one
  * with SIGSTOP for N seconds (at most 120), then SIGCONT; {@code POST /cut?service=NAME&from=etcd&seconds=N}
- * holds every byte between one service and etcd for N seconds (a partition: it keeps NATS and the store). One
- * request at a time, so two faults never overlap.
+ * drops every packet between one service and etcd for N seconds (a partition made with iptables, {@link EtcdCuts}:
+ * it keeps NATS and the store; 503 with the reason where iptables cannot be used). One request at a time, so
+ * two faults never overlap.
  */
 final class StackControl implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, ServiceProcess> services;
   private final Infrastructure infrastructure;
-  private final Map<String, List<TcpLink>> etcdLinks;
+  private final EtcdCuts etcdCuts;
 
   private StackControl(HttpServer server, List<ServiceProcess> services, Infrastructure infrastructure,
-      Map<String, List<TcpLink>> etcdLinks) {
+      EtcdCuts etcdCuts) {
     this.server = server;
     this.services = services.stream().collect(Collectors.toMap(s -> s.spec().name(), s -> s));
     this.infrastructure = infrastructure;
-    this.etcdLinks = Map.copyOf(etcdLinks);
+    this.etcdCuts = etcdCuts;
   }
 
   static StackControl start(int port, List<ServiceProcess> services, Infrastructure infrastructure,
-      Map<String, List<TcpLink>> etcdLinks) throws IOException {
+      EtcdCuts etcdCuts) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    StackControl control = new StackControl(server, services, infrastructure, etcdLinks);
+    StackControl control = new StackControl(server, services, infrastructure, etcdCuts);
     server.createContext("/services", control::list);
     server.createContext("/restart", control::restart);
     server.createContext("/pause", control::pause);
@@ -161,8 +162,7 @@ final class StackControl implements AutoCloseable {
     if (name == null) {
       return;
     }
-    List<TcpLink> links = etcdLinks.get(name);
-    if (!"etcd".equals(query.get("from")) || links == null) {
+    if (!"etcd".equals(query.get("from")) || !etcdCuts.hasPathFor(name)) {
       answer(exchange, 400, "{\"error\":\"only a service's path to the local etcd can be cut: from=etcd\"}");
       return;
     }
@@ -172,11 +172,13 @@ final class StackControl implements AutoCloseable {
       return;
     }
     try {
-      TcpLink.cutFor(links, Duration.ofSeconds(seconds));
+      etcdCuts.cutFor(name, Duration.ofSeconds(seconds));
       String json = String.format("{\"service\":\"%s\",\"cut_from\":\"etcd\",\"cut_ms\":%d}", name,
           seconds * 1000);
       System.out.println("cut " + json);
       answer(exchange, 200, json);
+    } catch (IptablesException e) {
+      answer(exchange, 503, "{\"error\":" + jsonString(e.getMessage()) + "}");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       answer(exchange, 500, "{\"error\":\"interrupted\"}");

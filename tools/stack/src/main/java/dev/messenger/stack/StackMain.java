@@ -11,8 +11,6 @@ import dev.messenger.launcher.Login;
 import dev.messenger.launcher.ModuleClasspath;
 import dev.messenger.launcher.NatsUser;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,8 +92,13 @@ public final class StackMain {
     if (certificates.isPresent()) {
       infrastructureConfig = infrastructureConfig.withTls(certificates.get());
     }
-    Infrastructure infrastructure = Infrastructure.start(infrastructureConfig,
+    // Each service reaches each local etcd member through a client port of its own, so that a fault can cut
+    // one service off from etcd while it keeps NATS and the store, as a network partition would.
+    Infrastructure infrastructure = Infrastructure.start(infrastructureConfig.withEtcdPaths(specs.size()),
         Optional.ofNullable(System.getenv("MESSENGER_NAMESPACE")).orElse(Infrastructure.DEFAULT_NAMESPACE));
+    Map<String, List<String>> etcdPaths = etcdPaths(infrastructure, specs);
+    EtcdCuts etcdCuts = etcdPaths.isEmpty()
+        ? EtcdCuts.none() : EtcdCuts.open(etcdPaths, "MESSENGER-CUT-" + (basePort + 1900));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -110,6 +113,7 @@ public final class StackMain {
         services.get(i).stop();
       }
       infrastructure.close();
+      etcdCuts.close();
       try {
         Files.deleteIfExists(runDir.resolve(EndpointsFile.NAME));
       } catch (IOException e) {
@@ -128,6 +132,7 @@ public final class StackMain {
       env.put("MESSENGER_CQL_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 3}");
     }
     System.out.println("etcd       " + String.join(",", infrastructure.endpoints().etcdEndpoints()));
+    System.out.println("etcd cuts  " + etcdCuts.describe());
     System.out.println("nats       " + infrastructure.endpoints().natsUrl());
     System.out.println("cql        " + env.get("MESSENGER_CQL_CONTACT_POINTS"));
     Path endpointsFile = EndpointsFile.write(runDir, env);
@@ -141,23 +146,10 @@ public final class StackMain {
       System.out.println("tls        gRPC ports and the local etcd, NATS and CQL client ports serve TLS only; CA "
           + env.get(TransportSecurity.CA_FILE_VARIABLE));
     }
-    Map<String, List<TcpLink>> etcdLinks = new HashMap<>();
-    boolean localEtcd = infrastructure.localParts().keySet().stream()
-        .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
     for (ServiceSpec spec : specs) {
       Map<String, String> serviceEnv = withNatsLoginOf(spec.natsUser(), env, infrastructure);
-      if (localEtcd) {
-        // Each service reaches each etcd member through a link of its own, so that a fault can cut one
-        // service off from etcd while it keeps NATS and the store, as a network partition would.
-        List<TcpLink> links = new ArrayList<>();
-        String etcdScheme = URI.create(infrastructure.endpoints().etcdEndpoints().get(0)).getScheme();
-        for (String endpoint : infrastructure.endpoints().etcdEndpoints()) {
-          URI etcd = URI.create(endpoint);
-          links.add(new TcpLink(spec.name(), new InetSocketAddress(etcd.getHost(), etcd.getPort())));
-        }
-        etcdLinks.put(spec.name(), links);
-        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS",
-            links.stream().map(link -> link.url(etcdScheme)).collect(Collectors.joining(",")));
+      if (etcdPaths.containsKey(spec.name())) {
+        serviceEnv.put("MESSENGER_ETCD_ENDPOINTS", String.join(",", etcdPaths.get(spec.name())));
       }
       ServiceProcess service = new ServiceProcess(spec, root, logs, serviceEnv);
       services.add(service);
@@ -193,7 +185,7 @@ public final class StackMain {
       System.exit(1);
     }
     System.out.printf("web http://127.0.0.1:%d/%n", webPort);
-    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdLinks));
+    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdCuts));
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();
@@ -213,6 +205,17 @@ public final class StackMain {
       withLogin.put(InfrastructureEndpoints.NATS_PASSWORD_VARIABLE, login.password());
     });
     return withLogin;
+  }
+
+  /** Each service's own etcd URLs (one per member) by name; empty when etcd is not local. */
+  private static Map<String, List<String>> etcdPaths(Infrastructure infrastructure, List<ServiceSpec> specs) {
+    boolean localEtcd = infrastructure.localParts().keySet().stream()
+        .anyMatch(part -> part.startsWith(Infrastructure.ETCD));
+    Map<String, List<String>> paths = new HashMap<>();
+    for (int i = 0; localEtcd && i < specs.size(); i++) {
+      paths.put(specs.get(i).name(), infrastructure.etcdPathEndpoints(i));
+    }
+    return paths;
   }
 
   /** "nats login messenger", padded like the other lines; the password stays in the services' environment. */
