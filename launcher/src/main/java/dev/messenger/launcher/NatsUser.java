@@ -7,11 +7,11 @@ import java.util.List;
  * name the subjects of the deployment's namespace ({@code <ns>.}) that kind uses and no other.
  */
 public enum NatsUser {
-  /** Submits to routers, relays receipts, typing and heartbeats over user subjects, reports presence. */
+  /** Submits to routers, relays receipts, typing and heartbeats over its user subjects, reports presence. */
   SESSION("session"),
-  /** Answers submits, delivers to user subjects, hands push candidates to JetStream. */
+  /** Answers submits, delivers messages on its user subjects, hands push candidates to JetStream. */
   ROUTER("router"),
-  /** Reads presence reports, tells watchers over their user subjects. */
+  /** Reads presence reports, tells watchers over its user subjects. */
   PRESENCE("presence"),
   /** Consumes the push candidates and jobs streams. */
   PUSH("push"),
@@ -32,23 +32,27 @@ public enum NatsUser {
     return user;
   }
 
-  /** What this kind may publish and subscribe to in {@code namespace}. */
+  /**
+   * What this kind may publish and subscribe to in {@code namespace}. User subjects are
+   * {@code <ns>.user.<publisher>.<id>} (common's Subjects): each publisher kind publishes on its own alone,
+   * which is how session servers know that a message came from a router.
+   */
   NatsPermissions permissions(String namespace) {
     String ns = namespace + ".";
     String candidates = namespace + "-push-candidates";
     String jobs = namespace + "-push-jobs";
     return switch (this) {
       case SESSION -> new NatsPermissions(
-          List.of(ns + "submit.*", ns + "user.*", ns + "sessions.alive", ns + "presence.*"), List.of(),
-          List.of(ns + "user.*", ns + "sessions.alive", "_INBOX.>"), List.of());
+          List.of(ns + "submit.*", ns + "user.session.>", ns + "sessions.alive", ns + "presence.*"), List.of(),
+          List.of(ns + "user.*.>", ns + "sessions.alive", "_INBOX.>"), List.of());
       case ROUTER -> new NatsPermissions(
-          List.of(ns + "user.*", ns + "push.candidates", "_INBOX.>", "$JS.API.INFO",
+          List.of(ns + "user.router.>", ns + "push.candidates", "_INBOX.>", "$JS.API.INFO",
               "$JS.API.STREAM.INFO." + candidates, "$JS.API.STREAM.CREATE." + candidates,
               "$JS.API.STREAM.INFO." + jobs, "$JS.API.STREAM.CREATE." + jobs), List.of(),
           List.of(ns + "submit.*", "_INBOX.>"), List.of());
       case PRESENCE -> new NatsPermissions(
-          List.of(ns + "user.*", ns + "presence.*"), List.of(),
-          List.of(ns + "user.*", ns + "presence.*"), List.of());
+          List.of(ns + "user.presence.>", ns + "presence.*"), List.of(),
+          List.of(ns + "user.presence.>", ns + "presence.*"), List.of());
       case PUSH -> new NatsPermissions(
           concat(List.of(ns + "push.jobs", "$JS.API.INFO"), streamApi(candidates), streamApi(jobs)), List.of(),
           List.of("_INBOX.>"), List.of());

@@ -22,10 +22,47 @@ class NatsAuthorizationTest {
   }
 
   @Test
-  void should_let_router_session_and_presence_alone_publish_to_user_subjects() {
-    assertThat(NatsUser.values())
-        .filteredOn(user -> user.permissions("msgr").publishAllow().contains("msgr.user.*"))
-        .containsExactlyInAnyOrder(NatsUser.ROUTER, NatsUser.SESSION, NatsUser.PRESENCE);
+  void should_let_each_publisher_of_user_subjects_publish_on_its_own_alone() {
+    Map<NatsUser, String> ownSubject = Map.of(NatsUser.ROUTER, "msgr.user.router.alice",
+        NatsUser.SESSION, "msgr.user.session.alice", NatsUser.PRESENCE, "msgr.user.presence.alice");
+
+    for (NatsUser user : NatsUser.values()) {
+      for (Map.Entry<NatsUser, String> subject : ownSubject.entrySet()) {
+        assertThat(mayPublish(user.permissions("msgr"), subject.getValue()))
+            .as(user + " publishing " + subject.getValue()).isEqualTo(user == subject.getKey());
+      }
+    }
+    assertThat(mayPublish(NatsUser.SESSION.permissions("msgr"), "msgr.user.router.x")).isFalse();
+    assertThat(mayPublish(NatsUser.SESSION.permissions("msgr"), "msgr.user.x")).isFalse();
+    assertThat(mayPublish(NatsUser.ROUTER.permissions("msgr"), "msgr.user.router.a.b@c")).isTrue();
+  }
+
+  @Test
+  void should_let_session_servers_hear_every_publisher_of_a_user_and_presence_only_its_own() {
+    assertThat(NatsUser.SESSION.permissions("msgr").subscribeAllow()).contains("msgr.user.*.>");
+    assertThat(NatsUser.PRESENCE.permissions("msgr").subscribeAllow())
+        .contains("msgr.user.presence.>").doesNotContain("msgr.user.*.>");
+    assertThat(NatsUser.ROUTER.permissions("msgr").subscribeAllow()).noneMatch(subject -> subject.contains("user"));
+  }
+
+  /** NATS's rule: a subject is published when an allow pattern matches it and no deny pattern does. */
+  private static boolean mayPublish(NatsPermissions permissions, String subject) {
+    return permissions.publishAllow().stream().anyMatch(pattern -> matches(pattern, subject))
+        && permissions.publishDeny().stream().noneMatch(pattern -> matches(pattern, subject));
+  }
+
+  private static boolean matches(String pattern, String subject) {
+    String[] wanted = pattern.split("\\.");
+    String[] tokens = subject.split("\\.");
+    for (int i = 0; i < wanted.length; i++) {
+      if (wanted[i].equals(">")) {
+        return tokens.length > i;
+      }
+      if (i >= tokens.length || !(wanted[i].equals("*") || wanted[i].equals(tokens[i]))) {
+        return false;
+      }
+    }
+    return wanted.length == tokens.length;
   }
 
   @Test
@@ -73,10 +110,10 @@ class NatsAuthorizationTest {
         .startsWith("authorization {\n  users: [\n")
         .endsWith("  ]\n}\n")
         .contains("    { user: \"router\", password: \"routerSecret\", permissions: { publish: { allow: "
-            + "[\"msgr.user.*\", \"msgr.push.candidates\", \"_INBOX.>\", ")
+            + "[\"msgr.user.router.>\", \"msgr.push.candidates\", \"_INBOX.>\", ")
         .contains("    { user: \"session\", password: \"sessionSecret\", permissions: { publish: { allow: "
-            + "[\"msgr.submit.*\", \"msgr.user.*\", \"msgr.sessions.alive\", \"msgr.presence.*\"] }, subscribe: "
-            + "{ allow: [\"msgr.user.*\", \"msgr.sessions.alive\", \"_INBOX.>\"] } } }\n")
+            + "[\"msgr.submit.*\", \"msgr.user.session.>\", \"msgr.sessions.alive\", \"msgr.presence.*\"] }, "
+            + "subscribe: { allow: [\"msgr.user.*.>\", \"msgr.sessions.alive\", \"_INBOX.>\"] } } }\n")
         .contains("{ user: \"tools\", password: \"toolsSecret\", permissions: { publish: { allow: [\">\"], deny: "
             + "[\"msgr.>\", ")
         .doesNotContain("routeSecret");

@@ -3,6 +3,7 @@ package dev.messenger.presence;
 import dev.messenger.api.v1.PresenceState;
 import dev.messenger.api.v1.PresenceUpdate;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.internal.v1.UserEvent;
 import dev.messenger.presence.store.ContactDirectory;
 import dev.messenger.presence.store.PresenceStore;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes a decided change durable, then tells the watchers: one {@code UserEvent{presence}} on
- * {@code msgr.user.<watcher>} per watcher (contacts and explicit watchers, each once), none while the user
+ * {@code <ns>.user.presence.<watcher>} per watcher (contacts and explicit watchers, each once), none while the user
  * hides. One user's work runs in order; NATS publishing runs on the fan-out executor, never on a driver
  * thread.
  */
@@ -101,7 +102,7 @@ final class ChangePublisher implements ChangeSink {
         continue;
       }
       try {
-        nats.publish(subjects.user(watcher), payload);
+        nats.publish(subjects.user(watcher, UserEventPublisher.PRESENCE), payload);
         sent++;
       } catch (RuntimeException e) {
         log.debug("presence update not published: {}", e.toString());

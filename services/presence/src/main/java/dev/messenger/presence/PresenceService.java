@@ -8,6 +8,7 @@ import dev.messenger.api.v1.SetPresenceVisibilityRequest;
 import dev.messenger.api.v1.SetPresenceVisibilityResponse;
 import dev.messenger.api.v1.WatchPresenceRequest;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The public Presence API. Reads answer from the durable state (what watchers were last told), so any
  * instance answers for any user. WatchPresence registers its watches like a session stream does (through
- * this instance's own reporter) and forwards the updates that then arrive on the caller's user subject.
+ * this instance's own reporter) and forwards the updates that then arrive on the caller's user subject of presence (only presence
+ * instances may publish there).
  * Users the caller may not see ({@link PresenceAudience}) are answered as hidden and never watched.
  */
 final class PresenceService extends PresenceGrpc.PresenceImplBase {
@@ -105,7 +107,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     out.setOnReadyHandler(call::drain);
     String streamId = "watch-" + watchIds.incrementAndGet();
     Subscription subscription =
-        dispatcher.subscribe(subjects.user(caller.userId()), message -> call.onUserEvent(message.getData()));
+        dispatcher.subscribe(subjects.user(caller.userId(), UserEventPublisher.PRESENCE), message -> call.onUserEvent(message.getData()));
     call.onEnd(() -> {
       dispatcher.unsubscribe(subscription);
       watchReporter.unwatchAll(caller.userId(), streamId);

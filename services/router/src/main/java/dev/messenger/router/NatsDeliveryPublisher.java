@@ -2,6 +2,7 @@ package dev.messenger.router;
 
 import dev.messenger.api.v1.Message;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.internal.v1.Projected;
 import dev.messenger.internal.v1.UserEvent;
 import io.nats.client.Connection;
@@ -9,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Tells every device of every member about new messages by publishing on each member's user subject, in
- * seq order. Core NATS may drop a message: session servers notice the gap and read it from history.
+ * Tells every device of every member about new messages by publishing on each member's user subject (the
+ * routers' own: session servers take messages from no other), in seq order. Core NATS may drop a message: session servers notice the gap and read it from history.
  */
 final class NatsDeliveryPublisher implements DeliveryPublisher {
   private final Connection nats;
@@ -24,7 +25,7 @@ final class NatsDeliveryPublisher implements DeliveryPublisher {
   @Override
   public void publish(Set<String> members, List<Message> messages) {
     for (String member : members) {
-      String subject = subjects.user(member);
+      String subject = subjects.user(member, UserEventPublisher.ROUTER);
       for (Message message : messages) {
         nats.publish(subject, UserEvent.newBuilder().setMessage(message).build().toByteArray());
       }
@@ -37,7 +38,7 @@ final class NatsDeliveryPublisher implements DeliveryPublisher {
         .setProjected(Projected.newBuilder().setConversationId(conversationId).setUpToSeq(upToSeq))
         .build().toByteArray();
     for (String member : members) {
-      nats.publish(subjects.user(member), event);
+      nats.publish(subjects.user(member, UserEventPublisher.ROUTER), event);
     }
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams this server holds, by user and device. While it holds at least one stream of a user, it is
- * subscribed to that user's NATS subject: subject interest is the whole map from user to session server.
+ * subscribed to that user's NATS subjects (one subscription for every publisher): subject interest is the
+ * whole map from user to session server. Events pass {@link UserEventGate} before any stream sees them.
  * A second stream of the same device displaces the first.
  */
 final class LocalStreams {
@@ -31,6 +32,7 @@ final class LocalStreams {
 
   private final Connection nats;
   private final Subjects subjects;
+  private final UserEventGate gate;
   private final Dispatcher dispatcher;
   private final SubscriptionBarrier barrier;
   private final ConnectionListener reconnects;
@@ -51,10 +53,11 @@ final class LocalStreams {
    * {@code sentByTheUser} hears (user, client message id) of each message a user held here sent, from any
    * server, once per message and server.
    */
-  LocalStreams(Connection nats, Subjects subjects, Consumer<DeviceStream> relayedHeartbeat,
+  LocalStreams(Connection nats, Subjects subjects, UserEventGate gate, Consumer<DeviceStream> relayedHeartbeat,
       BiConsumer<String, String> sentByTheUser) {
     this.nats = nats;
     this.subjects = subjects;
+    this.gate = gate;
     this.relayedHeartbeat = relayedHeartbeat;
     this.sentByTheUser = sentByTheUser;
     this.dispatcher = nats.createDispatcher();
@@ -186,7 +189,8 @@ final class LocalStreams {
 
   private void subscribe(String user) {
     if (!subscriptions.containsKey(user)) {
-      subscriptions.put(user, dispatcher.subscribe(subjects.user(user), msg -> onEvent(user, msg.getData())));
+      subscriptions.put(user, dispatcher.subscribe(subjects.userFromAnyPublisher(user),
+          msg -> onEvent(user, msg.getSubject(), msg.getData())));
     }
   }
 
@@ -227,12 +231,15 @@ final class LocalStreams {
     return all;
   }
 
-  private void onEvent(String userId, byte[] data) {
+  private void onEvent(String userId, String subject, byte[] data) {
     UserEvent event;
     try {
       event = UserEvent.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
       log.warn("dropping malformed event for a user");
+      return;
+    }
+    if (!gate.admits(subject, event)) {
       return;
     }
     if (event.hasMessage() && event.getMessage().getSenderUserId().equals(userId)) {

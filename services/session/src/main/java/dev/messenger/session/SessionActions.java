@@ -10,6 +10,7 @@ import dev.messenger.api.v1.Typing;
 import dev.messenger.api.v1.TypingUpdate;
 import dev.messenger.common.ConversationIds;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.internal.v1.DeviceHeartbeat;
@@ -234,7 +235,7 @@ final class SessionActions {
           .setTyping(typing.getTyping())).build().toByteArray();
       for (String member : members) {
         if (!member.equals(caller.userId())) {
-          nats.publish(subjects.user(member), event);
+          nats.publish(subjects.user(member, UserEventPublisher.SESSION), event);
         }
       }
     });
@@ -245,7 +246,7 @@ final class SessionActions {
    * streams (over the user's subject); the one holding the device's stream counts it for presence.
    */
   void relayHeartbeat(Principal caller) {
-    nats.publish(subjects.user(caller.userId()), UserEvent.newBuilder()
+    nats.publish(subjects.user(caller.userId(), UserEventPublisher.SESSION), UserEvent.newBuilder()
         .setDeviceHeartbeat(DeviceHeartbeat.newBuilder().setDeviceId(caller.deviceId()))
         .build().toByteArray());
   }
@@ -291,7 +292,7 @@ final class SessionActions {
     for (String member : members) {
       boolean self = member.equals(userId);
       if ((includeSelf || !self) && (!wide || self)) {
-        nats.publish(subjects.user(member), event);
+        nats.publish(subjects.user(member, UserEventPublisher.SESSION), event);
       }
     }
   }

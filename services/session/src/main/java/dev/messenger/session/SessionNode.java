@@ -78,6 +78,7 @@ public final class SessionNode implements AutoCloseable {
     SessionLimits userLimits = new SessionLimits(config.rates(), System::nanoTime);
     RateLimitMetrics.register(registry, userLimits.limiters());
     LocalStreams streams = new LocalStreams(nats, config.subjects(),
+        new UserEventGate(config.subjects(), registry, System::nanoTime),
         stream -> presence.heartbeat(stream.userId(), stream.streamId()), rateLimiter::committed);
     SessionMetrics metrics = new SessionMetrics(registry, streams::count, streams::queuedBytes);
     NatsMetrics.registerBacklog(registry, "user_events", streams.busBacklog());

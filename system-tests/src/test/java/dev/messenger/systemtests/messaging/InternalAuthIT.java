@@ -11,8 +11,11 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.client.InMemoryCursorStore;
 import dev.messenger.client.MessengerClient;
+import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.infra.InfraSettings;
+import dev.messenger.internal.v1.UserEvent;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureConfig;
@@ -51,12 +54,13 @@ import org.junit.jupiter.api.Timeout;
  * the generated logins or with a wrong password, and serve those that present them, read as every service reads
  * its settings. A session server and a router in their own JVMs, given the logins only as MESSENGER_*
  * variables, register and own shards in etcd, become SERVING, carry a message end to end and never print a
- * password. The members of a NATS cluster with authentication still route to each other, and every member of
+ * password; a message forged with a session server's login reaches no device. The members of a NATS cluster with authentication still route to each other, and every member of
  * an etcd cluster requires the login.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InternalAuthIT {
   private static final String NAMESPACE = "authit";
+  private static final String FORGED = "forged with a stolen session login";
   private static Infrastructure infrastructure;
   private static InfrastructureEndpoints endpoints;
 
@@ -175,6 +179,13 @@ class InternalAuthIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> bob.in(ack.getConversationId()).size() == 1);
       assertThat(bob.in(ack.getConversationId())).extracting(Message::getBody)
           .containsExactly("over authenticated NATS and CQL");
+
+      forgeTheNextMessageAsASessionServer("bob", ack);
+      aliceClient.sendTo("bob", "after the forgery").get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30))
+          .failFast("the forged message reached the device", () -> bodies(bob, ack).contains(FORGED))
+          .until(() -> bodies(bob, ack).contains("after the forgery"));
+      assertThat(bodies(bob, ack)).containsExactly("over authenticated NATS and CQL", "after the forgery");
       assertThat(cluster.sessionAddresses()).singleElement().asString().endsWith(":" + port);
       assertThat(cluster.shardOwners().values()).containsOnly("router-auth");
       for (ChildProcess service : List.of(session, router)) {
@@ -194,9 +205,13 @@ class InternalAuthIT {
     NatsErrors routerErrors = new NatsErrors();
     NatsErrors sessionErrors = new NatsErrors();
     NatsErrors toolsErrors = new NatsErrors();
+    NatsErrors presenceErrors = new NatsErrors();
+    String routerSubject = new Subjects(NAMESPACE).user("bob", UserEventPublisher.ROUTER);
+    byte[] forgedMessage = UserEvent.newBuilder().setMessage(Message.newBuilder().setBody(FORGED)).build().toByteArray();
 
     try (Connection router = connectNats(natsLogin(NatsUser.ROUTER), routerErrors);
         Connection session = connectNats(natsLogin(NatsUser.SESSION), sessionErrors);
+        Connection presence = connectNats(natsLogin(NatsUser.PRESENCE), presenceErrors);
         Connection tools = connectNats(endpoints.natsLogin().orElseThrow(), toolsErrors)) {
       java.util.concurrent.BlockingQueue<String> submitted = new java.util.concurrent.LinkedBlockingQueue<>();
       router.createDispatcher(m -> submitted.add(new String(m.getData(), StandardCharsets.UTF_8))).subscribe(submit);
@@ -205,6 +220,8 @@ class InternalAuthIT {
       router.publish(submit, "from a router".getBytes(StandardCharsets.UTF_8));
       tools.publish(submit, "from the tools".getBytes(StandardCharsets.UTF_8));
       session.publish(NAMESPACE + ".push.candidates", "a forged push".getBytes(StandardCharsets.UTF_8));
+      session.publish(routerSubject, forgedMessage);
+      presence.publish(routerSubject, forgedMessage);
       session.createDispatcher(m -> { }).subscribe(NAMESPACE + ".submit.*");
       session.publish(submit, "from a session server".getBytes(StandardCharsets.UTF_8));
 
@@ -214,7 +231,9 @@ class InternalAuthIT {
         assertThat(toolsErrors.all()).anySatisfy(e -> assertThat(e).contains(violation("Publish", submit)));
         assertThat(sessionErrors.all())
             .anySatisfy(e -> assertThat(e).contains(violation("Publish", NAMESPACE + ".push.candidates")))
+            .anySatisfy(e -> assertThat(e).contains(violation("Publish", routerSubject)))
             .anySatisfy(e -> assertThat(e).contains(violation("Subscription", NAMESPACE + ".submit.*")));
+        assertThat(presenceErrors.all()).anySatisfy(e -> assertThat(e).contains(violation("Publish", routerSubject)));
       });
       assertThat(submitted).isEmpty();
     }
@@ -276,6 +295,28 @@ class InternalAuthIT {
             .hasStackTraceContaining("user name is empty");
       }
     }
+  }
+
+  /**
+   * With a session server's NATS login, publishes to {@code user} the message that would follow {@code ack} on
+   * the session servers' user subject, where NATS lets it publish: the session server holding the user's
+   * stream takes messages from routers only, so no device may show it.
+   */
+  private static void forgeTheNextMessageAsASessionServer(String user, SendAck ack) throws Exception {
+    NatsErrors errors = new NatsErrors();
+    try (Connection session = connectNats(natsLogin(NatsUser.SESSION), errors)) {
+      session.publish(new Subjects(NAMESPACE).user(user, UserEventPublisher.SESSION), UserEvent.newBuilder()
+          .setMessage(Message.newBuilder().setConversationId(ack.getConversationId()).setSeq(ack.getSeq() + 1)
+              .setMessageId("forged").setSenderUserId("alice").setSenderDeviceId("phone").setBody(FORGED)
+              .setServerTimeMs(System.currentTimeMillis()))
+          .build().toByteArray());
+      session.flush(Duration.ofSeconds(5)); // on its way to the session server before the next real message
+      assertThat(errors.all()).isEmpty();
+    }
+  }
+
+  private static List<String> bodies(DeviceRecorder device, SendAck ack) {
+    return device.in(ack.getConversationId()).stream().map(Message::getBody).toList();
   }
 
   private static String violation(String operation, String subject) {

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.messenger.api.v1.PresenceGrpc;
 import dev.messenger.common.ConversationIds;
 import dev.messenger.common.Subjects;
+import dev.messenger.common.UserEventPublisher;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Principal;
 import dev.messenger.common.auth.Tokens;
@@ -126,7 +127,7 @@ final class PresenceCluster implements AutoCloseable {
 
   /** Records the presence updates published on the user's subject (what their streams would receive). */
   Watcher watcher(String userId) throws Exception {
-    Watcher watcher = new Watcher(nats, subjects.user(userId));
+    Watcher watcher = new Watcher(nats, subjects.user(userId, UserEventPublisher.PRESENCE));
     watchers.add(watcher);
     return watcher;
   }
