@@ -43,6 +43,8 @@ public record InfraSettings(
     Optional<Credentials> etcdCredentials,
     InfraTls tls) {
   private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
+  static final Duration ETCD_KEEPALIVE_TIME = Duration.ofSeconds(6);
+  static final Duration ETCD_KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
 
   public InfraSettings {
     etcdEndpoints = List.copyOf(etcdEndpoints);
@@ -121,9 +123,18 @@ public record InfraSettings(
     return etcdClientBuilder().useVertx().vertx(ownLoop).build();
   }
 
-  /** The endpoints and, when given, the user and password that {@link #connectEtcd} connects with. */
+  /**
+   * The endpoints and, when given, the user and password that {@link #connectEtcd} connects with. A connection
+   * that stops answering pings within {@link #ETCD_KEEPALIVE_TIMEOUT} is replaced: after a partition heals, a
+   * new connection works at once, where the old one waits out TCP's retransmission backoff (10 s and more
+   * after 15 s of loss). Pings go only while calls are open (watches, requests waiting for an answer): etcd
+   * refuses pings more often than every 5 s, and on a connection without calls at all.
+   */
   ClientBuilder etcdClientBuilder() {
-    ClientBuilder builder = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new));
+    ClientBuilder builder = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new))
+        .keepaliveTime(ETCD_KEEPALIVE_TIME)
+        .keepaliveTimeout(ETCD_KEEPALIVE_TIMEOUT)
+        .keepaliveWithoutCalls(false);
     if (tls.etcd()) {
       builder.sslContext(tls.grpcSslContext());
     }

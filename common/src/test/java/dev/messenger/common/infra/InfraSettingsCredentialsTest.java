@@ -52,6 +52,15 @@ class InfraSettingsCredentialsTest {
   }
 
   @Test
+  void should_replace_an_etcd_connection_that_stops_answering_pings_within_seconds() {
+    ClientBuilder builder = forRouter(Map.of()).etcdClientBuilder();
+
+    assertThat(builder.keepaliveTime()).isEqualTo(java.time.Duration.ofSeconds(6));
+    assertThat(builder.keepaliveTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(builder.keepaliveWithoutCalls()).isFalse();
+  }
+
+  @Test
   void should_connect_anonymously_without_credentials() {
     InfraSettings infra = forRouter(Map.of());
 
