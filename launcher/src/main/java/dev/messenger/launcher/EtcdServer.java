@@ -64,10 +64,6 @@ final class EtcdServer implements LocalServer {
       this(name, clientPort, peerPort, metricsPort, List.of());
     }
 
-    String clientUrl() {
-      return clientUrl(false);
-    }
-
     String clientUrl(boolean tls) {
       return url(clientPort, tls);
     }

@@ -185,7 +185,7 @@ public final class Infrastructure implements AutoCloseable {
     List<List<String>> etcdPathEndpoints = new ArrayList<>();
     for (int path = 0; path < paths; path++) {
       int index = path;
-      etcdPathEndpoints.add(members.stream().map(member -> member.pathUrls(config.tls().isPresent()).get(index)).toList());
+      etcdPathEndpoints.add(all(servers, EtcdServer.class).stream().map(etcd -> etcd.pathUrls().get(index)).toList());
     }
     return new Infrastructure(endpoints, natsAuthorization, List.copyOf(etcdPathEndpoints), launches, started, data);
   }
