@@ -83,6 +83,7 @@ final class CassandraNode implements LocalServer {
         .classpath(classpath)
         .jvmOptions(CassandraJvm.options(heap, configFile, directory, logbackFile))
         .jvmOptions(authentication ? List.of(CassandraJvm.SUPERUSER_SETUP_DELAY) : List.of())
+        .timerSlack(CassandraJvm.TIMER_SLACK)
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
         .start();

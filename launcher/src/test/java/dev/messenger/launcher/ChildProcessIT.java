@@ -111,6 +111,18 @@ class ChildProcessIT {
     assertThat(java.logTail(1)).isEqualTo("greeting=hi");
   }
 
+  @Test
+  void should_give_every_thread_of_a_child_jvm_the_timer_slack_asked_for() {
+    ChildProcess java = JavaProcess.builder(PrintTimerSlack.class.getName())
+        .classpath(System.getProperty("java.class.path"))
+        .timerSlack(Duration.ofMillis(1))
+        .logFile(temp.resolve("slack.log"))
+        .start();
+
+    assertThat(java.onExit().join()).isZero();
+    assertThat(java.logTail(1)).as("read by a thread the JVM started after launch").isEqualTo("1000000");
+  }
+
   private static void awaitExec(ChildProcess process, String command) {
     await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(process.pid())
         .flatMap(handle -> handle.info().command())
@@ -124,6 +136,24 @@ class ChildProcessIT {
         .logFile(temp.resolve(name + ".log"))
         .stopGrace(Duration.ofSeconds(2))
         .start();
+  }
+
+  /** Prints the timer slack of a new thread of its JVM, from the kernel's view of that thread. */
+  static final class PrintTimerSlack {
+    public static void main(String[] args) throws Exception {
+      Thread reader = new Thread(() -> {
+        try {
+          long tid = Long.parseLong(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self"))
+              .getFileName().toString());
+          System.out.println(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + tid + "/timerslack_ns"))
+              .strip());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      reader.start();
+      reader.join();
+    }
   }
 
   /** Prints one system property; run by the child JVM test. */

@@ -50,7 +50,7 @@ public final class KnownSettings {
     add(m, EnumSet.of(SESSION), "server-id", "advertised-host", "heartbeat-interval", "send-rate", "send-window",
         "max-queued-frames", "submit-timeout", "drain-grace", "drain-rate", "rebalance-rate", "connect-rate",
         "receipt-rate");
-    add(m, EnumSet.of(ROUTER), "router-id", "worker-threads");
+    add(m, EnumSet.of(ROUTER), "router-id", "worker-threads", "fence");
     add(m, EnumSet.of(PRESENCE), "partitions", "grace", "online-delay", "warmup", "refresh-interval", "tick",
         "max-contacts");
     add(m, EnumSet.of(PUSH), "delay", "max-deferral", "retry-initial", "retry-max", "max-attempts", "workers",

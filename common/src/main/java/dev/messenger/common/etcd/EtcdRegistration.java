@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * A key that exists while this process lives: put under a {@link KeptLease}, gone when the lease is revoked
  * on close or expires after the process dies (at most the TTL later).
  */
-public final class EtcdRegistration implements AutoCloseable {
+public final class EtcdRegistration implements RenewedLease, AutoCloseable {
   private final Client client;
   private final ByteSequence key;
   private final KeptLease lease;
@@ -25,11 +25,13 @@ public final class EtcdRegistration implements AutoCloseable {
   }
 
   /** Time since etcd last confirmed the lease, counted from when that renewal was sent. */
+  @Override
   public Duration sinceLastRenewal() {
     return lease.sinceLastRenewal();
   }
 
   /** True once etcd said the lease expired: the key is gone and only a new registration brings it back. */
+  @Override
   public boolean lost() {
     return lease.lost();
   }
@@ -60,6 +62,7 @@ public final class EtcdRegistration implements AutoCloseable {
     }
   }
 
+  @Override
   public long leaseId() {
     return lease.id();
   }

@@ -3,6 +3,7 @@ package dev.messenger.common.etcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -80,7 +81,7 @@ public final class KeptLease implements AutoCloseable {
       return;
     }
     long sent = System.nanoTime();
-    CompletableFuture<?> answer;
+    CompletableFuture<LeaseKeepAliveResponse> answer;
     try {
       answer = etcd.getLeaseClient().keepAliveOnce(id);
     } catch (RuntimeException closed) {
@@ -89,7 +90,9 @@ public final class KeptLease implements AutoCloseable {
     }
     answer.orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
       renewing.set(false);
-      if (error == null) {
+      if (error == null && response.getTTL() <= 0) {
+        markLost(); // etcd answers a renewal of an expired lease with no time left
+      } else if (error == null) {
         renewedAtNanos = Math.max(renewedAtNanos, sent);
         warned = false;
       } else if (isNotFound(error)) {

@@ -64,7 +64,8 @@ public final class Router implements AutoCloseable {
         () -> projectorRef.get().lag(), () -> sequencerRef.get().queuedSends(), ownership::leaseAgeSeconds,
         repairBacklog::get, admission::admitted, admission::limit));
     DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
-    this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)));
+    this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)),
+        metrics::confirmed);
     this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
     this.projector = new Projector(commitLog, executor, (conversationId, members, upToSeq) -> {
       sequencerRef.get().projected(conversationId, upToSeq);
@@ -118,8 +119,8 @@ public final class Router implements AutoCloseable {
 
   private final class Listener implements ShardListener {
     @Override
-    public CompletionStage<Long> claim(int shard) {
-      return fence.claim(shard, config.routerId()).thenApply(epoch -> {
+    public CompletionStage<Long> claim(int shard, ShardKeyHold hold) {
+      return fence.claim(shard, config.routerId(), config.fenceByLease() ? hold : ShardKeyHold.NEVER).thenApply(epoch -> {
         log.info("router {} holds shard {} at epoch {}", config.routerId(), shard, epoch);
         return epoch;
       });

@@ -19,7 +19,8 @@ public record RouterConfig(
     Duration reconcileInterval,
     int workerThreads,
     Subjects subjects,
-    Optional<ServerTls> tls) {
+    Optional<ServerTls> tls,
+    boolean fenceByLease) {
 
   public RouterConfig {
     tls = tls == null ? Optional.empty() : tls;
@@ -40,19 +41,39 @@ public record RouterConfig(
   /** The same settings in another namespace (tests give each cluster its own). */
   public RouterConfig withSubjects(Subjects other) {
     return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, shards, leaseTtl, reconcileInterval,
-        workerThreads, other, tls);
+        workerThreads, other, tls, fenceByLease);
   }
 
   /** Another shard count (it must match the session servers'; see {@code ShardCountAgreement}). */
   public RouterConfig withShards(int count) {
     return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, count, leaseTtl, reconcileInterval,
-        workerThreads, subjects, tls);
+        workerThreads, subjects, tls, fenceByLease);
   }
 
   /** Defaults for tests and single-machine runs. */
   public static RouterConfig defaults(String routerId) {
     return new RouterConfig(routerId, "127.0.0.1", 0, 0, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
-        Duration.ofMillis(500), 4, Subjects.defaults(), Optional.empty());
+        Duration.ofMillis(500), 4, Subjects.defaults(), Optional.empty(), true);
+  }
+
+  /** The same settings, with every commit confirmed by an epoch read ({@code --fence=read}) or not. */
+  public RouterConfig withFenceByLease(boolean byLease) {
+    return new RouterConfig(routerId, grpcHost, grpcPort, metricsPort, shards, leaseTtl, reconcileInterval,
+        workerThreads, subjects, tls, byLease);
+  }
+
+  /**
+   * {@code --fence}: {@code lease} (default) lets a commit skip the epoch read while the shard's etcd key is
+   * certainly still this router's; {@code read} confirms every commit by reading the epoch, for deployments
+   * that do not trust the machines' clocks to advance at nearly the same rate.
+   */
+  private static boolean fence(Settings s) {
+    String fence = s.string("fence", "lease");
+    return switch (fence) {
+      case "lease" -> true;
+      case "read" -> false;
+      default -> throw new IllegalArgumentException("fence must be lease or read, not " + fence);
+    };
   }
 
   public static RouterConfig from(Settings s) {
@@ -65,6 +86,6 @@ public record RouterConfig(
         s.duration("lease-ttl", Duration.ofSeconds(5)),
         s.duration("reconcile-interval", Duration.ofMillis(500)),
         s.integer("worker-threads", 4),
-        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)), ServerTls.from(s));
+        new Subjects(s.string("namespace", Subjects.DEFAULT_NAMESPACE)), ServerTls.from(s), fence(s));
   }
 }

@@ -1,5 +1,6 @@
 package dev.messenger.router;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -23,6 +24,8 @@ final class RouterMetrics {
 
   private final Counter committed;
   private final Counter fenced;
+  private final CounterDataPoint confirmedByLease;
+  private final CounterDataPoint confirmedByRead;
   private final Counter writeRetries;
   private final Counter projected;
   private final Counter projectionFailures;
@@ -41,6 +44,12 @@ final class RouterMetrics {
         .register(registry);
     fenced = Counter.builder().name("messenger_router_fenced_batches_total")
         .help("batches not committed because another router had raised the shard's epoch").register(registry);
+    Counter confirmations = Counter.builder().name("messenger_router_commit_confirmations_total")
+        .help("log writes confirmed as commits, by how: lease (the shard's etcd key was certainly still this "
+            + "router's) or read (an epoch read)")
+        .labelNames("by").register(registry);
+    confirmedByLease = confirmations.labelValues("lease");
+    confirmedByRead = confirmations.labelValues("read");
     writeRetries = Counter.builder().name("messenger_router_log_write_retries_total")
         .help("log writes repeated because their outcome was unknown").register(registry);
     projected = Counter.builder().name("messenger_router_messages_projected_total")
@@ -87,6 +96,10 @@ final class RouterMetrics {
 
   void fenced() {
     fenced.inc();
+  }
+
+  void confirmed(boolean byLease) {
+    (byLease ? confirmedByLease : confirmedByRead).inc();
   }
 
   void writeRetried() {

@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Confirms commits against the fencing epochs of the shards this router holds. A log write counts only once
- * a read of the shard's epoch, started after the write completed, returns the router's own; one read
- * confirms every write of the shard that completed before it started, whatever their conversations. A read
- * that finds another epoch means another router took the shard: everything waiting is refused and the
- * shard is given up.
+ * Confirms commits against the fencing epochs of the shards this router holds. A log write counts once this
+ * router's key of the shard in etcd is certainly still its own when the write has completed
+ * ({@link ShardKeyHold}: no other router can have raised the epoch before then, and a later owner reads the
+ * log only after raising it), or else once a read of the shard's epoch, started after the write completed,
+ * returns the router's own; one read confirms every write of the shard that completed before it started,
+ * whatever their conversations. A read that finds another epoch means another router took the shard:
+ * everything waiting is refused and the shard is given up.
  */
 final class ShardFence {
   private static final Logger log = LoggerFactory.getLogger(ShardFence.class);
@@ -28,19 +30,40 @@ final class ShardFence {
   private final CommitLog commitLog;
   private final Executor executor;
   private final IntConsumer onFenced;
+  private final ConfirmationCounter counter;
   private final Clock clock = Clock.systemUTC();
   private final Map<Integer, Held> held = new ConcurrentHashMap<>();
 
+  /** Counts confirmations by how they were given. */
+  interface ConfirmationCounter {
+    ConfirmationCounter NONE = byLease -> { };
+
+    void confirmed(boolean byLease);
+  }
+
   ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced) {
+    this(commitLog, executor, onFenced, ConfirmationCounter.NONE);
+  }
+
+  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced, ConfirmationCounter counter) {
     this.commitLog = commitLog;
     this.executor = executor;
     this.onFenced = onFenced;
+    this.counter = counter;
   }
 
-  /** Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. */
+  /** Raises the shard's epoch for {@code owner} and holds it, confirming every commit by an epoch read. */
   CompletableFuture<Long> claim(int shard, String owner) {
+    return claim(shard, owner, ShardKeyHold.NEVER);
+  }
+
+  /**
+   * Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. While {@code hold} is
+   * certain, commits need no epoch read.
+   */
+  CompletableFuture<Long> claim(int shard, String owner, ShardKeyHold hold) {
     return commitLog.claimShard(shard, owner).toCompletableFuture().thenApply(epoch -> {
-      Held previous = held.put(shard, new Held(shard, epoch, clock.millis()));
+      Held previous = held.put(shard, new Held(shard, epoch, clock.millis(), hold));
       if (previous != null) {
         previous.refuseAll();
       }
@@ -77,6 +100,10 @@ final class ShardFence {
     if (h == null || h.epoch != epoch) {
       return CompletableFuture.completedFuture(false);
     }
+    if (h.hold.certain()) {
+      counter.confirmed(true);
+      return CompletableFuture.completedFuture(true);
+    }
     return h.confirm();
   }
 
@@ -84,13 +111,15 @@ final class ShardFence {
     final int shard;
     final long epoch;
     final long sinceMillis;
+    final ShardKeyHold hold;
     private List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
     private boolean checking;
 
-    Held(int shard, long epoch, long sinceMillis) {
+    Held(int shard, long epoch, long sinceMillis, ShardKeyHold hold) {
       this.shard = shard;
       this.epoch = epoch;
       this.sinceMillis = sinceMillis;
+      this.hold = hold;
     }
 
     CompletableFuture<Boolean> confirm() {
@@ -124,6 +153,9 @@ final class ShardFence {
           return;
         }
         boolean mine = current == epoch && held.get(shard) == this;
+        if (mine) {
+          batch.forEach(f -> counter.confirmed(false));
+        }
         batch.forEach(f -> f.complete(mine));
         if (current != epoch) {
           log.atWarn().addKeyValue("shard", shard).addKeyValue("epoch", current)

@@ -7,8 +7,11 @@ import java.util.concurrent.CompletionStage;
  * claims that {@link #claim} starts may run at the same time for different shards.
  */
 interface ShardListener {
-  /** Raises the shard's epoch for this router and holds it; completes with the epoch, exceptionally if not. */
-  CompletionStage<Long> claim(int shard);
+  /**
+   * Raises the shard's epoch for this router and holds it; completes with the epoch, exceptionally if not.
+   * {@code hold} tells, at any later moment, whether the shard's key in etcd is certainly still this router's.
+   */
+  CompletionStage<Long> claim(int shard, ShardKeyHold hold);
 
   /** The claimed shard is this router's now: start serving it, and repair what a previous owner left. */
   void onAcquired(int shard);

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * over the live routers, and takes the shard by creating {@code /<ns>/shards/<n>} under its own
  * lease only if the key does not exist. A router whose lease expired (pause, partition) loses its keys
  * with it; it notices either when its keep-alive is overdue or when it sees another owner, and stops.
- * Ownership only decides who serves a shard: sequence numbers are fenced separately in the CQL store.
+ * Ownership decides who serves a shard; sequence numbers are fenced by the shard's epoch in the CQL store.
+ * While the lease a shard's key lives under was renewed within half its TTL (counted from when the renewal
+ * was sent), that key cannot have expired, so no other router can hold the shard: {@link ShardKeyHold}.
  */
 final class ShardOwnership implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardOwnership.class);
@@ -128,11 +130,12 @@ final class ShardOwnership implements AutoCloseable {
       registration = EtcdRegistration.register(etcd, routersPrefix + routerId, routerId, leaseTtl);
       routers.add(routerId);
     }
-    Map<Integer, String> owners = shardOwners();
-    List<Integer> adopted = new ArrayList<>();
+    Map<Integer, ShardKey> keys = shardKeys();
+    Map<Integer, Long> adopted = new LinkedHashMap<>();
     List<Integer> free = new ArrayList<>();
     for (int shard = 0; shard < shardCount; shard++) {
-      String owner = owners.get(shard);
+      ShardKey key = keys.get(shard);
+      String owner = key == null ? null : key.owner();
       boolean mine = owns(shard);
       boolean desired = Rendezvous.owner(shard, routers).map(routerId::equals).orElse(false);
       if (mine && !routerId.equals(owner)) {
@@ -148,10 +151,11 @@ final class ShardOwnership implements AutoCloseable {
       } else if (!mine && desired && owner == null) {
         free.add(shard);
       } else if (!mine && routerId.equals(owner)) {
-        adopted.add(shard); // a key of ours from before a restart of this object, or a claim that failed
+        adopted.put(shard, key.lease()); // ours from before a restart of this object, or a claim that failed
       }
     }
-    adopted.addAll(acquireAll(free));
+    long lease = registration.leaseId();
+    acquireAll(free).forEach(shard -> adopted.put(shard, lease));
     serveAll(adopted);
   }
 
@@ -182,11 +186,11 @@ final class ShardOwnership implements AutoCloseable {
    * claim that failed leaves the shard unserved with its key ours: a later round adopts and claims it again; one
    * that comes after the wait gave up is undone when it completes, and no shard has two claims at a time.
    */
-  private void serveAll(List<Integer> shards) throws InterruptedException {
+  private void serveAll(Map<Integer, Long> keyLeases) throws InterruptedException {
     Map<Integer, CompletableFuture<Long>> claims = new LinkedHashMap<>();
-    for (int shard : shards) {
-      if (claimsInFlight.add(shard)) {
-        claims.put(shard, listener.claim(shard).toCompletableFuture());
+    for (Map.Entry<Integer, Long> shard : keyLeases.entrySet()) {
+      if (claimsInFlight.add(shard.getKey())) {
+        claims.put(shard.getKey(), listener.claim(shard.getKey(), holdUnder(shard.getValue())).toCompletableFuture());
       }
     }
     long deadline = System.nanoTime() + CLAIM_TIMEOUT.toNanos();
@@ -211,6 +215,14 @@ final class ShardOwnership implements AutoCloseable {
         }));
       }
     }
+  }
+
+  /** Whether the key, living under {@code keyLease}, is certainly still ours: see {@link LeaseKeyHold}. */
+  private ShardKeyHold holdUnder(long keyLease) {
+    EtcdRegistration current = registration;
+    return current == null
+        ? ShardKeyHold.NEVER
+        : LeaseKeyHold.of(current, keyLease, leaseTtl, () -> registration == current);
   }
 
   private synchronized void setOwned(int shard, boolean value) {
@@ -244,13 +256,16 @@ final class ShardOwnership implements AutoCloseable {
     return names;
   }
 
-  private Map<Integer, String> shardOwners() throws Exception {
-    Map<Integer, String> owners = new HashMap<>();
+  /** A shard's key: the router it names and the lease it lives under. */
+  private record ShardKey(String owner, long lease) {}
+
+  private Map<Integer, ShardKey> shardKeys() throws Exception {
+    Map<Integer, ShardKey> keys = new HashMap<>();
     for (KeyValue kv : list(shardsPrefix)) {
       String name = kv.getKey().toString(StandardCharsets.UTF_8).substring(shardsPrefix.length());
-      owners.put(Integer.parseInt(name), kv.getValue().toString(StandardCharsets.UTF_8));
+      keys.put(Integer.parseInt(name), new ShardKey(kv.getValue().toString(StandardCharsets.UTF_8), kv.getLease()));
     }
-    return owners;
+    return keys;
   }
 
   private Iterable<KeyValue> list(String prefix) throws Exception {

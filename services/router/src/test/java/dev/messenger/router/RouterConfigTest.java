@@ -25,6 +25,17 @@ class RouterConfigTest {
     assertThat(config.routerId()).isEqualTo("r-7");
     assertThat(config.shards()).isEqualTo(128);
     assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(config.fenceByLease()).as("the default").isTrue();
+  }
+
+  @Test
+  void should_confirm_every_commit_by_an_epoch_read_when_told_to() {
+    assertThat(RouterConfig.from(Settings.forService(ServiceName.ROUTER, new String[] {"--fence=read"}, Map.of()))
+        .fenceByLease()).isFalse();
+    assertThatThrownBy(() -> RouterConfig.from(
+            Settings.forService(ServiceName.ROUTER, new String[0], Map.of("MESSENGER_FENCE", "clock"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fence must be lease or read, not clock");
   }
 
   @Test

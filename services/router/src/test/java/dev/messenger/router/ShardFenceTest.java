@@ -55,6 +55,29 @@ class ShardFenceTest {
   }
 
   @Test
+  void should_confirm_without_an_epoch_read_while_the_shard_key_is_certainly_held() throws Exception {
+    long epoch = fence.claim(5, "me", () -> true).get(5, TimeUnit.SECONDS);
+    int readsBefore = log.epochReads.get();
+    for (int i = 0; i < 100; i++) {
+      assertThat(fence.confirm(5, epoch).get(5, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(log.epochReads.get()).isEqualTo(readsBefore);
+    assertThat(fence.confirm(5, epoch - 1).get(5, TimeUnit.SECONDS)).as("an older epoch").isFalse();
+  }
+
+  @Test
+  void should_read_the_epoch_and_find_the_new_owner_once_the_key_is_no_longer_certain() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean certain = new java.util.concurrent.atomic.AtomicBoolean(true);
+    long epoch = fence.claim(3, "me", certain::get).get(5, TimeUnit.SECONDS);
+    certain.set(false); // paused or cut off past half its lease; another router then took the shard
+    log.claimShard(3, "someone-else");
+
+    assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isFalse();
+    org.awaitility.Awaitility.await().until(() -> fenced.contains(3));
+    assertThat(fence.epoch(3)).isEmpty();
+  }
+
+  @Test
   void should_refuse_waiting_confirmations_when_the_shard_is_released() throws Exception {
     long epoch = fence.claim(0, "me").get(5, TimeUnit.SECONDS);
     fence.release(0);
