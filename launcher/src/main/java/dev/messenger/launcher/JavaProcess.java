@@ -116,7 +116,7 @@ public final class JavaProcess {
       if (timerSlack != null) {
         // The shell sets its own slack and becomes the JVM (exec keeps the process and its slack).
         command.addAll(List.of("/bin/sh", "-c",
-            "echo " + timerSlack.toNanos() + " > /proc/self/timerslack_ns 2>/dev/null; exec \"$@\"", "sh"));
+            "{ echo " + timerSlack.toNanos() + " > /proc/self/timerslack_ns; } 2>/dev/null; exec \"$@\"", "sh"));
       }
       command.add(javaExecutable().toString());
       command.addAll(jvmOptions);

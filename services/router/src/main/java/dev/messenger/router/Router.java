@@ -65,7 +65,7 @@ public final class Router implements AutoCloseable {
         repairBacklog::get, admission::admitted, admission::limit));
     DeliveryPublisher publisher = new NatsDeliveryPublisher(nats, config.subjects());
     this.fence = new ShardFence(commitLog, executor, shard -> executor.execute(() -> ownership.giveUp(shard)),
-        metrics::confirmed);
+        metrics::confirmed, config.fenceByLease());
     this.marks = new ProjectionMarks(commitLog, Clock.systemUTC());
     this.projector = new Projector(commitLog, executor, (conversationId, members, upToSeq) -> {
       sequencerRef.get().projected(conversationId, upToSeq);
@@ -120,7 +120,7 @@ public final class Router implements AutoCloseable {
   private final class Listener implements ShardListener {
     @Override
     public CompletionStage<Long> claim(int shard, ShardKeyHold hold) {
-      return fence.claim(shard, config.routerId(), config.fenceByLease() ? hold : ShardKeyHold.NEVER).thenApply(epoch -> {
+      return fence.claim(shard, config.routerId(), hold).thenApply(epoch -> {
         log.info("router {} holds shard {} at epoch {}", config.routerId(), shard, epoch);
         return epoch;
       });

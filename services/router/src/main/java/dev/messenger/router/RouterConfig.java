@@ -53,7 +53,7 @@ public record RouterConfig(
   /** Defaults for tests and single-machine runs. */
   public static RouterConfig defaults(String routerId) {
     return new RouterConfig(routerId, "127.0.0.1", 0, 0, SharedDefaults.ROUTER_SHARDS, Duration.ofSeconds(5),
-        Duration.ofMillis(500), 4, Subjects.defaults(), Optional.empty(), true);
+        Duration.ofMillis(500), 4, Subjects.defaults(), Optional.empty(), false);
   }
 
   /** The same settings, with every commit confirmed by an epoch read ({@code --fence=read}) or not. */
@@ -63,12 +63,14 @@ public record RouterConfig(
   }
 
   /**
-   * {@code --fence}: {@code lease} (default) lets a commit skip the epoch read while the shard's etcd key is
-   * certainly still this router's; {@code read} confirms every commit by reading the epoch, for deployments
-   * that do not trust the machines' clocks to advance at nearly the same rate.
+   * {@code --fence}: {@code read} (default) confirms every commit by reading the shard's epoch back;
+   * {@code lease} lets a commit skip that read while the shard's etcd key is certainly still this router's,
+   * which relies on the router's monotonic clock advancing through every pause of its process or machine
+   * (a VM suspended or migrated for half the lease TTL without its clock advancing breaks it) and on etcd
+   * not revoking leases early.
    */
   private static boolean fence(Settings s) {
-    String fence = s.string("fence", "lease");
+    String fence = s.string("fence", "read");
     return switch (fence) {
       case "lease" -> true;
       case "read" -> false;

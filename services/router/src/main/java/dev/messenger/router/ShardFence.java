@@ -15,13 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Confirms commits against the fencing epochs of the shards this router holds. A log write counts once this
- * router's key of the shard in etcd is certainly still its own when the write has completed
- * ({@link ShardKeyHold}: no other router can have raised the epoch before then, and a later owner reads the
- * log only after raising it), or else once a read of the shard's epoch, started after the write completed,
- * returns the router's own; one read confirms every write of the shard that completed before it started,
- * whatever their conversations. A read that finds another epoch means another router took the shard:
- * everything waiting is refused and the shard is given up.
+ * Confirms commits against the fencing epochs of the shards this router holds. A log write counts once a read
+ * of the shard's epoch, started after the write completed, returns the router's own; one read confirms every
+ * write of the shard that completed before it started, whatever their conversations. A read that finds
+ * another epoch means another router took the shard: everything waiting is refused and the shard is given up.
+ *
+ * <p>Confirmed by lease (opt-in): a write also counts when this router's key of the shard in etcd is certainly
+ * still its own at the moment the write has completed ({@link ShardKeyHold}), because an epoch is raised only
+ * by a claim that completed while its claimant certainly held the key: no other router can have raised it
+ * since, and a later owner reads the log only after raising it.
  */
 final class ShardFence {
   private static final Logger log = LoggerFactory.getLogger(ShardFence.class);
@@ -31,6 +33,7 @@ final class ShardFence {
   private final Executor executor;
   private final IntConsumer onFenced;
   private final ConfirmationCounter counter;
+  private final boolean confirmByLease;
   private final Clock clock = Clock.systemUTC();
   private final Map<Integer, Held> held = new ConcurrentHashMap<>();
 
@@ -42,27 +45,37 @@ final class ShardFence {
   }
 
   ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced) {
-    this(commitLog, executor, onFenced, ConfirmationCounter.NONE);
+    this(commitLog, executor, onFenced, ConfirmationCounter.NONE, false);
   }
 
-  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced, ConfirmationCounter counter) {
+  /** {@code confirmByLease}: let commits skip the epoch read while the shard's key is certainly held. */
+  ShardFence(CommitLog commitLog, Executor executor, IntConsumer onFenced, ConfirmationCounter counter,
+      boolean confirmByLease) {
     this.commitLog = commitLog;
     this.executor = executor;
     this.onFenced = onFenced;
     this.counter = counter;
+    this.confirmByLease = confirmByLease;
   }
 
-  /** Raises the shard's epoch for {@code owner} and holds it, confirming every commit by an epoch read. */
+  /** Raises the shard's epoch for {@code owner} and holds it, with no knowledge of its key (tests). */
   CompletableFuture<Long> claim(int shard, String owner) {
-    return claim(shard, owner, ShardKeyHold.NEVER);
+    return claim(shard, owner, () -> true);
   }
 
   /**
-   * Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. While {@code hold} is
-   * certain, commits need no epoch read.
+   * Raises the shard's epoch for {@code owner} and holds it; completes with the epoch. The claim counts only if
+   * the shard's key was still certainly the claimant's when the raise completed: a raise that lands after its
+   * claimant's key could have expired (it was paused or cut off meanwhile) might sit above the epoch of the
+   * key's next owner, which then could not tell, without reading, that its commits are overwritten. Such a
+   * claim fails and is not served; the next owner's reads, or its next claim, go past it.
    */
   CompletableFuture<Long> claim(int shard, String owner, ShardKeyHold hold) {
     return commitLog.claimShard(shard, owner).toCompletableFuture().thenApply(epoch -> {
+      if (!hold.certain()) {
+        throw new IllegalStateException("the key of shard " + shard + " may have expired while its epoch "
+            + epoch + " was raised; not serving it under that epoch");
+      }
       Held previous = held.put(shard, new Held(shard, epoch, clock.millis(), hold));
       if (previous != null) {
         previous.refuseAll();
@@ -100,7 +113,7 @@ final class ShardFence {
     if (h == null || h.epoch != epoch) {
       return CompletableFuture.completedFuture(false);
     }
-    if (h.hold.certain()) {
+    if (confirmByLease && h.hold.certain()) {
       counter.confirmed(true);
       return CompletableFuture.completedFuture(true);
     }

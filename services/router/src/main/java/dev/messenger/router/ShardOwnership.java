@@ -150,9 +150,9 @@ final class ShardOwnership implements AutoCloseable {
         release(shard);
       } else if (!mine && desired && owner == null) {
         free.add(shard);
-      } else if (!mine && routerId.equals(owner)) {
+      } else if (!mine && routerId.equals(owner) && key.lease() == registration.leaseId()) {
         adopted.put(shard, key.lease()); // ours from before a restart of this object, or a claim that failed
-      }
+      } // a key of ours under an earlier lease expires with it; the shard is taken again once it is free
     }
     long lease = registration.leaseId();
     acquireAll(free).forEach(shard -> adopted.put(shard, lease));
@@ -220,9 +220,11 @@ final class ShardOwnership implements AutoCloseable {
   /** Whether the key, living under {@code keyLease}, is certainly still ours: see {@link LeaseKeyHold}. */
   private ShardKeyHold holdUnder(long keyLease) {
     EtcdRegistration current = registration;
+    // etcd grants whole seconds: the limit is half of the TTL it was granted
+    Duration granted = Duration.ofSeconds(Math.max(1, leaseTtl.toSeconds()));
     return current == null
         ? ShardKeyHold.NEVER
-        : LeaseKeyHold.of(current, keyLease, leaseTtl, () -> registration == current);
+        : LeaseKeyHold.of(current, keyLease, granted, () -> registration == current);
   }
 
   private synchronized void setOwned(int shard, boolean value) {

@@ -25,13 +25,13 @@ class RouterConfigTest {
     assertThat(config.routerId()).isEqualTo("r-7");
     assertThat(config.shards()).isEqualTo(128);
     assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(4));
-    assertThat(config.fenceByLease()).as("the default").isTrue();
+    assertThat(config.fenceByLease()).as("every commit reads the epoch unless told otherwise").isFalse();
   }
 
   @Test
-  void should_confirm_every_commit_by_an_epoch_read_when_told_to() {
-    assertThat(RouterConfig.from(Settings.forService(ServiceName.ROUTER, new String[] {"--fence=read"}, Map.of()))
-        .fenceByLease()).isFalse();
+  void should_trust_the_lease_only_when_told_to() {
+    assertThat(RouterConfig.from(Settings.forService(ServiceName.ROUTER, new String[] {"--fence=lease"}, Map.of()))
+        .fenceByLease()).isTrue();
     assertThatThrownBy(() -> RouterConfig.from(
             Settings.forService(ServiceName.ROUTER, new String[0], Map.of("MESSENGER_FENCE", "clock"))))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,6 +1,7 @@
 package dev.messenger.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,25 +57,45 @@ class ShardFenceTest {
 
   @Test
   void should_confirm_without_an_epoch_read_while_the_shard_key_is_certainly_held() throws Exception {
-    long epoch = fence.claim(5, "me", () -> true).get(5, TimeUnit.SECONDS);
+    ShardFence byLease = new ShardFence(log, executor, fenced::add, ShardFence.ConfirmationCounter.NONE, true);
+    long epoch = byLease.claim(5, "me", () -> true).get(5, TimeUnit.SECONDS);
     int readsBefore = log.epochReads.get();
     for (int i = 0; i < 100; i++) {
-      assertThat(fence.confirm(5, epoch).get(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(byLease.confirm(5, epoch).get(5, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(log.epochReads.get()).isEqualTo(readsBefore);
-    assertThat(fence.confirm(5, epoch - 1).get(5, TimeUnit.SECONDS)).as("an older epoch").isFalse();
+    assertThat(byLease.confirm(5, epoch - 1).get(5, TimeUnit.SECONDS)).as("an older epoch").isFalse();
+  }
+
+  @Test
+  void should_read_the_epoch_for_every_commit_unless_told_to_trust_the_lease() throws Exception {
+    long epoch = fence.claim(5, "me", () -> true).get(5, TimeUnit.SECONDS);
+    int readsBefore = log.epochReads.get();
+    assertThat(fence.confirm(5, epoch).get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(log.epochReads.get()).isGreaterThan(readsBefore);
   }
 
   @Test
   void should_read_the_epoch_and_find_the_new_owner_once_the_key_is_no_longer_certain() throws Exception {
+    ShardFence byLease = new ShardFence(log, executor, fenced::add, ShardFence.ConfirmationCounter.NONE, true);
     java.util.concurrent.atomic.AtomicBoolean certain = new java.util.concurrent.atomic.AtomicBoolean(true);
-    long epoch = fence.claim(3, "me", certain::get).get(5, TimeUnit.SECONDS);
+    long epoch = byLease.claim(3, "me", certain::get).get(5, TimeUnit.SECONDS);
     certain.set(false); // paused or cut off past half its lease; another router then took the shard
     log.claimShard(3, "someone-else");
 
-    assertThat(fence.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(byLease.confirm(3, epoch).get(5, TimeUnit.SECONDS)).isFalse();
     org.awaitility.Awaitility.await().until(() -> fenced.contains(3));
-    assertThat(fence.epoch(3)).isEmpty();
+    assertThat(byLease.epoch(3)).isEmpty();
+  }
+
+  @Test
+  void should_not_hold_a_shard_whose_key_may_have_expired_while_its_epoch_was_raised() {
+    // A claimant paused mid-claim: by the time its raise lands, the key may be another router's, whose
+    // lease-confirmed commits would then sit below this epoch without knowing it.
+    CompletableFuture<Long> late = fence.claim(7, "me", () -> false);
+
+    assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasMessageContaining("may have expired");
+    assertThat(fence.epoch(7)).isEmpty();
   }
 
   @Test
