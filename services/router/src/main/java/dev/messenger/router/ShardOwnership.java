@@ -131,7 +131,7 @@ final class ShardOwnership implements AutoCloseable {
       routers.add(routerId);
     }
     Map<Integer, ShardKey> keys = shardKeys();
-    Map<Integer, Long> adopted = new LinkedHashMap<>();
+    List<Integer> adopted = new ArrayList<>();
     List<Integer> free = new ArrayList<>();
     for (int shard = 0; shard < shardCount; shard++) {
       ShardKey key = keys.get(shard);
@@ -151,12 +151,11 @@ final class ShardOwnership implements AutoCloseable {
       } else if (!mine && desired && owner == null) {
         free.add(shard);
       } else if (!mine && routerId.equals(owner) && key.lease() == registration.leaseId()) {
-        adopted.put(shard, key.lease()); // ours from before a restart of this object, or a claim that failed
+        adopted.add(shard); // ours from before a restart of this object, or a claim that failed
       } // a key of ours under an earlier lease expires with it; the shard is taken again once it is free
     }
-    long lease = registration.leaseId();
-    acquireAll(free).forEach(shard -> adopted.put(shard, lease));
-    serveAll(adopted);
+    adopted.addAll(acquireAll(free));
+    serveAll(adopted); // every key served lives under the current lease
   }
 
   /** Takes the free shards' keys in etcd, all at once; returns the shards taken. */
@@ -186,11 +185,12 @@ final class ShardOwnership implements AutoCloseable {
    * claim that failed leaves the shard unserved with its key ours: a later round adopts and claims it again; one
    * that comes after the wait gave up is undone when it completes, and no shard has two claims at a time.
    */
-  private void serveAll(Map<Integer, Long> keyLeases) throws InterruptedException {
+  private void serveAll(List<Integer> shards) throws InterruptedException {
     Map<Integer, CompletableFuture<Long>> claims = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Long> shard : keyLeases.entrySet()) {
-      if (claimsInFlight.add(shard.getKey())) {
-        claims.put(shard.getKey(), listener.claim(shard.getKey(), holdUnder(shard.getValue())).toCompletableFuture());
+    ShardKeyHold hold = holdUnder(registration.leaseId());
+    for (int shard : shards) {
+      if (claimsInFlight.add(shard)) {
+        claims.put(shard, listener.claim(shard, hold).toCompletableFuture());
       }
     }
     long deadline = System.nanoTime() + CLAIM_TIMEOUT.toNanos();
