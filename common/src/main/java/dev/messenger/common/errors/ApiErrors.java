@@ -31,13 +31,15 @@ public final class ApiErrors {
       Set.of("OVERLOADED", "RATE_LIMITED", "TOO_MANY_PENDING_SENDS", "EARLIER_SEND_NOT_STORED");
 
   public static StatusRuntimeException of(Status.Code code, String reason, String message) {
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.value())
-            .setMessage(message)
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
+    return StatusProto.toStatusRuntimeException(status(code, reason, message).build());
+  }
+
+  /** A status with its ErrorInfo; further details may be added. */
+  private static com.google.rpc.Status.Builder status(Status.Code code, String reason, String message) {
+    return com.google.rpc.Status.newBuilder()
+        .setCode(code.value())
+        .setMessage(message)
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()));
   }
 
   public static StatusRuntimeException invalidArgument(String reason, String message) {
@@ -61,25 +63,16 @@ public final class ApiErrors {
   }
 
   public static StatusRuntimeException resourceExhausted(String reason, String message) {
-    return withoutStackTrace(com.google.rpc.Status.newBuilder()
-        .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
-        .setMessage(message)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
-        .build());
+    return withoutStackTrace(status(Status.Code.RESOURCE_EXHAUSTED, reason, message).build());
   }
 
   /** An error the client should answer by retrying no sooner than {@code retryAfter} (google.rpc.RetryInfo). */
   public static StatusRuntimeException withRetryAfter(Status.Code code, String reason, String message,
       java.time.Duration retryAfter) {
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.value())
-            .setMessage(message)
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
-            .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano())).build()))
-            .build();
-    return withoutStackTrace(status);
+    return withoutStackTrace(status(code, reason, message)
+        .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+            .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano())).build()))
+        .build());
   }
 
   /**

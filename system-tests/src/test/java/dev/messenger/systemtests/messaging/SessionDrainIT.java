@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +39,7 @@ class SessionDrainIT {
   private static final int DEVICES = 40;
   private static final int DRAIN_RATE = 20;
   private static final int MESSAGES_EACH = 6;
+  private static final Duration ROUND_SPACING = Duration.ofMillis(300);
   private static TestCluster cluster;
   private static SessionNode stopping;
   private static SessionNode staying;
@@ -78,11 +82,21 @@ class SessionDrainIT {
     long drainStart = System.nanoTime();
     CompletableFuture<Void> closed = CompletableFuture.runAsync(stopping::close);
     List<CompletableFuture<?>> sends = new ArrayList<>();
-    for (int round = 1; round <= MESSAGES_EACH; round++) {
-      for (Device device : devices) {
-        sends.add(sender.send(device.conversation(), "m" + round));
+    // The rounds are spread over the drain, 300 ms apart: this is the load, not a wait for a condition.
+    ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      List<ScheduledFuture<List<CompletableFuture<?>>>> rounds = new ArrayList<>();
+      for (int round = 1; round <= MESSAGES_EACH; round++) {
+        String body = "m" + round;
+        rounds.add(pacer.schedule(() -> devices.stream()
+            .<CompletableFuture<?>>map(device -> sender.send(device.conversation(), body)).toList(),
+            (round - 1) * ROUND_SPACING.toMillis(), TimeUnit.MILLISECONDS));
       }
-      Thread.sleep(300); // spreads the rounds over the drain: this is the load, not a wait for a condition
+      for (ScheduledFuture<List<CompletableFuture<?>>> round : rounds) {
+        sends.addAll(round.get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pacer.shutdownNow();
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     closed.get(60, TimeUnit.SECONDS);
