@@ -8,18 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A nats-server with JetStream, listening on 127.0.0.1 only: alone, or one of a local cluster. */
 final class NatsServer implements LocalServer {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-  /**
-   * One thread runs its goroutines: on a machine it shares with every other part, a second one mostly woke
-   * to hand work over, and the server used about a sixth less CPU without it at 100 messages a second. One
-   * core moves far more messages a second than the stack's whole load.
-   */
-  static final String GO_THREADS = "1";
 
   private final ChildProcess process;
   private final String url;
@@ -69,7 +62,6 @@ final class NatsServer implements LocalServer {
     }
     ChildProcess process = ChildProcess.builder(name)
         .command(List.of(binary.toString(), "-c", configFile.toString()))
-        .environment(Map.of("GOMAXPROCS", GO_THREADS))
         .logFile(logFile)
         .stopGrace(STOP_GRACE)
         .start();
