@@ -23,11 +23,15 @@ import org.slf4j.LoggerFactory;
 public final class DependencyHealth implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DependencyHealth.class);
 
+  /** A dependency down for this many times the rounds that made it down gets the threads logged once. */
+  static final int DUMP_AFTER_DOWN_ROUNDS = 10;
+
   private final Map<String, Probe> probes;
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Duration timeout;
   private final int failuresForDown;
   private final Consumer<Boolean> onChange;
+  private final Consumer<String> diagnosis;
   private final Gauge up;
   private final ScheduledExecutorService timer;
   // A probe's own call runs here, never on the timer: a client library that blocks in it (jetcd did, right
@@ -41,8 +45,9 @@ public final class DependencyHealth implements AutoCloseable {
   private boolean healthy = true;
 
   private DependencyHealth(Map<String, Probe> probes, Duration period, Duration timeout, int failuresForDown,
-      Consumer<Boolean> onChange, PrometheusRegistry registry) {
+      Consumer<Boolean> onChange, Consumer<String> diagnosis, PrometheusRegistry registry) {
     this.probes = Map.copyOf(probes);
+    this.diagnosis = diagnosis;
     this.timeout = timeout;
     this.failuresForDown = failuresForDown;
     this.onChange = onChange;
@@ -68,7 +73,14 @@ public final class DependencyHealth implements AutoCloseable {
    */
   public static DependencyHealth start(Map<String, Probe> probes, Duration period, Duration timeout,
       int failuresForDown, Consumer<Boolean> onChange, PrometheusRegistry registry) {
-    return new DependencyHealth(probes, period, timeout, failuresForDown, onChange, registry);
+    return new DependencyHealth(probes, period, timeout, failuresForDown, onChange,
+        dump -> log.warn("{}", dump), registry);
+  }
+
+  /** {@link #start}, with the text of a long outage's thread dump going to {@code diagnosis}. */
+  static DependencyHealth start(Map<String, Probe> probes, Duration period, Duration timeout, int failuresForDown,
+      Consumer<Boolean> onChange, Consumer<String> diagnosis, PrometheusRegistry registry) {
+    return new DependencyHealth(probes, period, timeout, failuresForDown, onChange, diagnosis, registry);
   }
 
   /** One probe a second, down after three failures or answers slower than two seconds in a row. */
@@ -146,6 +158,11 @@ public final class DependencyHealth implements AutoCloseable {
     if (after == failuresForDown) {
       up.labelValues(name).set(0);
       log.warn("health: {} is down ({} probes in a row failed, last: {}): NOT_SERVING", name, after, failure);
+    } else if (after == failuresForDown * DUMP_AFTER_DOWN_ROUNDS) {
+      // Once per outage. A session server once stayed cut from a NATS cluster that every other client had
+      // reached again for minutes; where its client library stood is what the log lacked.
+      diagnosis.accept("health: " + name + " still down after " + after + " probes in a row (last: " + failure
+          + "); this service's threads:\n" + ThreadDump.ofThisJvm());
     } else if (after == 0 && before >= failuresForDown) {
       up.labelValues(name).set(1);
       log.info("health: {} answers again", name);

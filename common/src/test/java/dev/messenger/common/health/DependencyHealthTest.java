@@ -110,6 +110,48 @@ class DependencyHealthTest {
     assertThat(health.healthy()).isTrue();
   }
 
+  @Test
+  void should_log_once_where_every_thread_stands_when_a_dependency_stays_down() throws Exception {
+    java.util.concurrent.locks.ReentrantLock statusLock = new java.util.concurrent.locks.ReentrantLock();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      statusLock.lock();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        statusLock.unlock();
+      }
+    }, "reconnect-holder");
+    holder.start();
+    await().until(statusLock::isLocked);
+    Thread stuck = new Thread(statusLock::lock, "stuck-flush");
+    stuck.setDaemon(true);
+    stuck.start();
+    await().until(() -> statusLock.hasQueuedThread(stuck));
+
+    List<String> dumps = new CopyOnWriteArrayList<>();
+    AtomicInteger rounds = new AtomicInteger();
+    health = DependencyHealth.start(Map.of("nats", () -> {
+      rounds.incrementAndGet();
+      return CompletableFuture.failedFuture(new IllegalStateException("no PONG"));
+    }), PERIOD, TIMEOUT, 3, changes::add, dumps::add, registry);
+    try {
+      await().until(() -> rounds.get() >= 3 * DependencyHealth.DUMP_AFTER_DOWN_ROUNDS + 10);
+      assertThat(dumps).hasSize(1);
+      String dump = dumps.get(0);
+      assertThat(dump).startsWith("health: nats still down after 30 probes in a row (last: "
+          + "java.lang.IllegalStateException: no PONG)");
+      assertThat(dump).contains("\"stuck-flush\" WAITING waiting for java.util.concurrent.locks.ReentrantLock")
+          .contains("held by \"reconnect-holder\"");
+      assertThat(dump.substring(dump.indexOf("\"reconnect-holder\"")))
+          .contains("holds java.util.concurrent.locks.ReentrantLock");
+    } finally {
+      release.countDown();
+    }
+  }
+
   private DependencyHealth start(Map<String, Probe> probes) {
     return DependencyHealth.start(probes, PERIOD, TIMEOUT, 3, changes::add, registry);
   }
