@@ -1,0 +1,72 @@
+package dev.messenger.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messenger.api.v1.SessionServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RecentReferralsTest {
+  private final RecentReferrals referrals = new RecentReferrals();
+  private final Random random = new Random(7);
+
+  @Test
+  void should_spread_a_ramp_evenly_while_the_published_counts_are_stale() {
+    List<SessionServer> published = List.of(server("a", 100), server("b", 160));
+    Map<String, Integer> arrived = new HashMap<>(Map.of("a", 100, "b", 160));
+    long now = 0;
+    for (int device = 0; device < 400; device++) {
+      now += Duration.ofMillis(2).toNanos(); // 500 a second, all within one published count
+      arrived.merge(pickAsAClientDoes(referrals.answer(published, now)), 1, Integer::sum);
+    }
+    assertThat(Math.abs(arrived.get("a") - arrived.get("b")))
+        .as("streams per server after the ramp: %s", arrived)
+        .isLessThanOrEqualTo(StreamMoves.REBALANCE_DEAD_BAND + 1);
+  }
+
+  @Test
+  void should_count_the_devices_referred_lately_in_the_answer() {
+    List<SessionServer> published = List.of(server("a", 50), server("b", 50));
+    for (int i = 0; i < 40; i++) {
+      referrals.answer(published, Duration.ofMillis(i).toNanos());
+    }
+    List<SessionServer> answer = referrals.answer(published, Duration.ofMillis(40).toNanos());
+    assertThat(answer).extracting(SessionServer::getStreams).containsExactly(70, 70);
+  }
+
+  @Test
+  void should_forget_referrals_once_the_published_counts_include_them() {
+    List<SessionServer> published = List.of(server("a", 0), server("b", 300));
+    for (int i = 0; i < 100; i++) {
+      referrals.answer(published, Duration.ofMillis(i).toNanos());
+    }
+    long later = Duration.ofMillis(99).plus(RecentReferrals.MEMORY).plusMillis(1).toNanos();
+    List<SessionServer> answer = referrals.answer(List.of(server("a", 100), server("b", 300)), later);
+    assertThat(answer).extracting(SessionServer::getServerId, SessionServer::getStreams)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 100), org.assertj.core.groups.Tuple.tuple("b", 300));
+  }
+
+  @Test
+  void should_answer_fewest_first_and_nothing_for_no_server() {
+    assertThat(referrals.answer(List.of(), 0)).isEmpty();
+    assertThat(referrals.answer(List.of(server("b", 90), server("a", 30)), 0))
+        .extracting(SessionServer::getServerId).containsExactly("a", "b");
+  }
+
+  /** The Java client's rule: at random among the servers within the dead band of the fewest. */
+  private String pickAsAClientDoes(List<SessionServer> answer) {
+    long total = answer.stream().mapToLong(SessionServer::getStreams).sum();
+    long band = Math.max(StreamMoves.REBALANCE_DEAD_BAND, total / answer.size() / 20);
+    long fewest = answer.stream().mapToLong(SessionServer::getStreams).min().orElseThrow();
+    List<SessionServer> near = answer.stream().filter(s -> s.getStreams() <= fewest + band).toList();
+    return near.get(random.nextInt(near.size())).getServerId();
+  }
+
+  private static SessionServer server(String id, int streams) {
+    return SessionServer.newBuilder().setServerId(id).setAddress(id + ":1").setStreams(streams).build();
+  }
+}
