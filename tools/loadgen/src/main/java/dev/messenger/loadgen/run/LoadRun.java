@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -292,6 +291,7 @@ public final class LoadRun {
   private void buildClients(Population population, ConnectionPool pool, ScheduledExecutorService loops,
       ExecutorService callbacks) {
     Tokens tokens = new Tokens(target.tokenKey(), settings.clock());
+    DeviceRandoms randoms = new DeviceRandoms(scenario.seed(), settings.runId());
     for (SimDevice device : population.devices()) {
       String token = tokens.issue(new Principal(device.user().id(), device.deviceId()), TOKEN_TTL);
       device.attach(MessengerClient.builder()
@@ -302,7 +302,7 @@ public final class LoadRun {
           .scheduler(loops)
           .channelFactory(pool)
           .useDiscovery(target.useDiscovery())
-          .random(new Random(scenario.seed() * 1_000_003L + settings.runId().hashCode() * 31L + device.index()))
+          .random(randoms.forDevice(device.index()))
           .clock(settings.clock())
           .clientVersion("messenger-loadgen/0.1")
           .build());
