@@ -1,6 +1,7 @@
 package dev.messenger.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.messenger.api.v1.SessionServer;
 import java.time.Duration;
@@ -39,15 +40,42 @@ class RecentReferralsTest {
   }
 
   @Test
-  void should_forget_referrals_once_the_published_counts_include_them() {
-    List<SessionServer> published = List.of(server("a", 0), server("b", 300));
+  void should_stop_counting_referrals_once_the_published_count_shows_them() {
     for (int i = 0; i < 100; i++) {
-      referrals.answer(published, Duration.ofMillis(i).toNanos());
+      referrals.answer(List.of(server("a", 0), server("b", 300)), Duration.ofMillis(i).toNanos());
     }
-    long later = Duration.ofMillis(99).plus(RecentReferrals.MEMORY).plusMillis(1).toNanos();
-    List<SessionServer> answer = referrals.answer(List.of(server("a", 100), server("b", 300)), later);
+    List<SessionServer> answer = referrals.answer(List.of(server("a", 100), server("b", 300)),
+        Duration.ofMillis(100).toNanos());
     assertThat(answer).extracting(SessionServer::getServerId, SessionServer::getStreams)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 100), org.assertj.core.groups.Tuple.tuple("b", 300));
+        .containsExactly(tuple("a", 100), tuple("b", 300));
+  }
+
+  @Test
+  void should_not_send_devices_that_were_just_moved_back_where_they_came_from() {
+    // A crowded server handed 15 devices over; they reconnected to the empty one, which published them.
+    long now = 0;
+    for (int device = 0; device < 15; device++) {
+      now += Duration.ofMillis(10).toNanos();
+      assertThat(pickAsAClientDoes(referrals.answer(List.of(server("crowded", 45), server("empty", 1)), now)))
+          .isEqualTo("empty");
+    }
+    // A second later it hands over 7 more, while the first 15 are in the empty server's published count.
+    for (int device = 0; device < 7; device++) {
+      now += Duration.ofMillis(10).toNanos();
+      assertThat(pickAsAClientDoes(referrals.answer(List.of(server("crowded", 38), server("empty", 16)), now)))
+          .as("device %d of the second hand-over", device).isEqualTo("empty");
+    }
+  }
+
+  @Test
+  void should_forget_referrals_that_never_arrived() {
+    for (int i = 0; i < 30; i++) {
+      referrals.answer(List.of(server("a", 0), server("b", 100)), Duration.ofMillis(i).toNanos());
+    }
+    long later = Duration.ofMillis(29).plus(RecentReferrals.MEMORY).plusMillis(1).toNanos();
+    assertThat(referrals.answer(List.of(server("a", 0), server("b", 100)), later))
+        .extracting(SessionServer::getServerId, SessionServer::getStreams)
+        .containsExactly(tuple("a", 0), tuple("b", 100));
   }
 
   @Test
