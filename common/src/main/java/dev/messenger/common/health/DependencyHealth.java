@@ -161,8 +161,12 @@ public final class DependencyHealth implements AutoCloseable {
     } else if (after == failuresForDown * DUMP_AFTER_DOWN_ROUNDS) {
       // Once per outage. A session server once stayed cut from a NATS cluster that every other client had
       // reached again for minutes; where its client library stood is what the log lacked.
-      diagnosis.accept("health: " + name + " still down after " + after + " probes in a row (last: " + failure
-          + "); this service's threads:\n" + ThreadDump.ofThisJvm());
+      try {
+        diagnosis.accept("health: " + name + " still down after " + after + " probes in a row (last: " + failure
+            + "); this service's threads:\n" + ThreadDump.ofThisJvm());
+      } catch (RuntimeException e) {
+        log.warn("health: could not write the threads of this service: {}", e.toString()); // the round goes on
+      }
     } else if (after == 0 && before >= failuresForDown) {
       up.labelValues(name).set(1);
       log.info("health: {} answers again", name);

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +67,7 @@ class DependencyHealthTest {
 
   @Test
   void should_go_on_probing_the_others_and_come_back_when_a_probe_call_blocks_for_a_while() throws Exception {
-    java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger natsProbes = new AtomicInteger();
     health = start(Map.of("etcd", () -> {
@@ -112,8 +114,8 @@ class DependencyHealthTest {
 
   @Test
   void should_log_once_where_every_thread_stands_when_a_dependency_stays_down() throws Exception {
-    java.util.concurrent.locks.ReentrantLock statusLock = new java.util.concurrent.locks.ReentrantLock();
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ReentrantLock statusLock = new ReentrantLock();
+    CountDownLatch release = new CountDownLatch(1);
     Thread holder = new Thread(() -> {
       statusLock.lock();
       try {
@@ -145,11 +147,20 @@ class DependencyHealthTest {
           + "java.lang.IllegalStateException: no PONG)");
       assertThat(dump).contains("\"stuck-flush\" WAITING waiting for java.util.concurrent.locks.ReentrantLock")
           .contains("held by \"reconnect-holder\"");
-      assertThat(dump.substring(dump.indexOf("\"reconnect-holder\"")))
-          .contains("holds java.util.concurrent.locks.ReentrantLock");
+      assertThat(threadBlock(dump, "reconnect-holder")).contains("holds java.util.concurrent.locks.ReentrantLock");
+      assertThat(threadBlock(dump, "stuck-flush")).doesNotContain("holds java.util.concurrent.locks.ReentrantLock");
     } finally {
       release.countDown();
     }
+  }
+
+  /** One thread's lines of a dump: from its name at the start of a line to the next thread's. */
+  private static String threadBlock(String dump, String thread) {
+    String lines = "\n" + dump;
+    int start = lines.indexOf("\n\"" + thread + "\" ") + 1;
+    assertThat(start).as("%s in the dump", thread).isPositive();
+    int end = lines.indexOf("\n\"", start);
+    return lines.substring(start, end < 0 ? lines.length() : end);
   }
 
   private DependencyHealth start(Map<String, Probe> probes) {

@@ -83,6 +83,6 @@ final class RebalancePace {
   }
 
   private static int deadBand(int share) {
-    return Math.max(StreamMoves.REBALANCE_DEAD_BAND, share / 20);
+    return (int) StreamMoves.deadBand(share);
   }
 }

@@ -2,6 +2,7 @@ package dev.messenger.session;
 
 import dev.messenger.api.v1.SessionServer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -13,19 +14,66 @@ import java.util.Map;
  * connect ramp of hundreds of devices a second every answer showed the same stale counts, the clients all
  * picked the server that only looked emptiest, and the servers then handed the excess back and forth
  * (SERVER_REBALANCING: a reconnect and a catch-up each). A referral stops counting once the server's published
- * count has risen by as much (counting it twice sent devices that had just been moved back where they came
- * from), or {@link #MEMORY} after this Discovery last referred anyone there (the device went elsewhere).
- * Clients pick at random among the servers within the rebalancing dead band of the fewest, so each of those
- * is counted as getting an equal share of the device.
+ * count has risen by as much, oldest referrals first (counting it twice sent devices that had just been moved
+ * back where they came from), or {@link #MEMORY} after it was made (the device went elsewhere, or arrived while
+ * others left). Clients pick at random among the servers within the dead band of the fewest, so each of those
+ * counts as getting an equal share of the device. Each session server's Discovery counts only its own referrals.
  */
 final class RecentReferrals {
   /** A referred device has connected and been published well within this, or is not coming. */
-  static final Duration MEMORY = Duration.ofSeconds(5);
+  static final Duration MEMORY = Duration.ofSeconds(3);
+  /** Referrals age in slots of this length: a few dozen per server at most, whatever the connect rate. */
+  private static final long SLOT_NANOS = Duration.ofMillis(100).toNanos();
+
+  private static final class Slot {
+    final long startNanos;
+    double devices;
+
+    Slot(long startNanos) {
+      this.startNanos = startNanos;
+    }
+  }
 
   private static final class Pending {
-    double devices;
-    long lastReferralNanos;
+    final ArrayDeque<Slot> slots = new ArrayDeque<>();
     long lastPublished = -1;
+
+    double devices() {
+      double sum = 0;
+      for (Slot slot : slots) {
+        sum += slot.devices;
+      }
+      return sum;
+    }
+
+    void refer(double share, long nowNanos) {
+      Slot newest = slots.peekLast();
+      if (newest == null || nowNanos - newest.startNanos >= SLOT_NANOS) {
+        newest = new Slot(nowNanos);
+        slots.addLast(newest);
+      }
+      newest.devices += share;
+    }
+
+    /** The published count rose by {@code arrived}: that many of the oldest referrals are in it now. */
+    void arrived(double arrived) {
+      double left = arrived;
+      while (left > 0 && !slots.isEmpty()) {
+        Slot oldest = slots.peekFirst();
+        double taken = Math.min(left, oldest.devices);
+        oldest.devices -= taken;
+        left -= taken;
+        if (oldest.devices <= 1e-9) {
+          slots.removeFirst();
+        }
+      }
+    }
+
+    void forgetOlderThan(long limitNanos) {
+      while (!slots.isEmpty() && slots.peekFirst().startNanos - limitNanos < 0) {
+        slots.removeFirst();
+      }
+    }
   }
 
   private final Map<String, Pending> byServer = new HashMap<>();
@@ -35,18 +83,18 @@ final class RecentReferrals {
    * this answer's referral.
    */
   synchronized List<SessionServer> answer(List<SessionServer> live, long nowNanos) {
+    byServer.keySet().retainAll(live.stream().map(SessionServer::getServerId).toList());
     List<SessionServer> counted = live.stream()
-        .map(server -> server.toBuilder().setStreams(server.getStreams()
-            + (int) Math.round(pendingFor(server, nowNanos).devices)).build())
-        .sorted(Comparator.comparingInt(SessionServer::getStreams).thenComparing(SessionServer::getServerId))
+        .map(server -> server.toBuilder().setStreams((int) Math.min(Integer.MAX_VALUE,
+            Integer.toUnsignedLong(server.getStreams()) + Math.round(pendingFor(server, nowNanos).devices())))
+            .build())
+        .sorted(Comparator.comparingLong((SessionServer server) -> Integer.toUnsignedLong(server.getStreams()))
+            .thenComparing(SessionServer::getServerId))
         .toList();
     List<SessionServer> choices = withinBandOfFewest(counted);
     for (SessionServer choice : choices) {
-      Pending pending = byServer.get(choice.getServerId());
-      pending.devices += 1.0 / choices.size();
-      pending.lastReferralNanos = nowNanos;
+      byServer.get(choice.getServerId()).refer(1.0 / choices.size(), nowNanos);
     }
-    byServer.keySet().retainAll(live.stream().map(SessionServer::getServerId).toList());
     return counted;
   }
 
@@ -54,23 +102,22 @@ final class RecentReferrals {
     Pending pending = byServer.computeIfAbsent(server.getServerId(), id -> new Pending());
     long published = Integer.toUnsignedLong(server.getStreams());
     if (pending.lastPublished >= 0 && published > pending.lastPublished) {
-      pending.devices = Math.max(0, pending.devices - (published - pending.lastPublished));
+      pending.arrived(published - pending.lastPublished);
     }
     pending.lastPublished = published;
-    if (nowNanos - pending.lastReferralNanos > MEMORY.toNanos()) {
-      pending.devices = 0;
-    }
+    pending.forgetOlderThan(nowNanos - MEMORY.toNanos());
     return pending;
   }
 
-  /** The servers a client picks among: the same band the servers rebalance by. */
+  /** The servers a client picks among: within the rebalancing dead band of the fewest. */
   private static List<SessionServer> withinBandOfFewest(List<SessionServer> sortedFewestFirst) {
     if (sortedFewestFirst.isEmpty()) {
       return List.of();
     }
-    long total = sortedFewestFirst.stream().mapToLong(SessionServer::getStreams).sum();
-    long band = Math.max(StreamMoves.REBALANCE_DEAD_BAND, total / sortedFewestFirst.size() / 20);
-    long limit = sortedFewestFirst.get(0).getStreams() + band;
-    return sortedFewestFirst.stream().filter(server -> server.getStreams() <= limit).toList();
+    long total = sortedFewestFirst.stream().mapToLong(server -> Integer.toUnsignedLong(server.getStreams())).sum();
+    long limit = Integer.toUnsignedLong(sortedFewestFirst.get(0).getStreams())
+        + StreamMoves.deadBand(total / sortedFewestFirst.size());
+    return sortedFewestFirst.stream().filter(server -> Integer.toUnsignedLong(server.getStreams()) <= limit)
+        .toList();
   }
 }

@@ -22,6 +22,11 @@ public record StreamMoves(Duration drainGrace, int drainRate, int rebalanceRate)
     }
   }
 
+  /** The dead band around a share of {@code share} streams: what rebalancing and discovery both ignore. */
+  static long deadBand(long share) {
+    return Math.max(REBALANCE_DEAD_BAND, share / 20);
+  }
+
   static StreamMoves defaults() {
     return new StreamMoves(DEFAULT_DRAIN_GRACE, DEFAULT_DRAIN_RATE, DEFAULT_REBALANCE_RATE);
   }

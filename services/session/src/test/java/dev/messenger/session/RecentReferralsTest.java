@@ -59,12 +59,27 @@ class RecentReferralsTest {
       assertThat(pickAsAClientDoes(referrals.answer(List.of(server("crowded", 45), server("empty", 1)), now)))
           .isEqualTo("empty");
     }
-    // A second later it hands over 7 more, while the first 15 are in the empty server's published count.
+    // It hands over 7 more once the first 15 are in the empty server's published count.
     for (int device = 0; device < 7; device++) {
       now += Duration.ofMillis(10).toNanos();
       assertThat(pickAsAClientDoes(referrals.answer(List.of(server("crowded", 38), server("empty", 16)), now)))
           .as("device %d of the second hand-over", device).isEqualTo("empty");
     }
+  }
+
+  @Test
+  void should_count_no_more_than_the_last_seconds_of_referrals_while_devices_come_and_go() {
+    // Devices leave as fast as they arrive: the published counts stay flat for a minute.
+    List<SessionServer> published = List.of(server("a", 100), server("b", 100));
+    long most = 0;
+    for (int answer = 0; answer < 600; answer++) {
+      long now = Duration.ofMillis(100L * answer).toNanos();
+      for (SessionServer server : referrals.answer(published, now)) {
+        most = Math.max(most, server.getStreams());
+      }
+    }
+    long referredWithinMemory = 10 * RecentReferrals.MEMORY.toSeconds() / 2; // 10 a second, half to each
+    assertThat(most).isLessThanOrEqualTo(100 + referredWithinMemory + 2);
   }
 
   @Test
