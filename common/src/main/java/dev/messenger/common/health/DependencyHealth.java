@@ -73,8 +73,7 @@ public final class DependencyHealth implements AutoCloseable {
    */
   public static DependencyHealth start(Map<String, Probe> probes, Duration period, Duration timeout,
       int failuresForDown, Consumer<Boolean> onChange, PrometheusRegistry registry) {
-    return new DependencyHealth(probes, period, timeout, failuresForDown, onChange,
-        dump -> log.warn("{}", dump), registry);
+    return start(probes, period, timeout, failuresForDown, onChange, dump -> log.warn("{}", dump), registry);
   }
 
   /** {@link #start}, with the text of a long outage's thread dump going to {@code diagnosis}. */

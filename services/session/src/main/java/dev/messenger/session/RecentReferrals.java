@@ -86,10 +86,8 @@ final class RecentReferrals {
     byServer.keySet().retainAll(live.stream().map(SessionServer::getServerId).toList());
     List<SessionServer> counted = live.stream()
         .map(server -> server.toBuilder().setStreams((int) Math.min(Integer.MAX_VALUE,
-            Integer.toUnsignedLong(server.getStreams()) + Math.round(pendingFor(server, nowNanos).devices())))
-            .build())
-        .sorted(Comparator.comparingLong((SessionServer server) -> Integer.toUnsignedLong(server.getStreams()))
-            .thenComparing(SessionServer::getServerId))
+            streams(server) + Math.round(pendingFor(server, nowNanos).devices()))).build())
+        .sorted(Comparator.comparingLong(RecentReferrals::streams).thenComparing(SessionServer::getServerId))
         .toList();
     List<SessionServer> choices = withinBandOfFewest(counted);
     for (SessionServer choice : choices) {
@@ -100,7 +98,7 @@ final class RecentReferrals {
 
   private Pending pendingFor(SessionServer server, long nowNanos) {
     Pending pending = byServer.computeIfAbsent(server.getServerId(), id -> new Pending());
-    long published = Integer.toUnsignedLong(server.getStreams());
+    long published = streams(server);
     if (pending.lastPublished >= 0 && published > pending.lastPublished) {
       pending.arrived(published - pending.lastPublished);
     }
@@ -114,10 +112,13 @@ final class RecentReferrals {
     if (sortedFewestFirst.isEmpty()) {
       return List.of();
     }
-    long total = sortedFewestFirst.stream().mapToLong(server -> Integer.toUnsignedLong(server.getStreams())).sum();
-    long limit = Integer.toUnsignedLong(sortedFewestFirst.get(0).getStreams())
-        + StreamMoves.deadBand(total / sortedFewestFirst.size());
-    return sortedFewestFirst.stream().filter(server -> Integer.toUnsignedLong(server.getStreams()) <= limit)
-        .toList();
+    long total = sortedFewestFirst.stream().mapToLong(RecentReferrals::streams).sum();
+    long limit = streams(sortedFewestFirst.get(0)) + StreamMoves.deadBand(total / sortedFewestFirst.size());
+    return sortedFewestFirst.stream().filter(server -> streams(server) <= limit).toList();
+  }
+
+  /** The proto's count is unsigned. */
+  private static long streams(SessionServer server) {
+    return Integer.toUnsignedLong(server.getStreams());
   }
 }
