@@ -223,6 +223,18 @@ public final class Infrastructure implements AutoCloseable {
     return pids;
   }
 
+  /**
+   * The loopback address that only this local part listens on, if it has one: a local cluster's store nodes
+   * but the first (127.0.0.2, 127.0.0.3). Such a part can be cut off from the network as a whole.
+   */
+  public Optional<String> ownAddress(String part) {
+    if (server(part) instanceof CassandraNode node) {
+      String address = node.contactPoint().getAddress().getHostAddress();
+      return address.equals("127.0.0.1") ? Optional.empty() : Optional.of(address);
+    }
+    return Optional.empty();
+  }
+
   /** Whether the local part's current process is running. */
   public boolean isAlive(String part) {
     return server(part).process().isAlive();

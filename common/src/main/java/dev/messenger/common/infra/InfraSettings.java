@@ -188,13 +188,24 @@ public record InfraSettings(
     return builder.build();
   }
 
+  static final Duration SPECULATIVE_DELAY = Duration.ofMillis(250);
+  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
   DriverConfigLoader cqlDriverConfig() {
     // Bursts queue in the driver (bounded) instead of failing with "no connection available". A node that
     // comes back is tried again within 2 s: the driver's default backoff grows to a minute, so a store
     // restarted after 30 s of absence would stay unused for up to another half minute. A schema change
     // completes only after the driver's schema refresh, which by default first waits a second for more
     // changes: creating the history schema (about twenty statements) took 15 s, 3 s with 50 ms.
+    // A store node cut off by the network (not killed: nothing resets its connections) keeps getting a share
+    // of the requests until they time out: an idempotent request (every write of the message path is one)
+    // unanswered after SPECULATIVE_DELAY also goes to the next replica, and a connection that has read nothing
+    // for HEARTBEAT_INTERVAL is probed and, unanswered, closed, so the driver stops choosing that node.
     ProgrammaticDriverConfigLoaderBuilder config = DriverConfigLoader.programmaticBuilder()
+        .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
+        .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
+        .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, SPECULATIVE_DELAY)
+        .withDuration(DefaultDriverOption.HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL)
         .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
         .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
         .withString(DefaultDriverOption.REQUEST_THROTTLER_CLASS, "ConcurrencyLimitingRequestThrottler")

@@ -42,6 +42,18 @@ class InfraSettingsCredentialsTest {
   }
 
   @Test
+  void should_send_an_unanswered_idempotent_cql_request_to_another_replica_and_probe_silent_connections() {
+    DriverExecutionProfile profile = forRouter(Map.of()).cqlDriverConfig().getInitialConfig().getDefaultProfile();
+
+    assertThat(profile.getString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS))
+        .isEqualTo("ConstantSpeculativeExecutionPolicy");
+    assertThat(profile.getInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX)).isEqualTo(2);
+    assertThat(profile.getDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY))
+        .isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
   void should_hand_etcd_credentials_to_the_jetcd_client_builder() {
     InfraSettings infra = forRouter(ALL_CREDENTIALS);
 

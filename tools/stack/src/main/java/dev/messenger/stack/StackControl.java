@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * it answers and every service is SERVING again), and {@code POST /pause?service=NAME&seconds=N} freezes one
  * with SIGSTOP for N seconds (at most 120), then SIGCONT; {@code POST /cut?service=NAME&from=etcd&seconds=N}
  * drops every packet between one service and etcd for N seconds (a partition made with iptables, {@link EtcdCuts}:
- * it keeps NATS and the store; 503 with the reason where iptables cannot be used). One request at a time, so
+ * it keeps NATS and the store; 503 with the reason where iptables cannot be used), and
+ * {@code POST /cut?service=cassandra-2&from=network&seconds=N} cuts a store node with an address of its own off
+ * from clients and peers alike ({@link NodeCut}). One request at a time, so
  * two faults never overlap.
  */
 final class StackControl implements AutoCloseable {
@@ -34,19 +36,21 @@ final class StackControl implements AutoCloseable {
   private final Map<String, ServiceProcess> services;
   private final Infrastructure infrastructure;
   private final EtcdCuts etcdCuts;
+  private final NodeCuts nodeCuts;
 
   private StackControl(HttpServer server, List<ServiceProcess> services, Infrastructure infrastructure,
-      EtcdCuts etcdCuts) {
+      EtcdCuts etcdCuts, NodeCuts nodeCuts) {
     this.server = server;
     this.services = services.stream().collect(Collectors.toMap(s -> s.spec().name(), s -> s));
     this.infrastructure = infrastructure;
     this.etcdCuts = etcdCuts;
+    this.nodeCuts = nodeCuts;
   }
 
   static StackControl start(int port, List<ServiceProcess> services, Infrastructure infrastructure,
-      EtcdCuts etcdCuts) throws IOException {
+      EtcdCuts etcdCuts, NodeCuts nodeCuts) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-    StackControl control = new StackControl(server, services, infrastructure, etcdCuts);
+    StackControl control = new StackControl(server, services, infrastructure, etcdCuts, nodeCuts);
     server.createContext("/services", control::list);
     server.createContext("/restart", control::restart);
     server.createContext("/pause", control::pause);
@@ -162,8 +166,14 @@ final class StackControl implements AutoCloseable {
     if (name == null) {
       return;
     }
-    if (!"etcd".equals(query.get("from")) || !etcdCuts.hasPathFor(name)) {
-      answer(exchange, 400, "{\"error\":\"only a service's path to the local etcd can be cut: from=etcd\"}");
+    String from = query.getOrDefault("from", "");
+    boolean etcd = "etcd".equals(from) && etcdCuts.hasPathFor(name);
+    boolean network = "network".equals(from) && infrastructure.localParts().containsKey(name)
+        && infrastructure.ownAddress(name).isPresent();
+    if (!etcd && !network) {
+      answer(exchange, 400, "{\"error\":\"a service's path to the local etcd can be cut (from=etcd), or a store "
+          + "node with an address of its own off the whole network (from=network: cassandra-2 or cassandra-3 of "
+          + "--cluster)\"}");
       return;
     }
     long seconds = seconds(query);
@@ -172,8 +182,13 @@ final class StackControl implements AutoCloseable {
       return;
     }
     try {
-      etcdCuts.cutFor(name, Duration.ofSeconds(seconds));
-      String json = String.format("{\"service\":\"%s\",\"cut_from\":\"etcd\",\"cut_ms\":%d}", name,
+      if (etcd) {
+        etcdCuts.cutFor(name, Duration.ofSeconds(seconds));
+      } else {
+        nodeCuts.cutFor(infrastructure.localParts().get(name), infrastructure.ownAddress(name).orElseThrow(),
+            Duration.ofSeconds(seconds));
+      }
+      String json = String.format("{\"service\":\"%s\",\"cut_from\":\"%s\",\"cut_ms\":%d}", name, from,
           seconds * 1000);
       System.out.println("cut " + json);
       answer(exchange, 200, json);

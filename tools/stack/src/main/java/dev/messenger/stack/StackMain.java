@@ -99,6 +99,7 @@ public final class StackMain {
     Map<String, List<String>> etcdPaths = etcdPaths(infrastructure, specs);
     EtcdCuts etcdCuts = etcdPaths.isEmpty()
         ? EtcdCuts.none() : EtcdCuts.open(etcdPaths, "MESSENGER-CUT-" + (basePort + 1900));
+    NodeCuts nodeCuts = NodeCuts.open("MESSENGER-NODE-" + (basePort + 1900));
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();
@@ -114,6 +115,7 @@ public final class StackMain {
       }
       infrastructure.close();
       etcdCuts.close();
+      nodeCuts.close();
       try {
         Files.deleteIfExists(runDir.resolve(EndpointsFile.NAME));
       } catch (IOException e) {
@@ -185,7 +187,7 @@ public final class StackMain {
       System.exit(1);
     }
     System.out.printf("web http://127.0.0.1:%d/%n", webPort);
-    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdCuts));
+    control.set(StackControl.start(basePort + 1900, services, infrastructure, etcdCuts, nodeCuts));
     System.out.printf("control http://127.0.0.1:%d/services%n", control.get().port());
     System.out.println("messenger is ready");
     stopped.await();

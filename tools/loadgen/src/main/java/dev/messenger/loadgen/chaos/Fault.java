@@ -8,14 +8,15 @@ import java.util.Locale;
  * One fault of the suite: a service of the local stack, or a part of its infrastructure ({@code etcd},
  * {@code nats}, {@code cassandra}; in a cluster one member such as {@code nats-2}, or all of them at once as
  * {@code nats}), killed (kill -9, then started again on the same port and data), stopped
- * (SIGTERM, its own shutdown, then started again), paused (SIGSTOP for a while, then SIGCONT), or cut
- * off from etcd for a while while it keeps NATS and the store. Written {@code service:kill},
- * {@code service:term}, {@code service:pause=SECONDS} or {@code service:etcd-cut=SECONDS}; {@code pause} is
- * how long a pause or a cut lasts.
+ * (SIGTERM, its own shutdown, then started again), paused (SIGSTOP for a while, then SIGCONT), cut
+ * off from etcd for a while while it keeps NATS and the store, or (a store node of a local cluster with an address
+ * of its own, {@code cassandra-2}) cut off from clients and peers alike while it runs on. Written
+ * {@code service:kill}, {@code service:term}, {@code service:pause=SECONDS}, {@code service:etcd-cut=SECONDS}
+ * or {@code node:cut=SECONDS}; {@code pause} is how long a pause or a cut lasts.
  */
 public record Fault(String service, Kind kind, Duration pause) {
   /** What is done to the process. */
-  public enum Kind { KILL, TERM, PAUSE, ETCD_CUT }
+  public enum Kind { KILL, TERM, PAUSE, ETCD_CUT, NODE_CUT }
 
   /** One fault of each kind the local stack can inject, for {@code --quick}. */
   public static final List<Fault> QUICK = List.of(
@@ -42,8 +43,11 @@ public record Fault(String service, Kind kind, Duration pause) {
     if (action.startsWith("etcd-cut=")) {
       return new Fault(parts[0], Kind.ETCD_CUT, seconds(action.substring("etcd-cut=".length()), text));
     }
+    if (action.startsWith("cut=")) {
+      return new Fault(parts[0], Kind.NODE_CUT, seconds(action.substring("cut=".length()), text));
+    }
     throw new IllegalArgumentException("unknown fault action in " + text
-        + ": kill, term, pause=SECONDS or etcd-cut=SECONDS");
+        + ": kill, term, pause=SECONDS, etcd-cut=SECONDS or cut=SECONDS");
   }
 
   private static Duration seconds(String value, String text) {
@@ -64,6 +68,7 @@ public record Fault(String service, Kind kind, Duration pause) {
     return service + ":" + switch (kind) {
       case PAUSE -> "pause=" + pause.toSeconds();
       case ETCD_CUT -> "etcd-cut=" + pause.toSeconds();
+      case NODE_CUT -> "cut=" + pause.toSeconds();
       default -> kind.name().toLowerCase(Locale.ROOT);
     };
   }

@@ -30,6 +30,7 @@ public final class StackControlClient {
       case TERM -> "/restart?service=" + fault.service() + "&signal=TERM";
       case PAUSE -> "/pause?service=" + fault.service() + "&seconds=" + fault.pause().toSeconds();
       case ETCD_CUT -> "/cut?service=" + fault.service() + "&from=etcd&seconds=" + fault.pause().toSeconds();
+      case NODE_CUT -> "/cut?service=" + fault.service() + "&from=network&seconds=" + fault.pause().toSeconds();
     };
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(path))
         .POST(HttpRequest.BodyPublishers.noBody()).timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());

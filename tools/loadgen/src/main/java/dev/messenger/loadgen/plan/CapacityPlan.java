@@ -1,5 +1,7 @@
 package dev.messenger.loadgen.plan;
 
+import static dev.messenger.loadgen.plan.PlanNumbers.n;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,16 +182,5 @@ public final class CapacityPlan {
 
   private static double ceil(double v) {
     return Double.isFinite(v) ? Math.max(1, Math.ceil(v)) : Double.POSITIVE_INFINITY;
-  }
-
-  /** Readable numbers: 1,234,567 / 12.3 / 0.123. */
-  static String n(double v) {
-    if (!Double.isFinite(v)) {
-      return "unbounded (no measured figure)";
-    }
-    if (Math.abs(v) >= 100 || v == Math.rint(v)) {
-      return String.format(Locale.ROOT, "%,.0f", v);
-    }
-    return Math.abs(v) >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3f", v);
   }
 }

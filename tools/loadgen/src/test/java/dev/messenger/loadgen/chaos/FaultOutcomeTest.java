@@ -100,6 +100,10 @@ class FaultOutcomeTest {
         new Fault("router-2", Fault.Kind.ETCD_CUT, Duration.ofSeconds(20)));
     assertThat(Fault.parse("router-2:etcd-cut=20").label()).isEqualTo("router-2:etcd-cut=20");
     assertThatThrownBy(() -> Fault.parse("router:etcd-cut=0")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Fault.parse("cassandra-2:cut=15")).isEqualTo(
+        new Fault("cassandra-2", Fault.Kind.NODE_CUT, Duration.ofSeconds(15)));
+    assertThat(Fault.parse("cassandra-2:cut=15").label()).isEqualTo("cassandra-2:cut=15");
+    assertThatThrownBy(() -> Fault.parse("cassandra-2:cut=121")).isInstanceOf(IllegalArgumentException.class);
     assertThat(FaultSeries.parse("history:kill+nats:kill").steps()).containsExactly(
         new Fault("history", Fault.Kind.KILL, Duration.ZERO), new Fault("nats", Fault.Kind.KILL, Duration.ZERO));
     assertThat(FaultSeries.parse("history:kill+router:pause=8").label()).isEqualTo("history:kill+router:pause=8");

@@ -1,0 +1,304 @@
+package dev.messenger.loadgen.plan;
+
+import static dev.messenger.loadgen.plan.PlanNumbers.n;
+import static dev.messenger.loadgen.plan.PlanNumbers.percent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A clustered deployment's CPU and the rate it holds at a delivery p99 bound, predicted from one-node runs on
+ * the same machine, with the arithmetic shown, and checked against measured cluster runs when given.
+ *
+ * <ol>
+ *   <li>Per process kind, a least-squares line of CPU-seconds per second over the acknowledged rate r of the
+ *       one-node runs: idle + CPU per message x r ({@link CpuLine#fit}; a negative coefficient is held at 0).
+ *   <li>Each line scaled to the cluster ({@link ClusterShape#scaling}): the store's idle x its nodes and its CPU
+ *       per message x the replication factor; NATS's idle x its servers and per message x 2 (one route hop);
+ *       etcd's both x its members; a service's idle x its instances, per message x 1 (they share the messages).
+ *   <li>The cluster's CPU at a rate: the sum of the scaled lines.
+ *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the
+ *       machine; the cluster is predicted to hold the bound up to the rate where its CPU reaches that share.
+ *   <li>Against measured cluster runs: CPU predicted / measured - 1 per run and kind, and the held rates.
+ * </ol>
+ */
+public final class ClusterPrediction {
+  private final ClusterModel model;
+  private final List<RunCpu> oneNodeRuns;
+  private final List<RunCpu> clusterRuns;
+  private final double p99BoundMillis;
+  private final int cores;
+  private final double tolerance;
+  private final HeldRatePrediction held;
+  private final Optional<HeldRateCheck> check;
+  private final List<String> lines = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final List<Object> predictions = new ArrayList<>();
+  private final List<Object> comparisons = new ArrayList<>();
+
+  /**
+   * @param rates rates to predict the cluster's CPU at; empty for the cluster runs' acknowledged rates, or the
+   *     one-node runs' when no cluster run is given
+   */
+  public ClusterPrediction(ClusterModel model, List<RunCpu> oneNodeRuns, List<RunCpu> clusterRuns, List<Double> rates,
+      double p99BoundMillis, int cores, double tolerance) {
+    if (cores < 1 || p99BoundMillis <= 0 || tolerance <= 0) {
+      throw new IllegalArgumentException("cores (" + cores + "), the p99 bound (" + p99BoundMillis
+          + " ms) and the tolerance (" + tolerance + ") must be positive");
+    }
+    this.model = model;
+    this.oneNodeRuns = List.copyOf(oneNodeRuns);
+    this.clusterRuns = List.copyOf(clusterRuns);
+    this.p99BoundMillis = p99BoundMillis;
+    this.cores = cores;
+    this.tolerance = tolerance;
+    this.held = HeldRatePrediction.of(model, oneNodeRuns, p99BoundMillis, cores);
+    this.check = clusterRuns.isEmpty() ? Optional.empty()
+        : Optional.of(HeldRateCheck.of(held, clusterRuns, p99BoundMillis, tolerance));
+    sayFits();
+    sayScaling();
+    sayPredictions(rates.isEmpty() ? defaultRates() : rates);
+    sayHeldRate();
+    sayComparisons();
+  }
+
+  public List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  public HeldRatePrediction heldRate() {
+    return held;
+  }
+
+  /** The held-rate check against the cluster runs, when any were given. */
+  public Optional<HeldRateCheck> check() {
+    return check;
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("kind", "plan_cluster");
+    map.put("p99_bound_ms", p99BoundMillis);
+    map.put("cores", cores);
+    map.put("tolerance", tolerance);
+    map.put("shape", model.shape().toMap());
+    map.put("one_node_runs", oneNodeRuns.stream().map(RunCpu::toMap).collect(Collectors.toList()));
+    map.put("kinds", kinds());
+    map.put("cluster_line", line(model.clusterTotal()));
+    map.put("predictions", predictions);
+    map.put("held_rate", heldMap());
+    map.put("cluster_runs", comparisons);
+    map.put("held_rate_check", check.map(this::checkMap).orElse(null));
+    map.put("within_tolerance", check.map(HeldRateCheck::withinTolerance).orElse(null));
+    map.put("warnings", List.copyOf(warnings));
+    map.put("arithmetic", lines());
+    return map;
+  }
+
+  private void sayFits() {
+    say("one-node runs: %s at %s acked msg/s; cluster: %s", oneNodeRuns.size(), rateList(oneNodeRuns),
+        model.shape().describe());
+    say("");
+    say("1. one node, a line per process kind: CPU-s per second = idle + CPU per message x acked msg/s "
+        + "(least squares over the %d runs)", oneNodeRuns.size());
+    model.oneNodeLines().forEach((kind, line) -> {
+      say("  %-10s %s", kind, describe(line));
+      line.clamped().ifPresent(why -> warn("%s: %s", kind, why));
+    });
+    oneNodeRuns.stream().filter(run -> !run.unreadable().isEmpty())
+        .forEach(run -> warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable()));
+  }
+
+  private void sayScaling() {
+    say("");
+    say("2. scaled to the cluster");
+    model.clusterLines().forEach((kind, line) -> {
+      ClusterShape.Scaling s = model.shape().scaling(kind);
+      say("  %-10s idle x%s (%s), per message x%s (%s) = %s", kind, n(s.idleFactor()), s.idleReason(),
+          n(s.perMessageFactor()), s.perMessageReason(), describe(line));
+      if (!s.known()) {
+        warn("%s is no process kind of the cluster shape: counted once, as on one node", kind);
+      }
+    });
+    say("  %-10s %s", "cluster", describe(model.clusterTotal()));
+  }
+
+  private void sayPredictions(List<Double> rates) {
+    say("");
+    say("3. predicted cluster CPU");
+    for (double rate : rates) {
+      Map<String, Double> byKind = model.clusterCoresAt(rate);
+      double total = model.clusterTotal().at(rate);
+      say("  at %s msg/s: %s cores (%s CPU-s a minute) = %s", n(rate), n(total), n(total * 60), byKind.entrySet()
+          .stream().map(e -> e.getKey() + " " + n(e.getValue())).collect(Collectors.joining(" + ")));
+      Map<String, Object> prediction = new LinkedHashMap<>();
+      prediction.put("rate", rate);
+      prediction.put("total_cores", total);
+      prediction.put("cores_by_kind", byKind);
+      predictions.add(prediction);
+    }
+  }
+
+  private void sayHeldRate() {
+    say("");
+    say("4. rate held at delivery p99 <= %s ms", n(p99BoundMillis));
+    if (held.outcome() == HeldRatePrediction.Outcome.NO_PREDICTION) {
+      say("  no one-node run held it with its checks passed (best p99 %s ms): no prediction can be made",
+          n(oneNodeRuns.stream().mapToDouble(RunCpu::deliveryP99Millis).min().orElse(Double.NaN)));
+      return;
+    }
+    RunCpu basis = held.basis().orElseThrow();
+    say("  one node held it up to %s acked msg/s (%s: p99 %s ms) using %s cores = %s%% of %d cores", n(
+        basis.ackedPerSecond()), basis.source(), n(basis.deliveryP99Millis()), n(held.budgetCores()),
+        n(held.share() * 100), cores);
+    if (held.lowerBound()) {
+      say("  every one-node run held it: the one node may hold more, so this share is a lower bound, and so is the "
+          + "rate below");
+    }
+    CpuLine total = model.clusterTotal();
+    if (held.outcome() == HeldRatePrediction.Outcome.NO_RATE) {
+      say("  => no rate: the cluster's idle CPU alone (%s cores) exceeds %s cores", n(total.idleCores()),
+          n(held.budgetCores()));
+    } else {
+      say("  cluster: %s + %s ms x r = %s cores  =>  r = (%s - %s) / %s ms = %s", n(total.idleCores()),
+          n(total.perMessageMillis()), n(held.budgetCores()), n(held.budgetCores()), n(total.idleCores()),
+          n(total.perMessageMillis()), held.describeRate());
+    }
+  }
+
+  private void sayComparisons() {
+    if (clusterRuns.isEmpty()) {
+      return;
+    }
+    say("");
+    say("5. against the measured cluster");
+    for (RunCpu run : clusterRuns) {
+      comparisons.add(compareRun(run));
+    }
+    HeldRateCheck result = check.orElseThrow();
+    String measured = result.measured().map(run -> n(run.ackedPerSecond()) + " msg/s (" + run.source() + ")")
+        .orElse("none (best p99 " + n(clusterRuns.stream().mapToDouble(RunCpu::deliveryP99Millis).min()
+            .orElse(Double.NaN)) + " ms)");
+    String predicted = switch (held.outcome()) {
+      case RATE -> held.describeRate();
+      case NO_RATE -> "no rate";
+      case NO_PREDICTION -> "nothing";
+    };
+    say("  held at p99 <= %s ms: measured %s; predicted %s", n(p99BoundMillis), measured, predicted);
+    result.caveats().forEach(caveat -> say("  note: %s", caveat));
+    say("  => %s", result.verdict());
+    say("  within %s: %s", "±" + n(tolerance * 100) + "%", result.withinTolerance() == null ? "not decided"
+        : result.withinTolerance() ? "yes" : "no");
+  }
+
+  private Map<String, Object> compareRun(RunCpu run) {
+    Map<String, Object> map = run.toMap();
+    say("  %s at %s acked msg/s (p99 %s ms, checks %s):", run.source(), n(run.ackedPerSecond()),
+        n(run.deliveryP99Millis()), run.checksPassed() ? "passed" : "FAILED");
+    if (!run.unreadable().isEmpty()) {
+      warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable());
+    }
+    Optional<CpuComparison> comparison = CpuComparison.of(model, run);
+    if (comparison.isEmpty()) {
+      say("    no process CPU in this report (run --cpu-pids): only its latency is compared");
+      return map;
+    }
+    CpuComparison c = comparison.get();
+    c.measuredOnly().forEach(kind -> warn("%s: %s was measured on the cluster but not on one node; left out of the "
+        + "totals", run.source(), kind));
+    c.predictedOnly().forEach(kind -> warn("%s: no %s process measured on the cluster; left out of the totals",
+        run.source(), kind));
+    Map<String, Object> byKind = new LinkedHashMap<>();
+    c.sortedByKind().forEach((kind, figures) -> {
+      say("    %-10s measured %s, predicted %s cores (%s)", kind, n(figures.measuredCores()),
+          n(figures.predictedCores()), error(figures));
+      byKind.put(kind, figures.toMap());
+    });
+    say("    %-10s measured %s, predicted %s cores (%s; %s and %s CPU-s a minute)", "total",
+        n(c.total().measuredCores()), n(c.total().predictedCores()), error(c.total()),
+        n(c.total().measuredCores() * 60), n(c.total().predictedCores() * 60));
+    map.put("by_kind", byKind);
+    map.put("compared", c.total().toMap());
+    return map;
+  }
+
+  private Map<String, Object> kinds() {
+    Map<String, Object> kinds = new LinkedHashMap<>();
+    model.oneNodeLines().forEach((kind, line) -> {
+      ClusterShape.Scaling s = model.shape().scaling(kind);
+      Map<String, Object> map = new LinkedHashMap<>();
+      Map<String, Object> oneNode = line(line);
+      oneNode.put("clamped", line.clamped().orElse(null));
+      map.put("one_node", oneNode);
+      map.put("idle_factor", s.idleFactor());
+      map.put("idle_reason", s.idleReason());
+      map.put("per_message_factor", s.perMessageFactor());
+      map.put("per_message_reason", s.perMessageReason());
+      map.put("known_kind", s.known());
+      map.put("cluster", line(model.clusterLines().get(kind)));
+      kinds.put(kind, map);
+    });
+    return kinds;
+  }
+
+  private Map<String, Object> heldMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("outcome", held.outcome().name().toLowerCase(Locale.ROOT));
+    map.put("predicted_rate", held.outcome() == HeldRatePrediction.Outcome.RATE ? held.rate() : null);
+    map.put("lower_bound", held.lowerBound());
+    map.put("one_node_run", held.basis().map(RunCpu::source).orElse(null));
+    map.put("budget_cores", held.basis().isPresent() ? held.budgetCores() : null);
+    map.put("share_of_machine", held.basis().isPresent() ? held.share() : null);
+    return map;
+  }
+
+  private Map<String, Object> checkMap(HeldRateCheck result) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("measured_rate", result.measured().map(RunCpu::ackedPerSecond).orElse(null));
+    map.put("measured_run", result.measured().map(RunCpu::source).orElse(null));
+    map.put("error", result.error().orElse(null));
+    map.put("within_tolerance", result.withinTolerance());
+    map.put("verdict", result.verdict());
+    map.put("caveats", result.caveats());
+    return map;
+  }
+
+  private List<Double> defaultRates() {
+    List<RunCpu> runs = clusterRuns.isEmpty() ? oneNodeRuns : clusterRuns;
+    return runs.stream().map(RunCpu::ackedPerSecond).distinct().sorted().collect(Collectors.toList());
+  }
+
+  private static Map<String, Object> line(CpuLine line) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("idle_cores", line.idleCores());
+    map.put("cpu_ms_per_message", line.perMessageMillis());
+    return map;
+  }
+
+  private static String error(CpuComparison.Figures figures) {
+    return Double.isNaN(figures.error()) ? "nothing measured" : percent(figures.error());
+  }
+
+  private static String rateList(List<RunCpu> runs) {
+    return runs.stream().map(run -> n(run.ackedPerSecond())).collect(Collectors.joining(", "));
+  }
+
+  private static String describe(CpuLine line) {
+    return n(line.idleCores()) + " cores idle + " + n(line.perMessageMillis()) + " ms per message";
+  }
+
+  private void warn(String format, Object... args) {
+    String warning = String.format(Locale.ROOT, format, args);
+    warnings.add(warning);
+    say("  WARNING: %s", warning);
+  }
+
+  private void say(String format, Object... args) {
+    lines.add(String.format(Locale.ROOT, format, args));
+  }
+}

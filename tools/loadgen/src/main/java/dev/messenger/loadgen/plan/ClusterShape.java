@@ -1,0 +1,111 @@
+package dev.messenger.loadgen.plan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The processes of a clustered deployment, and how each process kind's one-node CPU line scales to it.
+ *
+ * @param storeNodes CQL store nodes
+ * @param natsServers NATS servers joined by routes
+ * @param etcdMembers etcd members
+ * @param replication CQL replication factor: replicas that apply each write
+ * @param serviceInstances instances of each service (session, router, history, ...)
+ */
+public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int replication,
+    Map<String, Integer> serviceInstances) {
+
+  /**
+   * What {@code ./messenger up --cluster} starts (tools/stack StackMain and StackOptions): three nodes of
+   * Cassandra (RF 3), NATS and etcd, two session servers and two routers, one of every other service.
+   */
+  public static final ClusterShape LOCAL_CLUSTER = new ClusterShape(3, 3, 3, 3,
+      Map.of("session", 2, "router", 2, "history", 1, "presence", 1, "push", 1, "web", 1));
+
+  private static final Set<String> STORE_KINDS = Set.of("cassandra", "scylla");
+
+  public ClusterShape {
+    atLeastOne("store nodes", storeNodes);
+    atLeastOne("NATS servers", natsServers);
+    atLeastOne("etcd members", etcdMembers);
+    atLeastOne("replication", replication);
+    if (replication > storeNodes) {
+      throw new IllegalArgumentException("replication " + replication + " needs at least as many store nodes, not "
+          + storeNodes);
+    }
+    serviceInstances.forEach((service, count) -> atLeastOne("instances of " + service, count));
+    serviceInstances = Map.copyOf(serviceInstances);
+  }
+
+  /** This shape with some services' instance counts replaced (and services added). */
+  public ClusterShape withInstances(Map<String, Integer> instances) {
+    Map<String, Integer> merged = new LinkedHashMap<>(serviceInstances);
+    merged.putAll(instances);
+    return new ClusterShape(storeNodes, natsServers, etcdMembers, replication, merged);
+  }
+
+  /** How a process kind's one-node line becomes the cluster's, and why. */
+  public Scaling scaling(String kind) {
+    if (STORE_KINDS.contains(kind)) {
+      return new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
+          "each of the " + replication + " replicas (RF " + replication + ") applies every write", true);
+    }
+    if (kind.equals("nats")) {
+      return natsServers > 1
+          ? new Scaling(natsServers, 2, "each of " + natsServers + " NATS servers idles",
+              "a message published on one server and delivered to a subscriber on another crosses one route hop",
+              true)
+          : new Scaling(1, 1, "one NATS server", "one server, no route hop", true);
+    }
+    if (kind.equals("etcd")) {
+      return new Scaling(etcdMembers, etcdMembers, "each of " + etcdMembers + " members idles",
+          "every member applies every write to its log", true);
+    }
+    Integer instances = serviceInstances.get(kind);
+    if (instances != null) {
+      return new Scaling(instances, 1, instances == 1 ? "one instance" : "each of " + instances + " instances idles",
+          instances == 1 ? "one instance" : "the instances share the messages", true);
+    }
+    return new Scaling(1, 1, "unknown process kind, counted as on one node", "unknown process kind, as on one node",
+        false);
+  }
+
+  Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("store_nodes", storeNodes);
+    map.put("nats_servers", natsServers);
+    map.put("etcd_members", etcdMembers);
+    map.put("replication", replication);
+    map.put("service_instances", new TreeMap<>(serviceInstances));
+    return map;
+  }
+
+  /** For the printed arithmetic: "3 store nodes (RF 3), 3 NATS servers, ...". */
+  String describe() {
+    StringBuilder services = new StringBuilder();
+    new TreeMap<>(serviceInstances).forEach((service, count) ->
+        services.append(services.length() == 0 ? "" : ", ").append(service).append(" x").append(count));
+    return storeNodes + " store nodes (RF " + replication + "), " + natsServers + " NATS servers, " + etcdMembers
+        + " etcd members, services " + services;
+  }
+
+  private static void atLeastOne(String what, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, not " + count);
+    }
+  }
+
+  /**
+   * Factors applied to a one-node line.
+   *
+   * @param idleFactor multiplies the idle CPU
+   * @param perMessageFactor multiplies the CPU per message
+   * @param idleReason why the idle factor
+   * @param perMessageReason why the per-message factor
+   * @param known false for a process kind the shape does not know
+   */
+  public record Scaling(double idleFactor, double perMessageFactor, String idleReason, String perMessageReason,
+      boolean known) {}
+}

@@ -1,0 +1,53 @@
+package dev.messenger.loadgen.plan;
+
+import static dev.messenger.loadgen.plan.PlanNumbers.n;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The rate the cluster is predicted to hold at a delivery p99 bound. The one node held the bound up to a share
+ * of the machine's CPU (its highest-rate run that held, checks passed); the cluster is predicted to hold it up to
+ * the same share, at the rate where its predicted CPU reaches that share of the cores.
+ *
+ * @param outcome whether a rate was predicted, and if not, why
+ * @param rate the predicted rate when {@code outcome} is {@link Outcome#RATE}, else NaN
+ * @param basis the one-node run the share comes from, when one held
+ * @param budgetCores the share times the cores: the CPU-seconds per second the cluster may use
+ * @param share the basis's CPU over the machine's cores
+ * @param lowerBound every one-node run held, so the one node may hold more: the share and the rate are lower bounds
+ */
+public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> basis, double budgetCores,
+    double share, boolean lowerBound) {
+
+  /** Why there is or is not a predicted rate. */
+  public enum Outcome {
+    /** The cluster's CPU line reaches the budget at {@code rate}. */
+    RATE,
+    /** The cluster's idle CPU alone exceeds the budget. */
+    NO_RATE,
+    /** No one-node run held the bound: there is no share to start from. */
+    NO_PREDICTION
+  }
+
+  public static HeldRatePrediction of(ClusterModel model, List<RunCpu> oneNodeRuns, double p99BoundMillis,
+      int cores) {
+    Optional<RunCpu> basis = oneNodeRuns.stream().filter(run -> run.held(p99BoundMillis))
+        .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
+    if (basis.isEmpty()) {
+      return new HeldRatePrediction(Outcome.NO_PREDICTION, Double.NaN, basis, Double.NaN, Double.NaN, false);
+    }
+    double budget = basis.get().totalCores();
+    boolean lowerBound = oneNodeRuns.stream().allMatch(run -> run.held(p99BoundMillis));
+    OptionalDouble rate = model.rateAt(budget);
+    return new HeldRatePrediction(rate.isPresent() ? Outcome.RATE : Outcome.NO_RATE, rate.orElse(Double.NaN), basis,
+        budget, budget / cores, lowerBound);
+  }
+
+  /** The predicted rate in words: "16.2 msg/s", or any rate when the model has no CPU per message. */
+  public String describeRate() {
+    return Double.isInfinite(rate) ? "any rate (the model has no CPU per message)" : n(rate) + " msg/s";
+  }
+}

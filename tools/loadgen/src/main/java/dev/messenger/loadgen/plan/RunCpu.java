@@ -1,0 +1,95 @@
+package dev.messenger.loadgen.plan;
+
+import dev.messenger.loadgen.report.JsonPaths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one run report says about the CPU of the deployment's processes ({@code run --cpu-pids}): the rate it
+ * acknowledged, whether it held its latency, and the CPU-seconds per second of each process kind over the
+ * measured window. A process named {@code cassandra-2} or {@code session-5360} is of kind {@code cassandra} or
+ * {@code session}; the processes of one kind are summed.
+ *
+ * @param source where the report came from, for the printed arithmetic
+ * @param ackedPerSecond acknowledged messages per second: the rate the model is a function of
+ * @param offeredPerSecond the scenario's total offered rate
+ * @param deliveryP99Millis delivery p99 of the run
+ * @param checksPassed whether nothing was lost, duplicated or out of order
+ * @param coresByKind CPU-seconds per second of each process kind, empty when the run measured no process CPU
+ * @param unreadable processes whose CPU could not be read, left out of {@code coresByKind}
+ */
+public record RunCpu(String source, double ackedPerSecond, double offeredPerSecond, double deliveryP99Millis,
+    boolean checksPassed, Map<String, Double> coresByKind, List<String> unreadable) {
+
+  public RunCpu {
+    coresByKind = Map.copyOf(coresByKind);
+    unreadable = List.copyOf(unreadable);
+  }
+
+  /** Reads a run report; a report without process CPU has empty {@code coresByKind}. */
+  public static RunCpu from(String source, Map<String, Object> report) {
+    Map<String, Object> cpu = JsonPaths.object(report, "server.metrics_over_window.process_cpu");
+    Map<String, Double> secondsByKind = new TreeMap<>();
+    List<String> unreadable = new ArrayList<>();
+    for (Map.Entry<String, Object> process : JsonPaths.object(cpu, "cpu_s").entrySet()) {
+      if (process.getValue() instanceof Number seconds) {
+        secondsByKind.merge(kindOf(process.getKey()), seconds.doubleValue(), Double::sum);
+      } else {
+        unreadable.add(process.getKey());
+      }
+    }
+    Map<String, Double> coresByKind = new LinkedHashMap<>();
+    if (!secondsByKind.isEmpty()) {
+      double window = number(source, report, "server.metrics_over_window.process_cpu.window_s");
+      if (window <= 0) {
+        throw new IllegalArgumentException(source + ": process_cpu.window_s is " + window + ", not a window");
+      }
+      secondsByKind.forEach((kind, seconds) -> coresByKind.put(kind, seconds / window));
+    }
+    return new RunCpu(source,
+        number(source, report, "throughput.acked_per_s"),
+        JsonPaths.numberOr(report, "scenario.total_rate").orElse(0.0),
+        number(source, report, "latency_ms.delivery.p99"),
+        Boolean.TRUE.equals(JsonPaths.find(report, "checks.passed").orElse(false)),
+        coresByKind, unreadable);
+  }
+
+  private static double number(String source, Map<String, Object> report, String path) {
+    return JsonPaths.numberOr(report, path)
+        .orElseThrow(() -> new IllegalArgumentException(source + " has no number at " + path));
+  }
+
+  /** The kind of a process named in {@code --cpu-pids}: its name without trailing {@code -<digits>} parts. */
+  public static String kindOf(String processName) {
+    String kind = processName.replaceFirst("(-\\d+)+$", "");
+    return kind.isEmpty() ? processName : kind;
+  }
+
+  /** CPU-seconds per second of every process measured. */
+  public double totalCores() {
+    return coresByKind.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** Whether the run held delivery p99 within {@code p99BoundMillis} with its checks passed. */
+  public boolean held(double p99BoundMillis) {
+    return checksPassed && deliveryP99Millis <= p99BoundMillis;
+  }
+
+  Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("source", source);
+    map.put("offered_per_s", offeredPerSecond);
+    map.put("acked_per_s", ackedPerSecond);
+    map.put("delivery_p99_ms", deliveryP99Millis);
+    map.put("checks_passed", checksPassed);
+    map.put("cores_by_kind", new TreeMap<>(coresByKind));
+    map.put("total_cores", totalCores());
+    if (!unreadable.isEmpty()) {
+      map.put("unreadable_processes", unreadable);
+    }
+    return map;
+  }
+}

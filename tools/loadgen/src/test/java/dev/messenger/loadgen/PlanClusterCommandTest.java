@@ -1,0 +1,98 @@
+package dev.messenger.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messenger.loadgen.plan.RunReports;
+import dev.messenger.loadgen.report.Json;
+import dev.messenger.loadgen.report.JsonPaths;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PlanClusterCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir
+  Path dir;
+
+  private int run(String... args) {
+    CommandLine cli = LoadgenMain.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void should_refuse_one_node_runs_at_a_single_rate_and_say_what_to_add() throws Exception {
+    Path a = report("a.json", 100, 30, 2.5, 1.2);
+    Path b = report("b.json", 100, 35, 2.6, 1.3);
+
+    assertThat(run("plan-cluster", "--one-node", a + "," + b)).isEqualTo(2);
+    assertThat(err.toString()).contains("loadgen: a line per process kind needs one-node runs at two distinct "
+        + "rates at least; the 2 run(s) given all acknowledged 100 msg/s: add a run at another --total-rate");
+  }
+
+  @Test
+  void should_refuse_a_one_node_report_without_process_cpu() throws Exception {
+    Path a = report("a.json", 100, 30, 2.5, 1.2);
+    Path bare = dir.resolve("bare.json");
+    Files.writeString(bare, Json.write(Map.of("kind", "run", "throughput", Map.of("acked_per_s", 200),
+        "latency_ms", Map.of("delivery", Map.of("p99", 20)))));
+
+    assertThat(run("plan-cluster", "--one-node", a + "," + bare)).isEqualTo(2);
+    assertThat(err.toString()).contains(bare + " has no process CPU").contains("--cpu-pids");
+  }
+
+  @Test
+  void should_read_a_sweep_predict_compare_and_write_the_json() throws Exception {
+    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms; held 100 msg/s on 0.37 cores.
+    // Cluster (2 sessions, 3 store nodes at RF 3): 0.16 cores + 5 ms per message, so 42 msg/s on 0.37 cores.
+    report("report-100.json", 100, 30, 2.5, 1.2);
+    report("report-200.json", 200, 80, 4.5, 2.2);
+    Path sweep = dir.resolve("sweep.json");
+    Files.writeString(sweep, Json.write(Map.of("kind", "sweep", "steps", List.of(
+        Map.of("offered_per_s", 100, "report", "report-100.json"),
+        Map.of("offered_per_s", 200, "report", "report-200.json")))));
+    Path cluster = report("cluster-40.json", 40, 45, 1.6, 1.5);
+    Path json = dir.resolve("plan-cluster.json");
+
+    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster.toString(), "--cores", "2",
+        "--out", json.toString());
+
+    assertThat(code).isZero();
+    // At 40 msg/s: session 0.1 + 0.08 = 0.18, cassandra 0.06 + 0.12 = 0.18; measured 0.16 and 0.15.
+    assertThat(out.toString())
+        .contains("one-node runs: 2 at 100, 200 acked msg/s")
+        .contains("cassandra  idle x3 (each of 3 store nodes idles), per message x3")
+        .contains("at 40 msg/s: 0.360 cores")
+        .contains("using 0.370 cores = 18.5% of 2 cores")
+        .contains("    total      measured 0.310, predicted 0.360 cores (+16.1%; 18.6 and 21.6 CPU-s a minute)")
+        .contains("against 40 measured: +5.0%, within ±20%")
+        .contains("within ±20%: yes");
+    Map<String, Object> written = Json.parseObject(Files.readString(json));
+    assertThat(written).containsEntry("kind", "plan_cluster").containsEntry("within_tolerance", true);
+    assertThat(JsonPaths.object(written, "kinds")).containsOnlyKeys("cassandra", "session");
+  }
+
+  @Test
+  void should_be_listed_with_its_options() {
+    assertThat(run("plan-cluster", "--help")).isZero();
+    assertThat(out.toString()).contains("--one-node").contains("--cluster").contains("--rates").contains("--p99-ms")
+        .contains("--cores").contains("--tolerance").contains("--instances").contains("--out");
+  }
+
+  private Path report(String name, double acked, double p99, double sessionSeconds, double cassandraSeconds)
+      throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, Json.write(RunReports.run(acked, p99, true,
+        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10)));
+    return file;
+  }
+}

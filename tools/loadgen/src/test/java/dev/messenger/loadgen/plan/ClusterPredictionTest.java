@@ -1,0 +1,205 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterPredictionTest {
+  /**
+   * The one-node runs of the README's session-21 table, CPU-s per minute; sessions + routers split about in
+   * half, the rest (4.2 and 4.1) over history, presence, push and web.
+   */
+  private static final List<RunCpu> SESSION_21_ONE_NODE = List.of(
+      RunReports.perMinute("one-20", 20, 25.1, cpu(9.7, 2.4, 1.2, 6.2, 6.2, 1.2, 1.0, 1.9, 0.1)),
+      RunReports.perMinute("one-40", 40, 22.0, cpu(13.9, 3.0, 1.2, 7.4, 7.3, 1.2, 1.0, 1.8, 0.1)));
+
+  /**
+   * Its three-node runs: 3 Cassandra nodes, 3 NATS servers, 3 etcd members, 2 sessions, 2 routers; the rest of
+   * "every process" (3.5 and 3.6, not split in the README) over history, presence, push and web.
+   */
+  private static final List<RunCpu> SESSION_21_CLUSTER = List.of(
+      clusterRun("three-20", 20, 76.7, cpu(22.7, 7.2, 4.9, 7.8, 7.8, 1.0, 0.8, 1.6, 0.1)),
+      clusterRun("three-40", 40, 211.6, cpu(34.0, 11.3, 5.4, 11.3, 11.2, 1.0, 0.8, 1.7, 0.1)));
+
+  @Test
+  void should_predict_the_cluster_of_the_readme_from_its_two_one_node_runs() {
+    ClusterModel model = ClusterModel.fit(SESSION_21_ONE_NODE, ClusterShape.LOCAL_CLUSTER);
+
+    // By hand, CPU-s a minute at 20 and 40 msg/s:
+    //   cassandra: 5.5 idle + 0.21 per msg/s, both x3:          29.1, 41.7
+    //   nats:      1.8 idle x3 + 0.03 x2 per msg/s:            6.6,  7.8
+    //   etcd:      1.2 idle x3, no cost per message:            3.6,  3.6
+    //   session:   5.0 idle x2 + 0.06;  router: 5.1 x2 + 0.055: 22.5, 24.8
+    //   history 1.2, presence 1.0, web 0.1 as measured; push's -0.005 per msg/s held at 0, so its mean 1.85: 4.15
+    //   total:                                                   65.95, 82.05 (README by hand: 65.6, 82.4)
+    assertThat(model.clusterTotal().at(20) * 60).isCloseTo(65.95, offset(1e-9));
+    assertThat(model.clusterTotal().at(40) * 60).isCloseTo(82.05, offset(1e-9));
+    assertThat(model.clusterCoresAt(20).get("cassandra") * 60).isCloseTo(29.1, offset(1e-9));
+    assertThat(model.clusterCoresAt(40).get("nats") * 60).isCloseTo(7.8, offset(1e-9));
+    assertThat(model.oneNodeLines().get("push").clamped()).isPresent();
+  }
+
+  @Test
+  void should_compare_the_predicted_cpu_with_each_measured_cluster_run() {
+    ClusterPrediction prediction = predict(SESSION_21_ONE_NODE, SESSION_21_CLUSTER);
+
+    Map<String, Object> first = runs(prediction).get(0);
+    // 65.95 predicted against 53.9 measured: +22.4%; Cassandra 29.1 against 22.7: +28.2%.
+    assertThat((double) object(first, "compared").get("error")).isCloseTo(65.95 / 53.9 - 1, offset(1e-9));
+    assertThat((double) object(object(first, "by_kind"), "cassandra").get("error"))
+        .isCloseTo(29.1 / 22.7 - 1, offset(1e-9));
+    assertThat((double) object(runs(prediction).get(1), "compared").get("error"))
+        .isCloseTo(82.05 / 76.8 - 1, offset(1e-9));
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("    total      measured 0.898, predicted 1.1 cores (+22.4%; 53.9 and 66");
+  }
+
+  @Test
+  void should_say_the_readme_cluster_holds_no_rate_and_that_agreeing_on_none_checks_nothing() {
+    ClusterPrediction prediction = predict(SESSION_21_ONE_NODE, SESSION_21_CLUSTER);
+
+    // The one node held 50 ms at 40 msg/s on 36.9 CPU-s a minute; the cluster idles on 49.85.
+    assertThat(prediction.heldRate().outcome()).isEqualTo(HeldRatePrediction.Outcome.NO_RATE);
+    assertThat(prediction.heldRate().budgetCores()).isCloseTo(36.9 / 60, offset(1e-9));
+    assertThat(prediction.heldRate().share()).isCloseTo(36.9 / 60 / 2, offset(1e-9));
+    assertThat(prediction.heldRate().lowerBound()).isTrue();
+    assertThat(prediction.check().orElseThrow().withinTolerance()).isNull();
+    assertThat(prediction.toMap()).containsEntry("within_tolerance", null);
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("every one-node run held it: the one node may hold more, so this share is a lower bound")
+        .contains("no rate: the cluster's idle CPU alone (0.831 cores) exceeds 0.615 cores")
+        .contains("they agree, but that is not a check of the model's accuracy");
+  }
+
+  @Test
+  void should_solve_the_held_rate_and_find_it_within_the_tolerance_of_the_measured_one() {
+    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms. The 100 msg/s run held on 0.37 cores.
+    // Cluster: session idle x2, cassandra x3 both: 0.16 cores + 5 ms; r = (0.37 - 0.16) / 0.005 = 42 msg/s.
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 48, 0.2, 0.2),
+        synthetic("c-60", 60, 90, 0.2, 0.2));
+
+    ClusterPrediction prediction = predict(oneNode, cluster);
+
+    assertThat(prediction.heldRate().rate()).isCloseTo(42, offset(1e-9));
+    assertThat(prediction.heldRate().lowerBound()).isFalse();
+    HeldRateCheck check = prediction.check().orElseThrow();
+    assertThat(check.measured().orElseThrow().source()).isEqualTo("c-45");
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(42.0 / 45 - 1, offset(1e-9)));
+    assertThat(check.withinTolerance()).isTrue();
+    assertThat(prediction.toMap()).containsEntry("within_tolerance", true);
+    assertThat(String.join("\n", prediction.lines())).contains("against 45 measured: -6.7%, within ±20%");
+  }
+
+  @Test
+  void should_find_a_prediction_outside_the_tolerance() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 60, 0.2, 0.2));
+
+    HeldRateCheck check = predict(oneNode, cluster).check().orElseThrow();
+
+    // 42 against 30: +40%.
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(0.4, offset(1e-9)));
+    assertThat(check.withinTolerance()).isFalse();
+  }
+
+  @Test
+  void should_not_decide_when_no_cluster_run_was_slow_enough_to_show_the_prediction_wrong() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+
+    // 42 predicted: a failure at 40 is within 20% of it, a failure at 30 is not.
+    assertThat(predict(oneNode, List.of(synthetic("c-40", 40, 60, 0.2, 0.2))).check().orElseThrow()
+        .withinTolerance()).isNull();
+    assertThat(predict(oneNode, List.of(synthetic("c-30", 30, 60, 0.2, 0.2))).check().orElseThrow()
+        .withinTolerance()).isFalse();
+  }
+
+  @Test
+  void should_make_no_prediction_when_no_one_node_run_held() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 60, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+
+    ClusterPrediction prediction = predict(oneNode, List.of());
+
+    assertThat(prediction.heldRate().outcome()).isEqualTo(HeldRatePrediction.Outcome.NO_PREDICTION);
+    assertThat(prediction.lines()).anyMatch(l -> l.contains("no prediction can be made"));
+    assertThat(prediction.toMap()).containsEntry("within_tolerance", null);
+  }
+
+  @Test
+  void should_refuse_one_node_runs_at_a_single_rate() {
+    List<RunCpu> oneRate = List.of(synthetic("a", 100, 30, 0.25, 0.12), synthetic("b", 100, 30, 0.26, 0.12));
+
+    assertThatThrownBy(() -> ClusterModel.fit(oneRate, ClusterShape.LOCAL_CLUSTER))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a line per process kind needs one-node runs at two distinct rates at least; the 2 run(s) "
+            + "given all acknowledged 100 msg/s: add a run at another --total-rate");
+  }
+
+  @Test
+  void should_refuse_one_node_runs_that_measured_different_processes() {
+    List<RunCpu> runs = List.of(synthetic("a", 100, 30, 0.25, 0.12),
+        RunReports.perMinute("b", 200, 30, Map.of("session", 27.0)));
+
+    assertThatThrownBy(() -> ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("process kind cassandra is missing from b");
+  }
+
+  private static ClusterPrediction predict(List<RunCpu> oneNode, List<RunCpu> cluster) {
+    return new ClusterPrediction(ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER), oneNode, cluster, List.of(),
+        50, 2, 0.2);
+  }
+
+  private static RunCpu synthetic(String source, double rate, double p99, double sessionCores,
+      double cassandraCores) {
+    return RunCpu.from(source, RunReports.run(rate, p99, true,
+        Map.of("session-1", sessionCores * 10, "cassandra-1", cassandraCores * 10), 10));
+  }
+
+  private static Map<String, Double> cpu(double cassandra, double nats, double etcd, double session, double router,
+      double history, double presence, double push, double web) {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    cpu.put("cassandra-5035", cassandra);
+    cpu.put("nats-5042", nats);
+    cpu.put("etcd-5032", etcd);
+    cpu.put("session-5360", session);
+    cpu.put("router-5225", router);
+    cpu.put("history-5141", history);
+    cpu.put("presence-5435", presence);
+    cpu.put("push-5504", push);
+    cpu.put("web-5565", web);
+    return cpu;
+  }
+
+  /** A run of the cluster: Cassandra, NATS and etcd over three nodes each, sessions and routers over two each. */
+  private static RunCpu clusterRun(String source, double rate, double p99, Map<String, Double> oneProcessPerKind) {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    oneProcessPerKind.forEach((name, seconds) -> {
+      String kind = RunCpu.kindOf(name);
+      int processes = kind.equals("session") || kind.equals("router") ? 2
+          : List.of("cassandra", "nats", "etcd").contains(kind) ? 3 : 1;
+      for (int node = 1; node <= processes; node++) {
+        cpu.put(kind + "-" + node, seconds / processes);
+      }
+    });
+    return RunReports.perMinute(source, rate, p99, cpu);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runs(ClusterPrediction prediction) {
+    return (List<Map<String, Object>>) prediction.toMap().get("cluster_runs");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Map<String, Object> map, String key) {
+    return (Map<String, Object>) map.get(key);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterShapeTest {
+  private static final ClusterShape CLUSTER = ClusterShape.LOCAL_CLUSTER;
+
+  @Test
+  void should_scale_the_store_by_its_nodes_when_idle_and_by_the_replicas_per_message() {
+    ClusterShape fiveNodes = new ClusterShape(5, 3, 3, 3, Map.of());
+
+    assertThat(factors(CLUSTER.scaling("cassandra"))).containsExactly(3.0, 3.0);
+    assertThat(factors(fiveNodes.scaling("cassandra"))).containsExactly(5.0, 3.0);
+  }
+
+  @Test
+  void should_count_one_route_hop_per_message_on_a_nats_cluster_and_none_on_one_server() {
+    assertThat(factors(CLUSTER.scaling("nats"))).containsExactly(3.0, 2.0);
+    assertThat(factors(new ClusterShape(3, 1, 3, 3, Map.of()).scaling("nats"))).containsExactly(1.0, 1.0);
+  }
+
+  @Test
+  void should_scale_services_idle_by_their_instances_as_the_cluster_stack_starts_them() {
+    assertThat(factors(CLUSTER.scaling("etcd"))).containsExactly(3.0, 3.0);
+    assertThat(factors(CLUSTER.scaling("session"))).containsExactly(2.0, 1.0);
+    assertThat(factors(CLUSTER.scaling("router"))).containsExactly(2.0, 1.0);
+    assertThat(factors(CLUSTER.scaling("history"))).containsExactly(1.0, 1.0);
+    assertThat(factors(CLUSTER.withInstances(Map.of("history", 3)).scaling("history"))).containsExactly(3.0, 1.0);
+  }
+
+  @Test
+  void should_count_an_unknown_kind_once_and_say_it_is_unknown() {
+    ClusterShape.Scaling loadgen = CLUSTER.scaling("loadgen");
+
+    assertThat(factors(loadgen)).containsExactly(1.0, 1.0);
+    assertThat(loadgen.known()).isFalse();
+    assertThat(CLUSTER.scaling("push").known()).isTrue();
+  }
+
+  @Test
+  void should_refuse_more_replicas_than_store_nodes() {
+    assertThatThrownBy(() -> new ClusterShape(2, 3, 3, 3, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("replication 3 needs at least as many store nodes, not 2");
+  }
+
+  private static double[] factors(ClusterShape.Scaling scaling) {
+    return new double[] {scaling.idleFactor(), scaling.perMessageFactor()};
+  }
+}

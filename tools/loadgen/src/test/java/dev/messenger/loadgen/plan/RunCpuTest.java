@@ -1,0 +1,48 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunCpuTest {
+
+  @Test
+  void should_name_a_process_kind_without_its_node_number_or_pid() {
+    assertThat(RunCpu.kindOf("cassandra-2")).isEqualTo("cassandra");
+    assertThat(RunCpu.kindOf("session-5360")).isEqualTo("session");
+    assertThat(RunCpu.kindOf("cassandra-1-5035")).isEqualTo("cassandra");
+    assertThat(RunCpu.kindOf("web")).isEqualTo("web");
+    assertThat(RunCpu.kindOf("router-b")).isEqualTo("router-b");
+  }
+
+  @Test
+  void should_sum_the_processes_of_a_kind_per_second_of_the_window() {
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpu.put("cassandra-1", 6.0);
+    cpu.put("cassandra-2", 9.0);
+    cpu.put("cassandra-3", 15L);
+    cpu.put("session-5360", 12.0);
+    cpu.put("nats-2", "unreadable");
+
+    RunCpu run = RunCpu.from("r.json", RunReports.run(30, 40, true, cpu, 60));
+
+    assertThat(run.coresByKind()).containsOnlyKeys("cassandra", "session");
+    assertThat(run.coresByKind().get("cassandra")).isCloseTo(0.5, offset(1e-12));
+    assertThat(run.coresByKind().get("session")).isCloseTo(0.2, offset(1e-12));
+    assertThat(run.totalCores()).isCloseTo(0.7, offset(1e-12));
+    assertThat(run.unreadable()).containsExactly("nats-2");
+    assertThat(run.ackedPerSecond()).isEqualTo(30);
+  }
+
+  @Test
+  void should_hold_only_within_the_bound_with_its_checks_passed() {
+    Map<String, Object> cpu = Map.of("web", 1.0);
+
+    assertThat(RunCpu.from("a", RunReports.run(30, 50, true, cpu, 60)).held(50)).isTrue();
+    assertThat(RunCpu.from("b", RunReports.run(30, 50.1, true, cpu, 60)).held(50)).isFalse();
+    assertThat(RunCpu.from("c", RunReports.run(30, 20, false, cpu, 60)).held(50)).isFalse();
+  }
+}

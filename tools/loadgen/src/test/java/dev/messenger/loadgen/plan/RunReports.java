@@ -1,0 +1,31 @@
+package dev.messenger.loadgen.plan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Run reports shaped like report.json, with only what the cluster prediction reads. */
+public final class RunReports {
+  private RunReports() {}
+
+  /**
+   * A run report acknowledging {@code acked} msg/s at delivery p99 {@code p99} ms, with {@code cpuSeconds} of
+   * each named process over a window of {@code windowSeconds}.
+   */
+  public static Map<String, Object> run(double acked, double p99, boolean checksPassed,
+      Map<String, ?> cpuSeconds, double windowSeconds) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("kind", "run");
+    report.put("scenario", Map.of("total_rate", acked));
+    report.put("throughput", Map.of("acked_per_s", acked));
+    report.put("latency_ms", Map.of("delivery", Map.of("p99", p99)));
+    report.put("checks", Map.of("passed", checksPassed));
+    report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
+        Map.of("cpu_s", new LinkedHashMap<>(cpuSeconds), "window_s", windowSeconds))));
+    return report;
+  }
+
+  /** A held run (checks passed) whose CPU is given per minute, as the README's tables give it. */
+  public static RunCpu perMinute(String source, double acked, double p99, Map<String, Double> cpuSecondsPerMinute) {
+    return RunCpu.from(source, run(acked, p99, true, cpuSecondsPerMinute, 60));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.messenger.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class NodeCutTest {
+  private final List<String> commands = new ArrayList<>();
+
+  @Test
+  void should_jump_to_its_chain_from_loopback_input_and_output_after_removing_a_stale_one() {
+    NodeCut.open(arguments -> {
+      commands.add(String.join(" ", arguments));
+      if (arguments.contains("-D") || arguments.contains("-F") || arguments.contains("-X")) {
+        throw new IptablesException("No chain/target/match by that name.");
+      }
+    }, "MESSENGER-NODE-8900");
+
+    assertThat(commands).containsExactly(
+        "-w -D INPUT -i lo -j MESSENGER-NODE-8900",
+        "-w -D OUTPUT -o lo -j MESSENGER-NODE-8900",
+        "-w -F MESSENGER-NODE-8900",
+        "-w -X MESSENGER-NODE-8900",
+        "-w -N MESSENGER-NODE-8900",
+        "-w -I INPUT -i lo -j MESSENGER-NODE-8900",
+        "-w -I OUTPUT -o lo -j MESSENGER-NODE-8900");
+  }
+
+  /** Needs root and cgroup2, as the stack's cuts do: the process really is moved while the rules stand. */
+  @Test
+  void should_drop_what_reaches_the_address_and_what_the_process_sends_while_it_sits_in_a_cgroup_of_its_own()
+      throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    try {
+      long pid = sleeper.pid();
+      List<String> groupsWhileCut = new ArrayList<>();
+      NodeCut cut = NodeCut.open(arguments -> {
+        commands.add(String.join(" ", arguments));
+        if (arguments.contains("-A") && arguments.contains("cgroup")) {
+          groupsWhileCut.add(cgroupOf(pid));
+        }
+      }, "MESSENGER-NODE-8901");
+      commands.clear();
+
+      cut.cutFor(pid, "127.0.0.2", Duration.ofMillis(1));
+
+      String group = "MESSENGER-NODE-8901-" + pid;
+      assertThat(commands).containsExactly(
+          "-w -A MESSENGER-NODE-8901 -d 127.0.0.2 -j DROP",
+          "-w -A MESSENGER-NODE-8901 -m cgroup --path " + group + " -j DROP",
+          "-w -D MESSENGER-NODE-8901 -d 127.0.0.2 -j DROP",
+          "-w -D MESSENGER-NODE-8901 -m cgroup --path " + group + " -j DROP");
+      assertThat(groupsWhileCut).containsExactly("/" + group);
+      assertThat(cgroupOf(pid)).isEqualTo("/");
+      assertThat(ProcessCgroup.cgroup2Root().orElseThrow().resolve(group)).doesNotExist();
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void should_heal_and_leave_the_cgroup_even_when_interrupted_during_the_cut() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    try {
+      NodeCut cut = NodeCut.open(arguments -> commands.add(String.join(" ", arguments)), "MESSENGER-NODE-8902");
+      commands.clear();
+      Thread cutter = Thread.currentThread();
+      CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS).execute(cutter::interrupt);
+
+      assertThatThrownBy(() -> cut.cutFor(sleeper.pid(), "127.0.0.3", Duration.ofSeconds(10)))
+          .isInstanceOf(InterruptedException.class);
+      assertThat(commands).filteredOn(c -> c.contains(" -D ")).hasSize(2);
+      assertThat(cgroupOf(sleeper.pid())).isEqualTo("/");
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void should_refuse_the_shared_loopback_address_which_would_cut_every_local_process() {
+    NodeCutRules rules = new NodeCutRules("MESSENGER-NODE-1");
+    assertThatThrownBy(() -> rules.drop("127.0.0.1", "g")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address of the node's own");
+    assertThatThrownBy(() -> rules.drop("10.0.0.2", "g")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> rules.drop("127.0.0.2", "../escape")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The process's group in the cgroup2 hierarchy, from /proc (the "0::" line). */
+  private static String cgroupOf(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).stream()
+          .filter(line -> line.startsWith("0::")).map(line -> line.substring(3)).findFirst().orElseThrow();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
