@@ -9,4 +9,18 @@ interface Iptables {
    * @throws IptablesException if the program could not run or answered with an error
    */
   void run(List<String> arguments);
+
+  /**
+   * Runs every step of a removal, each whether or not the one before succeeded: removing is idempotent, and a
+   * missing jump, rule or chain is what a removal wants.
+   */
+  default void runEach(List<List<String>> removalSteps) {
+    for (List<String> step : removalSteps) {
+      try {
+        run(step);
+      } catch (IptablesException alreadyGone) {
+        // already removed
+      }
+    }
+  }
 }

@@ -3,7 +3,6 @@ package dev.messenger.stack;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Cuts a whole node of the local infrastructure off, as a partition of its machine would: nothing reaches its
@@ -40,7 +39,7 @@ final class NodeCut implements AutoCloseable {
   /** Cuts process {@code pid}, which listens on {@code address}, off for {@code duration}, then heals. */
   synchronized void cutFor(long pid, String address, Duration duration) throws InterruptedException {
     ProcessCgroup group = ProcessCgroup.create(rules.chain() + "-" + pid);
-    group.enter(pid);
+    String previous = group.enter(pid);
     try {
       rules.drop(address, group.path()).forEach(iptables::run);
       try {
@@ -49,19 +48,13 @@ final class NodeCut implements AutoCloseable {
         rules.undrop(address, group.path()).forEach(iptables::run);
       }
     } finally {
-      group.leave(pid);
+      group.leave(pid, previous);
       group.remove();
     }
   }
 
   private void removeChain() {
-    for (List<String> step : rules.remove()) {
-      try {
-        iptables.run(step);
-      } catch (IptablesException alreadyGone) {
-        // removing is idempotent: a missing jump or chain is what we want
-      }
-    }
+    iptables.runEach(rules.remove());
   }
 
   @Override

@@ -75,13 +75,7 @@ public final class PortCut implements AutoCloseable {
   }
 
   private void removeChain() {
-    for (List<String> step : rules.remove()) {
-      try {
-        iptables.run(step);
-      } catch (IptablesException alreadyGone) {
-        // removing is idempotent: a missing jump or chain is what we want
-      }
-    }
+    iptables.runEach(rules.remove());
   }
 
   /** Removes the chain with its rules and the jump to it. */

@@ -54,14 +54,30 @@ final class ProcessCgroup {
     return name;
   }
 
-  void enter(long pid) {
+  /** Moves the process in; returns the group it was in, relative to the root, for {@link #leave}. */
+  String enter(long pid) {
+    String previous = groupOf(pid);
     move(root.resolve(name), pid);
+    return previous;
   }
 
-  /** Moves the process back to the root group; a process that has exited meanwhile is not an error. */
-  void leave(long pid) {
+  /** Moves the process back to {@code previous}; a process that has exited meanwhile is not an error. */
+  void leave(long pid, String previous) {
     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      move(root, pid);
+      move(root.resolve(previous), pid);
+    }
+  }
+
+  /** The process's group in the cgroup2 hierarchy ("0::/a/b" in /proc/PID/cgroup gives "a/b"). */
+  static String groupOf(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"), StandardCharsets.UTF_8).stream()
+          .filter(line -> line.startsWith("0::/"))
+          .map(line -> line.substring("0::/".length()))
+          .findFirst()
+          .orElseThrow(() -> new IptablesException("process " + pid + " is in no cgroup2 group"));
+    } catch (IOException e) {
+      throw new IptablesException("cannot read the cgroup of process " + pid + ": " + e.getMessage());
     }
   }
 

@@ -68,6 +68,23 @@ class NodeCutTest {
   }
 
   @Test
+  void should_move_the_process_back_to_the_group_it_was_in() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    ProcessCgroup home = ProcessCgroup.create("MESSENGER-NODE-TEST-HOME");
+    try {
+      home.enter(sleeper.pid());
+      NodeCut cut = NodeCut.open(arguments -> commands.add(String.join(" ", arguments)), "MESSENGER-NODE-8903");
+
+      cut.cutFor(sleeper.pid(), "127.0.0.2", Duration.ofMillis(1));
+
+      assertThat(cgroupOf(sleeper.pid())).isEqualTo("/MESSENGER-NODE-TEST-HOME");
+    } finally {
+      sleeper.destroyForcibly().waitFor();
+      home.remove();
+    }
+  }
+
+  @Test
   void should_heal_and_leave_the_cgroup_even_when_interrupted_during_the_cut() throws Exception {
     Process sleeper = new ProcessBuilder("sleep", "30").start();
     try {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The capacity-plan check (#14): the three-node stack's held rate, predicted from one-node runs and measured,
+# on this machine:
+#   1. starts the one-node stack (StackMain, its own ports and data), one warm-up run, then a run per ONE_RATES
+#      step (USERS users, 1:1, every process's CPU through --cpu-pids), and stops it,
+#   2. the same with the three-node cluster (--cluster) over CLUSTER_RATES,
+#   3. `loadgen plan-cluster --one-node <one-node reports> --cluster <cluster reports>`: a CPU line per process
+#      kind, scaled to the cluster, the rate predicted at delivery p99 <= 50 ms, the rate measured and the error
+#      (plan-cluster.txt, plan-cluster.json).
+# Two starts of the same cluster have differed by half in the rate they hold (README): run it twice.
+# Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
+# The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
+{
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+USERS="${USERS:-500}"
+DURATION="${DURATION:-60s}"
+WARMUP="${WARMUP:-15s}"
+ONE_RATES="${ONE_RATES:-20,40,100,200,400,600,800}"
+CLUSTER_RATES="${CLUSTER_RATES:-20,40,80,120,160,200,300}"
+BASE_PORT="${BASE_PORT:-17000}"
+OUT="${OUT:-bench/results/plan-check-$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+LOG="$OUT/bench.log"
+
+say() { printf '[plan-check] %s\n' "$*" | tee -a "$LOG" >&2; }
+pid_on_port() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+for port in $((BASE_PORT + 100)) $((BASE_PORT + 1900)); do
+  if [ -n "$(pid_on_port "$port")" ]; then say "port $port is in use: give another BASE_PORT"; exit 1; fi
+done
+if [ "${MESSENGER_SKIP_BUILD:-}" != "1" ]; then
+  say "building (mvn install -DskipTests)"
+  mvn -B -q -DskipTests install 2>&1 | tee -a "$LOG"
+fi
+LOADGEN_CP="tools/loadgen/target/classes:$(cat tools/loadgen/target/runtime.classpath)"
+loadgen() {
+  java -Dlogback.configurationFile=loadgen-logback.xml -cp "$LOADGEN_CP" dev.messenger.loadgen.LoadgenMain "$@"
+}
+
+STACK_PID=""
+stop_stack() {
+  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
+    say "stopping the stack"
+    kill -TERM "$STACK_PID" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
+  fi
+  STACK_PID=""
+}
+trap stop_stack EXIT
+
+# measure NAME [stack args]: starts a stack, warms it up, runs every rate of RATES into $OUT/NAME/<rate>/.
+measure() {
+  local name="$1" rates="$2"; shift 2
+  local dir="$OUT/$name"
+  mkdir -p "$dir"
+  say "$name: starting the stack ($*), log in $dir/stack.log"
+  setsid java -cp "tools/stack/target/classes:$(cat tools/stack/target/runtime.classpath)" \
+    dev.messenger.stack.StackMain "$ROOT" --base-port="$BASE_PORT" --run-dir="$dir/stack-run" "$@" \
+    > "$dir/stack.log" 2>&1 &
+  STACK_PID=$!
+  for _ in $(seq 1 420); do
+    grep -qs "messenger is ready" "$dir/stack.log" && break
+    kill -0 "$STACK_PID" 2>/dev/null || { say "the stack failed to start:"; tail -30 "$dir/stack.log"; exit 1; }
+    sleep 1
+  done
+  grep -q "messenger is ready" "$dir/stack.log" || { say "the stack did not get ready in 420 s"; exit 1; }
+  # Every process of the stack as NAME=PID, from the control port's list (cluster rows carry no pid).
+  local pids
+  pids="$(curl -s "http://127.0.0.1:$((BASE_PORT + 1900))/services" | grep -o '"service":"[^"]*","pid":[0-9]*' \
+    | sed 's/"service":"\([^"]*\)","pid":\([0-9]*\)/\1=\2/' | paste -sd, -)"
+  say "$name: processes $pids"
+  local run=(run --users "$USERS" --duration "$DURATION" --warmup "$WARMUP" --drain 10s --connect-rate 200
+    --cpu-pids "$pids" --target "127.0.0.1:$((BASE_PORT + 100))")
+  say "$name: warm-up run at 100 msg/s"
+  loadgen "${run[@]}" --total-rate 100 --out "$dir/warm-up" > "$dir/warm-up.log" 2>&1 \
+    || say "$name: the warm-up run reported failed checks (see warm-up.log)"
+  for rate in ${rates//,/ }; do
+    say "$name: $rate msg/s"
+    loadgen "${run[@]}" --total-rate "$rate" --out "$dir/$rate" > "$dir/$rate.log" 2>&1 \
+      || say "$name: the $rate msg/s run reported failed checks (see $rate.log)"
+    grep -E "^  send>deliv|^checks" "$dir/$rate/report.txt" | tee -a "$LOG" >&2 || true
+  done
+  stop_stack
+}
+
+measure one-node "$ONE_RATES"
+measure cluster "$CLUSTER_RATES" --cluster
+reports() { local dir="$1" rates="$2" r list=""; for r in ${rates//,/ }; do list="$list,$dir/$r/report.json"; done
+  echo "${list#,}"; }
+loadgen plan-cluster --one-node "$(reports "$OUT/one-node" "$ONE_RATES")" \
+  --cluster "$(reports "$OUT/cluster" "$CLUSTER_RATES")" --out "$OUT/plan-cluster.json" | tee "$OUT/plan-cluster.txt"
+say "done: $OUT/plan-cluster.txt"
+exit 0
+}
