@@ -18,8 +18,8 @@ cd "$ROOT"
 USERS="${USERS:-500}"
 DURATION="${DURATION:-60s}"
 WARMUP="${WARMUP:-15s}"
-ONE_RATES="${ONE_RATES:-20,40,100,200,400,600,800}"
-CLUSTER_RATES="${CLUSTER_RATES:-20,40,80,120,160,200,300}"
+ONE_RATES="${ONE_RATES:-20,40,100,200,300,400,500,600,800}"
+CLUSTER_RATES="${CLUSTER_RATES:-20,40,60,80,100,120,140,160,180,200,250,300}"
 BASE_PORT="${BASE_PORT:-17000}"
 OUT="${OUT:-bench/results/plan-check-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
@@ -46,6 +46,10 @@ stop_stack() {
     say "stopping the stack"
     kill -TERM "$STACK_PID" 2>/dev/null || true
     for _ in $(seq 1 120); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$STACK_PID" 2>/dev/null; then
+      say "the stack did not stop in 120 s: killing it"
+      kill -KILL -- -"$STACK_PID" || true
+    fi
   fi
   STACK_PID=""
 }
@@ -70,7 +74,8 @@ measure() {
   # Every process of the stack as NAME=PID, from the control port's list (cluster rows carry no pid).
   local pids
   pids="$(curl -s "http://127.0.0.1:$((BASE_PORT + 1900))/services" | grep -o '"service":"[^"]*","pid":[0-9]*' \
-    | sed 's/"service":"\([^"]*\)","pid":\([0-9]*\)/\1=\2/' | paste -sd, -)"
+    | sed 's/"service":"\([^"]*\)","pid":\([0-9]*\)/\1=\2/' | paste -sd, -)" \
+    || { say "$name: the control port did not list the processes"; exit 1; }
   say "$name: processes $pids"
   local run=(run --users "$USERS" --duration "$DURATION" --warmup "$WARMUP" --drain 10s --connect-rate 200
     --cpu-pids "$pids" --target "127.0.0.1:$((BASE_PORT + 100))")
@@ -88,7 +93,9 @@ measure() {
 
 measure one-node "$ONE_RATES"
 measure cluster "$CLUSTER_RATES" --cluster
-reports() { local dir="$1" rates="$2" r list=""; for r in ${rates//,/ }; do list="$list,$dir/$r/report.json"; done
+# The reports of the steps that wrote one (a run that crashed wrote none).
+reports() { local dir="$1" rates="$2" r list=""
+  for r in ${rates//,/ }; do [ -f "$dir/$r/report.json" ] && list="$list,$dir/$r/report.json"; done
   echo "${list#,}"; }
 loadgen plan-cluster --one-node "$(reports "$OUT/one-node" "$ONE_RATES")" \
   --cluster "$(reports "$OUT/cluster" "$CLUSTER_RATES")" --out "$OUT/plan-cluster.json" | tee "$OUT/plan-cluster.txt"

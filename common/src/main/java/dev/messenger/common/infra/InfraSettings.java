@@ -42,6 +42,9 @@ public record InfraSettings(
     Optional<Credentials> cqlCredentials,
     Optional<Credentials> etcdCredentials,
     InfraTls tls) {
+  static final Duration SPECULATIVE_DELAY = Duration.ofMillis(250);
+  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
   private static final Duration SCHEMA_REFRESH_WINDOW = Duration.ofMillis(50);
   static final Duration ETCD_KEEPALIVE_TIME = Duration.ofSeconds(6);
   static final Duration ETCD_KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
@@ -187,9 +190,6 @@ public record InfraSettings(
     }
     return builder.build();
   }
-
-  static final Duration SPECULATIVE_DELAY = Duration.ofMillis(250);
-  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
   DriverConfigLoader cqlDriverConfig() {
     // Bursts queue in the driver (bounded) instead of failing with "no connection available". A node that

@@ -49,8 +49,9 @@ class InfraSettingsCredentialsTest {
         .isEqualTo("ConstantSpeculativeExecutionPolicy");
     assertThat(profile.getInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX)).isEqualTo(2);
     assertThat(profile.getDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY))
-        .isEqualTo(java.time.Duration.ofMillis(250));
-    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(java.time.Duration.ofSeconds(5));
+        .isEqualTo(InfraSettings.SPECULATIVE_DELAY).isLessThan(java.time.Duration.ofSeconds(1));
+    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(InfraSettings.HEARTBEAT_INTERVAL)
+        .isLessThan(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT).multipliedBy(2));
   }
 
   @Test

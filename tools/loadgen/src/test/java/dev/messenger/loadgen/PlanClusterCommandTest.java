@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Timeout(10)
 class PlanClusterCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();

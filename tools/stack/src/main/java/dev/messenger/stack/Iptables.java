@@ -23,4 +23,23 @@ interface Iptables {
       }
     }
   }
+
+  /**
+   * Runs every step, each whether or not the one before succeeded, then reports the ones that failed.
+   *
+   * @throws IptablesException naming every failed step
+   */
+  default void runAll(List<List<String>> steps) {
+    List<String> failures = new java.util.ArrayList<>();
+    for (List<String> step : steps) {
+      try {
+        run(step);
+      } catch (IptablesException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new IptablesException(String.join("; ", failures));
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.messenger.stack;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Cuts a whole node of the local infrastructure off, as a partition of its machine would: nothing reaches its
@@ -36,19 +37,32 @@ final class NodeCut implements AutoCloseable {
     return cut;
   }
 
-  /** Cuts process {@code pid}, which listens on {@code address}, off for {@code duration}, then heals. */
-  synchronized void cutFor(long pid, String address, Duration duration) throws InterruptedException {
+  /**
+   * Cuts process {@code pid}, which listens on {@code address}, off for {@code duration}, then heals; every rule
+   * added is removed and the process goes back to its group whatever fails on the way.
+   */
+  void cutFor(long pid, String address, Duration duration) throws InterruptedException {
     ProcessCgroup group = ProcessCgroup.create(rules.chain() + "-" + pid);
-    String previous = group.enter(pid);
     try {
-      rules.drop(address, group.path()).forEach(iptables::run);
+      String previous = group.enter(pid);
       try {
-        Thread.sleep(duration.toMillis());
+        List<List<String>> drops = rules.drop(address, group.path());
+        List<List<String>> undrops = rules.undrop(address, group.path());
+        int added = 0;
+        try {
+          for (List<String> rule : drops) {
+            iptables.run(rule);
+            added++;
+          }
+          NodeConnections.endDialed(pid, address);
+          Thread.sleep(duration.toMillis());
+        } finally {
+          iptables.runAll(undrops.subList(0, added));
+        }
       } finally {
-        rules.undrop(address, group.path()).forEach(iptables::run);
+        group.leave(pid, previous);
       }
     } finally {
-      group.leave(pid, previous);
       group.remove();
     }
   }

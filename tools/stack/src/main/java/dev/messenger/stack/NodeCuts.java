@@ -13,6 +13,11 @@ final class NodeCuts implements AutoCloseable {
     this.unavailable = unavailable;
   }
 
+  /** None: no part of the local infrastructure has an address of its own to cut. */
+  static NodeCuts none() {
+    return new NodeCuts(Optional.empty(), "no local node has an address of its own (only --cluster's store nodes do)");
+  }
+
   static NodeCuts open(String chain) {
     if (ProcessCgroup.cgroup2Root().isEmpty()) {
       return new NodeCuts(Optional.empty(), "cutting a node off needs a mounted cgroup2 hierarchy");

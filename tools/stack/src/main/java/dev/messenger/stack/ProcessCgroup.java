@@ -1,7 +1,6 @@
 package dev.messenger.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +85,7 @@ final class ProcessCgroup {
     try {
       Files.deleteIfExists(root.resolve(name));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new IptablesException("cannot remove cgroup " + root.resolve(name) + ": " + e.getMessage());
     }
   }
 

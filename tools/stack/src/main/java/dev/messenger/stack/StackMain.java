@@ -99,7 +99,9 @@ public final class StackMain {
     Map<String, List<String>> etcdPaths = etcdPaths(infrastructure, specs);
     EtcdCuts etcdCuts = etcdPaths.isEmpty()
         ? EtcdCuts.none() : EtcdCuts.open(etcdPaths, "MESSENGER-CUT-" + (basePort + 1900));
-    NodeCuts nodeCuts = NodeCuts.open("MESSENGER-NODE-" + (basePort + 1900));
+    NodeCuts nodeCuts = infrastructure.localParts().keySet().stream()
+        .anyMatch(part -> infrastructure.ownAddress(part).isPresent())
+        ? NodeCuts.open("MESSENGER-NODE-" + (basePort + 1900)) : NodeCuts.none();
     List<ServiceProcess> services = new ArrayList<>();
     List<ChildProcess> gateways = new ArrayList<>();
     AtomicReference<StackControl> control = new AtomicReference<>();

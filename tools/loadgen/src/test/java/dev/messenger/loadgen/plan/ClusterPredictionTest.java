@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class ClusterPredictionTest {
   /**
    * The one-node runs of the README's session-21 table, CPU-s per minute; sessions + routers split about in

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class ClusterShapeTest {
   private static final ClusterShape CLUSTER = ClusterShape.LOCAL_CLUSTER;
 

@@ -6,7 +6,9 @@ import static org.assertj.core.data.Offset.offset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class CpuComparisonTest {
 
   @Test
