@@ -15,6 +15,11 @@ record IptablesRules(String chain) {
   static final int MAX_CHAIN_LENGTH = 28;
 
   IptablesRules {
+    requireUsableChain(chain);
+  }
+
+  /** Refuses a name iptables would refuse as a chain of ours. */
+  static void requireUsableChain(String chain) {
     requireNonNull(chain, "chain");
     if (chain.isEmpty() || chain.length() > MAX_CHAIN_LENGTH || !chain.matches("[A-Za-z0-9_-]+")) {
       throw new IllegalArgumentException("not a usable chain name: '" + chain + "'");

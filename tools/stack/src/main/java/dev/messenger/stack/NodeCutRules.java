@@ -1,7 +1,5 @@
 package dev.messenger.stack;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.List;
 
 /**
@@ -12,8 +10,7 @@ import java.util.List;
  */
 record NodeCutRules(String chain) {
   NodeCutRules {
-    requireNonNull(chain, "chain");
-    new IptablesRules(chain); // the same naming limits
+    IptablesRules.requireUsableChain(chain);
   }
 
   /** Creates the chain and jumps to it from INPUT and OUTPUT for loopback packets. */
