@@ -71,6 +71,14 @@ public record Subjects(String namespace) {
     return namespace + ".sessions.alive";
   }
 
+  /**
+   * Where a service's NATS health probe sends to itself through the server: {@code <ns>.health.<connection>},
+   * one subject per connection so no probe sees another's echoes.
+   */
+  public String health(String connection) {
+    return namespace + ".health." + connection;
+  }
+
   /** An etcd key prefix, e.g. {@code etcdPrefix("routers")} is {@code /<ns>/routers/}. */
   public String etcdPrefix(String kind) {
     return "/" + namespace + "/" + kind + "/";

@@ -41,21 +41,22 @@ public enum NatsUser {
     String ns = namespace + ".";
     String candidates = namespace + "-push-candidates";
     String jobs = namespace + "-push-jobs";
+    String health = ns + "health.*";
     return switch (this) {
       case SESSION -> new NatsPermissions(
-          List.of(ns + "submit.*", ns + "user.session.>", ns + "sessions.alive", ns + "presence.*"), List.of(),
-          List.of(ns + "user.*.>", ns + "sessions.alive", "_INBOX.>"), List.of());
+          List.of(ns + "submit.*", ns + "user.session.>", ns + "sessions.alive", ns + "presence.*", health), List.of(),
+          List.of(ns + "user.*.>", ns + "sessions.alive", "_INBOX.>", health), List.of());
       case ROUTER -> new NatsPermissions(
-          List.of(ns + "user.router.>", ns + "push.candidates", "_INBOX.>", "$JS.API.INFO",
+          List.of(ns + "user.router.>", ns + "push.candidates", "_INBOX.>", health, "$JS.API.INFO",
               "$JS.API.STREAM.INFO." + candidates, "$JS.API.STREAM.CREATE." + candidates,
               "$JS.API.STREAM.INFO." + jobs, "$JS.API.STREAM.CREATE." + jobs), List.of(),
-          List.of(ns + "submit.*", "_INBOX.>"), List.of());
+          List.of(ns + "submit.*", "_INBOX.>", health), List.of());
       case PRESENCE -> new NatsPermissions(
-          List.of(ns + "user.presence.>", ns + "presence.*"), List.of(),
-          List.of(ns + "user.presence.>", ns + "presence.*"), List.of());
+          List.of(ns + "user.presence.>", ns + "presence.*", health), List.of(),
+          List.of(ns + "user.presence.>", ns + "presence.*", health), List.of());
       case PUSH -> new NatsPermissions(
-          concat(List.of(ns + "push.jobs", "$JS.API.INFO"), streamApi(candidates), streamApi(jobs)), List.of(),
-          List.of("_INBOX.>"), List.of());
+          concat(List.of(ns + "push.jobs", "$JS.API.INFO", health), streamApi(candidates), streamApi(jobs)), List.of(),
+          List.of("_INBOX.>", health), List.of());
       case TOOLS -> new NatsPermissions(
           List.of(">"), concat(List.of(ns + ">"), streamApi(candidates), streamApi(jobs)),
           List.of(">"), List.of(ns + ">"));

@@ -73,7 +73,18 @@ class NatsAuthorizationTest {
         .contains("msgr.push.jobs", "$JS.API.STREAM.*.msgr-push-candidates", "$JS.API.CONSUMER.*.*.msgr-push-jobs.>",
             "$JS.ACK.msgr-push-candidates.>", "$JS.ACK.msgr-push-jobs.>")
         .noneMatch(subject -> subject.startsWith("msgr.user") || subject.startsWith("msgr.submit"));
-    assertThat(push.subscribeAllow()).containsExactly("_INBOX.>");
+    assertThat(push.subscribeAllow()).containsExactly("_INBOX.>", "msgr.health.*");
+  }
+
+  @Test
+  void should_let_every_service_echo_its_health_probe_through_its_own_subject() {
+    String probeSubject = "msgr.health.Xq3mZ9pLk2";
+    for (NatsUser user : List.of(NatsUser.SESSION, NatsUser.ROUTER, NatsUser.PRESENCE, NatsUser.PUSH)) {
+      NatsPermissions permissions = user.permissions("msgr");
+      assertThat(mayPublish(permissions, probeSubject)).as(user.name()).isTrue();
+      assertThat(permissions.subscribeAllow()).as(user.name()).anyMatch(pattern -> matches(pattern, probeSubject));
+    }
+    assertThat(mayPublish(NatsUser.SESSION.permissions("msgr"), "other.health.Xq3mZ9pLk2")).isFalse();
   }
 
   @Test
@@ -112,8 +123,9 @@ class NatsAuthorizationTest {
         .contains("    { user: \"router\", password: \"routerSecret\", permissions: { publish: { allow: "
             + "[\"msgr.user.router.>\", \"msgr.push.candidates\", \"_INBOX.>\", ")
         .contains("    { user: \"session\", password: \"sessionSecret\", permissions: { publish: { allow: "
-            + "[\"msgr.submit.*\", \"msgr.user.session.>\", \"msgr.sessions.alive\", \"msgr.presence.*\"] }, "
-            + "subscribe: { allow: [\"msgr.user.*.>\", \"msgr.sessions.alive\", \"_INBOX.>\"] } } }\n")
+            + "[\"msgr.submit.*\", \"msgr.user.session.>\", \"msgr.sessions.alive\", \"msgr.presence.*\", "
+            + "\"msgr.health.*\"] }, subscribe: { allow: [\"msgr.user.*.>\", \"msgr.sessions.alive\", \"_INBOX.>\", "
+            + "\"msgr.health.*\"] } } }\n")
         .contains("{ user: \"tools\", password: \"toolsSecret\", permissions: { publish: { allow: [\">\"], deny: "
             + "[\"msgr.>\", ")
         .doesNotContain("routeSecret");

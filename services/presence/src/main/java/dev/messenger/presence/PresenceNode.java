@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.NatsEchoProbe;
 import dev.messenger.common.health.Probes;
 import dev.messenger.common.limits.KeyedRateLimiter;
 import dev.messenger.common.limits.RateLimitMetrics;
@@ -125,7 +126,7 @@ public final class PresenceNode implements AutoCloseable {
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);
     ownership.start(config.reconcileInterval());
-    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(NatsEchoProbe.start(nats, config.subjects()), etcd, cql), server::reportDependencies, registry);
     return new PresenceNode(config, server, service, engine, feed, ownership, sessions, watchReporter, ticker,
         ownershipLoop, fanout, health);
   }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.auth.AuthInterceptor;
 import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.NatsEchoProbe;
 import dev.messenger.common.health.Probes;
 import dev.messenger.common.server.GrpcServers;
 import dev.messenger.common.server.ServiceServer;
@@ -68,7 +69,7 @@ public final class PushNode implements AutoCloseable {
         List.of(new PushDevicesService(devices, settings, clock)),
         List.of(new AuthInterceptor(new Tokens(config.tokenKey(), clock), Set.of())),
         registry);
-    DependencyHealth health = DependencyHealth.start(Probes.of(nats, null, cql), server::reportDependencies, registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(NatsEchoProbe.start(nats, config.subjects()), null, cql), server::reportDependencies, registry);
     return new PushNode(config, server, queues, providers, health);
   }
 

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.common.config.ServiceName;
 import dev.messenger.common.config.Settings;
 import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.NatsEchoProbe;
 import dev.messenger.common.health.Probes;
 import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.common.metrics.MetricsEndpoint;
@@ -40,7 +41,7 @@ public final class RouterMain {
     Router router = StartupCheck.orExit(() -> Router.start(config, etcd, nats, cql, history, registry));
     ServiceServer server = ServiceServer.start(
         GrpcServers.netty(config.grpcHost(), config.grpcPort(), config.tls()), List.of(), List.of(), registry);
-    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(NatsEchoProbe.start(nats, config.subjects()), etcd, cql), server::reportDependencies, registry);
     MetricsEndpoint metrics = MetricsEndpoint.start(MetricsEndpoint.host(settings), config.metricsPort(),
         registry);
     log.info("router {} listening on {}:{} (metrics :{})", config.routerId(), config.grpcHost(), server.port(),

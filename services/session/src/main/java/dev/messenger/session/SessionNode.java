@@ -6,6 +6,7 @@ import dev.messenger.common.auth.Tokens;
 import dev.messenger.common.errors.ApiErrors;
 import dev.messenger.common.etcd.ShardCountAgreement;
 import dev.messenger.common.health.DependencyHealth;
+import dev.messenger.common.health.NatsEchoProbe;
 import dev.messenger.common.health.Probes;
 import dev.messenger.common.limits.RateLimitMetrics;
 import dev.messenger.common.server.GrpcServers;
@@ -124,7 +125,7 @@ public final class SessionNode implements AutoCloseable {
           directory::list, heartbeats::isLive, streams, factory::draining, scheduler);
       scheduler.scheduleWithFixedDelay(logFailures(rebalancer::round), 5, 1, TimeUnit.SECONDS);
     }
-    DependencyHealth health = DependencyHealth.start(Probes.of(nats, etcd, cql), server::reportDependencies, registry);
+    DependencyHealth health = DependencyHealth.start(Probes.of(NatsEchoProbe.start(nats, config.subjects()), etcd, cql), server::reportDependencies, registry);
     return new SessionNode(config, server, directory, streams, executor, scheduler, presence, heartbeats, health,
         factory);
   }

@@ -12,13 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP relay between one process and a server, which a test can cut: every relayed connection is
- * closed and new ones are refused until {@link #restore}. Makes the bus unreachable for one process only.
+ * closed and new ones are refused until {@link #restore}. Makes the bus unreachable for one process only. Or
+ * it can stall: connections stay open and nothing moves, as with a server that stopped answering.
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
+  private final Object flow = new Object();
+  private boolean stalled;
   private volatile boolean closed;
 
   TcpProxy(InetSocketAddress target) throws IOException {
@@ -40,8 +43,27 @@ final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Keeps every connection open but relays nothing, either way, until {@link #restore}. */
+  void stall() {
+    synchronized (flow) {
+      stalled = true;
+    }
+  }
+
   void restore() {
     cut = false;
+    synchronized (flow) {
+      stalled = false;
+      flow.notifyAll();
+    }
+  }
+
+  private void awaitFlow() throws InterruptedException {
+    synchronized (flow) {
+      while (stalled && !closed) {
+        flow.wait(100);
+      }
+    }
   }
 
   private void accept() {
@@ -71,11 +93,14 @@ final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          awaitFlow();
           out.write(buffer, 0, n);
           out.flush();
         }
       } catch (IOException ignored) {
         // one side closed: close both
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);
