@@ -73,7 +73,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     this.nats = nats;
     this.subjects = subjects;
     this.dispatcher = nats.createDispatcher();
-    this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(5));
+    this.barrier = new SubscriptionBarrier(nats, subjects, Duration.ofSeconds(5));
     this.partitions = partitions;
     this.executor = executor;
     this.watchCalls = watchCalls;
@@ -170,7 +170,6 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   /** Stops taking watch subscriptions' messages. */
   void close() {
     nats.closeDispatcher(dispatcher);
-    barrier.close();
   }
 
   private static void validate(List<String> users, int max) {

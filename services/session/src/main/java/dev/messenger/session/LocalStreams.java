@@ -62,7 +62,7 @@ final class LocalStreams {
     this.sentByTheUser = sentByTheUser;
     this.dispatcher = nats.createDispatcher();
     this.dispatcher.setPendingLimits(PENDING_MESSAGES, PENDING_BYTES);
-    this.barrier = new SubscriptionBarrier(nats, Duration.ofSeconds(10));
+    this.barrier = new SubscriptionBarrier(nats, subjects, Duration.ofSeconds(10));
     this.reconnects = this::onConnectionEvent;
     nats.addConnectionListener(reconnects);
   }
@@ -144,7 +144,6 @@ final class LocalStreams {
   void close() {
     nats.removeConnectionListener(reconnects);
     resyncAfterReconnect.shutdownNow();
-    barrier.close();
   }
 
   /** Forgets a closed stream; unsubscribes from the user's subject when it was the user's last one here. */

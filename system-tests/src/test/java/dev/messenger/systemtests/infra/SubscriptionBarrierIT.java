@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.messenger.common.Subjects;
 import dev.messenger.common.infra.SubscriptionBarrier;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.testing.WithRealInfrastructure;
@@ -36,8 +37,8 @@ class SubscriptionBarrierIT {
     Set<String> received = ConcurrentHashMap.newKeySet();
     ExecutorService threads = Executors.newFixedThreadPool(64);
     try (Connection subscriber = Nats.connect(endpoints.natsUrl());
-        Connection publisher = Nats.connect(endpoints.natsUrl());
-        SubscriptionBarrier barrier = new SubscriptionBarrier(subscriber, Duration.ofSeconds(10))) {
+        Connection publisher = Nats.connect(endpoints.natsUrl())) {
+      SubscriptionBarrier barrier = new SubscriptionBarrier(subscriber, new Subjects("barrierit"), Duration.ofSeconds(10));
       Dispatcher dispatcher = subscriber.createDispatcher();
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> done = new ArrayList<>();

@@ -53,6 +53,9 @@ class NatsEchoProbeIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> answers(probe));
         assertThat(connection.getConnectedUrl()).doesNotEndWith(":" + silentServer.port());
         assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+
+        connection.close();
+        assertThat(probe.ping().toCompletableFuture()).isCompletedExceptionally();
       } finally {
         connection.close();
       }
