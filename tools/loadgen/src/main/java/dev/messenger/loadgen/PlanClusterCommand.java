@@ -104,9 +104,13 @@ final class PlanClusterCommand implements Callable<Integer> {
         if (steps.isEmpty()) {
           throw new IllegalArgumentException(file + " is a sweep with no steps");
         }
-        for (Object step : steps) {
-          String name = step instanceof Map<?, ?> map ? String.valueOf(map.get("report")) : "";
-          runs.add(run(file.toAbsolutePath().getParent().resolve(name)));
+        for (int i = 0; i < steps.size(); i++) {
+          Object name = steps.get(i) instanceof Map<?, ?> step ? step.get("report") : null;
+          if (name == null) {
+            throw new IllegalArgumentException(file + ": step " + (i + 1) + " names no run report (it did not run"
+                + " to its end); give the other steps' reports instead of the sweep");
+          }
+          runs.add(run(file.toAbsolutePath().getParent().resolve(name.toString())));
         }
       } else {
         runs.add(run(file, report));

@@ -53,6 +53,17 @@ class PlanClusterCommandTest {
   }
 
   @Test
+  void should_name_the_step_of_a_sweep_that_has_no_report() throws Exception {
+    report("report-100.json", 100, 30, 2.5, 1.2);
+    Path sweep = dir.resolve("sweep.json");
+    Files.writeString(sweep, Json.write(Map.of("kind", "sweep", "steps", List.of(
+        Map.of("offered_per_s", 100, "report", "report-100.json"), Map.of("offered_per_s", 200)))));
+
+    assertThat(run("plan-cluster", "--one-node", sweep.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(sweep + ": step 2 names no run report");
+  }
+
+  @Test
   void should_read_a_sweep_predict_compare_and_write_the_json() throws Exception {
     // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms; held 100 msg/s on 0.37 cores.
     // Cluster (2 sessions, 3 store nodes at RF 3): 0.16 cores + 5 ms per message, so 42 msg/s on 0.37 cores.
