@@ -1,6 +1,7 @@
 package dev.messenger.launcher;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,14 +226,18 @@ public final class Infrastructure implements AutoCloseable {
 
   /**
    * The loopback address that only this local part listens on, if it has one: a local cluster's store nodes
-   * but the first (127.0.0.2, 127.0.0.3). Such a part can be cut off from the network as a whole.
+   * but the first (127.0.0.2, 127.0.0.3) and its NATS servers (127.0.0.11 to .13). Such a part can be cut off
+   * from the network as a whole.
    */
   public Optional<String> ownAddress(String part) {
-    if (server(part) instanceof CassandraNode node) {
-      String address = node.contactPoint().getAddress().getHostAddress();
-      return address.equals("127.0.0.1") ? Optional.empty() : Optional.of(address);
+    LocalServer server = server(part);
+    String address = "127.0.0.1";
+    if (server instanceof CassandraNode node) {
+      address = node.contactPoint().getAddress().getHostAddress();
+    } else if (server instanceof NatsServer nats) {
+      address = URI.create(nats.url()).getHost();
     }
-    return Optional.empty();
+    return address.equals("127.0.0.1") ? Optional.empty() : Optional.of(address);
   }
 
   /** Whether the local part's current process is running. */

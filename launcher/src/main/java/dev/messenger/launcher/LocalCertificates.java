@@ -46,8 +46,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority and a server certificate it signed for localhost and 127.0.0.1 to
- * 127.0.0.3 (the addresses of a local cluster's nodes), written as PEM files: what {@code ./messenger up --tls}
+ * A throw-away certificate authority and a server certificate it signed for localhost, 127.0.0.1 to
+ * 127.0.0.3 and 127.0.0.11 to 127.0.0.13 (the addresses of a local cluster's store and NATS nodes), written as PEM files: what {@code ./messenger up --tls}
  * and tests give the services' gRPC ports and the local etcd, NATS and Cassandra. The CA's key is never
  * written; the server's key is readable by its owner only.
  */
@@ -131,7 +131,9 @@ public record LocalCertificates(Path caCertificate, Path serverCertificateChain,
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "127.0.0.2"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.3"), new GeneralName(GeneralName.dNSName, "localhost")}));
+          new GeneralName(GeneralName.iPAddress, "127.0.0.3"), new GeneralName(GeneralName.iPAddress, "127.0.0.11"),
+          new GeneralName(GeneralName.iPAddress, "127.0.0.12"), new GeneralName(GeneralName.iPAddress, "127.0.0.13"),
+          new GeneralName(GeneralName.dNSName, "localhost")}));
     }
     return new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKey)));

@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A nats-server with JetStream, listening on 127.0.0.1 only: alone, or one of a local cluster. */
+/**
+ * A nats-server with JetStream on loopback: alone on 127.0.0.1, or member {@code i} of a local cluster on an
+ * address of its own ({@link #memberAddress}), for clients and routes alike, so that it can be cut off from the
+ * network as a whole. The monitoring port stays on 127.0.0.1.
+ */
 final class NatsServer implements LocalServer {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -22,6 +26,11 @@ final class NatsServer implements LocalServer {
     this.url = url;
   }
 
+  /** The address member {@code index} of a local cluster listens on: 127.0.0.11, .12, .13. */
+  static String memberAddress(int index) {
+    return "127.0.0." + (11 + index);
+  }
+
   /** Starts a nats-server alone; with an {@code authorization}, clients must log in as one of its users. */
   static NatsServer start(
       Path binary, Path directory, Path logFile, int clientPort, int monitorPort,
@@ -29,7 +38,7 @@ final class NatsServer implements LocalServer {
       Optional<LocalCertificates> tls, Duration timeout) {
     return start(binary, directory, logFile, config(clientPort, monitorPort, directory.resolve("jetstream"),
         maxMemoryBytes, maxFileBytes, authorization) + tls.map(NatsServer::tls).orElse(""), "nats-server",
-        clientPort, monitorPort, tls.isPresent(), timeout);
+        "127.0.0.1", clientPort, monitorPort, tls.isPresent(), timeout);
   }
 
   /**
@@ -40,16 +49,17 @@ final class NatsServer implements LocalServer {
       Path binary, Path directory, Path logFile, int index, int clientPort, int monitorPort, int[] routePorts,
       long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization,
       Optional<LocalCertificates> tls, Duration timeout) {
-    String config = config(clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes, maxFileBytes,
-        authorization).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
+    String address = memberAddress(index);
+    String config = config(address, clientPort, monitorPort, directory.resolve("jetstream"), maxMemoryBytes,
+        maxFileBytes, authorization).replace("server_name: messenger", "server_name: messenger-" + (index + 1))
         + tls.map(NatsServer::tls).orElse("")
         + cluster(index, routePorts, authorization.map(NatsAuthorization::routeLogin));
-    return start(binary, directory, logFile, config, "nats-" + (index + 1), clientPort, monitorPort,
+    return start(binary, directory, logFile, config, "nats-" + (index + 1), address, clientPort, monitorPort,
         tls.isPresent(), timeout);
   }
 
   private static NatsServer start(Path binary, Path directory, Path logFile, String config, String name,
-      int clientPort, int monitorPort, boolean tls, Duration timeout) {
+      String address, int clientPort, int monitorPort, boolean tls, Duration timeout) {
     Path configFile = directory.resolve("nats.conf");
     try {
       Files.createDirectories(directory);
@@ -66,7 +76,7 @@ final class NatsServer implements LocalServer {
         .stopGrace(STOP_GRACE)
         .start();
     Readiness.await(process, timeout, Readiness.httpOk(URI.create("http://127.0.0.1:" + monitorPort + "/healthz")));
-    return new NatsServer(process, (tls ? "tls" : "nats") + "://127.0.0.1:" + clientPort);
+    return new NatsServer(process, (tls ? "tls" : "nats") + "://" + address + ":" + clientPort);
   }
 
   static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes) {
@@ -75,9 +85,14 @@ final class NatsServer implements LocalServer {
 
   static String config(int clientPort, int monitorPort, Path storeDirectory, long maxMemoryBytes, long maxFileBytes,
       Optional<NatsAuthorization> authorization) {
+    return config("127.0.0.1", clientPort, monitorPort, storeDirectory, maxMemoryBytes, maxFileBytes, authorization);
+  }
+
+  private static String config(String address, int clientPort, int monitorPort, Path storeDirectory,
+      long maxMemoryBytes, long maxFileBytes, Optional<NatsAuthorization> authorization) {
     return authorization.map(NatsAuthorization::render).orElse("") + """
         server_name: messenger
-        listen: "127.0.0.1:%d"
+        listen: "%s:%d"
         http: "127.0.0.1:%d"
         # A client that stops answering (a paused or hung process) is cut within about 6 s and loses its
         # queue subscriptions, so requests stop going to a router that cannot serve them.
@@ -88,7 +103,8 @@ final class NatsServer implements LocalServer {
           max_memory_store: %d
           max_file_store: %d
         }
-        """.formatted(clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes, maxFileBytes);
+        """.formatted(address, clientPort, monitorPort, Quoting.quoted(storeDirectory.toString()), maxMemoryBytes,
+            maxFileBytes);
   }
 
   /** The client port serves TLS only with this certificate; routes and the monitoring port stay plaintext. */
@@ -122,18 +138,19 @@ final class NatsServer implements LocalServer {
     StringBuilder routes = new StringBuilder();
     for (int i = 0; i < routePorts.length; i++) {
       if (i != index) {
-        routes.append("    \"nats://").append(userInfo).append("127.0.0.1:").append(routePorts[i]).append("\"\n");
+        routes.append("    \"nats://").append(userInfo).append(memberAddress(i)).append(':').append(routePorts[i])
+            .append("\"\n");
       }
     }
     String routeAuthorization = login.map(l -> routeAuthorization(l).indent(2)).orElse("");
     return """
         cluster {
           name: messenger
-          listen: "127.0.0.1:%d"
+          listen: "%s:%d"
         %s  routes: [
         %s  ]
         }
-        """.formatted(routePorts[index], routeAuthorization, routes);
+        """.formatted(memberAddress(index), routePorts[index], routeAuthorization, routes);
   }
 
   String url() {

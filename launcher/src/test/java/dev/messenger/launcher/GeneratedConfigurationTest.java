@@ -97,8 +97,8 @@ class GeneratedConfigurationTest {
         .containsSequence("--initial-cluster", "n1=http://127.0.0.1:2,n2=http://127.0.0.1:5,n3=http://127.0.0.1:8");
 
     assertThat(NatsServer.cluster(0, new int[] {6222, 6223, 6224}))
-        .contains("listen: \"127.0.0.1:6222\"", "\"nats://127.0.0.1:6223\"", "\"nats://127.0.0.1:6224\"")
-        .doesNotContain("nats://127.0.0.1:6222");
+        .contains("listen: \"127.0.0.11:6222\"", "\"nats://127.0.0.12:6223\"", "\"nats://127.0.0.13:6224\"")
+        .doesNotContain("nats://127.0.0.11:6222", "127.0.0.1:");
 
     String yaml = CassandraYaml.renderMember(Path.of("/tmp/c2"), "127.0.0.2",
         "127.0.0.1:7000,127.0.0.2:7000,127.0.0.3:7000", 7000, 9042, -3074457345618258603L);

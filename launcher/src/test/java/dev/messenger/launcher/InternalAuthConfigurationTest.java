@@ -47,9 +47,9 @@ class InternalAuthConfigurationTest {
 
     assertThat(cluster)
         .contains("  authorization {\n    user: \"messenger\"\n    password: \"natsSecret1\"\n  }\n")
-        .contains("\"nats://messenger:natsSecret1@127.0.0.1:6222\"", "\"nats://messenger:natsSecret1@127.0.0.1:6224\"")
+        .contains("\"nats://messenger:natsSecret1@127.0.0.11:6222\"", "\"nats://messenger:natsSecret1@127.0.0.13:6224\"")
         .doesNotContain("6223\"\n    \"")
-        .contains("listen: \"127.0.0.1:6223\"");
+        .contains("listen: \"127.0.0.12:6223\"");
   }
 
   @Test
