@@ -23,7 +23,7 @@ WARM_RUN="${WARM_RUN:-60s}"
 BASE_PORT="${BASE_PORT:-17000}"
 SERVICES="session:kill,router:kill,history:kill,presence:kill,push:kill,router:pause=12,router:etcd-cut=15,session:term"
 if [ "$CLUSTER" = "1" ]; then
-  FAULTS="${FAULTS:-$SERVICES,nats-2:kill,etcd-1:kill,cassandra-3:kill,cassandra-2:cut=15,nats-2:cut=30,router-2:kill,nats:kill}"
+  FAULTS="${FAULTS:-$SERVICES,nats-2:kill,etcd-1:kill,cassandra-3:kill,cassandra-2:cut=15,nats-2:cut=30,etcd-2:cut=30,router-2:kill,nats:kill}"
   STACK_ARGS=(--cluster)
 else
   FAULTS="${FAULTS:-$SERVICES,nats:kill,etcd:kill,cassandra:kill}"

@@ -9,7 +9,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** An etcd member listening on 127.0.0.1 only: alone, or one of a cluster whose members are all local. */
+/**
+ * An etcd member on loopback: alone on 127.0.0.1, or one of a local cluster whose member {@code i} listens for
+ * clients and peers on an address of its own ({@link #memberAddress}), so that it can be cut off from the
+ * network as a whole. The metrics port stays on 127.0.0.1.
+ */
 final class EtcdServer implements LocalServer {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -51,13 +55,23 @@ final class EtcdServer implements LocalServer {
     return new EtcdServer(process, self.clientUrl(tls.isPresent()), self.pathUrls(tls.isPresent()));
   }
 
+  /** The address member {@code index} of a local cluster listens on: 127.0.0.21, .22, .23. */
+  static String memberAddress(int index) {
+    return "127.0.0." + (21 + index);
+  }
+
   /**
-   * One member's name and ports. {@code pathPorts} are further client ports it listens on, one for each client
-   * that a fault may cut off from etcd alone (by dropping that port's packets) while the others keep their way in.
+   * One member's name, address and ports. {@code pathPorts} are further client ports it listens on, one for each
+   * client that a fault may cut off from etcd alone (by dropping that port's packets) while the others keep
+   * their way in.
    */
-  record Member(String name, int clientPort, int peerPort, int metricsPort, List<Integer> pathPorts) {
+  record Member(String name, String address, int clientPort, int peerPort, int metricsPort, List<Integer> pathPorts) {
     Member {
       pathPorts = List.copyOf(pathPorts);
+    }
+
+    Member(String name, int clientPort, int peerPort, int metricsPort, List<Integer> pathPorts) {
+      this(name, "127.0.0.1", clientPort, peerPort, metricsPort, pathPorts);
     }
 
     Member(String name, int clientPort, int peerPort, int metricsPort) {
@@ -76,12 +90,12 @@ final class EtcdServer implements LocalServer {
       return Stream.concat(Stream.of(clientUrl(tls)), pathUrls(tls).stream()).collect(Collectors.joining(","));
     }
 
-    private static String url(int port, boolean tls) {
-      return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+    private String url(int port, boolean tls) {
+      return (tls ? "https" : "http") + "://" + address + ":" + port;
     }
 
     String peerUrl() {
-      return "http://127.0.0.1:" + peerPort;
+      return "http://" + address + ":" + peerPort;
     }
   }
 

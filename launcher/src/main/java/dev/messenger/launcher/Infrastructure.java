@@ -115,7 +115,8 @@ public final class Infrastructure implements AutoCloseable {
       for (int i = 0; i < nodes; i++) {
         int firstPathPort = 9 * nodes + 2 + i * paths;
         List<Integer> pathPorts = Arrays.stream(ports, firstPathPort, firstPathPort + paths).boxed().toList();
-        members.add(new EtcdServer.Member("n" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
+        String address = nodes == 1 ? "127.0.0.1" : EtcdServer.memberAddress(i);
+        members.add(new EtcdServer.Member("n" + (i + 1), address, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
             pathPorts));
       }
       for (int i = 0; i < nodes; i++) {
@@ -226,8 +227,8 @@ public final class Infrastructure implements AutoCloseable {
 
   /**
    * The loopback address that only this local part listens on, if it has one: a local cluster's store nodes
-   * but the first (127.0.0.2, 127.0.0.3) and its NATS servers (127.0.0.11 to .13). Such a part can be cut off
-   * from the network as a whole.
+   * but the first (127.0.0.2, 127.0.0.3), its NATS servers (127.0.0.11 to .13) and its etcd members (127.0.0.21
+   * to .23). Such a part can be cut off from the network as a whole.
    */
   public Optional<String> ownAddress(String part) {
     LocalServer server = server(part);
@@ -236,6 +237,8 @@ public final class Infrastructure implements AutoCloseable {
       address = node.contactPoint().getAddress().getHostAddress();
     } else if (server instanceof NatsServer nats) {
       address = URI.create(nats.url()).getHost();
+    } else if (server instanceof EtcdServer etcd) {
+      address = URI.create(etcd.clientUrl()).getHost();
     }
     return address.equals("127.0.0.1") ? Optional.empty() : Optional.of(address);
   }

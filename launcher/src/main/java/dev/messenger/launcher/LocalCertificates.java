@@ -47,7 +47,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away certificate authority and a server certificate it signed for localhost, 127.0.0.1 to
- * 127.0.0.3 and 127.0.0.11 to 127.0.0.13 (the addresses of a local cluster's store and NATS nodes), written as PEM files: what {@code ./messenger up --tls}
+ * 127.0.0.3, 127.0.0.11 to 127.0.0.13 and 127.0.0.21 to 127.0.0.23 (the addresses of a local cluster's store,
+ * NATS and etcd nodes), written as PEM files: what {@code ./messenger up --tls}
  * and tests give the services' gRPC ports and the local etcd, NATS and Cassandra. The CA's key is never
  * written; the server's key is readable by its owner only.
  */
@@ -133,7 +134,8 @@ public record LocalCertificates(Path caCertificate, Path serverCertificateChain,
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "127.0.0.2"),
           new GeneralName(GeneralName.iPAddress, "127.0.0.3"), new GeneralName(GeneralName.iPAddress, "127.0.0.11"),
           new GeneralName(GeneralName.iPAddress, "127.0.0.12"), new GeneralName(GeneralName.iPAddress, "127.0.0.13"),
-          new GeneralName(GeneralName.dNSName, "localhost")}));
+          new GeneralName(GeneralName.iPAddress, "127.0.0.21"), new GeneralName(GeneralName.iPAddress, "127.0.0.22"),
+          new GeneralName(GeneralName.iPAddress, "127.0.0.23"), new GeneralName(GeneralName.dNSName, "localhost")}));
     }
     return new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKey)));

@@ -96,6 +96,15 @@ class GeneratedConfigurationTest {
         .containsSequence("--listen-client-urls", "http://127.0.0.1:4")
         .containsSequence("--initial-cluster", "n1=http://127.0.0.1:2,n2=http://127.0.0.1:5,n3=http://127.0.0.1:8");
 
+    List<EtcdServer.Member> ownAddresses = List.of(new EtcdServer.Member("n1", EtcdServer.memberAddress(0), 1, 2, 3,
+        List.of(10)), new EtcdServer.Member("n2", EtcdServer.memberAddress(1), 4, 5, 6, List.of(11)));
+    assertThat(EtcdServer.command(Path.of("/usr/bin/etcd"), Path.of("/tmp/e2"), ownAddresses.get(1), ownAddresses))
+        .containsSequence("--listen-client-urls", "http://127.0.0.22:4,http://127.0.0.22:11")
+        .containsSequence("--advertise-client-urls", "http://127.0.0.22:4")
+        .containsSequence("--listen-peer-urls", "http://127.0.0.22:5")
+        .containsSequence("--initial-cluster", "n1=http://127.0.0.21:2,n2=http://127.0.0.22:5")
+        .containsSequence("--listen-metrics-urls", "http://127.0.0.1:6");
+
     assertThat(NatsServer.cluster(0, new int[] {6222, 6223, 6224}))
         .contains("listen: \"127.0.0.11:6222\"", "\"nats://127.0.0.12:6223\"", "\"nats://127.0.0.13:6224\"")
         .doesNotContain("nats://127.0.0.11:6222", "127.0.0.1:");

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local cluster of {@code ./messenger up --cluster}: three etcd members, three clustered NATS servers and
- * three Cassandra nodes (127.0.0.1-3), the NATS servers on addresses of their own (127.0.0.11-13). With one node of each killed with -9 the other two go on: QUORUM writes
+ * three Cassandra nodes (127.0.0.1-3), the NATS servers and etcd members on addresses of their own (127.0.0.11-13, 127.0.0.21-23). With one node of each killed with -9 the other two go on: QUORUM writes
  * to a keyspace of three replicas, etcd writes, NATS traffic; the killed node comes back with its data.
  */
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
@@ -66,9 +66,11 @@ class ClusterInfrastructureIT {
     assertThat(cluster.endpoints().etcdEndpoints()).hasSize(3);
     assertThat(cluster.endpoints().natsUrl().split(",")).extracting(url -> URI.create(url).getHost())
         .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13");
-    assertThat(List.of("nats-1", "nats-2", "nats-3", "cassandra-1", "cassandra-2", "etcd-1"))
+    assertThat(cluster.endpoints().etcdEndpoints()).extracting(url -> URI.create(url).getHost())
+        .containsExactly("127.0.0.21", "127.0.0.22", "127.0.0.23");
+    assertThat(List.of("nats-1", "nats-2", "nats-3", "cassandra-1", "cassandra-2", "etcd-1", "etcd-3"))
         .extracting(part -> cluster.ownAddress(part).orElse("none"))
-        .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13", "none", "127.0.0.2", "none");
+        .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13", "none", "127.0.0.2", "127.0.0.21", "127.0.0.23");
     assertThat(cluster.endpoints().cqlContactPoints()).extracting(a -> a.getAddress().getHostAddress())
         .containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3");
   }

@@ -15,7 +15,7 @@ final class NodeCuts implements AutoCloseable {
 
   /** None: no part of the local infrastructure has an address of its own to cut. */
   static NodeCuts none() {
-    return new NodeCuts(Optional.empty(), "no local node has an address of its own (only --cluster's store and NATS nodes do)");
+    return new NodeCuts(Optional.empty(), "no local node has an address of its own (only --cluster's nodes do, but the first store node)");
   }
 
   static NodeCuts open(String chain) {

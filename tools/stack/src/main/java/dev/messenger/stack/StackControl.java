@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * with SIGSTOP for N seconds (at most 120), then SIGCONT; {@code POST /cut?service=NAME&from=etcd&seconds=N}
  * drops every packet between one service and etcd for N seconds (a partition made with iptables, {@link EtcdCuts}:
  * it keeps NATS and the store; 503 with the reason where iptables cannot be used), and
- * {@code POST /cut?service=cassandra-2&from=network&seconds=N} cuts a store or NATS node with an address of its
- * own off from clients and peers alike ({@link NodeCut}). One request at a time, so
+ * {@code POST /cut?service=cassandra-2&from=network&seconds=N} cuts a store node, NATS server or etcd member with
+ * an address of its own off from clients and peers alike ({@link NodeCut}). One request at a time, so
  * two faults never overlap.
  */
 final class StackControl implements AutoCloseable {
@@ -172,8 +172,8 @@ final class StackControl implements AutoCloseable {
         && infrastructure.ownAddress(name).isPresent();
     if (!etcd && !network) {
       answer(exchange, 400, "{\"error\":\"a service's path to the local etcd can be cut (from=etcd), or a store "
-          + "or NATS node with an address of its own off the whole network (from=network: cassandra-2, cassandra-3 "
-          + "or nats-1 to nats-3 of --cluster)\"}");
+          + "node, NATS server or etcd member with an address of its own off the whole network (from=network: "
+          + "cassandra-2, cassandra-3, nats-1 to nats-3 or etcd-1 to etcd-3 of --cluster)\"}");
       return;
     }
     long seconds = seconds(query);

@@ -35,7 +35,7 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
     return new FaultOutcome(fault, JsonPaths.longValue(report, "messages.lost"),
         JsonPaths.longValue(report, "messages.duplicated"), JsonPaths.longValue(report, "messages.out_of_order"),
         JsonPaths.longValue(report, "messages.unresolved"), JsonPaths.longValue(report, "messages.failed"),
-        JsonPaths.object(report, "errors"), recoverySeconds(series(report)),
+        JsonPaths.object(report, "errors"), recoverySeconds(series(report), deliveriesPerSend(report)),
         JsonPaths.numberOr(report, "latency_ms.delivery.p99").orElse(0.0),
         JsonPaths.numberOr(report, "latency_ms.delivery.max").orElse(0.0),
         controlError == null ? null : String.valueOf(controlError), historyBroken(report),
@@ -57,13 +57,26 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
     return broken;
   }
 
+  /** Deliveries each sent message calls for in this run (its members' other devices), or 0 if unknown. */
+  static double deliveriesPerSend(Map<String, Object> report) {
+    double sent = JsonPaths.numberOr(report, "messages.sent").orElse(0.0);
+    return sent > 0 ? JsonPaths.numberOr(report, "messages.expected_deliveries").orElse(0.0) / sent : 0;
+  }
+
+  static int recoverySeconds(List<Map<String, Object>> series) {
+    return recoverySeconds(series, 0);
+  }
+
   /**
    * Seconds from the fault (the first measured second) until deliveries are back at 90% of the steady
-   * rate (the median of the warm-up seconds) with as many live streams as before, for 3 seconds in a row;
-   * -1 when that never happened while sending.
+   * rate with as many live streams as before, for 3 seconds in a row; -1 when that never happened while
+   * sending. The steady rate is the median of the warm-up's second half, but no more than what its sends
+   * called for ({@code deliveriesPerSend} times the median sent a second, when known): a short warm-up that
+   * still delivered a start-up backlog would otherwise set a rate the steady load never reaches.
    */
-  static int recoverySeconds(List<Map<String, Object>> series) {
+  static int recoverySeconds(List<Map<String, Object>> series, double deliveriesPerSend) {
     List<Double> before = new ArrayList<>();
+    List<Double> sentBefore = new ArrayList<>();
     int liveBefore = 0;
     int faultIndex = -1;
     for (int i = 0; i < series.size(); i++) {
@@ -71,6 +84,7 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
       String phase = String.valueOf(second.get("phase"));
       if (phase.equals("warmup")) {
         before.add(number(second, "delivered"));
+        sentBefore.add(number(second, "sent"));
         liveBefore = (int) number(second, "live_streams");
       } else if (phase.equals("measure") && faultIndex < 0) {
         faultIndex = i;
@@ -79,9 +93,10 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
     if (faultIndex < 0 || before.isEmpty()) {
       return -1;
     }
-    List<Double> sorted = new ArrayList<>(before.subList(before.size() / 2, before.size()));
-    sorted.sort(Double::compare);
-    double steady = sorted.get(sorted.size() / 2);
+    double steady = medianOfSecondHalf(before);
+    if (deliveriesPerSend > 0) {
+      steady = Math.min(steady, deliveriesPerSend * medianOfSecondHalf(sentBefore));
+    }
     int inARow = 0;
     for (int i = faultIndex; i < series.size(); i++) {
       Map<String, Object> second = series.get(i);
@@ -96,6 +111,12 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
       }
     }
     return -1;
+  }
+
+  private static double medianOfSecondHalf(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values.subList(values.size() / 2, values.size()));
+    sorted.sort(Double::compare);
+    return sorted.get(sorted.size() / 2);
   }
 
   @SuppressWarnings("unchecked")

@@ -35,6 +35,24 @@ class FaultOutcomeTest {
   }
 
   @Test
+  void should_not_take_a_start_up_backlog_in_the_warm_up_for_the_steady_rate() {
+    // 30 sends a second, two deliveries each; the short warm-up still delivered what its cold start held up.
+    int[] warmup = {16, 26, 24, 96, 48, 95, 85, 90, 62, 60};
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (int t = 1; t <= warmup.length; t++) {
+      series.add(Map.of("t", t, "phase", "warmup", "sent", 30, "delivered", warmup[t - 1], "live_streams", 200));
+    }
+    for (int t = 11; t <= 20; t++) {
+      series.add(Map.of("t", t, "phase", "measure", "sent", 30, "delivered", 58 + t % 3, "live_streams", 200));
+    }
+
+    assertThat(FaultOutcome.recoverySeconds(series)).as("against the warm-up's deliveries alone").isEqualTo(-1);
+    assertThat(FaultOutcome.recoverySeconds(series, 2.0)).as("against what the sends called for").isZero();
+    assertThat(FaultOutcome.deliveriesPerSend(Map.of("messages", Map.of("sent", 2102, "expected_deliveries", 4204))))
+        .isEqualTo(2.0);
+  }
+
+  @Test
   void should_say_never_when_the_devices_do_not_all_come_back() {
     List<Map<String, Object>> series = new ArrayList<>();
     for (int t = 1; t <= 5; t++) {
