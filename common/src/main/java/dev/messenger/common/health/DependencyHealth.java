@@ -172,9 +172,19 @@ public final class DependencyHealth implements AutoCloseable {
     }
   }
 
+  /** Stops probing, and closes the probes that hold something (a NATS echo's subscription). */
   @Override
   public void close() {
     timer.shutdownNow();
     calls.shutdownNow();
+    probes.values().forEach(probe -> {
+      if (probe instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("health: closing a probe failed: {}", e.toString());
+        }
+      }
+    });
   }
 }

@@ -8,29 +8,34 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * NATS answers when an echo comes back through the server ({@link NatsEcho}): the path the service's traffic
- * takes, both ways. A connection that says it is connected yet returns no echo for {@code failuresForReconnect}
- * probes in a row (a stopped or wedged server, or a wedged client) is made to reconnect, to another server if
- * it can: jnats' own keep-alive would notice only after two unanswered pings two minutes apart.
+ * takes, both ways. A connection that says it is connected, yet returned no echo and received nothing at all
+ * for {@code failuresForReconnect} probes in a row since it last (re)connected (a stopped, cut off or wedged
+ * server, or a wedged client), is made to reconnect, to another server if it can: jnats' own keep-alive would
+ * notice only after two unanswered pings two minutes apart. A server that is slow but still delivers is left
+ * alone, and failures while reconnecting do not count.
  */
-public final class NatsEchoProbe implements Probe {
+public final class NatsEchoProbe implements Probe, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsEchoProbe.class);
 
   private final NatsEcho echo;
   private final Duration timeout;
   private final int failuresForReconnect;
-  private final AtomicInteger failuresInARow = new AtomicInteger();
   private final AtomicBoolean reconnecting = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final ExecutorService reconnects = Executors.newSingleThreadExecutor(task -> {
     Thread thread = new Thread(task, "nats-forced-reconnect");
     thread.setDaemon(true);
     return thread;
   });
+  private Silence silence; // guarded by this
+
+  /** Failed echoes in a row on one connection, since it last (re)connected and last received anything. */
+  private record Silence(long reconnects, long received, int failures) {}
 
   private NatsEchoProbe(NatsEcho echo, Duration timeout, int failuresForReconnect) {
     this.echo = echo;
@@ -38,7 +43,7 @@ public final class NatsEchoProbe implements Probe {
     this.failuresForReconnect = failuresForReconnect;
   }
 
-  /** An echo unanswered after two seconds fails; five failed in a row make the connection reconnect. */
+  /** An echo unanswered after two seconds fails; five failed in a row may make the connection reconnect. */
   public static NatsEchoProbe start(Connection nats, Subjects subjects) {
     return start(nats, subjects, Duration.ofSeconds(2), 5);
   }
@@ -53,23 +58,40 @@ public final class NatsEchoProbe implements Probe {
   }
 
   private void count(Throwable failure) {
-    if (failure == null) {
-      failuresInARow.set(0);
+    Connection nats = echo.connection();
+    if (failure == null || closed.get() || nats.getStatus() != Connection.Status.CONNECTED) {
+      synchronized (this) {
+        silence = null;
+      }
       return;
     }
-    int failures = failuresInARow.incrementAndGet();
-    Connection nats = echo.connection();
-    if (failures % failuresForReconnect == 0 && nats.getStatus() == Connection.Status.CONNECTED
-        && reconnecting.compareAndSet(false, true)) {
-      log.warn("NATS health probe: {} echoes in a row did not come back on a connection that says it is connected"
-          + " (to {}): reconnecting", failures, nats.getConnectedUrl());
+    long reconnectCount = nats.getStatistics().getReconnects();
+    long received = nats.getStatistics().getInMsgs();
+    boolean reconnect;
+    synchronized (this) {
+      // A reconnect, or anything received, starts the count again: only silence in a row counts.
+      if (silence == null || silence.reconnects() != reconnectCount || silence.received() != received) {
+        silence = new Silence(reconnectCount, received, 1);
+      } else {
+        silence = new Silence(reconnectCount, received, silence.failures() + 1);
+      }
+      reconnect = silence.failures() >= failuresForReconnect;
+      if (reconnect) {
+        silence = null;
+      }
+    }
+    if (reconnect && reconnecting.compareAndSet(false, true)) {
+      log.warn("NATS health probe: {} echoes in a row did not come back, and nothing else arrived, on a connection"
+          + " that says it is connected (to {}): reconnecting", failuresForReconnect, nats.getConnectedUrl());
       reconnects.execute(this::forceReconnect);
     }
   }
 
   private void forceReconnect() {
     try {
-      echo.connection().forceReconnect();
+      if (!closed.get()) {
+        echo.connection().forceReconnect();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -77,5 +99,13 @@ public final class NatsEchoProbe implements Probe {
     } finally {
       reconnecting.set(false);
     }
+  }
+
+  /** No forced reconnect from now on (the service is draining its connection); stops listening for echoes. */
+  @Override
+  public void close() {
+    closed.set(true);
+    reconnects.shutdownNow();
+    echo.close();
   }
 }

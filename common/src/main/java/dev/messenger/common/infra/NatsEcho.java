@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * are matched by their number, and any number of them may be in flight (jnats reconnects at a third PING
  * outstanding).
  */
-public final class NatsEcho {
+public final class NatsEcho implements AutoCloseable {
   private final Connection nats;
   private final String subject;
+  private Dispatcher dispatcher;
   private final Map<Long, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
   private final AtomicLong nextEcho = new AtomicLong();
 
@@ -39,8 +40,8 @@ public final class NatsEcho {
   /** Subscribes, on a dispatcher of its own, to {@code <ns>.health.<a new NUID>}. */
   public static NatsEcho start(Connection nats, Subjects subjects) {
     NatsEcho echo = new NatsEcho(nats, subjects.health(NUID.nextGlobal()));
-    Dispatcher dispatcher = nats.createDispatcher(echo::onEcho);
-    dispatcher.subscribe(echo.subject);
+    echo.dispatcher = nats.createDispatcher(echo::onEcho);
+    echo.dispatcher.subscribe(echo.subject);
     return echo;
   }
 
@@ -64,6 +65,19 @@ public final class NatsEcho {
       answer.completeExceptionally(e);
     }
     return answer;
+  }
+
+  /** Stops listening for echoes; what still waits fails. */
+  @Override
+  public void close() {
+    try {
+      if (nats.getStatus() != Connection.Status.CLOSED) {
+        nats.closeDispatcher(dispatcher);
+      }
+    } catch (IllegalStateException e) {
+      // closed or draining meanwhile: the dispatcher goes with the connection
+    }
+    awaited.values().forEach(answer -> answer.completeExceptionally(new IllegalStateException("closed")));
   }
 
   private void onEcho(Message message) {

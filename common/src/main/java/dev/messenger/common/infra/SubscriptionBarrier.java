@@ -11,14 +11,33 @@ import java.util.concurrent.TimeoutException;
  * Confirms that the subscriptions a caller made on a NATS connection have reached the server: an echo sent
  * after them came back ({@link NatsEcho}). Each caller gets a round trip of its own; a burst of new streams
  * sends a burst of small echoes, never a pile of PINGs (jnats reconnects at a third one outstanding).
+ *
+ * <p>One case the echo cannot confirm: jnats sends no SUB while it is reconnecting, and a dispatcher's
+ * subscription made just as the connection comes back may miss the re-sending of subscriptions too. A caller
+ * takes a {@link #mark} before subscribing and asks {@link #reconnectedSince} after the echo: if so, it
+ * subscribes again.
  */
-public final class SubscriptionBarrier {
+public final class SubscriptionBarrier implements AutoCloseable {
   private final NatsEcho echo;
   private final Duration timeout;
+
+  /** The connection's state before a subscription: its reconnect count, and whether it was connected. */
+  public record Mark(long reconnects, boolean connected) {}
 
   public SubscriptionBarrier(Connection nats, Subjects subjects, Duration timeout) {
     this.echo = NatsEcho.start(nats, subjects);
     this.timeout = timeout;
+  }
+
+  /** Taken before subscribing. */
+  public Mark mark() {
+    Connection nats = echo.connection();
+    return new Mark(nats.getStatistics().getReconnects(), nats.getStatus() == Connection.Status.CONNECTED);
+  }
+
+  /** Whether the connection was away, or reconnected, at some point since {@code mark}. */
+  public boolean reconnectedSince(Mark mark) {
+    return !mark.connected() || echo.connection().getStatistics().getReconnects() != mark.reconnects();
   }
 
   /**
@@ -40,5 +59,10 @@ public final class SubscriptionBarrier {
       }
       throw new TimeoutException("the bus did not confirm the subscription: " + e.getCause());
     }
+  }
+
+  @Override
+  public void close() {
+    echo.close();
   }
 }

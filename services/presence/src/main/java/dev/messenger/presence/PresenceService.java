@@ -106,6 +106,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     out.setOnCancelHandler(call::ended);
     out.setOnReadyHandler(call::drain);
     String streamId = "watch-" + watchIds.incrementAndGet();
+    SubscriptionBarrier.Mark mark = barrier.mark();
     Subscription subscription =
         dispatcher.subscribe(subjects.user(caller.userId(), UserEventPublisher.PRESENCE), message -> call.onUserEvent(message.getData()));
     call.onEnd(() -> {
@@ -114,6 +115,9 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
     });
     try {
       barrier.await(); // subscribed before reading, so no change falls in between
+      if (barrier.reconnectedSince(mark)) {
+        throw new TimeoutException("the bus reconnected while subscribing"); // its SUB may never have been sent
+      }
     } catch (TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -170,6 +174,7 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
   /** Stops taking watch subscriptions' messages. */
   void close() {
     nats.closeDispatcher(dispatcher);
+    barrier.close();
   }
 
   private static void validate(List<String> users, int max) {

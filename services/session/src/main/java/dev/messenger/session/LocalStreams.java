@@ -117,6 +117,7 @@ final class LocalStreams {
    * so that nothing published after this call can be missed.
    */
   void add(DeviceStream stream) {
+    SubscriptionBarrier.Mark mark = barrier.mark();
     DeviceStream displaced;
     synchronized (this) {
       Map<String, DeviceStream> devices = byUser.computeIfAbsent(stream.userId(), u -> new HashMap<>());
@@ -130,9 +131,16 @@ final class LocalStreams {
       displaced.close(ApiErrors.of(io.grpc.Status.Code.ALREADY_EXISTS, "DISPLACED",
           "another stream of this device was opened"));
     }
-    // Flushed even when the subscription existed: another stream's flush of it may not have finished.
+    // Confirmed even when the subscription existed: another stream's confirmation of it may not have finished.
     try {
       barrier.await();
+      if (barrier.reconnectedSince(mark)) {
+        // Its SUB may never have reached the server (SubscriptionBarrier): subscribe anew and confirm that.
+        synchronized (this) {
+          resubscribe(stream.userId());
+        }
+        barrier.await();
+      }
     } catch (TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -144,6 +152,7 @@ final class LocalStreams {
   void close() {
     nats.removeConnectionListener(reconnects);
     resyncAfterReconnect.shutdownNow();
+    barrier.close();
   }
 
   /** Forgets a closed stream; unsubscribes from the user's subject when it was the user's last one here. */
@@ -190,6 +199,17 @@ final class LocalStreams {
     if (!subscriptions.containsKey(user)) {
       subscriptions.put(user, dispatcher.subscribe(subjects.userFromAnyPublisher(user),
           msg -> onEvent(user, msg.getSubject(), msg.getData())));
+    }
+  }
+
+  /** A new subscription for the user's subject first, then the old one dropped: no moment without one. */
+  private void resubscribe(String user) {
+    Subscription old = subscriptions.remove(user);
+    if (byUser.containsKey(user)) {
+      subscribe(user);
+    }
+    if (old != null) {
+      dispatcher.unsubscribe(old);
     }
   }
 

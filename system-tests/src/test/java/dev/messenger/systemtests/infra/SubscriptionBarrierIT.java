@@ -37,8 +37,9 @@ class SubscriptionBarrierIT {
     Set<String> received = ConcurrentHashMap.newKeySet();
     ExecutorService threads = Executors.newFixedThreadPool(64);
     try (Connection subscriber = Nats.connect(endpoints.natsUrl());
-        Connection publisher = Nats.connect(endpoints.natsUrl())) {
-      SubscriptionBarrier barrier = new SubscriptionBarrier(subscriber, new Subjects("barrierit"), Duration.ofSeconds(10));
+        Connection publisher = Nats.connect(endpoints.natsUrl());
+        SubscriptionBarrier barrier = new SubscriptionBarrier(subscriber, new Subjects("barrierit"),
+            Duration.ofSeconds(10))) {
       Dispatcher dispatcher = subscriber.createDispatcher();
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> done = new ArrayList<>();

@@ -57,10 +57,13 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
     return broken;
   }
 
-  /** Deliveries each sent message calls for in this run (its members' other devices), or 0 if unknown. */
+  /**
+   * Deliveries each acknowledged message calls for in this run (its members' other devices), or 0 if unknown;
+   * expected deliveries count acknowledged messages only.
+   */
   static double deliveriesPerSend(Map<String, Object> report) {
-    double sent = JsonPaths.numberOr(report, "messages.sent").orElse(0.0);
-    return sent > 0 ? JsonPaths.numberOr(report, "messages.expected_deliveries").orElse(0.0) / sent : 0;
+    double acked = JsonPaths.numberOr(report, "messages.acked").orElse(0.0);
+    return acked > 0 ? JsonPaths.numberOr(report, "messages.expected_deliveries").orElse(0.0) / acked : 0;
   }
 
   static int recoverySeconds(List<Map<String, Object>> series) {
@@ -94,8 +97,9 @@ public record FaultOutcome(String fault, long lost, long duplicated, long outOfO
       return -1;
     }
     double steady = medianOfSecondHalf(before);
-    if (deliveriesPerSend > 0) {
-      steady = Math.min(steady, deliveriesPerSend * medianOfSecondHalf(sentBefore));
+    double sentSteady = medianOfSecondHalf(sentBefore);
+    if (deliveriesPerSend > 0 && sentSteady > 0) {
+      steady = Math.min(steady, deliveriesPerSend * sentSteady);
     }
     int inARow = 0;
     for (int i = faultIndex; i < series.size(); i++) {

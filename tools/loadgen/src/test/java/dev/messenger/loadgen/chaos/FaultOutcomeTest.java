@@ -48,8 +48,8 @@ class FaultOutcomeTest {
 
     assertThat(FaultOutcome.recoverySeconds(series)).as("against the warm-up's deliveries alone").isEqualTo(-1);
     assertThat(FaultOutcome.recoverySeconds(series, 2.0)).as("against what the sends called for").isZero();
-    assertThat(FaultOutcome.deliveriesPerSend(Map.of("messages", Map.of("sent", 2102, "expected_deliveries", 4204))))
-        .isEqualTo(2.0);
+    assertThat(FaultOutcome.deliveriesPerSend(Map.of("messages",
+        Map.of("sent", 2500, "acked", 2102, "expected_deliveries", 4204)))).as("per acknowledged message").isEqualTo(2.0);
   }
 
   @Test
