@@ -92,6 +92,11 @@ final class CassandraNode implements LocalServer {
     return new CassandraNode(process, contactPoint);
   }
 
+  @Override
+  public String address() {
+    return contactPoint.getAddress().getHostAddress();
+  }
+
   InetSocketAddress contactPoint() {
     return contactPoint;
   }

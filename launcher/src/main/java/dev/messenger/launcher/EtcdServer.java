@@ -134,6 +134,11 @@ final class EtcdServer implements LocalServer {
     return clientUrl;
   }
 
+  @Override
+  public String address() {
+    return URI.create(clientUrl).getHost();
+  }
+
   /** The client URLs of {@link Member#pathPorts}, in order. */
   List<String> pathUrls() {
     return pathUrls;

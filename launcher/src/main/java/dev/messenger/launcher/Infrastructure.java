@@ -1,7 +1,6 @@
 package dev.messenger.launcher;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -231,15 +230,7 @@ public final class Infrastructure implements AutoCloseable {
    * to .23). Such a part can be cut off from the network as a whole.
    */
   public Optional<String> ownAddress(String part) {
-    LocalServer server = server(part);
-    String address = "127.0.0.1";
-    if (server instanceof CassandraNode node) {
-      address = node.contactPoint().getAddress().getHostAddress();
-    } else if (server instanceof NatsServer nats) {
-      address = URI.create(nats.url()).getHost();
-    } else if (server instanceof EtcdServer etcd) {
-      address = URI.create(etcd.clientUrl()).getHost();
-    }
+    String address = server(part).address();
     return address.equals("127.0.0.1") ? Optional.empty() : Optional.of(address);
   }
 

@@ -50,6 +50,8 @@ public record InfrastructureConfig(
     Optional<LocalCertificates> tls,
     int etcdPaths) {
 
+  /** How many nodes of each local part a cluster has. */
+  static final int CLUSTER_NODES = 3;
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
   public InfrastructureConfig {
@@ -68,8 +70,9 @@ public record InfrastructureConfig(
     if (etcdPaths < 0) {
       throw new IllegalArgumentException("etcdPaths must not be negative");
     }
-    if (nodes != 1 && nodes != 3) {
-      throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of 3, not " + nodes);
+    if (nodes != 1 && nodes != CLUSTER_NODES) {
+      throw new IllegalArgumentException("a local part runs as 1 node or as a cluster of " + CLUSTER_NODES + ", not "
+          + nodes);
     }
 
     if (!HEAP.matcher(cassandraHeap).matches()) {

@@ -25,6 +25,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -130,15 +134,21 @@ public record LocalCertificates(Path caCertificate, Path serverCertificateChain,
     } else {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "127.0.0.2"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.3"), new GeneralName(GeneralName.iPAddress, "127.0.0.11"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.12"), new GeneralName(GeneralName.iPAddress, "127.0.0.13"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.21"), new GeneralName(GeneralName.iPAddress, "127.0.0.22"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.23"), new GeneralName(GeneralName.dNSName, "localhost")}));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(subjectNames()));
     }
     return new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKey)));
+  }
+
+  /** localhost and every address a local part may listen on: 127.0.0.1 and those of a cluster's members. */
+  private static GeneralName[] subjectNames() {
+    Set<String> addresses = new LinkedHashSet<>(List.of("127.0.0.1"));
+    for (int member = 0; member < InfrastructureConfig.CLUSTER_NODES; member++) {
+      addresses.addAll(List.of(CassandraNode.memberAddress(member), NatsServer.memberAddress(member),
+          EtcdServer.memberAddress(member)));
+    }
+    return Stream.concat(addresses.stream().map(address -> new GeneralName(GeneralName.iPAddress, address)),
+        Stream.of(new GeneralName(GeneralName.dNSName, "localhost"))).toArray(GeneralName[]::new);
   }
 
   private static String pem(Object object) throws IOException {

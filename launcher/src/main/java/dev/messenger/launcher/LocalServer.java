@@ -6,6 +6,9 @@ import java.time.Duration;
 interface LocalServer {
   ChildProcess process();
 
+  /** The loopback address it listens on: 127.0.0.1, or one of its own in a local cluster. */
+  String address();
+
   /** How long a graceful stop may take before the process is killed. */
   Duration stopGrace();
 }

@@ -158,6 +158,11 @@ final class NatsServer implements LocalServer {
   }
 
   @Override
+  public String address() {
+    return URI.create(url).getHost();
+  }
+
+  @Override
   public ChildProcess process() {
     return process;
   }
