@@ -14,14 +14,16 @@ import org.slf4j.LoggerFactory;
  * unexpected exceptions once. Nothing internal reaches the client. Installed outside
  * {@link dev.messenger.common.server.LateRequestParsing}, it also sees requests that fail to parse (invalid
  * UTF-8, fields of the wrong type) and answers them with INVALID_ARGUMENT (MALFORMED_REQUEST). The handler is
- * then told the call was cancelled, so it releases what it holds for the call.
+ * then told the call was cancelled, so it releases what it holds for the call. It may be writing to the call
+ * meanwhile, so everything inside gets a {@link SerializedServerCall}.
  */
 public final class ErrorMappingInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ErrorMappingInterceptor.class);
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
-      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      ServerCall<Q, R> original, Metadata headers, ServerCallHandler<Q, R> next) {
+    ServerCall<Q, R> call = new SerializedServerCall<>(original);
     ServerCall.Listener<Q> delegate;
     try {
       delegate = next.startCall(call, headers);

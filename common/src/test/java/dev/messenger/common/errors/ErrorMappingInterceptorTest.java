@@ -2,6 +2,7 @@ package dev.messenger.common.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,8 +12,11 @@ import dev.messenger.api.v1.SendAck;
 import dev.messenger.api.v1.SendRequest;
 import dev.messenger.api.v1.SessionGrpc;
 import dev.messenger.common.server.ServiceServer;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -22,8 +26,14 @@ import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +89,45 @@ class ErrorMappingInterceptorTest {
     }
   }
 
+  /**
+   * A stream's handler writes on a thread of its own while a later frame fails to parse: gRPC's call is not
+   * thread-safe, so the interceptor's close must wait for the write (found by HostileInputFuzzIT: a catch-up
+   * frame and the close interleaved, and the client got a reset stream instead of INVALID_ARGUMENT).
+   */
+  @Test
+  void should_not_close_a_call_while_its_handler_writes_to_it_and_drop_what_it_writes_after() throws Exception {
+    RecordingCall recording = new RecordingCall();
+    AtomicReference<ServerCall<byte[], byte[]>> handed = new AtomicReference<>();
+    ServerCall.Listener<byte[]> listener = new ErrorMappingInterceptor().interceptCall(recording, new Metadata(),
+        (call, headers) -> {
+          handed.set(call);
+          return new ServerCall.Listener<>() {
+            @Override
+            public void onMessage(byte[] message) {
+              throw Status.INVALID_ARGUMENT.withCause(new InvalidProtocolBufferException("bad frame"))
+                  .asRuntimeException();
+            }
+          };
+        });
+    Thread writer = new Thread(() -> handed.get().sendMessage(new byte[] {1}), "handler-writer");
+    writer.start();
+    assertThat(recording.writing.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread grpc = new Thread(() -> listener.onMessage(new byte[] {2}), "grpc-executor");
+    grpc.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> grpc.getState() == Thread.State.BLOCKED
+        || recording.closedWhileWriting.get() || !grpc.isAlive());
+    recording.finishWrite.countDown();
+    writer.join(10_000);
+    grpc.join(10_000);
+
+    assertThat(recording.closedWhileWriting).as("closed while a message was being written").isFalse();
+    assertThat(recording.closes).containsExactly(Status.Code.INVALID_ARGUMENT);
+    handed.get().sendMessage(new byte[] {3});
+    handed.get().close(Status.OK, new Metadata());
+    assertThat(recording.messages).hasValue(1);
+    assertThat(recording.closes).containsExactly(Status.Code.INVALID_ARGUMENT);
+  }
+
   /** The id in "internal error (request id …)", or null. */
   private static String requestIdOf(StatusRuntimeException error) {
     String message = error.getStatus().getDescription();
@@ -107,6 +156,53 @@ class ErrorMappingInterceptorTest {
       logger.detachAppender(logged);
       channel.shutdownNow();
       server.close();
+    }
+  }
+
+  /** A call that notes a close arriving while a message is being written, as gRPC's framer would break. */
+  private static final class RecordingCall extends ServerCall<byte[], byte[]> {
+    final CountDownLatch writing = new CountDownLatch(1);
+    final CountDownLatch finishWrite = new CountDownLatch(1);
+    final AtomicBoolean inWrite = new AtomicBoolean();
+    final AtomicBoolean closedWhileWriting = new AtomicBoolean();
+    final AtomicInteger messages = new AtomicInteger();
+    final List<Status.Code> closes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void sendMessage(byte[] message) {
+      inWrite.set(true);
+      messages.incrementAndGet();
+      writing.countDown();
+      try {
+        finishWrite.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      inWrite.set(false);
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      if (inWrite.get()) {
+        closedWhileWriting.set(true);
+      }
+      closes.add(status.getCode());
+    }
+
+    @Override
+    public void request(int numMessages) {}
+
+    @Override
+    public void sendHeaders(Metadata headers) {}
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public MethodDescriptor<byte[], byte[]> getMethodDescriptor() {
+      return SessionGrpc.getConnectMethod().toBuilder(new Bytes(), new Bytes()).build();
     }
   }
 
