@@ -80,7 +80,7 @@ final class CassandraJvm {
    * 1 ms at a time for up to a few milliseconds after each burst of requests; each poll is a timer interrupt.
    * At 100 msg/s on the 2-core machine those polls were most of the store's CPU, a few milliseconds per
    * request. With a 1 ms slack the kernel serves them in far fewer wake-ups; requests still wake a worker at
-   * once (README, figures of session 19).
+   * once (docs/measurements.md, session 19).
    */
   static final java.time.Duration TIMER_SLACK = java.time.Duration.ofMillis(1);
 

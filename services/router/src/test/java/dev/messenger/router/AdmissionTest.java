@@ -38,17 +38,18 @@ class AdmissionTest {
 
     for (int round = 0; round < 20; round++) {
       List<Admission.Ticket> tickets = new ArrayList<>();
-      for (int i = 0; i < 24; i++) {
+      for (int i = 0; i < 64; i++) {
         admission.admit().ifPresent(tickets::add);
       }
       nanos.addAndGet(Admission.SLOW_SEND.toNanos() * 2);
       tickets.forEach(t -> t.done(true));
     }
 
-    assertThat(admission.limit()).as("from %d", initial).isEqualTo(24);
-    List<Admission.Ticket> inProgress = IntStream.range(0, 24).mapToObj(i -> admission.admit().orElseThrow()).toList();
-    assertThat(admission.admit()).as("the 25th send in progress").isEmpty();
-    assertThat(inProgress).hasSize(24);
+    assertThat(admission.limit()).as("from %d", initial).isEqualTo(Admission.MIN_LIMIT);
+    List<Admission.Ticket> inProgress =
+        IntStream.range(0, Admission.MIN_LIMIT).mapToObj(i -> admission.admit().orElseThrow()).toList();
+    assertThat(admission.admit()).as("one more send in progress").isEmpty();
+    assertThat(inProgress).hasSize(Admission.MIN_LIMIT);
   }
 
   @Test

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class ClusterPredictionTest {
   /**
-   * The one-node runs of the README's session-21 table, CPU-s per minute; sessions + routers split about in
-   * half, the rest (4.2 and 4.1) over history, presence, push and web.
+   * The one-node runs of session 21's table (docs/measurements.md), CPU-s per minute; sessions + routers split
+   * about in half, the rest (4.2 and 4.1) over history, presence, push and web.
    */
   private static final List<RunCpu> SESSION_21_ONE_NODE = List.of(
       RunReports.perMinute("one-20", 20, 25.1, cpu(9.7, 2.4, 1.2, 6.2, 6.2, 1.2, 1.0, 1.9, 0.1)),
@@ -22,7 +22,7 @@ class ClusterPredictionTest {
 
   /**
    * Its three-node runs: 3 Cassandra nodes, 3 NATS servers, 3 etcd members, 2 sessions, 2 routers; the rest of
-   * "every process" (3.5 and 3.6, not split in the README) over history, presence, push and web.
+   * "every process" (3.5 and 3.6, not split in that table) over history, presence, push and web.
    */
   private static final List<RunCpu> SESSION_21_CLUSTER = List.of(
       clusterRun("three-20", 20, 76.7, cpu(22.7, 7.2, 4.9, 7.8, 7.8, 1.0, 0.8, 1.6, 0.1)),
@@ -38,7 +38,7 @@ class ClusterPredictionTest {
     //   etcd:      1.2 idle x3, no cost per message:            3.6,  3.6
     //   session:   5.0 idle x2 + 0.06;  router: 5.1 x2 + 0.055: 22.5, 24.8
     //   history 1.2, presence 1.0, web 0.1 as measured; push's -0.005 per msg/s held at 0, so its mean 1.85: 4.15
-    //   total:                                                   65.95, 82.05 (README by hand: 65.6, 82.4)
+    //   total:                                                   65.95, 82.05 (docs/measurements.md by hand: 65.6, 82.4)
     assertThat(model.clusterTotal().at(20) * 60).isCloseTo(65.95, offset(1e-9));
     assertThat(model.clusterTotal().at(40) * 60).isCloseTo(82.05, offset(1e-9));
     assertThat(model.clusterCoresAt(20).get("cassandra") * 60).isCloseTo(29.1, offset(1e-9));

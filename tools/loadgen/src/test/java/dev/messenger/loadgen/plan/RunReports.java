@@ -24,7 +24,7 @@ public final class RunReports {
     return report;
   }
 
-  /** A held run (checks passed) whose CPU is given per minute, as the README's tables give it. */
+  /** A held run (checks passed) whose CPU is given per minute, as the measurement tables give it. */
   public static RunCpu perMinute(String source, double acked, double p99, Map<String, Double> cpuSecondsPerMinute) {
     return RunCpu.from(source, run(acked, p99, true, cpuSecondsPerMinute, 60));
   }
