@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.messenger.common.Subjects;
 import dev.messenger.common.health.NatsEchoProbe;
+import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.testing.WithRealInfrastructure;
 import io.nats.client.Connection;
@@ -14,6 +15,7 @@ import io.nats.client.Options;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +58,34 @@ class NatsEchoProbeIT {
 
         connection.close();
         assertThat(probe.ping().toCompletableFuture()).isCompletedExceptionally();
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  /**
+   * The services' own connection options leave a silent server by themselves, probe or not: a PING every 2 s,
+   * and the connection ended once three are unanswered (jnats' default would wait minutes).
+   */
+  @Test
+  void should_leave_a_silent_server_within_seconds_with_the_services_connection_options(
+      InfrastructureEndpoints endpoints) throws Exception {
+    URI nats = URI.create(endpoints.natsUrl().split(",")[0]);
+    try (TcpProxy silentServer = new TcpProxy(new InetSocketAddress(nats.getHost(), nats.getPort()))) {
+      String viaProxy = "nats://127.0.0.1:" + silentServer.port();
+      InfraSettings services = new InfraSettings(List.of(), viaProxy + "," + nats, List.of(), null);
+      Connection connection = Nats.connect(services.natsOptions("silent-server-it").noRandomize().build());
+      try {
+        assertThat(connection.getConnectedUrl()).endsWith(":" + silentServer.port());
+
+        silentServer.stall();
+        long stalledAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+            connection.getStatus() == Connection.Status.CONNECTED
+                && !connection.getConnectedUrl().endsWith(":" + silentServer.port()));
+        assertThat(Duration.ofNanos(System.nanoTime() - stalledAt)).isLessThan(Duration.ofSeconds(12));
+        connection.flush(Duration.ofSeconds(5));
       } finally {
         connection.close();
       }
