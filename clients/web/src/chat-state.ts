@@ -126,6 +126,17 @@ export class ChatState {
     c.historyLoaded = true;
   }
 
+  /** The highest seq of the conversation's loaded messages; 0 when none. */
+  newestLoaded(conversationId: string): bigint {
+    let newest = 0n;
+    for (const seq of this.conversation(conversationId).messages.keys()) {
+      if (seq > newest) {
+        newest = seq;
+      }
+    }
+    return newest;
+  }
+
   receipt(receipt: Receipt): void {
     const c = this.conversation(receipt.conversationId);
     if (receipt.userId === this.me) {

@@ -3,6 +3,7 @@ import { connectApi, describeError, devToken, isRetryable, principalOf, type Api
 import { ChatState, type PendingSend } from "./chat-state.js";
 import { DeviceCursor } from "./cursor.js";
 import { newClientMessageId } from "./ids.js";
+import { readNewestPage } from "./newest-page.js";
 import { PresenceWatcher } from "./presence-watch.js";
 import { retryDelayMs } from "./retry-delay.js";
 import { ResumingSubscription } from "./subscription.js";
@@ -127,7 +128,8 @@ class ChatApp {
     this.watchPeers();
     this.render();
     if (!c.historyLoaded && c.lastSeq > 0n) {
-      await this.loadPage(conversationId, 0n);
+      await readNewestPage(() => this.loadPage(conversationId, 0n),
+        () => this.state.newestLoaded(conversationId) >= this.cursor.get(conversationId));
     }
     await this.markRead(conversationId);
     this.ui.scroller.scrollTop = this.ui.scroller.scrollHeight;

@@ -23,6 +23,15 @@ describe("ChatState", () => {
     assert.equal(c.oldestLoaded, 1n);
   });
 
+  it("knows the newest seq it has loaded of a conversation", () => {
+    const state = new ChatState("bob");
+    assert.equal(state.newestLoaded("dm:alice:bob"), 0n);
+    state.addPage("dm:alice:bob", [message(30n, "alice"), message(31n, "alice")], true);
+    assert.equal(state.newestLoaded("dm:alice:bob"), 31n);
+    state.addDelivered(message(32n, "alice"));
+    assert.equal(state.newestLoaded("dm:alice:bob"), 32n);
+  });
+
   it("replaces my pending send by its delivery", () => {
     const state = new ChatState("alice");
     const c = state.conversation("dm:alice:bob");
