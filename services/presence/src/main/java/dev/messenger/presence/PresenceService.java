@@ -126,6 +126,8 @@ final class PresenceService extends PresenceGrpc.PresenceImplBase {
       return;
     }
     audience.visibleTo(caller.userId(), users).thenCompose(visible -> {
+      // Presence answers the watch with the current state as well: a change decided before the watch arrives
+      // and stored after the read below would otherwise reach this call neither way.
       watchReporter.watch(caller.userId(), streamId, visible, List.of());
       return loadVisible(visible);
     }).whenComplete((visible, error) -> {

@@ -157,9 +157,9 @@ public final class PresenceReporter implements AutoCloseable {
 
   /**
    * Changes the users whose presence changes reach {@code userId} through this stream: removals first, then
-   * additions; watching oneself is ignored. The contacts of the user's 1:1 conversations need no watch. In
-   * {@link PresenceReporterConfig.WatchMode#STREAM} mode a new watch is answered with the watched user's
-   * current presence, and watches of a stream that is not open are ignored.
+   * additions; watching oneself is ignored. The contacts of the user's 1:1 conversations need no watch. A new
+   * watch is answered with the watched user's current presence on the watcher's user subject. In
+   * {@link PresenceReporterConfig.WatchMode#STREAM} mode watches of a stream that is not open are ignored.
    *
    * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT (INVALID_USER_ID) for a malformed user id,
    *     RESOURCE_EXHAUSTED (WATCH_LIMIT) when the stream would watch more than the limit; nothing changes then
@@ -204,7 +204,7 @@ public final class PresenceReporter implements AutoCloseable {
       }
       for (String id : after) {
         if (!before.contains(id)) {
-          batch.liveWatch(id, userId, streamId, streamMode());
+          batch.liveWatch(id, userId, streamId, true);
         }
       }
       if (after.isEmpty()) {

@@ -34,12 +34,12 @@ public record PresenceReporterConfig(
 
   /** How watches relate to streams. */
   public enum WatchMode {
-    /**
-     * A watch belongs to an open stream (watches of streams not open are ignored, and end with the stream);
-     * presence answers a new watch with the watched user's current state on the watcher's user subject.
-     */
+    /** A watch belongs to an open stream: watches of streams not open are ignored, and end with the stream. */
     STREAM,
-    /** Watches stand on their own until removed; no current state is sent (the caller reads it itself). */
+    /**
+     * Watches stand on their own until removed. Presence still answers a new one with the current state: the
+     * caller's own read can miss a change that was decided before its watch arrived and stored after the read.
+     */
     STANDALONE
   }
 
