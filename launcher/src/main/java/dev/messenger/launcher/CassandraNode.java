@@ -33,7 +33,7 @@ final class CassandraNode implements LocalServer {
         tls, timeout);
   }
 
-  /** Node {@code index} of a local cluster of {@code tokens.length}, on 127.0.0.(index + 1). */
+  /** Node {@code index} of a local cluster of {@code tokens.length}, on {@link #memberAddress}. */
   static CassandraNode startMember(
       String classpath, Path directory, Path logFile, int index, long[] tokens, int storagePort, int nativePort,
       String heap, boolean authentication, Optional<LocalCertificates> tls, Duration timeout) {
@@ -57,8 +57,9 @@ final class CassandraNode implements LocalServer {
     return file;
   }
 
+  /** 127.0.0.31 and on: never 127.0.0.1, which every local process uses, so that any node can be cut off. */
   static String memberAddress(int index) {
-    return "127.0.0." + (index + 1);
+    return "127.0.0." + (31 + index);
   }
 
   private static CassandraNode start(String classpath, Path directory, Path logFile, String name, String address,

@@ -7,17 +7,16 @@ import java.nio.file.Path;
  *
  * <p>A node alone syncs its commit log before a write is acknowledged. With Cassandra's default
  * ({@code periodic}, every 10 s) a node killed with -9 came back without the writes of the last period: replay
- * stops at the last sync marker. It syncs in {@code group}s of 2 ms rather than per {@code batch}: at 100
- * messages a second {@code batch} switched its commit-log thread in and out about 2,400 times a second, a
- * sync for nearly every write, each waking the request threads that waited on it; with 2 ms groups it syncs
- * about 100 times a second, and the store's CPU fell by a quarter with no longer acknowledgement (5 ms groups
- * saved little more and added 1.5 ms). A
- * node of a cluster keeps the default, as production does: with three replicas and QUORUM writes an
- * acknowledged write is on two nodes, and the loss of one loses nothing.
+ * stops at the last sync marker. It syncs as soon as a write asks ({@code batch}; writes that arrive during a
+ * sync share the next one), not in 2 ms {@code group}s: a group makes every write wait for the next tick of
+ * the window, on average half of it, and the message log's write is on the acknowledgement path. Session 20
+ * chose groups when the projection still wrote row by row (the store's CPU fell by a quarter); with the
+ * projection's writes packed into few requests, session 25 measured {@code batch} 0.7-1.5 ms faster at the
+ * median at 100 messages a second with no CPU cost above the noise (docs/measurements.md). A node of a
+ * cluster keeps the default, as production does: with three replicas and QUORUM writes an acknowledged write
+ * is on two nodes, and the loss of one loses nothing.
  */
 final class CassandraYaml {
-  static final String SYNC_GROUP_WINDOW = "2ms";
-
   private CassandraYaml() {}
 
   private static final String AUTHENTICATION = """
@@ -72,7 +71,7 @@ final class CassandraYaml {
   private static String render(Path directory, String address, String seeds, int storagePort, int nativePort,
       String initialToken) {
     String member = initialToken == null
-        ? "commitlog_sync: group\ncommitlog_sync_group_window: " + SYNC_GROUP_WINDOW + "\n"
+        ? "commitlog_sync: batch\n"
         : "initial_token: " + initialToken + "\nauto_bootstrap: false\ncommitlog_sync: periodic\n"
             + "commitlog_sync_period: 10000ms\n";
     return member + """

@@ -225,9 +225,9 @@ public final class Infrastructure implements AutoCloseable {
   }
 
   /**
-   * The loopback address that only this local part listens on, if it has one: a local cluster's store nodes
-   * but the first (127.0.0.2, 127.0.0.3), its NATS servers (127.0.0.11 to .13) and its etcd members (127.0.0.21
-   * to .23). Such a part can be cut off from the network as a whole.
+   * The loopback address that only this local part listens on, if it has one: a local cluster's NATS servers
+   * (127.0.0.11 to .13), etcd members (127.0.0.21 to .23) and store nodes (127.0.0.31 to .33). Such a part can
+   * be cut off from the network as a whole.
    */
   public Optional<String> ownAddress(String part) {
     String address = server(part).address();

@@ -50,9 +50,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority and a server certificate it signed for localhost, 127.0.0.1 to
- * 127.0.0.3, 127.0.0.11 to 127.0.0.13 and 127.0.0.21 to 127.0.0.23 (the addresses of a local cluster's store,
- * NATS and etcd nodes), written as PEM files: what {@code ./messenger up --tls}
+ * A throw-away certificate authority and a server certificate it signed for localhost, 127.0.0.1,
+ * 127.0.0.11 to 127.0.0.13, 127.0.0.21 to 127.0.0.23 and 127.0.0.31 to 127.0.0.33 (the addresses of a local
+ * cluster's NATS, etcd and store nodes), written as PEM files: what {@code ./messenger up --tls}
  * and tests give the services' gRPC ports and the local etcd, NATS and Cassandra. The CA's key is never
  * written; the server's key is readable by its owner only.
  */

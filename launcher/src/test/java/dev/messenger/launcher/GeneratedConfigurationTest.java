@@ -21,9 +21,9 @@ class GeneratedConfigurationTest {
         .contains("saved_caches_directory: \"/tmp/messenger-infra-1/cassandra/saved_caches\"\n")
         .contains("hints_directory: \"/tmp/messenger-infra-1/cassandra/hints\"\n")
         .contains("cdc_raw_directory: \"/tmp/messenger-infra-1/cassandra/cdc_raw\"\n")
-        .contains("commitlog_sync: group\n", "commitlog_sync_group_window: 2ms\n")
+        .contains("commitlog_sync: batch\n")
         .contains("auto_snapshot: false\n", "storage_compatibility_mode: NONE\n")
-        .doesNotContain("commitlog_sync_period");
+        .doesNotContain("commitlog_sync_period", "commitlog_sync_group_window");
     assertThat(yaml.lines().filter(line -> line.contains("/")))
         .allSatisfy(line -> assertThat(line).contains("/tmp/messenger-infra-1/cassandra/"));
   }

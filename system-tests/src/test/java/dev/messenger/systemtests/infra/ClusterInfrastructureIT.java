@@ -71,9 +71,9 @@ class ClusterInfrastructureIT {
         .containsExactly("127.0.0.21", "127.0.0.22", "127.0.0.23");
     assertThat(List.of("nats-1", "nats-2", "nats-3", "cassandra-1", "cassandra-2", "etcd-1", "etcd-3"))
         .extracting(part -> cluster.ownAddress(part).orElse("none"))
-        .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13", "none", "127.0.0.2", "127.0.0.21", "127.0.0.23");
+        .containsExactly("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.31", "127.0.0.32", "127.0.0.21", "127.0.0.23");
     assertThat(cluster.endpoints().cqlContactPoints()).extracting(a -> a.getAddress().getHostAddress())
-        .containsExactly("127.0.0.1", "127.0.0.2", "127.0.0.3");
+        .containsExactly("127.0.0.31", "127.0.0.32", "127.0.0.33");
   }
 
   @Test
