@@ -52,6 +52,9 @@ class InfraSettingsCredentialsTest {
         .isEqualTo(InfraSettings.SPECULATIVE_DELAY).isLessThan(java.time.Duration.ofSeconds(1));
     assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)).isEqualTo(InfraSettings.HEARTBEAT_INTERVAL)
         .isLessThan(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT).multipliedBy(2));
+    assertThat(profile.getDuration(DefaultDriverOption.HEARTBEAT_INTERVAL)
+        .plus(profile.getDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT))).as("a silent node found within")
+        .isLessThanOrEqualTo(java.time.Duration.ofSeconds(4));
   }
 
   @Test
