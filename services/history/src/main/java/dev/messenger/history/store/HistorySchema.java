@@ -1,8 +1,10 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.cql.ReadSpeculation;
 import dev.messenger.common.cql.SchemaChanges;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ public final class HistorySchema {
   /** The statements {@link #create} runs, in order. */
   public static List<String> statements(HistoryConfig config) {
     String ks = config.keyspace();
-    return List.of(
+    return Stream.of(
         "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + config.replication(),
         "CREATE TABLE IF NOT EXISTS " + ks + ".conversation_log ("
             + "conversation_id text, bucket bigint, seq bigint, "
@@ -57,7 +59,9 @@ public final class HistorySchema {
             + "PRIMARY KEY ((conversation_id), user_id))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".group_receipts ("
             + "conversation_id text, user_id text, delivered_seq bigint, read_seq bigint, "
-            + "PRIMARY KEY ((conversation_id), user_id))");
+            + "PRIMARY KEY ((conversation_id), user_id))")
+        .map(ReadSpeculation::withOption)
+        .toList();
   }
 
   /**
@@ -76,7 +80,9 @@ public final class HistorySchema {
   /** Creates whatever is missing; returns once every node has it. Blocking: call on start. */
   public static void create(CqlSession session, HistoryConfig config) {
     SchemaChanges changes = SchemaChanges.of(session);
-    statements(config).forEach(changes::apply);
+    List<String> statements = statements(config);
+    statements.forEach(changes::apply);
+    ReadSpeculation.applyToExisting(session, changes, statements);
     for (String ddl : addedColumns(config)) {
       try {
         changes.apply(ddl);

@@ -1,8 +1,10 @@
 package dev.messenger.push.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.common.cql.ReadSpeculation;
 import dev.messenger.common.cql.SchemaChanges;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,7 @@ public final class PushSchema {
 
   /** The statements {@link #create} runs, in order. */
   public static List<String> statements(PushStoreConfig config) {
-    return List.of(
+    return Stream.of(
         "CREATE KEYSPACE IF NOT EXISTS " + config.keyspace() + " WITH replication = " + config.replication(),
         // One registration per device; registered_ms tells a re-registration from the token a send used.
         "CREATE TABLE IF NOT EXISTS " + config.table("push_devices") + " ("
@@ -33,13 +35,17 @@ public final class PushSchema {
             + "PRIMARY KEY ((user_id, device_id), conversation_id))",
         "CREATE TABLE IF NOT EXISTS " + config.table("push_dead_letters") + " ("
             + "user_id text, device_id text, conversation_id text, seq bigint, provider text, reason text, "
-            + "attempts int, failed_ms bigint, PRIMARY KEY ((user_id), device_id, conversation_id, seq))");
+            + "attempts int, failed_ms bigint, PRIMARY KEY ((user_id), device_id, conversation_id, seq))")
+        .map(ReadSpeculation::withOption)
+        .toList();
   }
 
   /** Creates whatever is missing; returns once every node has it. Blocking: call on start. */
   public static void create(CqlSession session, PushStoreConfig config) {
     SchemaChanges changes = SchemaChanges.of(session);
-    statements(config).forEach(changes::apply);
+    List<String> statements = statements(config);
+    statements.forEach(changes::apply);
+    ReadSpeculation.applyToExisting(session, changes, statements);
     log.info("push schema ready in keyspace {}", config.keyspace());
   }
 }
