@@ -4,6 +4,7 @@ import dev.messenger.loadgen.plan.ClusterModel;
 import dev.messenger.loadgen.plan.ClusterPrediction;
 import dev.messenger.loadgen.plan.ClusterShape;
 import dev.messenger.loadgen.plan.RunCpu;
+import dev.messenger.loadgen.plan.UnsaturatedRuns;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.JsonPaths;
 import java.io.PrintWriter;
@@ -84,7 +85,8 @@ final class PlanClusterCommand implements Callable<Integer> {
     ClusterShape shape = new ClusterShape(storeNodes, natsServers, etcdMembers, replication,
         ClusterShape.LOCAL_CLUSTER.serviceInstances()).withInstances(instances);
     List<RunCpu> oneNodeRuns = runs(oneNode);
-    ClusterPrediction prediction = new ClusterPrediction(ClusterModel.fit(oneNodeRuns, shape), oneNodeRuns,
+    ClusterModel model = ClusterModel.fit(UnsaturatedRuns.of(oneNodeRuns, p99Millis), shape);
+    ClusterPrediction prediction = new ClusterPrediction(model, oneNodeRuns,
         runs(cluster), rates, p99Millis, cores, tolerance);
     PrintWriter terminal = spec.commandLine().getOut();
     prediction.lines().forEach(terminal::println);

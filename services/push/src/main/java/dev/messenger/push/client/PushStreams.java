@@ -6,6 +6,7 @@ import dev.messenger.common.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -23,6 +24,13 @@ public record PushStreams(Subjects subjects) {
   public static final Duration MAX_AGE = Duration.ofDays(1);
   private static final int STREAM_NOT_FOUND = 10059;
   private static final int CLUSTER_REPLICAS = 3;
+  // Placing a stream on three servers waits for the cluster's JetStream leader: on a busy or just restarted
+  // cluster one request took longer than jnats's 2 s default (ClusterInfrastructureIT, session 26), and while
+  // no leader is elected the servers answer nothing. So a request may take 10 s, and is repeated for a minute.
+  private static final JetStreamOptions MANAGEMENT =
+      JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(10)).build();
+  private static final Duration ENSURE_DEADLINE = Duration.ofMinutes(1);
+  private static final Duration ENSURE_PAUSE = Duration.ofMillis(500);
 
   public PushStreams {
     requireNonNull(subjects, "subjects");
@@ -49,10 +57,36 @@ public record PushStreams(Subjects subjects) {
    * cluster they are kept on three servers ({@link #replicasFor}), so a push job survives the loss of one.
    */
   public void ensureCreated(Connection nats) throws IOException {
-    JetStreamManagement jsm = nats.jetStreamManagement();
+    JetStreamManagement jsm = nats.jetStreamManagement(MANAGEMENT);
     int replicas = replicasFor(nats);
-    ensure(jsm, candidatesStream(), candidatesSubject(), replicas);
-    ensure(jsm, jobsStream(), jobsSubject(), replicas);
+    ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, () -> ensure(jsm, candidatesStream(), candidatesSubject(), replicas));
+    ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, () -> ensure(jsm, jobsStream(), jobsSubject(), replicas));
+  }
+
+  /** A step that may fail for now: a timeout, or JetStream not answering while it elects a leader. */
+  interface Step {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code step} until it succeeds, pausing between tries; the last failure once the deadline passed. */
+  static void ensureWithin(Duration deadline, Duration pause, Step step) throws IOException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      try {
+        step.run();
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() + pause.toNanos() > end) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(pause.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while creating the push streams", e);
+      }
+    }
   }
 
   /** 3 when the server is one of a cluster (JetStream needs three servers for that), 1 alone. */

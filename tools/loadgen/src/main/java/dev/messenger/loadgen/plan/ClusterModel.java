@@ -18,11 +18,13 @@ import java.util.stream.Collectors;
  */
 public final class ClusterModel {
   private final ClusterShape shape;
+  private final List<RunCpu> fittedRuns;
   private final Map<String, CpuLine> oneNode;
   private final Map<String, CpuLine> cluster;
 
-  private ClusterModel(ClusterShape shape, Map<String, CpuLine> oneNode) {
+  private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuLine> oneNode) {
     this.shape = shape;
+    this.fittedRuns = List.copyOf(fittedRuns);
     this.oneNode = Collections.unmodifiableMap(new TreeMap<>(oneNode));
     Map<String, CpuLine> scaled = new TreeMap<>();
     oneNode.forEach((kind, line) -> {
@@ -72,11 +74,16 @@ public final class ClusterModel {
       }
       lines.put(kind, CpuLine.fit(x, y));
     }
-    return new ClusterModel(shape, lines);
+    return new ClusterModel(shape, oneNodeRuns, lines);
   }
 
   public ClusterShape shape() {
     return shape;
+  }
+
+  /** The one-node runs the lines were fitted over. */
+  public List<RunCpu> fittedRuns() {
+    return fittedRuns;
   }
 
   /** The fitted one-node line of each process kind, by kind. */

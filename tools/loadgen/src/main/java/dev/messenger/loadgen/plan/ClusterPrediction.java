@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  *
  * <ol>
  *   <li>Per process kind, a least-squares line of CPU-seconds per second over the acknowledged rate r of the
- *       one-node runs: idle + CPU per message x r ({@link CpuLine#fit}; a negative coefficient is held at 0).
+ *       one-node runs up to the highest rate held ({@link UnsaturatedRuns}): idle + CPU per message x r
+ *       ({@link CpuLine#fit}; a negative coefficient is held at 0).
  *   <li>Each line scaled to the cluster ({@link ClusterShape#scaling}): the store's idle x its nodes and its CPU
  *       per message x the replication factor; NATS's idle x its servers and per message x 2 (one route hop);
  *       etcd's both x its members; a service's idle x its instances, per message x 1 (they share the messages).
@@ -104,8 +105,10 @@ public final class ClusterPrediction {
     say("one-node runs: %s at %s acked msg/s; cluster: %s", oneNodeRuns.size(), rateList(oneNodeRuns),
         model.shape().describe());
     say("");
+    List<RunCpu> fitted = model.fittedRuns();
     say("1. one node, a line per process kind: CPU-s per second = idle + CPU per message x acked msg/s "
-        + "(least squares over the %d runs)", oneNodeRuns.size());
+        + "(least squares over the %d runs%s)", fitted.size(), fitted.size() == oneNodeRuns.size() ? ""
+        : " up to the highest rate held, " + rateList(fitted) + " msg/s: past it the one node is short of CPU");
     model.oneNodeLines().forEach((kind, line) -> {
       say("  %-10s %s", kind, describe(line));
       line.clamped().ifPresent(why -> warn("%s: %s", kind, why));

@@ -1,0 +1,34 @@
+package dev.messenger.push.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PushStreamsRetryTest {
+  @Test
+  void should_try_again_after_a_request_that_timed_out() throws IOException {
+    AtomicInteger tries = new AtomicInteger();
+
+    PushStreams.ensureWithin(Duration.ofSeconds(5), Duration.ofMillis(1), () -> {
+      if (tries.incrementAndGet() < 3) {
+        throw new IOException("Timeout or no response waiting for NATS JetStream server");
+      }
+    });
+
+    assertThat(tries).hasValue(3);
+  }
+
+  @Test
+  void should_give_the_last_failure_once_the_deadline_passed() {
+    AtomicInteger tries = new AtomicInteger();
+
+    assertThatThrownBy(() -> PushStreams.ensureWithin(Duration.ofMillis(50), Duration.ofMillis(5), () -> {
+      throw new IOException("attempt " + tries.incrementAndGet());
+    })).isInstanceOf(IOException.class).hasMessage("attempt " + tries.get());
+    assertThat(tries.get()).isGreaterThan(1);
+  }
+}
