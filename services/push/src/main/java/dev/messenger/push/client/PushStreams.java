@@ -12,6 +12,8 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JetStream streams of push in one deployment namespace: candidates (router to push) and jobs (push to
@@ -22,11 +24,14 @@ public record PushStreams(Subjects subjects) {
   public static final Duration DEDUP_WINDOW = Duration.ofMinutes(2);
   /** A notification older than this is no longer worth sending. */
   public static final Duration MAX_AGE = Duration.ofDays(1);
+  private static final Logger log = LoggerFactory.getLogger(PushStreams.class);
   private static final int STREAM_NOT_FOUND = 10059;
+  private static final int NOT_AVAILABLE = 10008;
   private static final int CLUSTER_REPLICAS = 3;
   // Placing a stream on three servers waits for the cluster's JetStream leader: on a busy or just restarted
   // cluster one request took longer than jnats's 2 s default (ClusterInfrastructureIT, session 26), and while
-  // no leader is elected the servers answer nothing. So a request may take 10 s, and is repeated for a minute.
+  // no leader is elected the servers answer nothing. So a request may take 10 s, and one that failed that way is
+  // repeated for about a minute.
   private static final JetStreamOptions MANAGEMENT =
       JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(10)).build();
   private static final Duration ENSURE_DEADLINE = Duration.ofMinutes(1);
@@ -57,36 +62,54 @@ public record PushStreams(Subjects subjects) {
    * cluster they are kept on three servers ({@link #replicasFor}), so a push job survives the loss of one.
    */
   public void ensureCreated(Connection nats) throws IOException {
-    JetStreamManagement jsm = nats.jetStreamManagement(MANAGEMENT);
+    JetStreamManagement jsm = management(nats);
     int replicas = replicasFor(nats);
-    ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, () -> ensure(jsm, candidatesStream(), candidatesSubject(), replicas));
-    ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, () -> ensure(jsm, jobsStream(), jobsSubject(), replicas));
+    untilReady(() -> ensure(jsm, candidatesStream(), candidatesSubject(), replicas));
+    untilReady(() -> ensure(jsm, jobsStream(), jobsSubject(), replicas));
   }
 
-  /** A step that may fail for now: a timeout, or JetStream not answering while it elects a leader. */
-  interface Step {
+  /** JetStream management whose requests may take 10 s (see {@link #untilReady}). */
+  public static JetStreamManagement management(Connection nats) throws IOException {
+    return nats.jetStreamManagement(MANAGEMENT);
+  }
+
+  /** A JetStream request at start that may fail for now. */
+  public interface StartStep {
     void run() throws IOException;
   }
 
-  /** Runs {@code step} until it succeeds, pausing between tries; the last failure once the deadline passed. */
-  static void ensureWithin(Duration deadline, Duration pause, Step step) throws IOException {
+  /**
+   * Runs {@code step} until it succeeds while its failures are passing ones: a request unanswered in time, or
+   * JetStream electing its leader. Any other failure (a refused configuration, JetStream not enabled) at once.
+   */
+  public static void untilReady(StartStep step) throws IOException {
+    ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, step);
+  }
+
+  static void ensureWithin(Duration deadline, Duration pause, StartStep step) throws IOException {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
       try {
         step.run();
         return;
       } catch (IOException e) {
-        if (System.nanoTime() + pause.toNanos() > end) {
+        if (!passing(e) || System.nanoTime() + pause.toNanos() > end) {
           throw e;
         }
+        log.warn("JetStream is not ready ({}); trying again", e.getMessage());
       }
       try {
         Thread.sleep(pause.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while creating the push streams", e);
+        throw new IOException("interrupted while waiting for JetStream", e);
       }
     }
+  }
+
+  /** A failure of the request itself, or JetStream's "temporarily unavailable" while it elects a leader. */
+  static boolean passing(IOException failure) {
+    return !(failure.getCause() instanceof JetStreamApiException api) || api.getApiErrorCode() == NOT_AVAILABLE;
   }
 
   /** 3 when the server is one of a cluster (JetStream needs three servers for that), 1 alone. */

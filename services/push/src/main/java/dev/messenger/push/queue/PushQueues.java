@@ -60,10 +60,12 @@ public final class PushQueues implements AutoCloseable {
   public static PushQueues start(Connection nats, PushStreams streams, Settings settings, DeviceRegistry registry,
       DeliveryState state, PushSettings pushSettings, DeadLetters deadLetters, Providers providers,
       PushMetrics metrics, Clock clock, String instanceId) throws IOException {
-    JetStreamManagement jsm = nats.jetStreamManagement();
+    JetStreamManagement jsm = PushStreams.management(nats);
     streams.ensureCreated(nats);
-    ensureConsumer(jsm, streams.candidatesStream(), streams.candidatesSubject(), EXPANDER, settings.ackWait());
-    ensureConsumer(jsm, streams.jobsStream(), streams.jobsSubject(), SENDER, settings.ackWait());
+    PushStreams.untilReady(() -> ensureConsumer(jsm, streams.candidatesStream(), streams.candidatesSubject(),
+        EXPANDER, settings.ackWait()));
+    PushStreams.untilReady(() -> ensureConsumer(jsm, streams.jobsStream(), streams.jobsSubject(), SENDER,
+        settings.ackWait()));
     JetStream js = nats.jetStream();
     JobQueue jobQueue = new JobQueue(js, streams);
     CandidateExpander expander =

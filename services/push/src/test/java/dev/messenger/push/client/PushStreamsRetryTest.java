@@ -3,6 +3,8 @@ package dev.messenger.push.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.Error;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,5 +32,18 @@ class PushStreamsRetryTest {
       throw new IOException("attempt " + tries.incrementAndGet());
     })).isInstanceOf(IOException.class).hasMessage("attempt " + tries.get());
     assertThat(tries.get()).isGreaterThan(1);
+  }
+
+  @Test
+  void should_not_wait_for_a_failure_jetstream_itself_reported() {
+    AtomicInteger tries = new AtomicInteger();
+    IOException refused = new IOException("cannot create stream s: bad request",
+        new JetStreamApiException(Error.JsBadRequestErr));
+
+    assertThatThrownBy(() -> PushStreams.ensureWithin(Duration.ofSeconds(5), Duration.ofMillis(1), () -> {
+      tries.incrementAndGet();
+      throw refused;
+    })).isSameAs(refused);
+    assertThat(tries).hasValue(1);
   }
 }
