@@ -4,7 +4,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +29,7 @@ public final class ReadSpeculation {
   private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE TABLE IF NOT EXISTS (\\w+)\\.(\\w+) \\(");
   private static final Pattern MILLIS = Pattern.compile("^([0-9]+(?:\\.[0-9]+)?)\\s*ms$");
   private static final SimpleStatement CURRENT = SimpleStatement.newInstance(
-      "SELECT speculative_retry FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?");
+      "SELECT table_name, speculative_retry FROM system_schema.tables WHERE keyspace_name = ?");
 
   private ReadSpeculation() {}
 
@@ -44,14 +46,16 @@ public final class ReadSpeculation {
    * existed), one schema change at a time; returns the tables changed as {@code keyspace.table}.
    */
   public static List<String> applyToExisting(CqlSession session, SchemaChanges changes, List<String> statements) {
+    Map<String, Map<String, String>> storedByKeyspace = new HashMap<>();
     List<String> changed = new ArrayList<>();
     for (String ddl : statements) {
       Matcher table = CREATE_TABLE.matcher(ddl);
       if (!table.find()) {
         continue;
       }
-      Row row = session.execute(CURRENT.setPositionalValues(List.of(table.group(1), table.group(2)))).one();
-      if (row != null && !isOurs(row.getString("speculative_retry"))) {
+      String stored = storedByKeyspace.computeIfAbsent(table.group(1), keyspace -> stored(session, keyspace))
+          .get(table.group(2));
+      if (stored != null && !isOurs(stored)) {
         String name = table.group(1) + "." + table.group(2);
         changes.apply("ALTER TABLE " + name + " WITH " + OPTION);
         log.info("table {} now asks another replica after {}", name, AFTER);
@@ -59,6 +63,15 @@ public final class ReadSpeculation {
       }
     }
     return changed;
+  }
+
+  /** Each table of the keyspace and its stored value, in one read. */
+  private static Map<String, String> stored(CqlSession session, String keyspace) {
+    Map<String, String> byTable = new HashMap<>();
+    for (Row row : session.execute(CURRENT.setPositionalValues(List.of(keyspace)))) {
+      byTable.put(row.getString("table_name"), row.getString("speculative_retry"));
+    }
+    return byTable;
   }
 
   /** Whether a stored value is the fixed 20 ms, however the store spells it ("20ms", "20.00ms"). */
