@@ -170,7 +170,11 @@ store_counters() {
     /^messenger_history_cql_rows_written_total\{/ { match($0, /table="[^"]*"/); t = substr($0, RSTART + 7, RLENGTH - 8); rows[t] += $NF }
     /^messenger_router_messages_committed_total / { committed += $NF }
     /^messenger_history_projection_requests_total / { requests += $NF }
-    END { for (t in rows) printf "%s %d\n", t, rows[t]; printf "committed %d\nrequests %d\n", committed, requests }'
+    /^messenger_history_cql_read_duration_seconds_count\{op="shard_epoch"/ { epoch_reads += $NF }
+    END {
+      for (t in rows) printf "%s %d\n", t, rows[t]
+      printf "committed %d\nrequests %d\nepoch_reads %d\n", committed, requests, epoch_reads
+    }'
 }
 # Rows per committed message between two store_counters snapshots (files), by table and in total.
 store_cost() {
@@ -178,9 +182,10 @@ store_cost() {
     END {
       n = after["committed"] - before["committed"]
       if (n <= 0) { print "  no message committed"; exit }
-      for (t in after) if (t != "committed" && t != "requests") { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
+      for (t in after) if (t !~ /^(committed|requests|epoch_reads)$/) { d = after[t] - before[t]; total += d; line = line sprintf("  %s %.1f", t, d / n) }
       printf "  %d messages committed, %.1f CQL row writes per message:%s\n", n, total / n, line
-      printf "  projection requests per message: %.2f\n", (after["requests"] - before["requests"]) / n
+      printf "  requests per message: epoch reads %.2f, projection %.2f (the log: one per commit)\n", \
+        (after["epoch_reads"] - before["epoch_reads"]) / n, (after["requests"] - before["requests"]) / n
     }' "$1" "$2"
 }
 
@@ -251,11 +256,15 @@ loadgen profile "$OUT/session.jfr" > "$OUT/profile-session.txt"
 loadgen profile "$OUT/router.jfr" > "$OUT/profile-router.txt"
 
 if [ "${SKIP_SWEEP:-}" != "1" ]; then
+  store_counters > "$OUT/store-before-sweep.txt"
   say "sweep: $USERS users at $SWEEP_RATES msg/s, $SWEEP_DURATION each, highest rate held at delivery p99 <= 50 ms (${SWEEP_WARMUP} warm-up per step)"
   loadgen sweep --target "$SESSION" --users "$USERS" --rates "$SWEEP_RATES" --duration "$SWEEP_DURATION" \
     --warmup "$SWEEP_WARMUP" --drain 10s --connect-rate "$CONNECT_RATE" --p99-limit-ms 50 --keep-going --metrics "$METRICS" \
     --cpu-pids "$CPU_PIDS" \
     --baseline "$OUT/baseline.json" --out "$OUT/sweep" || true
+  store_counters > "$OUT/store-after-sweep.txt"
+  { echo "1:1, the sweep (all steps and their warm-ups together):"
+    store_cost "$OUT/store-before-sweep.txt" "$OUT/store-after-sweep.txt"; } | tee -a "$OUT/store-cost.txt" | tee -a "$LOG"
 fi
 
 if [ "${SKIP_STREAMS:-}" != "1" ]; then

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -31,22 +32,46 @@ final class JvmThreadCpu {
     }
   }
 
-  /** Ticks (user + system) of the process's live threads by kind; empty when the process cannot be read. */
-  static Map<Kind, Long> ticks(long pid) {
+  /**
+   * Ticks (user + system) of the process's live threads, by kind and by thread id with the thread's name at
+   * this reading. Empty when the process cannot be read.
+   */
+  static Readings read(long pid) {
     Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
+    Map<Long, NamedTicks> byThread = new HashMap<>();
     try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       threads.forEach(thread -> {
         try {
           String name = Files.readString(thread.resolve("comm")).strip();
           long ticks = ProcessCpuProbe.ticksOf(Files.readString(thread.resolve("stat")));
           byKind.merge(Kind.of(name), ticks, Long::sum);
+          byThread.put(Long.parseLong(thread.getFileName().toString()), new NamedTicks(name, ticks));
         } catch (IOException | RuntimeException e) {
           // The thread ended while it was being read.
         }
       });
     } catch (IOException | RuntimeException e) {
-      return Map.of();
+      return new Readings(Map.of(), Map.of());
     }
-    return byKind;
+    return new Readings(byKind, byThread);
   }
+
+  /**
+   * A thread's group: its name with every run of digits replaced by N, so a pool's threads add up. The CQL
+   * store's shared worker threads rename themselves after the stage they serve at the moment (client requests,
+   * writes, reads), so a stage's name says nothing of where a thread spent its time: they are one group.
+   */
+  static String group(String threadName) {
+    String group = threadName.replaceAll("[0-9]+", "N");
+    return STORE_STAGE_WORKERS.contains(group) ? "store stage workers" : group;
+  }
+
+  private static final java.util.Set<String> STORE_STAGE_WORKERS = java.util.Set.of(
+      "Native-Transpor", "MutationStage-N", "ReadStage-N", "CounterMutation", "ViewMutationSta");
+
+  /** One reading of a process's threads. */
+  record Readings(Map<Kind, Long> byKind, Map<Long, NamedTicks> byThread) {}
+
+  /** A thread's name and ticks at one reading. */
+  record NamedTicks(String name, long ticks) {}
 }

@@ -19,11 +19,31 @@ class JvmThreadCpuTest {
   }
 
   @Test
+  void should_group_a_pools_threads_by_their_name_without_numbers() {
+    assertThat(JvmThreadCpu.group("GC Thread#3")).isEqualTo("GC Thread#N");
+    assertThat(JvmThreadCpu.group("COMMIT-LOG-WRIT")).isEqualTo("COMMIT-LOG-WRIT");
+    assertThat(JvmThreadCpu.group("ReadStage-12")).as("a store worker names itself after its stage of the moment")
+        .isEqualTo("store stage workers");
+    assertThat(JvmThreadCpu.group("Native-Transpor")).isEqualTo("store stage workers");
+    assertThat(JvmThreadCpu.group("MutationStage-4")).isEqualTo("store stage workers");
+  }
+
+  @Test
+  void should_read_a_live_jvms_threads_by_id_and_nothing_of_a_missing_process() {
+    var readings = JvmThreadCpu.read(ProcessHandle.current().pid());
+
+    assertThat(readings.byThread().values()).extracting(JvmThreadCpu.NamedTicks::name).contains("C1 CompilerThre");
+    assertThat(readings.byThread().values().stream().mapToLong(JvmThreadCpu.NamedTicks::ticks).sum())
+        .as("the threads add up to the kinds").isEqualTo(readings.byKind().values().stream().mapToLong(Long::longValue).sum());
+    assertThat(JvmThreadCpu.read(Long.MAX_VALUE).byThread()).isEmpty();
+  }
+
+  @Test
   void should_read_the_ticks_of_a_live_jvms_threads_by_kind_and_nothing_of_a_missing_process() {
-    var ticks = JvmThreadCpu.ticks(ProcessHandle.current().pid());
+    var ticks = JvmThreadCpu.read(ProcessHandle.current().pid()).byKind();
 
     assertThat(ticks).containsKeys(Kind.JIT, Kind.GC, Kind.OTHER);
     assertThat(ticks.get(Kind.OTHER)).as("this test's own threads ran").isPositive();
-    assertThat(JvmThreadCpu.ticks(Long.MAX_VALUE)).isEmpty();
+    assertThat(JvmThreadCpu.read(Long.MAX_VALUE).byKind()).isEmpty();
   }
 }

@@ -8,6 +8,9 @@ import java.util.Map;
 
 /** The human summary of a run report, for the terminal. */
 public final class SummaryText {
+  /** Processes that used at least this share of the window's CPU get a line of their busiest thread groups. */
+  private static final double BUSY_PROCESS_SHARE = 0.2;
+
   private SummaryText() {}
 
   public static String of(Map<String, Object> r) {
@@ -124,6 +127,13 @@ public final class SummaryText {
             d(cpu, "total_jit_cpu_s"), JsonPaths.object(cpu, "jit_cpu_s"), d(cpu, "total_gc_cpu_s"),
             JsonPaths.object(cpu, "gc_cpu_s")));
       }
+      Map<String, Object> byCpu = JsonPaths.object(cpu, "cpu_s");
+      JsonPaths.object(cpu, "thread_groups_cpu_s").forEach((name, groups) -> {
+        Object seconds = byCpu.get(name);
+        if (seconds instanceof Number n && n.doubleValue() >= BUSY_PROCESS_SHARE * d(cpu, "total_cpu_s")) {
+          out.append(String.format(Locale.ROOT, "  by thread   %s %.1f CPU-s: %s%n", name, n.doubleValue(), groups));
+        }
+      });
     }
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));
