@@ -4,7 +4,8 @@
 #   2. measures the raw limits (loadgen baseline: NATS, CQL, gRPC) on that same infrastructure,
 #   3. runs the documented scenario (2,000 users, 1:1, 100 msg/s, 60 s), then 30 s of it again with JFR on the
 #      session server and the router; the write path's CQL rows per message (by table, from the router's
-#      counters) of this run and of each group run go to store-cost.txt,
+#      counters), epoch reads and projection requests per message, of this run, of the sweep and of each group
+#      run go to store-cost.txt,
 #   4. sweeps the send rate with 2,000 users (every step, to show the curve) and reports the highest rate held
 #      at delivery p99 <= 50 ms,
 #   5. holds 50,000 idle device streams from one load-generator process and measures the session server's
@@ -162,8 +163,9 @@ gc_pauses() {
   done
 }
 
-# The router's counters of rows written by the write path (log and projection, by table) and of messages
-# committed, as "table rows" lines and one "committed n" line.
+# The router's counters of rows written by the write path (log and projection, by table), of messages
+# committed, of projection requests and of epoch reads, as "table rows" lines and "committed n", "requests n",
+# "epoch_reads n" lines.
 ROUTER_METRICS="http://127.0.0.1:$((BASE_PORT + 2200))/metrics"
 store_counters() {
   curl -s "$ROUTER_METRICS" | awk '
@@ -176,7 +178,8 @@ store_counters() {
       printf "committed %d\nrequests %d\nepoch_reads %d\n", committed, requests, epoch_reads
     }'
 }
-# Rows per committed message between two store_counters snapshots (files), by table and in total.
+# Rows per committed message between two store_counters snapshots (files), by table and in total, and
+# epoch reads and projection requests per committed message.
 store_cost() {
   awk 'NR == FNR { before[$1] = $2; next } { after[$1] = $2 }
     END {

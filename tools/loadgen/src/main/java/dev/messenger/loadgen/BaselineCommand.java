@@ -1,6 +1,5 @@
 package dev.messenger.loadgen;
 
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import dev.messenger.loadgen.baseline.Baseline;
 import dev.messenger.loadgen.baseline.BaselineSettings;
 import dev.messenger.loadgen.report.Json;
@@ -63,13 +62,8 @@ final class BaselineCommand implements Callable<Integer> {
       description = "Conditional inserts per second of the LWT latency phase. Default: ${DEFAULT-VALUE}.")
   double lwtLatencyRate;
 
-  @Option(names = "--cql-replication", defaultValue = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-      description = "Replication of the scratch keyspace. Default: ${DEFAULT-VALUE}.")
-  String replication;
-
-  @Option(names = "--cql-consistency", defaultValue = "QUORUM",
-      description = "Write consistency, as the services use. Default: ${DEFAULT-VALUE}.")
-  String consistency;
+  @Mixin
+  CqlScratchOptions scratch = new CqlScratchOptions();
 
   @Option(names = "--out", paramLabel = "FILE", description = "Default: .messenger/loadgen/baseline-<id>.json.")
   Path out;
@@ -87,7 +81,7 @@ final class BaselineCommand implements Callable<Integer> {
         lwtLatencyRate);
     Map<String, Object> report;
     try {
-      report = new Baseline(infra.resolve(), settings, replication, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(consistency.toUpperCase(java.util.Locale.ROOT)),
+      report = new Baseline(infra.resolve(), settings, scratch.replication, scratch.consistencyLevel(),
           Clock.systemUTC(), terminal).measure(parts, id);
     } catch (RuntimeException | java.io.IOException e) {
       throw new IllegalStateException("baseline failed: " + e.getMessage() + "\nIs the stack up? Give the "

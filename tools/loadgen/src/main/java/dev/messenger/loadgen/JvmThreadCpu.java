@@ -6,15 +6,24 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * CPU ticks of a JVM's threads by what they do, from {@code /proc/<pid>/task/*}. The JIT compilers are a cost
- * of a freshly started JVM rather than of the messages it handles, and the garbage collector's share is what
- * allocation costs: a reader of "CPU per message" must see both. Threads that ended before a reading are
- * not in it (the process total still counts them), so both figures are lower bounds.
+ * CPU ticks of a process's threads, from {@code /proc/<pid>/task/*}: by what a JVM's threads do, and by thread.
+ * The JIT compilers are a cost of a freshly started JVM rather than of the messages it handles, and the garbage
+ * collector's share is what allocation costs: a reader of "CPU per message" must see both. By thread, grouped by
+ * name, it tells where any process's CPU went. Threads that ended before a reading are not in it (the process
+ * total still counts them), so these figures are lower bounds.
  */
 final class JvmThreadCpu {
+  /**
+   * The CQL store's shared worker pool: a worker starts as {@code SharedPool-Worker-<n>} and renames itself
+   * after the stage it serves at the moment (client requests, writes, reads, replica responses).
+   */
+  private static final Set<String> STORE_STAGE_WORKERS = Set.of("SharedPool-Work", "Native-Transpor",
+      "MutationStage-N", "ReadStage-N", "RequestResponse", "CounterMutation", "ViewMutationSta");
+
   private JvmThreadCpu() {}
 
   /** What a JVM thread does, by its name as the kernel keeps it (at most 15 characters). */
@@ -57,17 +66,15 @@ final class JvmThreadCpu {
   }
 
   /**
-   * A thread's group: its name with every run of digits replaced by N, so a pool's threads add up. The CQL
-   * store's shared worker threads rename themselves after the stage they serve at the moment (client requests,
-   * writes, reads), so a stage's name says nothing of where a thread spent its time: they are one group.
+   * A thread's group: its name with every number that does not follow a letter replaced by N, so a pool's
+   * threads add up ({@code ReadStage-3} and {@code GC Thread#1} become {@code ReadStage-N} and
+   * {@code GC Thread#N}; {@code C2 CompilerThre} stays). The CQL store's workers are one group: the stage a
+   * worker is named after says nothing of where it spent its time.
    */
   static String group(String threadName) {
-    String group = threadName.replaceAll("[0-9]+", "N");
+    String group = threadName.replaceAll("(?<![A-Za-z])[0-9]+", "N");
     return STORE_STAGE_WORKERS.contains(group) ? "store stage workers" : group;
   }
-
-  private static final java.util.Set<String> STORE_STAGE_WORKERS = java.util.Set.of(
-      "Native-Transpor", "MutationStage-N", "ReadStage-N", "CounterMutation", "ViewMutationSta");
 
   /** One reading of a process's threads. */
   record Readings(Map<Kind, Long> byKind, Map<Long, NamedTicks> byThread) {}

@@ -12,18 +12,19 @@ import java.util.Map;
  * CPU time of the deployment's processes on this machine over the measurement window, from
  * {@code /proc/<pid>/stat} (user + system clock ticks, 100 per second on Linux): with the acknowledged
  * messages of the window, the whole system's CPU per message. Of a JVM's CPU it also tells how much its JIT
- * compilers and its garbage collector took ({@link JvmThreadCpu}).
+ * compilers and its garbage collector took, and of every process which groups of its threads took most
+ * ({@link JvmThreadCpu}).
  */
 final class ProcessCpuProbe implements WindowProbe {
   /** The key of its result among the window's measurements. */
   static final String KEY = "process_cpu";
   private static final double TICKS_PER_SECOND = 100.0;
+  /** A thread group is listed when it took at least this share of its process's CPU in the window. */
+  private static final double GROUP_SHARE = 0.05;
+  private static final int GROUPS_PER_PROCESS = 6;
 
   private final Map<String, Long> pids;
   private final Map<String, Long> ticksAtStart = new LinkedHashMap<>();
-  /** A thread group is listed when it took at least this share of its process's CPU in the window. */
-  static final double GROUP_SHARE = 0.05;
-  private static final int GROUPS_PER_PROCESS = 6;
 
   private final Map<String, JvmThreadCpu.Readings> threadTicksAtStart = new LinkedHashMap<>();
   private long startNanos;
@@ -90,8 +91,8 @@ final class ProcessCpuProbe implements WindowProbe {
 
   /** Seconds a kind of thread spent between the two readings; 0 where a thread was missing from one. */
   private static double increase(Map<JvmThreadCpu.Kind, Long> before, Map<JvmThreadCpu.Kind, Long> after,
-      JvmThreadCpu.Kind key) {
-    long ticks = after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+      JvmThreadCpu.Kind kind) {
+    long ticks = after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
     return Math.max(0, ticks) / TICKS_PER_SECOND;
   }
 
@@ -99,10 +100,14 @@ final class ProcessCpuProbe implements WindowProbe {
    * The thread groups that took at least {@link #GROUP_SHARE} of the process's {@code processSeconds}, busiest
    * first, at most {@value #GROUPS_PER_PROCESS}: where a process's CPU went (the CQL store's workers, its
    * commit-log sync, its network threads), without a profiler. Each thread's increase counts for the group of
-   * its name at the end; a thread that started in the window counts whole, one that ended is missing.
+   * its name at the end; a thread that started in the window counts whole, one that ended is missing. Nothing
+   * when the first reading found no thread: every thread's whole life would count.
    */
   static Map<String, Double> busiestGroups(Map<Long, JvmThreadCpu.NamedTicks> before,
       Map<Long, JvmThreadCpu.NamedTicks> after, double processSeconds) {
+    if (before.isEmpty()) {
+      return Map.of();
+    }
     Map<String, Long> ticksByGroup = new HashMap<>();
     after.forEach((thread, now) -> {
       JvmThreadCpu.NamedTicks then = before.get(thread);

@@ -21,11 +21,15 @@ class JvmThreadCpuTest {
   @Test
   void should_group_a_pools_threads_by_their_name_without_numbers() {
     assertThat(JvmThreadCpu.group("GC Thread#3")).isEqualTo("GC Thread#N");
+    assertThat(JvmThreadCpu.group("C2 CompilerThre")).as("a number after a letter is part of the name")
+        .isEqualTo("C2 CompilerThre");
     assertThat(JvmThreadCpu.group("COMMIT-LOG-WRIT")).isEqualTo("COMMIT-LOG-WRIT");
     assertThat(JvmThreadCpu.group("ReadStage-12")).as("a store worker names itself after its stage of the moment")
         .isEqualTo("store stage workers");
     assertThat(JvmThreadCpu.group("Native-Transpor")).isEqualTo("store stage workers");
     assertThat(JvmThreadCpu.group("MutationStage-4")).isEqualTo("store stage workers");
+    assertThat(JvmThreadCpu.group("RequestResponse")).isEqualTo("store stage workers");
+    assertThat(JvmThreadCpu.group("SharedPool-Work")).as("a worker not yet given work").isEqualTo("store stage workers");
   }
 
   @Test
@@ -33,8 +37,8 @@ class JvmThreadCpuTest {
     var readings = JvmThreadCpu.read(ProcessHandle.current().pid());
 
     assertThat(readings.byThread().values()).extracting(JvmThreadCpu.NamedTicks::name).contains("C1 CompilerThre");
-    assertThat(readings.byThread().values().stream().mapToLong(JvmThreadCpu.NamedTicks::ticks).sum())
-        .as("the threads add up to the kinds").isEqualTo(readings.byKind().values().stream().mapToLong(Long::longValue).sum());
+    assertThat(readings.byThread()).as("keyed by thread id; the process's first thread has the process id")
+        .containsKey(ProcessHandle.current().pid());
     assertThat(JvmThreadCpu.read(Long.MAX_VALUE).byThread()).isEmpty();
   }
 

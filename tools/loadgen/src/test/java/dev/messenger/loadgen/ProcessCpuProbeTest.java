@@ -24,10 +24,15 @@ class ProcessCpuProbeTest {
       spun.countDown();
       awaitQuietly(read); // alive when the window ends: an ended thread's ticks are in no reading
     }, "spinner-7");
+    spinner.setDaemon(true);
     spinner.start();
-    spun.await();
-    Map<String, Object> result = probe.windowEnds();
-    read.countDown();
+    Map<String, Object> result;
+    try {
+      spun.await();
+      result = probe.windowEnds();
+    } finally {
+      read.countDown();
+    }
     spinner.join();
 
     @SuppressWarnings("unchecked")
@@ -54,23 +59,39 @@ class ProcessCpuProbeTest {
   @Test
   void should_count_each_threads_increase_for_the_group_of_its_name_at_the_end() {
     // The store's stage workers rename themselves as they move between stages: a thread's whole past must not
-    // move with its name, only what it spent in the window counts.
+    // move with its name, only what it spent in the window counts, under the name it has at the end.
     Map<Long, JvmThreadCpu.NamedTicks> before = Map.of(
         1L, new JvmThreadCpu.NamedTicks("ReadStage-3", 5_000),
         2L, new JvmThreadCpu.NamedTicks("COMMIT-LOG-WRIT", 50),
         3L, new JvmThreadCpu.NamedTicks("idle", 10),
-        4L, new JvmThreadCpu.NamedTicks("ended", 10));
+        4L, new JvmThreadCpu.NamedTicks("ended", 10),
+        6L, new JvmThreadCpu.NamedTicks("Messaging-A", 9_000));
     Map<Long, JvmThreadCpu.NamedTicks> after = Map.of(
         1L, new JvmThreadCpu.NamedTicks("MutationStage-9", 5_300),
         2L, new JvmThreadCpu.NamedTicks("COMMIT-LOG-WRIT", 750),
         3L, new JvmThreadCpu.NamedTicks("idle", 11),
-        5L, new JvmThreadCpu.NamedTicks("epollEventLoopG", 200));
+        5L, new JvmThreadCpu.NamedTicks("epollEventLoopG", 200),
+        6L, new JvmThreadCpu.NamedTicks("Messaging-B", 9_100));
 
-    Map<String, Double> busiest = ProcessCpuProbe.busiestGroups(before, after, 12.0);
+    Map<String, Double> busiest = ProcessCpuProbe.busiestGroups(before, after, 13.0);
 
     assertThat(busiest.keySet()).as("busiest first; under 5 %% of the process left out")
-        .containsExactly("COMMIT-LOG-WRIT", "store stage workers", "epollEventLoopG");
+        .containsExactly("COMMIT-LOG-WRIT", "store stage workers", "epollEventLoopG", "Messaging-B");
     assertThat(busiest).containsEntry("COMMIT-LOG-WRIT", 7.0).containsEntry("store stage workers", 3.0)
-        .containsEntry("epollEventLoopG", 2.0);
+        .containsEntry("epollEventLoopG", 2.0).containsEntry("Messaging-B", 1.0);
+  }
+
+  @Test
+  void should_list_at_most_six_groups_and_none_without_a_first_reading() {
+    Map<Long, JvmThreadCpu.NamedTicks> before = new java.util.HashMap<>();
+    Map<Long, JvmThreadCpu.NamedTicks> after = new java.util.HashMap<>();
+    for (long thread = 1; thread <= 8; thread++) {
+      before.put(thread, new JvmThreadCpu.NamedTicks("pool" + (char) ('a' + thread), 0));
+      after.put(thread, new JvmThreadCpu.NamedTicks("pool" + (char) ('a' + thread), 100 * thread));
+    }
+
+    assertThat(ProcessCpuProbe.busiestGroups(before, after, 36.0).keySet())
+        .containsExactly("pooli", "poolh", "poolg", "poolf", "poole", "poold");
+    assertThat(ProcessCpuProbe.busiestGroups(Map.of(), after, 36.0)).isEmpty();
   }
 }

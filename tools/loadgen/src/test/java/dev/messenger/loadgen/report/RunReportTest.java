@@ -116,13 +116,13 @@ class RunReportTest {
   void should_show_where_the_busy_processes_cpu_went_by_thread_group() {
     Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
     Map<String, Object> groups = new java.util.LinkedHashMap<>();
-    groups.put("cassandra", Map.of("Native-Transpor", 3.5));
+    groups.put("cassandra", Map.of("store stage workers", 3.5));
     groups.put("router", Map.of("nats", 0.1));
     report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
         Map.of("cpu_s", Map.of("cassandra", 9.0, "router", 1.0), "total_cpu_s", 10.0, "window_s", 2.0,
             "thread_groups_cpu_s", groups))));
 
-    assertThat(SummaryText.of(report)).contains("by thread   cassandra 9.0 CPU-s: {Native-Transpor=3.5}")
+    assertThat(SummaryText.of(report)).contains("by thread   cassandra 9.0 CPU-s: {store stage workers=3.5}")
         .as("a process under a fifth of the CPU").doesNotContain("by thread   router");
   }
 

@@ -1,0 +1,78 @@
+package dev.messenger.loadgen;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.messenger.loadgen.baseline.StoreRequestCost;
+import dev.messenger.loadgen.report.Json;
+import dev.messenger.loadgen.run.RunSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loadgen store-cost}: the CQL store's CPU per request and per partition written, on this machine. */
+@Command(name = "store-cost", mixinStandardHelpOptions = true,
+    description = {"Measure what the CQL store's CPU costs per request and per partition written: fixed rates of "
+        + "plain inserts and unlogged batches of several partitions (--shapes), the store process's CPU over "
+        + "each (--store-pid, from /proc), and the least-squares fit: store cores = idle + a x requests/s + "
+        + "b x partitions/s. Writes store-cost.json."})
+final class StoreCostCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  InfraOptions infra = new InfraOptions();
+
+  @Option(names = "--store-pid", required = true, paramLabel = "PID",
+      description = "The CQL store's process on this machine (one node).")
+  long storePid;
+
+  @Option(names = "--shapes", split = ",", paramLabel = "RATExPARTITIONS",
+      description = "Loads to measure: requests per second x partitions each. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "800x1,800x2,800x4,800x8,3200x1,1600x2,400x8")
+  List<String> shapes;
+
+  @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Unmeasured time before each shape. Default: ${DEFAULT-VALUE}.")
+  Duration warmup;
+
+  @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+      description = "Measured time of each shape, and of the store idle first. Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(names = "--row-bytes", defaultValue = "200", description = "Body bytes of each row. Default: "
+      + "${DEFAULT-VALUE}.")
+  int rowBytes;
+
+  @Mixin
+  CqlScratchOptions scratch = new CqlScratchOptions();
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Default: .messenger/loadgen/store-cost-<id>.json.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter terminal = spec.commandLine().getOut();
+    List<StoreRequestCost.Shape> loads = shapes.stream().map(StoreRequestCost.Shape::parse).toList();
+    if (ProcessCpuProbe.ticks(storePid) < 0) {
+      throw new IllegalArgumentException("no process " + storePid + " to read the CPU of (--store-pid)");
+    }
+    String id = RunSettings.newRunId();
+    Map<String, Object> report;
+    try (CqlSession session = infra.resolve().connectCql();
+        StoreRequestCost cost = new StoreRequestCost(session, () -> ProcessCpuProbe.ticks(storePid), id,
+            scratch.replication, scratch.consistencyLevel(), rowBytes)) {
+      report = cost.measure(loads, warmup, duration, terminal);
+    }
+    Path file = out != null ? out : Path.of(".messenger", "loadgen", "store-cost-" + id + ".json");
+    ReportFiles.write(file, Json.write(report));
+    terminal.println("store cost written to " + file);
+    return 0;
+  }
+}
