@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Starts real etcd, NATS (with JetStream) and a CQL store at most once per test JVM and injects
- * {@link InfrastructureEndpoints} into test constructors, lifecycle and test methods.
+ * {@link InfrastructureEndpoints} (and {@link LocalParts}, the processes it started) into test constructors,
+ * lifecycle and test methods.
  *
  * <p>Parts named by MESSENGER_ETCD_ENDPOINTS, MESSENGER_NATS_URL or MESSENGER_CQL_CONTACT_POINTS are reused instead of
  * started. Everything started stops when the test run ends.
@@ -25,12 +26,15 @@ public final class RealInfrastructure implements BeforeAllCallback, ParameterRes
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == InfrastructureEndpoints.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == InfrastructureEndpoints.class || type == LocalParts.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return endpoints(context);
+    return parameter.getParameter().getType() == LocalParts.class
+        ? new LocalParts(infrastructure(context).localParts())
+        : endpoints(context);
   }
 
   /** The endpoints of this JVM's shared infrastructure, starting it if needed. */

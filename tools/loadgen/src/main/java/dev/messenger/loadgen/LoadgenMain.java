@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, SweepCommand.class, BaselineCommand.class, PlanCommand.class,
         PlanClusterCommand.class,
         MergeCommand.class, ProfileCommand.class, dev.messenger.loadgen.presence.PresenceChurnCommand.class,
-        PushScenarioCommand.class, ChaosCommand.class, StoreCostCommand.class,
+        PushScenarioCommand.class, ChaosCommand.class, CqlCostCommand.class,
         CommandLine.HelpCommand.class},
     description = {"Load generator and capacity report for the messenger. With no --target it drives the local "
         + "stack started by ./messenger up (127.0.0.1:7100, development key).",

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -46,6 +47,24 @@ public final class StoreRequestCost implements AutoCloseable {
       }
     }
 
+    /**
+     * Refuses shapes from which the two costs cannot be told apart: they need two request rates or more, two
+     * partition counts or more, and more than one ratio of partitions to requests.
+     */
+    public static void requireTellingApart(List<Shape> shapes) {
+      long rates = shapes.stream().map(Shape::requestsPerSecond).distinct().count();
+      long counts = shapes.stream().map(Shape::partitions).distinct().count();
+      if (rates < 2 || counts < 2) {
+        throw new IllegalArgumentException("shapes " + shapes + " cannot tell a request's cost from a partition's: "
+            + "give two request rates or more and two partition counts or more, like the default");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return requestsPerSecond + "x" + partitions;
+    }
+
     /** "800x4": 800 requests a second of 4 partitions each. */
     public static Shape parse(String text) {
       String[] parts = text.trim().split("x");
@@ -61,7 +80,7 @@ public final class StoreRequestCost implements AutoCloseable {
       ConsistencyLevel consistency, int bodyBytes) {
     this.session = session;
     this.storeTicks = storeTicks;
-    this.keyspace = "loadgen_store_cost_" + runId;
+    this.keyspace = "loadgen_cql_cost_" + runId;
     this.consistency = consistency;
     this.body = "x".repeat(bodyBytes);
     ddl("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replication);
@@ -70,15 +89,21 @@ public final class StoreRequestCost implements AutoCloseable {
     this.insert = session.prepare("INSERT INTO " + keyspace + ".rows (partition_id, seq, body) VALUES (?, ?, ?)");
   }
 
+  /** The keyspace it writes to, dropped on {@link #close}. */
+  public String keyspace() {
+    return keyspace;
+  }
+
   /** The store idle, then each shape after its warm-up; the points and the fit, printed as they come. */
   public Map<String, Object> measure(List<Shape> shapes, Duration warmup, Duration duration, PrintWriter terminal)
       throws InterruptedException {
+    Shape.requireTellingApart(shapes);
     List<RequestCostFit.Point> points = new ArrayList<>();
     List<Map<String, Object>> measured = new ArrayList<>();
     long idleFrom = storeTicks.getAsLong();
     long idleStart = System.nanoTime();
     Thread.sleep(duration.toMillis());
-    double idle = cores(idleFrom, idleStart);
+    double idle = cores(idleFrom, seconds(idleStart));
     points.add(new RequestCostFit.Point(0, 0, idle));
     terminal.printf(Locale.ROOT, "store idle: %.3f cores%n", idle);
     for (Shape shape : shapes) {
@@ -86,8 +111,9 @@ public final class StoreRequestCost implements AutoCloseable {
       long from = storeTicks.getAsLong();
       long start = System.nanoTime();
       OpenLoop.Result result = OpenLoop.run(shape.requestsPerSecond(), duration, at -> write(shape.partitions()));
-      double cores = cores(from, start);
-      double answered = (result.fired() - result.failed()) / (duration.toNanos() / 1e9);
+      double seconds = seconds(start); // the same window for the CPU and the answers, drain and lag included
+      double cores = cores(from, seconds);
+      double answered = (result.fired() - result.failed()) / seconds;
       points.add(new RequestCostFit.Point(answered, answered * shape.partitions(), cores));
       Map<String, Object> point = new LinkedHashMap<>();
       point.put("requests_per_s", shape.requestsPerSecond());
@@ -100,16 +126,19 @@ public final class StoreRequestCost implements AutoCloseable {
           shape.requestsPerSecond(), shape.partitions(), answered, result.failed(), cores);
     }
     RequestCostFit fit = RequestCostFit.of(points);
-    terminal.printf(Locale.ROOT, "fit: store cores = %.3f + %.0f µs x requests/s + %.0f µs x partitions/s "
-        + "(worst point off by %.3f cores)%n", fit.idleCores(), fit.secondsPerRequest() * 1e6,
-        fit.secondsPerPartition() * 1e6, fit.worstResidualCores());
+    terminal.printf(Locale.ROOT, "fit: store cores = %.3f + %.0f ± %.0f µs x requests/s + %.0f ± %.0f µs x "
+        + "partitions/s (worst point off by %.3f cores)%n", fit.fixedCores(), fit.secondsPerRequest() * 1e6,
+        fit.requestStandardError() * 1e6, fit.secondsPerPartition() * 1e6, fit.partitionStandardError() * 1e6,
+        fit.worstResidualCores());
     Map<String, Object> fitted = new LinkedHashMap<>();
-    fitted.put("idle_cores", fit.idleCores());
+    fitted.put("fixed_cores", fit.fixedCores());
     fitted.put("us_per_request", fit.secondsPerRequest() * 1e6);
+    fitted.put("us_per_request_standard_error", fit.requestStandardError() * 1e6);
     fitted.put("us_per_partition", fit.secondsPerPartition() * 1e6);
+    fitted.put("us_per_partition_standard_error", fit.partitionStandardError() * 1e6);
     fitted.put("worst_residual_cores", fit.worstResidualCores());
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("kind", "store_cost");
+    report.put("kind", "cql_cost");
     report.put("consistency", consistency.name());
     report.put("row_body_bytes", body.length());
     report.put("idle_cores", idle);
@@ -118,12 +147,16 @@ public final class StoreRequestCost implements AutoCloseable {
     return report;
   }
 
-  private double cores(long fromTicks, long fromNanos) {
+  private static double seconds(long fromNanos) {
+    return (System.nanoTime() - fromNanos) / 1e9;
+  }
+
+  private double cores(long fromTicks, double seconds) {
     long ticks = storeTicks.getAsLong();
     if (fromTicks < 0 || ticks < 0) {
       throw new IllegalStateException("the store process's CPU cannot be read (is --store-pid right?)");
     }
-    return (ticks - fromTicks) / TICKS_PER_SECOND / ((System.nanoTime() - fromNanos) / 1e9);
+    return (ticks - fromTicks) / TICKS_PER_SECOND / seconds;
   }
 
   private CompletionStage<?> write(int partitions) {
@@ -140,7 +173,7 @@ public final class StoreRequestCost implements AutoCloseable {
     return session.executeAsync(statement.setConsistencyLevel(consistency).setIdempotent(true));
   }
 
-  private com.datastax.oss.driver.api.core.cql.BoundStatement row() {
+  private BoundStatement row() {
     long n = sequence.incrementAndGet();
     return insert.bind("p" + n, n, body);
   }

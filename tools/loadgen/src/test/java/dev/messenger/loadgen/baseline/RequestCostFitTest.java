@@ -18,10 +18,11 @@ class RequestCostFitTest {
     RequestCostFit fit = RequestCostFit.of(List.of(new RequestCostFit.Point(0, 0, 0.06), point(800, 1, 0.01),
         point(800, 8, -0.01), point(3200, 1, 0.005), point(400, 8, 0)));
 
-    assertThat(fit.idleCores()).isCloseTo(0.06, offset(0.02));
+    assertThat(fit.fixedCores()).isCloseTo(0.06, offset(0.02));
     assertThat(fit.secondsPerRequest() * 1e6).isCloseTo(180, offset(15.0));
     assertThat(fit.secondsPerPartition() * 1e6).isCloseTo(95, offset(5.0));
     assertThat(fit.worstResidualCores()).isPositive().isLessThan(0.02);
+    assertThat(fit.partitionStandardError()).isPositive().isLessThan(fit.secondsPerPartition() / 5);
   }
 
   @Test
@@ -32,12 +33,5 @@ class RequestCostFitTest {
 
     assertThatThrownBy(() -> RequestCostFit.of(together)).hasMessageContaining("do not vary requests and partitions");
     assertThatThrownBy(() -> RequestCostFit.of(together.subList(0, 3))).hasMessageContaining("at least four points");
-  }
-
-  @Test
-  void should_read_a_shape_as_requests_by_partitions() {
-    assertThat(StoreRequestCost.Shape.parse(" 800x4")).isEqualTo(new StoreRequestCost.Shape(800, 4));
-    assertThatThrownBy(() -> StoreRequestCost.Shape.parse("800")).hasMessageContaining("like 800x4");
-    assertThatThrownBy(() -> StoreRequestCost.Shape.parse("0x4")).hasMessageContaining("at least 1 request/s");
   }
 }

@@ -1,6 +1,7 @@
 package dev.messenger.loadgen;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import dev.messenger.loadgen.baseline.StoreRequestCost;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.run.RunSettings;
@@ -16,13 +17,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code loadgen store-cost}: the CQL store's CPU per request and per partition written, on this machine. */
-@Command(name = "store-cost", mixinStandardHelpOptions = true,
+/** {@code loadgen cql-cost}: the CQL store's CPU per request and per partition written, on this machine. */
+@Command(name = "cql-cost", mixinStandardHelpOptions = true,
     description = {"Measure what the CQL store's CPU costs per request and per partition written: fixed rates of "
         + "plain inserts and unlogged batches of several partitions (--shapes), the store process's CPU over "
         + "each (--store-pid, from /proc), and the least-squares fit: store cores = idle + a x requests/s + "
-        + "b x partitions/s. Writes store-cost.json."})
-final class StoreCostCommand implements Callable<Integer> {
+        + "b x partitions/s. Writes cql-cost.json."})
+final class CqlCostCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
@@ -53,13 +54,14 @@ final class StoreCostCommand implements Callable<Integer> {
   @Mixin
   CqlScratchOptions scratch = new CqlScratchOptions();
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Default: .messenger/loadgen/store-cost-<id>.json.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Default: .messenger/loadgen/cql-cost-<id>.json.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter terminal = spec.commandLine().getOut();
     List<StoreRequestCost.Shape> loads = shapes.stream().map(StoreRequestCost.Shape::parse).toList();
+    StoreRequestCost.Shape.requireTellingApart(loads);
     if (ProcessCpuProbe.ticks(storePid) < 0) {
       throw new IllegalArgumentException("no process " + storePid + " to read the CPU of (--store-pid)");
     }
@@ -69,10 +71,14 @@ final class StoreCostCommand implements Callable<Integer> {
         StoreRequestCost cost = new StoreRequestCost(session, () -> ProcessCpuProbe.ticks(storePid), id,
             scratch.replication, scratch.consistencyLevel(), rowBytes)) {
       report = cost.measure(loads, warmup, duration, terminal);
+    } catch (DriverException e) {
+      throw new IllegalStateException("the CQL store failed: " + e.getMessage() + "\nIs the stack up? Give the "
+          + "store that ./messenger up printed ('cql ...') with --cql-contact-points, or as "
+          + "MESSENGER_CQL_CONTACT_POINTS.", e);
     }
-    Path file = out != null ? out : Path.of(".messenger", "loadgen", "store-cost-" + id + ".json");
+    Path file = out != null ? out : Path.of(".messenger", "loadgen", "cql-cost-" + id + ".json");
     ReportFiles.write(file, Json.write(report));
-    terminal.println("store cost written to " + file);
+    terminal.println("CQL cost written to " + file);
     return 0;
   }
 }
