@@ -11,11 +11,8 @@ import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.loadgen.baseline.StoreRequestCost;
 import dev.messenger.testing.LocalParts;
 import dev.messenger.testing.WithRealInfrastructure;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +38,7 @@ class StoreRequestCostIT {
     Map<String, Object> report;
     String keyspace;
     try (CqlSession session = infra.connectCql()) {
-      try (StoreRequestCost cost = new StoreRequestCost(session, () -> ticks(storePid), "it", "{'class': "
+      try (StoreRequestCost cost = new StoreRequestCost(session, storePid, "it", "{'class': "
           + "'SimpleStrategy', 'replication_factor': 1}", DefaultConsistencyLevel.ONE, 100)) {
         keyspace = cost.keyspace();
         assertThat(session.getMetadata().getKeyspace(keyspace)).as("it writes in a keyspace of its own").isPresent();
@@ -64,15 +61,5 @@ class StoreRequestCostIT {
     assertThat((double) fit.get("us_per_request") + (double) fit.get("us_per_partition"))
         .as("a one-partition request costs the store something").isPositive();
     assertThat(printed.toString()).contains("store idle:").contains("fit: store cores =");
-  }
-
-  private static long ticks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    } catch (IOException e) {
-      return -1;
-    }
   }
 }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import dev.messenger.loadgen.baseline.StoreRequestCost;
 import dev.messenger.loadgen.report.Json;
+import dev.messenger.loadgen.run.ProcessTicks;
 import dev.messenger.loadgen.run.RunSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,13 +63,13 @@ final class CqlCostCommand implements Callable<Integer> {
     PrintWriter terminal = spec.commandLine().getOut();
     List<StoreRequestCost.Shape> loads = shapes.stream().map(StoreRequestCost.Shape::parse).toList();
     StoreRequestCost.Shape.requireTellingApart(loads);
-    if (ProcessCpuProbe.ticks(storePid) < 0) {
+    if (ProcessTicks.of(storePid) < 0) {
       throw new IllegalArgumentException("no process " + storePid + " to read the CPU of (--store-pid)");
     }
     String id = RunSettings.newRunId();
     Map<String, Object> report;
     try (CqlSession session = infra.resolve().connectCql();
-        StoreRequestCost cost = new StoreRequestCost(session, () -> ProcessCpuProbe.ticks(storePid), id,
+        StoreRequestCost cost = new StoreRequestCost(session, storePid, id,
             scratch.replication, scratch.consistencyLevel(), rowBytes)) {
       report = cost.measure(loads, warmup, duration, terminal);
     } catch (DriverException e) {

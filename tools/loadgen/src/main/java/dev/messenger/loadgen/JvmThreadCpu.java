@@ -1,5 +1,6 @@
 package dev.messenger.loadgen;
 
+import dev.messenger.loadgen.run.ProcessTicks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class JvmThreadCpu {
       threads.forEach(thread -> {
         try {
           String name = Files.readString(thread.resolve("comm")).strip();
-          long ticks = ProcessCpuProbe.ticksOf(Files.readString(thread.resolve("stat")));
+          long ticks = ProcessTicks.ofStat(Files.readString(thread.resolve("stat")));
           byKind.merge(Kind.of(name), ticks, Long::sum);
           byThread.put(Long.parseLong(thread.getFileName().toString()), new NamedTicks(name, ticks));
         } catch (IOException | RuntimeException e) {

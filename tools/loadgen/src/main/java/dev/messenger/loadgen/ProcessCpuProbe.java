@@ -1,5 +1,6 @@
 package dev.messenger.loadgen;
 
+import dev.messenger.loadgen.run.ProcessTicks;
 import dev.messenger.loadgen.run.WindowProbe;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,7 @@ import java.util.Map;
 final class ProcessCpuProbe implements WindowProbe {
   /** The key of its result among the window's measurements. */
   static final String KEY = "process_cpu";
-  private static final double TICKS_PER_SECOND = 100.0;
-  /** A thread group is listed when it took at least this share of its process's CPU in the window. */
+    /** A thread group is listed when it took at least this share of its process's CPU in the window. */
   private static final double GROUP_SHARE = 0.05;
   private static final int GROUPS_PER_PROCESS = 6;
 
@@ -37,7 +37,7 @@ final class ProcessCpuProbe implements WindowProbe {
   public void windowStarts() {
     startNanos = System.nanoTime();
     pids.forEach((name, pid) -> {
-      ticksAtStart.put(name, ticks(pid));
+      ticksAtStart.put(name, ProcessTicks.of(pid));
       threadTicksAtStart.put(name, JvmThreadCpu.read(pid));
     });
   }
@@ -53,12 +53,12 @@ final class ProcessCpuProbe implements WindowProbe {
     double totalGc = 0;
     for (Map.Entry<String, Long> process : new java.util.TreeMap<>(pids).entrySet()) {
       long start = ticksAtStart.getOrDefault(process.getKey(), -1L);
-      long end = ticks(process.getValue());
+      long end = ProcessTicks.of(process.getValue());
       if (start < 0 || end < 0) {
         seconds.put(process.getKey(), "unreadable");
         continue;
       }
-      double s = (end - start) / TICKS_PER_SECOND;
+      double s = (end - start) / ProcessTicks.PER_SECOND;
       seconds.put(process.getKey(), s);
       total += s;
       JvmThreadCpu.Readings threadsBefore = threadTicksAtStart.getOrDefault(process.getKey(),
@@ -93,7 +93,7 @@ final class ProcessCpuProbe implements WindowProbe {
   private static double increase(Map<JvmThreadCpu.Kind, Long> before, Map<JvmThreadCpu.Kind, Long> after,
       JvmThreadCpu.Kind kind) {
     long ticks = after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
-    return Math.max(0, ticks) / TICKS_PER_SECOND;
+    return Math.max(0, ticks) / ProcessTicks.PER_SECOND;
   }
 
   /**
@@ -116,27 +116,11 @@ final class ProcessCpuProbe implements WindowProbe {
     });
     Map<String, Double> busiest = new LinkedHashMap<>();
     ticksByGroup.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() / TICKS_PER_SECOND))
+        .map(e -> Map.entry(e.getKey(), e.getValue() / ProcessTicks.PER_SECOND))
         .filter(e -> e.getValue() > 0 && e.getValue() >= GROUP_SHARE * processSeconds)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(GROUPS_PER_PROCESS)
         .forEach(e -> busiest.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
     return busiest;
-  }
-
-  /** utime + stime of the process, or -1 when it cannot be read. */
-  static long ticks(long pid) {
-    try {
-      return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** utime + stime of a {@code /proc/.../stat} line (of a process or of one of its threads). */
-  static long ticksOf(String stat) {
-    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 }

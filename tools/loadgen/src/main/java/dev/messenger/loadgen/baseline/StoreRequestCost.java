@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.messenger.loadgen.run.ProcessTicks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * What the CQL store's CPU costs per request and per partition written, on this machine: fixed rates of
@@ -28,10 +28,8 @@ import java.util.function.LongSupplier;
  * dropped at the end.
  */
 public final class StoreRequestCost implements AutoCloseable {
-  private static final double TICKS_PER_SECOND = 100.0;
-
   private final CqlSession session;
-  private final LongSupplier storeTicks;
+  private final long storePid;
   private final String keyspace;
   private final ConsistencyLevel consistency;
   private final String body;
@@ -75,11 +73,11 @@ public final class StoreRequestCost implements AutoCloseable {
     }
   }
 
-  /** {@code storeTicks}: the store process's CPU in clock ticks (user + system, 100 a second). */
-  public StoreRequestCost(CqlSession session, LongSupplier storeTicks, String runId, String replication,
+  /** {@code storePid}: the store's process on this machine, whose CPU it reads. */
+  public StoreRequestCost(CqlSession session, long storePid, String runId, String replication,
       ConsistencyLevel consistency, int bodyBytes) {
     this.session = session;
-    this.storeTicks = storeTicks;
+    this.storePid = storePid;
     this.keyspace = "loadgen_cql_cost_" + runId;
     this.consistency = consistency;
     this.body = "x".repeat(bodyBytes);
@@ -100,7 +98,7 @@ public final class StoreRequestCost implements AutoCloseable {
     Shape.requireTellingApart(shapes);
     List<RequestCostFit.Point> points = new ArrayList<>();
     List<Map<String, Object>> measured = new ArrayList<>();
-    long idleFrom = storeTicks.getAsLong();
+    long idleFrom = ProcessTicks.of(storePid);
     long idleStart = System.nanoTime();
     Thread.sleep(duration.toMillis());
     double idle = cores(idleFrom, seconds(idleStart));
@@ -108,7 +106,7 @@ public final class StoreRequestCost implements AutoCloseable {
     terminal.printf(Locale.ROOT, "store idle: %.3f cores%n", idle);
     for (Shape shape : shapes) {
       OpenLoop.run(shape.requestsPerSecond(), warmup, at -> write(shape.partitions()));
-      long from = storeTicks.getAsLong();
+      long from = ProcessTicks.of(storePid);
       long start = System.nanoTime();
       OpenLoop.Result result = OpenLoop.run(shape.requestsPerSecond(), duration, at -> write(shape.partitions()));
       double seconds = seconds(start); // the same window for the CPU and the answers, drain and lag included
@@ -126,7 +124,7 @@ public final class StoreRequestCost implements AutoCloseable {
           shape.requestsPerSecond(), shape.partitions(), answered, result.failed(), cores);
     }
     RequestCostFit fit = RequestCostFit.of(points);
-    terminal.printf(Locale.ROOT, "fit: store cores = %.3f + %.0f ± %.0f µs x requests/s + %.0f ± %.0f µs x "
+    terminal.printf(Locale.ROOT, "fit: store cores = %.3f + %.0f +/- %.0f us x requests/s + %.0f +/- %.0f us x "
         + "partitions/s (worst point off by %.3f cores)%n", fit.fixedCores(), fit.secondsPerRequest() * 1e6,
         fit.requestStandardError() * 1e6, fit.secondsPerPartition() * 1e6, fit.partitionStandardError() * 1e6,
         fit.worstResidualCores());
@@ -152,11 +150,11 @@ public final class StoreRequestCost implements AutoCloseable {
   }
 
   private double cores(long fromTicks, double seconds) {
-    long ticks = storeTicks.getAsLong();
+    long ticks = ProcessTicks.of(storePid);
     if (fromTicks < 0 || ticks < 0) {
       throw new IllegalStateException("the store process's CPU cannot be read (is --store-pid right?)");
     }
-    return (ticks - fromTicks) / TICKS_PER_SECOND / seconds;
+    return (ticks - fromTicks) / ProcessTicks.PER_SECOND / seconds;
   }
 
   private CompletionStage<?> write(int partitions) {
