@@ -38,7 +38,7 @@ class StoreRequestCostIT {
     Map<String, Object> report;
     String keyspace;
     try (CqlSession session = infra.connectCql()) {
-      try (StoreRequestCost cost = new StoreRequestCost(session, storePid, "it", "{'class': "
+      try (StoreRequestCost cost = new StoreRequestCost(session, List.of(storePid), "it", "{'class': "
           + "'SimpleStrategy', 'replication_factor': 1}", DefaultConsistencyLevel.ONE, 100)) {
         keyspace = cost.keyspace();
         assertThat(session.getMetadata().getKeyspace(keyspace)).as("it writes in a keyspace of its own").isPresent();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cql-cost", mixinStandardHelpOptions = true,
     description = {"Measure what the CQL store's CPU costs per request and per partition written: fixed rates of "
         + "plain inserts and unlogged batches of several partitions (--shapes), the store process's CPU over "
-        + "each (--store-pid, from /proc), and the least-squares fit: store cores = idle + a x requests/s + "
+        + "each (--store-pid: every node's, from /proc), and the least-squares fit: store cores = idle + a x requests/s + "
         + "b x partitions/s. Writes cql-cost.json."})
 final class CqlCostCommand implements Callable<Integer> {
   @Spec
@@ -31,9 +31,10 @@ final class CqlCostCommand implements Callable<Integer> {
   @Mixin
   InfraOptions infra = new InfraOptions();
 
-  @Option(names = "--store-pid", required = true, paramLabel = "PID",
-      description = "The CQL store's process on this machine (one node).")
-  long storePid;
+  @Option(names = "--store-pid", required = true, split = ",", paramLabel = "PID",
+      description = "The CQL store's process on this machine; a cluster's nodes running here as PID,PID,...: "
+          + "their CPU is added up.")
+  List<Long> storePids;
 
   @Option(names = "--shapes", split = ",", paramLabel = "RATExPARTITIONS",
       description = "Loads to measure: requests per second x partitions each. Default: ${DEFAULT-VALUE}.",
@@ -63,13 +64,15 @@ final class CqlCostCommand implements Callable<Integer> {
     PrintWriter terminal = spec.commandLine().getOut();
     List<StoreRequestCost.Shape> loads = shapes.stream().map(StoreRequestCost.Shape::parse).toList();
     StoreRequestCost.Shape.requireTellingApart(loads);
-    if (ProcessTicks.of(storePid) < 0) {
-      throw new IllegalArgumentException("no process " + storePid + " to read the CPU of (--store-pid)");
+    for (long pid : storePids) {
+      if (ProcessTicks.of(pid) < 0) {
+        throw new IllegalArgumentException("no process " + pid + " to read the CPU of (--store-pid)");
+      }
     }
     String id = RunSettings.newRunId();
     Map<String, Object> report;
     try (CqlSession session = infra.resolve().connectCql();
-        StoreRequestCost cost = new StoreRequestCost(session, storePid, id,
+        StoreRequestCost cost = new StoreRequestCost(session, storePids, id,
             scratch.replication, scratch.consistencyLevel(), rowBytes)) {
       report = cost.measure(loads, warmup, duration, terminal);
     } catch (DriverException e) {

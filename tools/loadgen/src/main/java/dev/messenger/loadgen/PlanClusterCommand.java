@@ -66,6 +66,12 @@ final class PlanClusterCommand implements Callable<Integer> {
       + "Default: ${DEFAULT-VALUE}.")
   int replication = ClusterShape.LOCAL_CLUSTER.replication();
 
+  @Option(names = "--store-syncs-each-write", description = "The cluster's store nodes sync their commit log "
+      + "before they answer a write (commitlog_sync batch or group), as a lone node of ./messenger up does. "
+      + "Default: they sync every 10 s (periodic), as ./messenger up --cluster runs them, and the one node's sync "
+      + "is left out of the cluster's CPU.")
+  boolean storeSyncsEachWrite = ClusterShape.LOCAL_CLUSTER.storeSyncsEachWrite();
+
   @Option(names = "--nats-servers", paramLabel = "N", description = "NATS servers. Default: ${DEFAULT-VALUE}.")
   int natsServers = ClusterShape.LOCAL_CLUSTER.natsServers();
 
@@ -82,7 +88,7 @@ final class PlanClusterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClusterShape shape = new ClusterShape(storeNodes, natsServers, etcdMembers, replication,
+    ClusterShape shape = new ClusterShape(storeNodes, natsServers, etcdMembers, replication, storeSyncsEachWrite,
         ClusterShape.LOCAL_CLUSTER.serviceInstances()).withInstances(instances);
     List<RunCpu> oneNodeRuns = runs(oneNode);
     ClusterModel model = ClusterModel.fit(UnsaturatedRuns.of(oneNodeRuns, p99Millis), shape);

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StoreRequestCost implements AutoCloseable {
   private final CqlSession session;
-  private final long storePid;
+  private final List<Long> storePids;
   private final String keyspace;
   private final ConsistencyLevel consistency;
   private final String body;
@@ -73,11 +73,17 @@ public final class StoreRequestCost implements AutoCloseable {
     }
   }
 
-  /** {@code storePid}: the store's process on this machine, whose CPU it reads. */
-  public StoreRequestCost(CqlSession session, long storePid, String runId, String replication,
+  /**
+   * {@code storePids}: the store's processes on this machine (a cluster's nodes, when it runs here), whose CPU it
+   * reads and adds up.
+   */
+  public StoreRequestCost(CqlSession session, List<Long> storePids, String runId, String replication,
       ConsistencyLevel consistency, int bodyBytes) {
     this.session = session;
-    this.storePid = storePid;
+    if (storePids.isEmpty()) {
+      throw new IllegalArgumentException("no store process to read the CPU of");
+    }
+    this.storePids = List.copyOf(storePids);
     this.keyspace = "loadgen_cql_cost_" + runId;
     this.consistency = consistency;
     this.body = "x".repeat(bodyBytes);
@@ -98,7 +104,7 @@ public final class StoreRequestCost implements AutoCloseable {
     Shape.requireTellingApart(shapes);
     List<RequestCostFit.Point> points = new ArrayList<>();
     List<Map<String, Object>> measured = new ArrayList<>();
-    long idleFrom = ProcessTicks.of(storePid);
+    long idleFrom = storeTicks();
     long idleStart = System.nanoTime();
     Thread.sleep(duration.toMillis());
     double idle = cores(idleFrom, seconds(idleStart));
@@ -106,7 +112,7 @@ public final class StoreRequestCost implements AutoCloseable {
     terminal.printf(Locale.ROOT, "store idle: %.3f cores%n", idle);
     for (Shape shape : shapes) {
       OpenLoop.run(shape.requestsPerSecond(), warmup, at -> write(shape.partitions()));
-      long from = ProcessTicks.of(storePid);
+      long from = storeTicks();
       long start = System.nanoTime();
       OpenLoop.Result result = OpenLoop.run(shape.requestsPerSecond(), duration, at -> write(shape.partitions()));
       double seconds = seconds(start); // the same window for the CPU and the answers, drain and lag included
@@ -150,11 +156,24 @@ public final class StoreRequestCost implements AutoCloseable {
   }
 
   private double cores(long fromTicks, double seconds) {
-    long ticks = ProcessTicks.of(storePid);
+    long ticks = storeTicks();
     if (fromTicks < 0 || ticks < 0) {
-      throw new IllegalStateException("the store process's CPU cannot be read (is --store-pid right?)");
+      throw new IllegalStateException("a store process's CPU cannot be read (is --store-pid right?)");
     }
     return (ticks - fromTicks) / ProcessTicks.PER_SECOND / seconds;
+  }
+
+  /** The store processes' ticks together, or -1 when one of them cannot be read. */
+  private long storeTicks() {
+    long sum = 0;
+    for (long pid : storePids) {
+      long ticks = ProcessTicks.of(pid);
+      if (ticks < 0) {
+        return -1;
+      }
+      sum += ticks;
+    }
+    return sum;
   }
 
   private CompletionStage<?> write(int partitions) {

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *       one-node runs up to the highest rate held ({@link UnsaturatedRuns}): idle + CPU per message x r
  *       ({@link CpuLine#fit}; a negative coefficient is held at 0).
  *   <li>Each line scaled to the cluster ({@link ClusterShape#scaling}): the store's idle x its nodes and its CPU
- *       per message x the replication factor; NATS's idle x its servers and per message x 2 (one route hop);
+ *       per message x the replication factor, its commit-log sync left out where the cluster's nodes sync
+ *       periodically ({@link StoreCommitLogSync}); NATS's idle x its servers and per message x 2 (one route hop);
  *       etcd's both x its members; a service's idle x its instances, per message x 1 (they share the messages).
  *   <li>The cluster's CPU at a rate: the sum of the scaled lines.
  *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the

@@ -12,16 +12,19 @@ import java.util.TreeMap;
  * @param natsServers NATS servers joined by routes
  * @param etcdMembers etcd members
  * @param replication CQL replication factor: replicas that apply each write
+ * @param storeSyncsEachWrite whether the cluster's store nodes sync their commit log before they answer a write
+ *     ({@code batch} or {@code group}), or only every few seconds ({@code periodic})
  * @param serviceInstances instances of each service (session, router, history, ...)
  */
 public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int replication,
-    Map<String, Integer> serviceInstances) {
+    boolean storeSyncsEachWrite, Map<String, Integer> serviceInstances) {
 
   /**
    * What {@code ./messenger up --cluster} starts (tools/stack StackMain and StackOptions): three nodes of
-   * Cassandra (RF 3), NATS and etcd, two session servers and two routers, one of every other service.
+   * Cassandra (RF 3, commit log synced every 10 s), NATS and etcd, two session servers and two routers, one of
+   * every other service.
    */
-  public static final ClusterShape LOCAL_CLUSTER = new ClusterShape(3, 3, 3, 3,
+  public static final ClusterShape LOCAL_CLUSTER = new ClusterShape(3, 3, 3, 3, false,
       Map.of("session", 2, "router", 2, "history", 1, "presence", 1, "push", 1, "web", 1));
 
   private static final Set<String> STORE_KINDS = Set.of("cassandra", "scylla");
@@ -43,11 +46,23 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   public ClusterShape withInstances(Map<String, Integer> instances) {
     Map<String, Integer> merged = new LinkedHashMap<>(serviceInstances);
     merged.putAll(instances);
-    return new ClusterShape(storeNodes, natsServers, etcdMembers, replication, merged);
+    return new ClusterShape(storeNodes, natsServers, etcdMembers, replication, storeSyncsEachWrite, merged);
+  }
+
+  /** Whether a process kind is the CQL store's. */
+  static boolean isStore(String kind) {
+    return STORE_KINDS.contains(kind);
   }
 
   /** How a process kind's one-node line becomes the cluster's, and why. */
   public Scaling scaling(String kind) {
+    if (StoreCommitLogSync.is(kind)) {
+      return storeSyncsEachWrite
+          ? new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
+              "each of the " + replication + " replicas syncs every write before it answers", true)
+          : new Scaling(0, 0, "cluster nodes sync their commit log every few seconds (periodic), not before "
+              + "each answer", "a write is on a quorum of nodes before it is answered, unsynced", true);
+    }
     if (STORE_KINDS.contains(kind)) {
       return new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
           "each of the " + replication + " replicas (RF " + replication + ") applies every write", true);
@@ -78,6 +93,7 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     map.put("nats_servers", natsServers);
     map.put("etcd_members", etcdMembers);
     map.put("replication", replication);
+    map.put("store_syncs_each_write", storeSyncsEachWrite);
     map.put("service_instances", new TreeMap<>(serviceInstances));
     return map;
   }
@@ -87,7 +103,8 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     StringBuilder services = new StringBuilder();
     new TreeMap<>(serviceInstances).forEach((service, count) ->
         services.append(services.length() == 0 ? "" : ", ").append(service).append(" x").append(count));
-    return storeNodes + " store nodes (RF " + replication + "), " + natsServers + " NATS servers, " + etcdMembers
+    return storeNodes + " store nodes (RF " + replication + (storeSyncsEachWrite ? ", synced each write" : "")
+        + "), " + natsServers + " NATS servers, " + etcdMembers
         + " etcd members, services " + services;
   }
 

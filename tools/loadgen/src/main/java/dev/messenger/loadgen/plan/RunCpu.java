@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What one run report says about the CPU of the deployment's processes ({@code run --cpu-pids}): the rate it
  * acknowledged, whether it held its latency, and the CPU-seconds per second of each process kind over the
  * measured window. A process named {@code cassandra-2} or {@code session-5360} is of kind {@code cassandra} or
- * {@code session}; the processes of one kind are summed.
+ * {@code session}; the processes of one kind are summed. The CQL store's commit-log sync, when the report has
+ * its thread groups, is a kind of its own ({@link StoreCommitLogSync}), taken out of the store's.
  *
  * @param source where the report came from, for the printed arithmetic
  * @param ackedPerSecond acknowledged messages per second: the rate the model is a function of
@@ -34,9 +36,19 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
     Map<String, Object> cpu = JsonPaths.object(report, "server.metrics_over_window.process_cpu");
     Map<String, Double> secondsByKind = new TreeMap<>();
     List<String> unreadable = new ArrayList<>();
+    Map<String, Object> threadGroups = JsonPaths.object(cpu, "thread_groups_cpu_s");
     for (Map.Entry<String, Object> process : JsonPaths.object(cpu, "cpu_s").entrySet()) {
       if (process.getValue() instanceof Number seconds) {
-        secondsByKind.merge(kindOf(process.getKey()), seconds.doubleValue(), Double::sum);
+        String kind = kindOf(process.getKey());
+        double rest = seconds.doubleValue();
+        if (ClusterShape.isStore(kind)) {
+          Optional<Double> sync = StoreCommitLogSync.secondsIn(threadGroups, process.getKey());
+          if (sync.isPresent()) {
+            secondsByKind.merge(StoreCommitLogSync.kindOf(kind), sync.get(), Double::sum);
+            rest -= sync.get();
+          }
+        }
+        secondsByKind.merge(kind, rest, Double::sum);
       } else {
         unreadable.add(process.getKey());
       }

@@ -40,6 +40,31 @@ class RunCpuTest {
   }
 
   @Test
+  void should_count_the_stores_commit_log_sync_apart_from_the_rest_of_the_store_when_the_report_has_thread_groups() {
+    Map<String, Object> cpu = Map.of("cassandra-1", 12.0, "cassandra-2", 6.0, "session-7", 3.0);
+    Map<String, Object> groups = Map.of(
+        "cassandra-1", Map.of("store stage workers", 7.0, "COMMIT-LOG-WRIT", 3.0),
+        "cassandra-2", Map.of("store stage workers", 5.0),
+        "session-7", Map.of("COMMIT-LOG-WRIT", 1.0, "grpc-default-wo", 2.0));
+
+    RunCpu run = RunCpu.from("r.json", RunReports.withThreadGroups(RunReports.run(30, 40, true, cpu, 60), groups));
+
+    assertThat(run.coresByKind()).containsOnlyKeys("cassandra", "cassandra commit-log sync", "session");
+    assertThat(run.coresByKind().get("cassandra commit-log sync")).as("node 2's sync missed its six groups: 0")
+        .isCloseTo(3.0 / 60, offset(1e-12));
+    assertThat(run.coresByKind().get("cassandra")).isCloseTo(15.0 / 60, offset(1e-12));
+    assertThat(run.coresByKind().get("session")).as("only the store's sync is split").isCloseTo(0.05, offset(1e-12));
+    assertThat(run.totalCores()).isCloseTo(21.0 / 60, offset(1e-12));
+  }
+
+  @Test
+  void should_keep_the_store_whole_when_the_report_has_no_thread_groups() {
+    RunCpu run = RunCpu.from("old.json", RunReports.run(30, 40, true, Map.of("cassandra-1", 12.0), 60));
+
+    assertThat(run.coresByKind()).containsOnlyKeys("cassandra");
+  }
+
+  @Test
   void should_hold_only_within_the_bound_with_its_checks_passed() {
     Map<String, Object> cpu = Map.of("web", 1.0);
 

@@ -24,6 +24,22 @@ public final class RunReports {
     return report;
   }
 
+  /** {@link #run} with the named processes' thread groups: process name to group to CPU-seconds. */
+  public static Map<String, Object> withThreadGroups(Map<String, Object> report, Map<String, ?> threadGroups) {
+    Map<String, Object> cpu = new LinkedHashMap<>(process(report));
+    cpu.put("thread_groups_cpu_s", new LinkedHashMap<>(threadGroups));
+    Map<String, Object> copy = new LinkedHashMap<>(report);
+    copy.put("server", Map.of("metrics_over_window", Map.of("process_cpu", cpu)));
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> process(Map<String, Object> report) {
+    Map<String, Object> server = (Map<String, Object>) report.get("server");
+    Map<String, Object> window = (Map<String, Object>) server.get("metrics_over_window");
+    return (Map<String, Object>) window.get("process_cpu");
+  }
+
   /** A held run (checks passed) whose CPU is given per minute, as the measurement tables give it. */
   public static RunCpu perMinute(String source, double acked, double p99, Map<String, Double> cpuSecondsPerMinute) {
     return RunCpu.from(source, run(acked, p99, true, cpuSecondsPerMinute, 60));
