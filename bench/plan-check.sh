@@ -26,15 +26,19 @@ BASE_PORT="${BASE_PORT:-17000}"
 WARM_RATE="${WARM_RATE:-150}"
 WARM_JIT_PERCENT="${WARM_JIT_PERCENT:-8}"
 WARM_MAX_ROUNDS="${WARM_MAX_ROUNDS:-10}"
+for knob in WARM_RATE WARM_JIT_PERCENT WARM_MAX_ROUNDS; do
+  [[ "${!knob}" =~ ^[0-9]+$ ]] || { echo "[plan-check] $knob must be a whole number, not '${!knob}'" >&2; exit 1; }
+done
 OUT="${OUT:-bench/results/plan-check-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 LOG="$OUT/bench.log"
 
-# The JIT compilers' share of the stack's CPU in a run's report.txt, in whole percent (100 when unreadable).
+# The JIT compilers' share of the stack's CPU in a run's report.txt, in whole percent; nothing when unreadable.
 jit_percent() {
+  [ -f "$1" ] || return 0
   awk '/^server CPU/ {total = $3} /JIT compilers/ {for (i = 1; i < NF; i++) if ($i == "compilers") jit = $(i + 1)}
-    END {if (total > 0 && jit != "") printf "%d", 100 * jit / total; else print 100}' "$1" 2>/dev/null || echo 100
+    END {if (total > 0 && jit != "") printf "%d", 100 * jit / total}' "$1"
 }
 say() { printf '[plan-check] %s\n' "$*" | tee -a "$LOG" >&2; }
 pid_on_port() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
@@ -87,18 +91,25 @@ measure() {
     | sed 's/"service":"\([^"]*\)","pid":\([0-9]*\)/\1=\2/' | paste -sd, -)" \
     || { say "$name: the control port did not list the processes"; exit 1; }
   say "$name: processes $pids"
-  local run=(run --users "$USERS" --duration "$DURATION" --warmup "$WARMUP" --drain 10s --connect-rate 200
-    --cpu-pids "$pids" --target "127.0.0.1:$((BASE_PORT + 100))")
+  local common=(--users "$USERS" --drain 10s --connect-rate 200 --cpu-pids "$pids"
+    --target "127.0.0.1:$((BASE_PORT + 100))")
+  local run=(run "${common[@]}" --duration "$DURATION" --warmup "$WARMUP")
   # Warm-up rounds until the JIT compilers spend under WARM_JIT_PERCENT of the stack's CPU: a fresh cluster's
   # sixteen JVMs compile for minutes, and a step measured meanwhile misses p99 <= 50 ms at any rate.
-  local round jit
+  local round jit=""
   for round in $(seq 1 "$WARM_MAX_ROUNDS"); do
-    loadgen run --users "$USERS" --duration 30s --warmup 5s --drain 10s --connect-rate 200 --cpu-pids "$pids" \
-      --target "127.0.0.1:$((BASE_PORT + 100))" --total-rate "$WARM_RATE" --out "$dir/warm-up-$round" \
+    loadgen run "${common[@]}" --duration 30s --warmup 5s --total-rate "$WARM_RATE" --out "$dir/warm-up-$round" \
       > "$dir/warm-up-$round.log" 2>&1 || say "$name: warm-up round $round reported failed checks"
     jit="$(jit_percent "$dir/warm-up-$round/report.txt")"
+    if [ -z "$jit" ]; then
+      say "$name: warm-up round $round left no readable CPU figures (see warm-up-$round.log): measuring now"
+      break
+    fi
     say "$name: warm-up round $round at $WARM_RATE msg/s: JIT compilers ${jit}% of the stack's CPU"
     if [ "$jit" -lt "$WARM_JIT_PERCENT" ]; then break; fi
+    if [ "$round" -eq "$WARM_MAX_ROUNDS" ]; then
+      say "$name: still ${jit}% after $WARM_MAX_ROUNDS warm-up rounds: measuring anyway"
+    fi
   done
   for rate in ${rates//,/ }; do
     say "$name: $rate msg/s"

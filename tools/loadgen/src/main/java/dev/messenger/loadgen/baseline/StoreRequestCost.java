@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StoreRequestCost implements AutoCloseable {
   private final CqlSession session;
   private final List<Long> storePids;
+  private final String replication;
   private final String keyspace;
   private final ConsistencyLevel consistency;
   private final String body;
@@ -83,7 +84,11 @@ public final class StoreRequestCost implements AutoCloseable {
     if (storePids.isEmpty()) {
       throw new IllegalArgumentException("no store process to read the CPU of");
     }
+    if (storePids.stream().distinct().count() < storePids.size()) {
+      throw new IllegalArgumentException("store process given twice: " + storePids);
+    }
     this.storePids = List.copyOf(storePids);
+    this.replication = replication;
     this.keyspace = "loadgen_cql_cost_" + runId;
     this.consistency = consistency;
     this.body = "x".repeat(bodyBytes);
@@ -143,6 +148,8 @@ public final class StoreRequestCost implements AutoCloseable {
     fitted.put("worst_residual_cores", fit.worstResidualCores());
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("kind", "cql_cost");
+    report.put("store_processes", storePids.size());
+    report.put("replication", replication);
     report.put("consistency", consistency.name());
     report.put("row_body_bytes", body.length());
     report.put("idle_cores", idle);

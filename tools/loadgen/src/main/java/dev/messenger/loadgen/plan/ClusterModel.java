@@ -2,6 +2,7 @@ package dev.messenger.loadgen.plan;
 
 import static dev.messenger.loadgen.plan.PlanNumbers.n;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,20 @@ import java.util.stream.Collectors;
 /**
  * The CPU of a clustered deployment predicted from one-node runs: a least-squares line per process kind
  * (idle + CPU per acknowledged message, {@link CpuLine#fit}), each scaled by the cluster's factors for that kind
- * ({@link ClusterShape#scaling}), summed over the kinds.
+ * ({@link ClusterShape#scaling}), summed over the kinds. The store's commit-log sync is a kind of its own when
+ * every run lists it ({@link StoreCommitLogSync}).
  */
 public final class ClusterModel {
   private final ClusterShape shape;
   private final List<RunCpu> fittedRuns;
   private final Map<String, CpuLine> oneNode;
   private final Map<String, CpuLine> cluster;
+  private final List<String> notes;
 
-  private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuLine> oneNode) {
+  private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuLine> oneNode,
+      List<String> notes) {
     this.shape = shape;
+    this.notes = List.copyOf(notes);
     this.fittedRuns = List.copyOf(fittedRuns);
     this.oneNode = Collections.unmodifiableMap(new TreeMap<>(oneNode));
     Map<String, CpuLine> scaled = new TreeMap<>();
@@ -55,14 +60,16 @@ public final class ClusterModel {
           + "least; the " + oneNodeRuns.size() + " run(s) given all acknowledged " + n(rates.first())
           + " msg/s: add a run at another --total-rate");
     }
+    List<String> notes = new ArrayList<>();
+    List<RunCpu> runs = withSyncAlike(oneNodeRuns, shape, notes);
     TreeSet<String> kinds = new TreeSet<>();
-    oneNodeRuns.forEach(run -> kinds.addAll(run.coresByKind().keySet()));
+    runs.forEach(run -> kinds.addAll(run.coresByKind().keySet()));
     Map<String, CpuLine> lines = new LinkedHashMap<>();
     for (String kind : kinds) {
-      double[] x = new double[oneNodeRuns.size()];
-      double[] y = new double[oneNodeRuns.size()];
-      for (int i = 0; i < oneNodeRuns.size(); i++) {
-        RunCpu run = oneNodeRuns.get(i);
+      double[] x = new double[runs.size()];
+      double[] y = new double[runs.size()];
+      for (int i = 0; i < runs.size(); i++) {
+        RunCpu run = runs.get(i);
         Double cores = run.coresByKind().get(kind);
         if (cores == null) {
           throw new IllegalArgumentException("process kind " + kind + " is missing from " + run.source()
@@ -74,14 +81,38 @@ public final class ClusterModel {
       }
       lines.put(kind, CpuLine.fit(x, y));
     }
-    return new ClusterModel(shape, oneNodeRuns, lines);
+    return new ClusterModel(shape, runs, lines, notes);
+  }
+
+  /**
+   * The runs with the store's commit-log sync apart in all or in none: a run whose report did not list the
+   * sync's thread group (under 5 % of the store's CPU, or no thread groups at all) has it in the store's CPU.
+   */
+  private static List<RunCpu> withSyncAlike(List<RunCpu> runs, ClusterShape shape, List<String> notes) {
+    long apart = runs.stream().filter(RunCpu::syncApart).count();
+    if (apart > 0 && apart < runs.size()) {
+      notes.add("the store's commit-log sync is listed in the thread groups of " + apart + " of the " + runs.size()
+          + " one-node runs only: counted with the store in every run, and scaled like it");
+      return runs.stream().map(RunCpu::withSyncFolded).toList();
+    }
+    boolean store = runs.stream().anyMatch(run -> run.coresByKind().keySet().stream().anyMatch(ClusterShape::isStore));
+    if (apart == 0 && store && shape.storeSync() == ClusterShape.StoreSync.PERIODIC) {
+      notes.add("no one-node run lists the store's commit-log sync among its thread groups: it is scaled with the "
+          + "rest of the store, as if the cluster's nodes synced before each answer");
+    }
+    return runs;
+  }
+
+  /** What the fit had to assume, for the printed arithmetic. */
+  public List<String> notes() {
+    return notes;
   }
 
   public ClusterShape shape() {
     return shape;
   }
 
-  /** The one-node runs the lines were fitted over. */
+  /** The one-node runs the lines were fitted over, as fitted (the store's sync folded in when not in all). */
   public List<RunCpu> fittedRuns() {
     return fittedRuns;
   }
@@ -103,7 +134,7 @@ public final class ClusterModel {
     return new CpuLine(idle, perMessage);
   }
 
-  /** Predicted CPU-seconds per second of each kind on the cluster at {@code rate}. */
+  /** Predicted CPU-seconds per second of each kind on the cluster at {@code rate}, the store's sync apart. */
   public Map<String, Double> clusterCoresAt(double rate) {
     Map<String, Double> cores = new TreeMap<>();
     cluster.forEach((kind, line) -> cores.put(kind, line.at(rate)));

@@ -114,6 +114,7 @@ public final class ClusterPrediction {
       say("  %-10s %s", kind, describe(line));
       line.clamped().ifPresent(why -> warn("%s: %s", kind, why));
     });
+    model.notes().forEach(note -> warn("%s", note));
     oneNodeRuns.stream().filter(run -> !run.unreadable().isEmpty())
         .forEach(run -> warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable()));
   }

@@ -1,6 +1,7 @@
 package dev.messenger.loadgen.plan;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,19 +13,18 @@ import java.util.TreeMap;
  * @param natsServers NATS servers joined by routes
  * @param etcdMembers etcd members
  * @param replication CQL replication factor: replicas that apply each write
- * @param storeSyncsEachWrite whether the cluster's store nodes sync their commit log before they answer a write
- *     ({@code batch} or {@code group}), or only every few seconds ({@code periodic})
+ * @param storeSync when the cluster's store nodes sync their commit log
  * @param serviceInstances instances of each service (session, router, history, ...)
  */
 public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int replication,
-    boolean storeSyncsEachWrite, Map<String, Integer> serviceInstances) {
+    StoreSync storeSync, Map<String, Integer> serviceInstances) {
 
   /**
    * What {@code ./messenger up --cluster} starts (tools/stack StackMain and StackOptions): three nodes of
    * Cassandra (RF 3, commit log synced every 10 s), NATS and etcd, two session servers and two routers, one of
    * every other service.
    */
-  public static final ClusterShape LOCAL_CLUSTER = new ClusterShape(3, 3, 3, 3, false,
+  public static final ClusterShape LOCAL_CLUSTER = new ClusterShape(3, 3, 3, 3, StoreSync.PERIODIC,
       Map.of("session", 2, "router", 2, "history", 1, "presence", 1, "push", 1, "web", 1));
 
   private static final Set<String> STORE_KINDS = Set.of("cassandra", "scylla");
@@ -46,7 +46,7 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   public ClusterShape withInstances(Map<String, Integer> instances) {
     Map<String, Integer> merged = new LinkedHashMap<>(serviceInstances);
     merged.putAll(instances);
-    return new ClusterShape(storeNodes, natsServers, etcdMembers, replication, storeSyncsEachWrite, merged);
+    return new ClusterShape(storeNodes, natsServers, etcdMembers, replication, storeSync, merged);
   }
 
   /** Whether a process kind is the CQL store's. */
@@ -57,13 +57,13 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   /** How a process kind's one-node line becomes the cluster's, and why. */
   public Scaling scaling(String kind) {
     if (StoreCommitLogSync.is(kind)) {
-      return storeSyncsEachWrite
+      return storeSync == StoreSync.EACH_WRITE
           ? new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
               "each of the " + replication + " replicas syncs every write before it answers", true)
           : new Scaling(0, 0, "cluster nodes sync their commit log every few seconds (periodic), not before "
               + "each answer", "a write is on a quorum of nodes before it is answered, unsynced", true);
     }
-    if (STORE_KINDS.contains(kind)) {
+    if (isStore(kind)) {
       return new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
           "each of the " + replication + " replicas (RF " + replication + ") applies every write", true);
     }
@@ -93,7 +93,7 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     map.put("nats_servers", natsServers);
     map.put("etcd_members", etcdMembers);
     map.put("replication", replication);
-    map.put("store_syncs_each_write", storeSyncsEachWrite);
+    map.put("store_sync", storeSync.name().toLowerCase(Locale.ROOT));
     map.put("service_instances", new TreeMap<>(serviceInstances));
     return map;
   }
@@ -103,8 +103,8 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     StringBuilder services = new StringBuilder();
     new TreeMap<>(serviceInstances).forEach((service, count) ->
         services.append(services.length() == 0 ? "" : ", ").append(service).append(" x").append(count));
-    return storeNodes + " store nodes (RF " + replication + (storeSyncsEachWrite ? ", synced each write" : "")
-        + "), " + natsServers + " NATS servers, " + etcdMembers
+    return storeNodes + " store nodes (RF " + replication + (storeSync == StoreSync.EACH_WRITE
+        ? ", commit log synced before each answer" : "") + "), " + natsServers + " NATS servers, " + etcdMembers
         + " etcd members, services " + services;
   }
 
@@ -112,6 +112,12 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     if (count < 1) {
       throw new IllegalArgumentException(what + " must be at least 1, not " + count);
     }
+  }
+
+  /** When a store node syncs its commit log: before it answers a write (batch, group), or every few seconds. */
+  public enum StoreSync {
+    EACH_WRITE,
+    PERIODIC
   }
 
   /**

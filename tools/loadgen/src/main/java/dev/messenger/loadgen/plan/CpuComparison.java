@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * A measured cluster run's CPU against the model's prediction at its acknowledged rate, per process kind and in
- * total. The total counts only the kinds on both sides, so that a process left out of one side's
- * {@code --cpu-pids} does not count as an error of the model.
+ * total, the store's commit-log sync counted in the store. The total counts only the kinds on both sides, so
+ * that a process left out of one side's {@code --cpu-pids} does not count as an error of the model.
  *
  * @param run the measured cluster run
  * @param byKind measured and predicted CPU of each kind on both sides, by kind
@@ -33,12 +33,14 @@ public record CpuComparison(RunCpu run, Map<String, Figures> byKind, Figures tot
     if (run.coresByKind().isEmpty()) {
       return Optional.empty();
     }
-    Map<String, Double> predicted = model.clusterCoresAt(run.ackedPerSecond());
+    // The store as a whole on both sides: a cluster node's sync is rarely a listed thread group.
+    Map<String, Double> predicted = StoreCommitLogSync.folded(model.clusterCoresAt(run.ackedPerSecond()));
+    Map<String, Double> measured = StoreCommitLogSync.folded(run.coresByKind());
     Map<String, Figures> byKind = new TreeMap<>();
     List<String> measuredOnly = new ArrayList<>();
-    for (String kind : new TreeSet<>(run.coresByKind().keySet())) {
+    for (String kind : new TreeSet<>(measured.keySet())) {
       if (predicted.containsKey(kind)) {
-        byKind.put(kind, new Figures(run.coresByKind().get(kind), predicted.get(kind)));
+        byKind.put(kind, new Figures(measured.get(kind), predicted.get(kind)));
       } else {
         measuredOnly.add(kind);
       }

@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * What one run report says about the CPU of the deployment's processes ({@code run --cpu-pids}): the rate it
  * acknowledged, whether it held its latency, and the CPU-seconds per second of each process kind over the
  * measured window. A process named {@code cassandra-2} or {@code session-5360} is of kind {@code cassandra} or
- * {@code session}; the processes of one kind are summed. The CQL store's commit-log sync, when the report has
- * its thread groups, is a kind of its own ({@link StoreCommitLogSync}), taken out of the store's.
+ * {@code session}; the processes of one kind are summed. The CQL store's commit-log sync, when the report lists
+ * its thread group, is a kind of its own ({@link StoreCommitLogSync}), taken out of the store's.
  *
  * @param source where the report came from, for the printed arithmetic
  * @param ackedPerSecond acknowledged messages per second: the rate the model is a function of
@@ -44,8 +44,9 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
         if (ClusterShape.isStore(kind)) {
           Optional<Double> sync = StoreCommitLogSync.secondsIn(threadGroups, process.getKey());
           if (sync.isPresent()) {
-            secondsByKind.merge(StoreCommitLogSync.kindOf(kind), sync.get(), Double::sum);
-            rest -= sync.get();
+            double synced = Math.min(sync.get(), rest); // thread and process ticks are read moments apart
+            secondsByKind.merge(StoreCommitLogSync.kindOf(kind), synced, Double::sum);
+            rest -= synced;
           }
         }
         secondsByKind.merge(kind, rest, Double::sum);
@@ -78,6 +79,17 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
   public static String kindOf(String processName) {
     String kind = processName.replaceFirst("(-\\d+)+$", "");
     return kind.isEmpty() ? processName : kind;
+  }
+
+  /** This run with the store's commit-log sync counted in the store again. */
+  public RunCpu withSyncFolded() {
+    return new RunCpu(source, ackedPerSecond, offeredPerSecond, deliveryP99Millis, checksPassed,
+        StoreCommitLogSync.folded(coresByKind), unreadable);
+  }
+
+  /** Whether the store's commit-log sync is a kind of its own in this run. */
+  public boolean syncApart() {
+    return coresByKind.keySet().stream().anyMatch(StoreCommitLogSync::is);
   }
 
   /** CPU-seconds per second of every process measured. */

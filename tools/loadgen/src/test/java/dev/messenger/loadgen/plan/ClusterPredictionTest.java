@@ -137,20 +137,6 @@ class ClusterPredictionTest {
   }
 
   @Test
-  void should_leave_the_one_nodes_commit_log_sync_out_of_a_cluster_whose_nodes_sync_periodically() {
-    // The one node: store workers 0.1 idle + 0.6 ms a message, its sync 0.01 idle + 0.3 ms a message.
-    List<RunCpu> oneNode = List.of(withSync("a", 100, 0.20, 0.04), withSync("b", 300, 0.38, 0.10));
-
-    ClusterModel periodic = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
-    ClusterModel eachWrite = ClusterModel.fit(oneNode, new ClusterShape(3, 3, 3, 3, true, Map.of()));
-
-    assertThat(periodic.clusterTotal().idleCores()).isCloseTo(3 * 0.1, offset(1e-9));
-    assertThat(periodic.clusterTotal().perMessageMillis()).isCloseTo(3 * 0.6, offset(1e-9));
-    assertThat(eachWrite.clusterTotal().idleCores()).isCloseTo(3 * 0.11, offset(1e-9));
-    assertThat(eachWrite.clusterTotal().perMessageMillis()).isCloseTo(3 * 0.9, offset(1e-9));
-  }
-
-  @Test
   void should_refuse_one_node_runs_at_a_single_rate() {
     List<RunCpu> oneRate = List.of(synthetic("a", 100, 30, 0.25, 0.12), synthetic("b", 100, 30, 0.26, 0.12));
 
@@ -178,13 +164,6 @@ class ClusterPredictionTest {
       double cassandraCores) {
     return RunCpu.from(source, RunReports.run(rate, p99, true,
         Map.of("session-1", sessionCores * 10, "cassandra-1", cassandraCores * 10), 10));
-  }
-
-  /** A one-node run of the store alone: its cores, of which its commit-log sync's, over a 10 s window. */
-  private static RunCpu withSync(String source, double rate, double storeCores, double syncCores) {
-    Map<String, Object> report = RunReports.run(rate, 30, true, Map.of("cassandra-1", storeCores * 10), 10);
-    return RunCpu.from(source, RunReports.withThreadGroups(report,
-        Map.of("cassandra-1", Map.of("COMMIT-LOG-WRIT", syncCores * 10))));
   }
 
   private static Map<String, Double> cpu(double cassandra, double nats, double etcd, double session, double router,
