@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "cql-cost", mixinStandardHelpOptions = true,
     description = {"Measure what the CQL store's CPU costs per request and per partition written: fixed rates of "
         + "plain inserts and unlogged batches of several partitions (--shapes), the store process's CPU over "
-        + "each (--store-pid: every node's, from /proc), and the least-squares fit: store cores = idle + a x requests/s + "
-        + "b x partitions/s. Writes cql-cost.json."})
+        + "each (--store-pid: every node's, from /proc), and the least-squares fit: store cores = idle + a x "
+        + "requests/s + b x partitions/s. Writes cql-cost.json."})
 final class CqlCostCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -64,6 +64,7 @@ final class CqlCostCommand implements Callable<Integer> {
     PrintWriter terminal = spec.commandLine().getOut();
     List<StoreRequestCost.Shape> loads = shapes.stream().map(StoreRequestCost.Shape::parse).toList();
     StoreRequestCost.Shape.requireTellingApart(loads);
+    StoreRequestCost.requireDistinct(storePids);
     for (long pid : storePids) {
       if (ProcessTicks.of(pid) < 0) {
         throw new IllegalArgumentException("no process " + pid + " to read the CPU of (--store-pid)");

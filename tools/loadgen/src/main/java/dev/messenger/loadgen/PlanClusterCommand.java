@@ -68,8 +68,8 @@ final class PlanClusterCommand implements Callable<Integer> {
 
   @Option(names = "--store-syncs-each-write", description = "The cluster's store nodes sync their commit log "
       + "before they answer a write (commitlog_sync batch or group), as a lone node of ./messenger up does. "
-      + "Default: they sync every 10 s (periodic), as ./messenger up --cluster runs them, and the one node's sync "
-      + "is left out of the cluster's CPU.")
+      + "Default: a lone store node does, the nodes of a cluster sync every 10 s (periodic), as ./messenger up "
+      + "--cluster runs them, and the one node's sync is left out of the cluster's CPU.")
   boolean storeSyncsEachWrite;
 
   @Option(names = "--nats-servers", paramLabel = "N", description = "NATS servers. Default: ${DEFAULT-VALUE}.")
@@ -89,7 +89,7 @@ final class PlanClusterCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ClusterShape shape = new ClusterShape(storeNodes, natsServers, etcdMembers, replication,
-        storeSyncsEachWrite ? ClusterShape.StoreSync.EACH_WRITE : ClusterShape.StoreSync.PERIODIC,
+        storeSyncsEachWrite || storeNodes == 1 ? ClusterShape.StoreSync.EACH_WRITE : ClusterShape.StoreSync.PERIODIC,
         ClusterShape.LOCAL_CLUSTER.serviceInstances()).withInstances(instances);
     List<RunCpu> oneNodeRuns = runs(oneNode);
     ClusterModel model = ClusterModel.fit(UnsaturatedRuns.of(oneNodeRuns, p99Millis), shape);

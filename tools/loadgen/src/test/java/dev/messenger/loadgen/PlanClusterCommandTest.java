@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,10 +96,38 @@ class PlanClusterCommandTest {
   }
 
   @Test
+  void should_leave_the_store_sync_out_unless_the_cluster_syncs_each_write_or_has_one_store_node() throws Exception {
+    String runs = syncReport("a.json", 100, 1.2, 0.4) + "," + syncReport("b.json", 200, 2.2, 0.7);
+
+    assertThat(storeSync(runs)).isEqualTo("periodic");
+    assertThat(out.toString()).contains("cassandra-commit-log-sync idle x0");
+    assertThat(storeSync(runs, "--store-syncs-each-write")).isEqualTo("each_write");
+    assertThat(storeSync(runs, "--store-nodes", "1", "--replication", "1")).as("a lone node syncs before it answers")
+        .isEqualTo("each_write");
+  }
+
+  @Test
   void should_be_listed_with_its_options() {
     assertThat(run("plan-cluster", "--help")).isZero();
     assertThat(out.toString()).contains("--one-node").contains("--cluster").contains("--rates").contains("--p99-ms")
         .contains("--cores").contains("--tolerance").contains("--instances").contains("--out");
+  }
+
+  /** The shape's store sync in the JSON of a plan-cluster run over {@code runs} with {@code options}. */
+  private String storeSync(String runs, String... options) throws Exception {
+    Path json = Files.createTempFile(dir, "plan", ".json");
+    List<String> args = new ArrayList<>(List.of("plan-cluster", "--one-node", runs, "--out", json.toString()));
+    args.addAll(List.of(options));
+    assertThat(run(args.toArray(String[]::new))).isZero();
+    return String.valueOf(JsonPaths.object(Json.parseObject(Files.readString(json)), "shape").get("store_sync"));
+  }
+
+  private Path syncReport(String name, double acked, double cassandraSeconds, double syncSeconds) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, Json.write(RunReports.withThreadGroups(RunReports.run(acked, 30, true,
+        Map.of("cassandra-4343", cassandraSeconds), 10), Map.of("cassandra-4343", Map.of("COMMIT-LOG-WRIT",
+        syncSeconds)))));
+    return file;
   }
 
   private Path report(String name, double acked, double p99, double sessionSeconds, double cassandraSeconds)

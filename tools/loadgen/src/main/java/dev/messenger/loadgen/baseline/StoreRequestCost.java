@@ -81,12 +81,7 @@ public final class StoreRequestCost implements AutoCloseable {
   public StoreRequestCost(CqlSession session, List<Long> storePids, String runId, String replication,
       ConsistencyLevel consistency, int bodyBytes) {
     this.session = session;
-    if (storePids.isEmpty()) {
-      throw new IllegalArgumentException("no store process to read the CPU of");
-    }
-    if (storePids.stream().distinct().count() < storePids.size()) {
-      throw new IllegalArgumentException("store process given twice: " + storePids);
-    }
+    requireDistinct(storePids);
     this.storePids = List.copyOf(storePids);
     this.replication = replication;
     this.keyspace = "loadgen_cql_cost_" + runId;
@@ -96,6 +91,16 @@ public final class StoreRequestCost implements AutoCloseable {
     ddl("CREATE TABLE IF NOT EXISTS " + keyspace + ".rows (partition_id text, seq bigint, body text, "
         + "PRIMARY KEY (partition_id, seq))");
     this.insert = session.prepare("INSERT INTO " + keyspace + ".rows (partition_id, seq, body) VALUES (?, ?, ?)");
+  }
+
+  /** Refuses no store process, or one given twice (its CPU would count twice). */
+  public static void requireDistinct(List<Long> storePids) {
+    if (storePids.isEmpty()) {
+      throw new IllegalArgumentException("no store process to read the CPU of");
+    }
+    if (storePids.stream().distinct().count() < storePids.size()) {
+      throw new IllegalArgumentException("store process given twice: " + storePids);
+    }
   }
 
   /** The keyspace it writes to, dropped on {@link #close}. */

@@ -95,8 +95,8 @@ public final class ClusterModel {
           + " one-node runs only: counted with the store in every run, and scaled like it");
       return runs.stream().map(RunCpu::withSyncFolded).toList();
     }
-    boolean store = runs.stream().anyMatch(run -> run.coresByKind().keySet().stream().anyMatch(ClusterShape::isStore));
-    if (apart == 0 && store && shape.storeSync() == ClusterShape.StoreSync.PERIODIC) {
+    boolean cassandra = runs.stream().anyMatch(run -> run.coresByKind().containsKey(StoreCommitLogSync.STORE_KIND));
+    if (apart == 0 && cassandra && shape.storeSync() == ClusterShape.StoreSync.PERIODIC) {
       notes.add("no one-node run lists the store's commit-log sync among its thread groups: it is scaled with the "
           + "rest of the store, as if the cluster's nodes synced before each answer");
     }

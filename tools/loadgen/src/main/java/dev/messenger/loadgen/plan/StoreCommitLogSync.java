@@ -14,6 +14,8 @@ import java.util.Optional;
  * process's CPU or more.
  */
 public final class StoreCommitLogSync {
+  /** The store whose syncing thread is known: Cassandra's. */
+  static final String STORE_KIND = "cassandra";
   /** The thread group of the store's commit-log syncing thread in a report. */
   static final String THREAD_GROUP = "COMMIT-LOG-WRIT";
   private static final String SUFFIX = "-commit-log-sync";

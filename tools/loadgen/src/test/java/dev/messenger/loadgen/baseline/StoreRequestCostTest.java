@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Timeout;
 class StoreRequestCostTest {
 
   @Test
-  void should_refuse_a_store_process_given_twice_before_it_touches_the_store() {
+  void should_refuse_a_store_process_given_twice_or_none() {
     assertThatThrownBy(() -> new StoreRequestCost(null, List.of(101L, 102L, 101L), "t", "{}", ConsistencyLevel.ONE,
         10)).isInstanceOf(IllegalArgumentException.class).hasMessage("store process given twice: [101, 102, 101]");
-    assertThatThrownBy(() -> new StoreRequestCost(null, List.of(), "t", "{}", ConsistencyLevel.ONE, 10))
+    assertThatThrownBy(() -> StoreRequestCost.requireDistinct(List.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("no store process to read the CPU of");
   }
 }

@@ -65,6 +65,34 @@ class ClusterModelTest {
     assertThat(comparison.predictedOnly()).isEmpty();
   }
 
+  @Test
+  void should_compare_the_store_whole_with_a_cluster_run_whose_node_lists_its_sync() {
+    RunCpu cluster = RunCpu.from("three", RunReports.withThreadGroups(RunReports.run(200, 30, true,
+        Map.of("cassandra-1", 5.0), 10), Map.of("cassandra-1", Map.of("COMMIT-LOG-WRIT", 0.5))));
+
+    CpuComparison comparison = CpuComparison.of(ClusterModel.fit(STORE_WITH_SYNC, ClusterShape.LOCAL_CLUSTER),
+        cluster).orElseThrow();
+
+    // Measured 0.5 cores with its sync; predicted 0.3 idle + 1.8 ms x 200 = 0.66, no sync.
+    assertThat(comparison.byKind()).containsOnlyKeys("cassandra");
+    assertThat(comparison.byKind().get("cassandra").measuredCores()).isCloseTo(0.5, offset(1e-9));
+    assertThat(comparison.byKind().get("cassandra").predictedCores()).isCloseTo(0.66, offset(1e-9));
+    assertThat(comparison.measuredOnly()).isEmpty();
+    assertThat(comparison.predictedOnly()).isEmpty();
+  }
+
+  @Test
+  void should_print_what_the_fit_assumed_as_a_warning() {
+    List<RunCpu> mixed = List.of(STORE_WITH_SYNC.get(0),
+        RunCpu.from("c", RunReports.run(300, 30, true, Map.of("cassandra-1", 3.8), 10)));
+
+    ClusterPrediction prediction = new ClusterPrediction(ClusterModel.fit(mixed, ClusterShape.LOCAL_CLUSTER), mixed,
+        List.of(), List.of(), 50, 2, 0.2);
+
+    assertThat(prediction.lines()).anyMatch(line -> line.startsWith("  WARNING: the store's commit-log sync is "
+        + "listed in the thread groups of 1 of the 2 one-node runs only"));
+  }
+
   /** A one-node run of the store alone: its cores, of which its commit-log sync's, over a 10 s window. */
   private static RunCpu withSync(String source, double rate, double storeCores, double syncCores) {
     Map<String, Object> report = RunReports.run(rate, 30, true, Map.of("cassandra-1", storeCores * 10), 10);
