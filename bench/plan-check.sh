@@ -8,7 +8,7 @@
 #   3. `loadgen plan-cluster --one-node <one-node reports> --cluster <cluster reports>`: a CPU line per process
 #      kind, scaled to the cluster, the rate predicted at delivery p99 <= 50 ms, the rate measured and the error
 #      (plan-cluster.txt, plan-cluster.json).
-# Cold starts of the same cluster differed by half in the rate they held; warm, session 28's two held the same
+# Cold starts of the same cluster differed by half in the rate they held; warm, session 28's three held the same
 # (README): run it more than once all the same.
 # Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
 #   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10)
@@ -53,7 +53,7 @@ if [ "${MESSENGER_SKIP_BUILD:-}" != "1" ]; then
 fi
 LOADGEN_CP="tools/loadgen/target/classes:$(cat tools/loadgen/target/runtime.classpath)"
 # As in bench/run.sh: as root the load generator runs at a higher priority, so that its own scheduling delay
-# on the cores it shares with the stack stays out of the servers' latencies (sessions 22-28 ran without it).
+# on the cores it shares with the stack stays out of the servers' latencies (before session 28's third run it ran without it).
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
 loadgen() {
