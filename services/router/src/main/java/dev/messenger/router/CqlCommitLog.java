@@ -4,8 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendAck;
 import dev.messenger.history.store.HistoryConfig;
-import dev.messenger.history.store.HistoryStore;
-import dev.messenger.history.store.MessageLog;
+import dev.messenger.router.log.MessageLog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
-/** The router's {@link CommitLog} on the history module's CQL message log. */
+/** The router's {@link CommitLog} on the CQL message log ({@link MessageLog}). */
 final class CqlCommitLog implements CommitLog {
   private final MessageLog log;
 
@@ -24,7 +23,7 @@ final class CqlCommitLog implements CommitLog {
   static CqlCommitLog create(CqlSession cql, HistoryConfig config, PrometheusRegistry registry) {
     try {
       return new CqlCommitLog(
-          HistoryStore.openWhenReady(cql, config, registry, Clock.systemUTC(), java.time.Duration.ofSeconds(60)).log());
+          MessageLog.openWhenReady(cql, config, registry, Clock.systemUTC(), java.time.Duration.ofSeconds(60)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the history schema", e);

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
-/** The session server's {@link SessionStore} on the history module's CQL store. */
+/** The session server's {@link SessionStore} on the history module's CQL read path and receipts. */
 final class CqlSessionStore implements SessionStore {
   private final HistoryStore history;
 
@@ -23,17 +23,17 @@ final class CqlSessionStore implements SessionStore {
 
   @Override
   public CompletionStage<Optional<Set<String>>> members(String conversationId) {
-    return history.log().members(conversationId);
+    return history.reader().members(conversationId);
   }
 
   @Override
   public CompletionStage<Optional<dev.messenger.history.store.StoredGroup>> group(String conversationId) {
-    return history.log().group(conversationId);
+    return history.reader().group(conversationId);
   }
 
   @Override
   public CompletionStage<Long> projectedSeq(String conversationId) {
-    return history.log().projectedSeq(conversationId);
+    return history.reader().projectedSeq(conversationId);
   }
 
   @Override

@@ -10,7 +10,7 @@ import dev.messenger.api.v1.Cursor;
 import dev.messenger.api.v1.Message;
 import dev.messenger.history.store.ConversationInfo;
 import dev.messenger.history.store.HistoryReader;
-import dev.messenger.history.store.MessageLog;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.history.store.MessagePage;
 import dev.messenger.history.store.PageAnchor;
 import dev.messenger.history.store.SyncResult;
@@ -37,7 +37,7 @@ class FanOutIT {
   @BeforeAll
   void createStore(InfrastructureEndpoints endpoints) {
     fixture = HistoryFixture.create(endpoints);
-    log = fixture.store.log();
+    log = fixture.log;
     reader = fixture.store.reader();
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messenger.api.v1.Cursor;
 import dev.messenger.api.v1.Message;
-import dev.messenger.history.store.MessageLog;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.history.store.SyncResult;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.testing.SettableClock;
@@ -38,7 +38,7 @@ class FirstSyncIT {
   @BeforeAll
   void createStore(InfrastructureEndpoints endpoints) {
     fixture = HistoryFixture.create(endpoints, clock);
-    log = fixture.store.log();
+    log = fixture.log;
   }
 
   @AfterAll

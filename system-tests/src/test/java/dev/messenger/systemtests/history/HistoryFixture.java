@@ -8,6 +8,7 @@ import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
 import dev.messenger.history.store.HistoryStore;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -28,11 +29,13 @@ final class HistoryFixture implements AutoCloseable {
   final HistoryConfig config;
   final PrometheusRegistry registry = new PrometheusRegistry();
   final HistoryStore store;
+  final MessageLog log;
 
   private HistoryFixture(CqlSession session, HistoryConfig config, Clock clock) {
     this.session = session;
     this.config = config;
     this.store = HistoryStore.open(session, config, registry, clock);
+    this.log = MessageLog.open(session, config, registry, clock);
   }
 
   /** Connects the way services do and creates the schema in a fresh keyspace. */
@@ -88,8 +91,8 @@ final class HistoryFixture implements AutoCloseable {
     String conversationId = messages.get(0).getConversationId();
     for (int i = 0; i < messages.size(); i += chunk) {
       List<Message> part = messages.subList(i, Math.min(messages.size(), i + chunk));
-      await(store.log().commit(conversationId, part, 1));
-      await(store.log().project(members, part));
+      await(log.commit(conversationId, part, 1));
+      await(log.project(members, part));
     }
   }
 

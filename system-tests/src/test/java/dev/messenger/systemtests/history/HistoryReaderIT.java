@@ -146,7 +146,7 @@ class HistoryReaderIT {
     String other = "dm:r-ada:r-cat";
     List<Message> chat = texts(other, 1, 6, "r-ada", "r-cat");
     fixture.commitAndFanOut(List.of("r-ada", "r-cat"), chat, 6);
-    await(fixture.store.log().project(List.of("r-ada", "r-cat"), chat.subList(1, 2)));
+    await(fixture.log.project(List.of("r-ada", "r-cat"), chat.subList(1, 2)));
     assertThat(await(receipts.readSeq("r-ada", other))).isEqualTo(6);
     assertThat(await(receipts.readSeq("r-cat", other))).isEqualTo(5);
   }

@@ -63,12 +63,12 @@ class HistoryServiceIT {
     server = HistoryServer.start(InProcessServerBuilder.forName(name), fixture.store, tokens, fixture.registry);
     channel = InProcessChannelBuilder.forName(name).build();
 
-    await(fixture.store.log().ensureDirectConversation(DM, "svc-alice", "svc-bob"));
+    await(fixture.log.ensureDirectConversation(DM, "svc-alice", "svc-bob"));
     dmMessages = texts(DM, 1, 120, "svc-alice", "svc-bob");
     fixture.commitAndFanOut(List.of("svc-alice", "svc-bob"), dmMessages, 60);
     for (String peer : List.of("svc-carol", "svc-dave")) {
       String id = "dm:svc-alice:" + peer;
-      await(fixture.store.log().ensureDirectConversation(id, "svc-alice", peer));
+      await(fixture.log.ensureDirectConversation(id, "svc-alice", peer));
       fixture.commitAndFanOut(List.of("svc-alice", peer), texts(id, 1, 3, peer), 3);
     }
   }

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.Message;
 import dev.messenger.history.store.ConversationInfo;
-import dev.messenger.history.store.MessageLog;
-import dev.messenger.history.store.StoredSend;
+import dev.messenger.router.log.MessageLog;
+import dev.messenger.router.log.StoredSend;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.testing.WithRealInfrastructure;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ class MessageLogIT {
   @BeforeAll
   void createStore(InfrastructureEndpoints endpoints) {
     fixture = HistoryFixture.create(endpoints);
-    log = fixture.store.log();
+    log = fixture.log;
   }
 
   @AfterAll

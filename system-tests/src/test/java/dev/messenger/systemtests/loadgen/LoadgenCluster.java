@@ -7,6 +7,7 @@ import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
 import dev.messenger.history.store.HistoryStore;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.launcher.InfrastructureEndpoints;
 import dev.messenger.router.Router;
 import dev.messenger.router.RouterConfig;
@@ -27,6 +28,7 @@ final class LoadgenCluster implements AutoCloseable {
   static final String TOKEN_KEY = "loadgen-system-test-signing-key-0123456789";
 
   final HistoryStore history;
+  final MessageLog log;
   final SessionNode session;
   final Router router;
   private final String name;
@@ -43,7 +45,9 @@ final class LoadgenCluster implements AutoCloseable {
     Subjects subjects = new Subjects(name);
     cql = infra.connectCql();
     HistorySchema.create(cql, historyConfig);
-    history = HistoryStore.open(cql, historyConfig, new PrometheusRegistry(), Clock.systemUTC());
+    PrometheusRegistry historyRegistry = new PrometheusRegistry();
+    history = HistoryStore.open(cql, historyConfig, historyRegistry, Clock.systemUTC());
+    log = MessageLog.open(cql, historyConfig, historyRegistry, Clock.systemUTC());
     etcd = infra.connectEtcd();
     sessionNats = infra.connectNats(name + "-session");
     routerNats = infra.connectNats(name + "-router");

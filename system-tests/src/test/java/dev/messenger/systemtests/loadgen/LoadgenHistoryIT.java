@@ -74,7 +74,7 @@ class LoadgenHistoryIT {
     assertThat(acked).hasSize(10);
     long stored = 0;
     for (Map.Entry<String, List<MessageKey>> conversation : acked.entrySet()) {
-      List<Message> log = cluster.history.log().readLog(conversation.getKey(), 0, 100_000)
+      List<Message> log = cluster.log.readLog(conversation.getKey(), 0, 100_000)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(keys(log, settings.runId())).as(conversation.getKey())
           .hasSameSizeAs(log)
@@ -122,7 +122,7 @@ class LoadgenHistoryIT {
     assertThat(groups).hasSize(2);
     for (Map.Entry<String, List<MessageKey>> group : groups.entrySet()) {
       assertThat(group.getValue()).as("posts to " + group.getKey()).isNotEmpty();
-      List<Message> log = cluster.history.log().readLog(group.getKey(), 0, 100_000)
+      List<Message> log = cluster.log.readLog(group.getKey(), 0, 100_000)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(log.get(0).hasGroupChange()).isTrue();
       assertThat(keys(log.subList(1, log.size()), settings.runId()))

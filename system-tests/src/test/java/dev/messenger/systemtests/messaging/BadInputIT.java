@@ -255,7 +255,7 @@ class BadInputIT {
     assertThat(accepted).hasSizeGreaterThanOrEqualTo(2 * RATE);
     // Another user is not affected, and everything accepted before is stored.
     assertThat(as("rosa").send(send("calm", "hello").setToUserId("quinn").build()).getSeq()).isEqualTo(1);
-    List<Message> stored = cluster.history.log().readLog("dm:pete:quinn", 0, 1_000).toCompletableFuture()
+    List<Message> stored = cluster.log.readLog("dm:pete:quinn", 0, 1_000).toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     assertThat(stored).extracting(Message::getClientMessageId).containsExactlyElementsOf(accepted);
   }
@@ -331,7 +331,7 @@ class BadInputIT {
     int oneRate = 2 * RATE + 3 * RATE; // a burst, then 3 s at the rate
     assertThat(accepted).as("sends admitted through both servers together").hasSizeBetween(oneRate - RATE,
         oneRate + RATE);
-    List<Message> stored = cluster.history.log().readLog(ConversationIds.direct(user, "tom"), 0, 1_000)
+    List<Message> stored = cluster.log.readLog(ConversationIds.direct(user, "tom"), 0, 1_000)
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertThat(stored).extracting(Message::getClientMessageId).containsExactlyInAnyOrderElementsOf(accepted);
   }

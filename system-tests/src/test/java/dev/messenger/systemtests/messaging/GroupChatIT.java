@@ -142,7 +142,7 @@ class GroupChatIT {
 
   /** The group's log from seq {@code from} to {@code to}: what a member in that window must see, in order. */
   private static List<Message> log(String groupId, long from, long to) {
-    return cluster.history.log().readLog(groupId, from - 1, (int) (to - from + 1)).toCompletableFuture().join();
+    return cluster.log.readLog(groupId, from - 1, (int) (to - from + 1)).toCompletableFuture().join();
   }
 
   @Test

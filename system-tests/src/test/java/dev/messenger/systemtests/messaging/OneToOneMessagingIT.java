@@ -133,7 +133,7 @@ class OneToOneMessagingIT {
     assertThat(first.getDuplicate()).isFalse();
     assertThat(again.getDuplicate()).isTrue();
     assertThat(again.toBuilder().setDuplicate(false).build()).isEqualTo(first);
-    assertThat(cluster.history.log().readLog(first.getConversationId(), 0, 100).toCompletableFuture().join())
+    assertThat(cluster.log.readLog(first.getConversationId(), 0, 100).toCompletableFuture().join())
         .extracting(Message::getClientMessageId).containsExactly("resend-1");
   }
 

@@ -89,7 +89,7 @@ class PausedRouterIT {
     }
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
-    List<Message> stored = cluster.history.log().readLog(conversation, 0, 10_000).toCompletableFuture()
+    List<Message> stored = cluster.log.readLog(conversation, 0, 10_000).toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     assertThat(stored).extracting(Message::getSeq)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());

@@ -76,7 +76,7 @@ class RouterFailoverIT {
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     assertThat(owner.isAlive()).isFalse();
 
-    List<Message> stored = cluster.history.log().readLog(conversation, 0, 10_000).toCompletableFuture()
+    List<Message> stored = cluster.log.readLog(conversation, 0, 10_000).toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     assertThat(stored).extracting(Message::getSeq)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());

@@ -8,7 +8,7 @@ import dev.messenger.api.v1.SendAck;
 import dev.messenger.client.InMemoryCursorStore;
 import dev.messenger.client.MessengerClient;
 import dev.messenger.common.ConversationIds;
-import dev.messenger.history.store.MessageLog;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.history.store.MessagePage;
 import dev.messenger.history.store.PageAnchor;
 import dev.messenger.launcher.InfrastructureEndpoints;
@@ -55,7 +55,7 @@ class ShardTakeoverIT {
 
   @Test
   void should_serve_at_once_and_project_what_the_previous_owner_left() throws Exception {
-    MessageLog log = cluster.history.log();
+    MessageLog log = cluster.log;
     long hour = System.currentTimeMillis() / 3_600_000L;
     List<String> inShard = conversationsOfShard(BUSY_PERIODS + 1);
     markAll(log, hour, inShard.subList(0, BUSY_PERIODS));

@@ -11,6 +11,7 @@ import dev.messenger.common.infra.InfraSettings;
 import dev.messenger.history.store.HistoryConfig;
 import dev.messenger.history.store.HistorySchema;
 import dev.messenger.history.store.HistoryStore;
+import dev.messenger.router.log.MessageLog;
 import dev.messenger.launcher.ChildProcess;
 import dev.messenger.launcher.Infrastructure;
 import dev.messenger.launcher.InfrastructureEndpoints;
@@ -54,6 +55,7 @@ final class TestCluster implements AutoCloseable {
   final Subjects subjects;
   final CqlSession cql;
   final HistoryStore history;
+  final MessageLog log;
   final Tokens tokens = new Tokens(TOKEN_KEY, Clock.systemUTC());
   final List<SessionNode> sessions = new ArrayList<>();
   final List<Router> routers = new ArrayList<>();
@@ -78,7 +80,9 @@ final class TestCluster implements AutoCloseable {
     this.subjects = new Subjects(name);
     this.cql = infra.connectCql();
     HistorySchema.create(cql, historyConfig);
-    this.history = HistoryStore.open(cql, historyConfig, new PrometheusRegistry(), Clock.systemUTC());
+    PrometheusRegistry historyRegistry = new PrometheusRegistry();
+    this.history = HistoryStore.open(cql, historyConfig, historyRegistry, Clock.systemUTC());
+    this.log = MessageLog.open(cql, historyConfig, historyRegistry, Clock.systemUTC());
     this.etcd = infra.connectEtcd();
   }
 

@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** Non-blocking helpers over the driver's async API: paging and bounded parallelism. No callback blocks. */
-final class AsyncCql {
+public final class AsyncCql {
   /** Requests one fan-out or read keeps in flight at most, well below the driver's per-connection limit. */
-  static final int MAX_IN_FLIGHT = 64;
+  public static final int MAX_IN_FLIGHT = 64;
 
   private AsyncCql() {}
 
   /** Every row of a result, fetching further pages asynchronously. */
-  static CompletionStage<List<Row>> allRows(CompletionStage<AsyncResultSet> first) {
+  public static CompletionStage<List<Row>> allRows(CompletionStage<AsyncResultSet> first) {
     return first.thenCompose(rs -> collect(rs, new ArrayList<>()));
   }
 
@@ -36,7 +36,7 @@ final class AsyncCql {
    * Runs the tasks with at most {@code maxInFlight} running at once; completes with their results in task
    * order, or with the first failure (tasks not yet started are then not started).
    */
-  static <T> CompletionStage<List<T>> inParallel(List<Supplier<CompletionStage<T>>> tasks, int maxInFlight) {
+  public static <T> CompletionStage<List<T>> inParallel(List<Supplier<CompletionStage<T>>> tasks, int maxInFlight) {
     CompletableFuture<List<T>> done = new CompletableFuture<>();
     if (tasks.isEmpty()) {
       done.complete(List.of());
@@ -80,7 +80,7 @@ final class AsyncCql {
   }
 
   /** Like {@link #inParallel} for tasks whose results do not matter. */
-  static CompletionStage<Void> allOf(List<Supplier<CompletionStage<?>>> tasks, int maxInFlight) {
+  public static CompletionStage<Void> allOf(List<Supplier<CompletionStage<?>>> tasks, int maxInFlight) {
     List<Supplier<CompletionStage<Object>>> typed = new ArrayList<>(tasks.size());
     for (Supplier<CompletionStage<?>> task : tasks) {
       typed.add(() -> task.get().thenApply(r -> (Object) r));

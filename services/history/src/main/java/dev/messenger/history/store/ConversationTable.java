@@ -2,7 +2,6 @@ package dev.messenger.history.store;
 
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.messenger.api.v1.ConversationKind;
@@ -11,88 +10,36 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The {@code conversations} table: one row per conversation with its members and two max-registers.
- *
- * <p>Timestamps: {@code last_seq} and {@code projected_seq} are written {@code USING TIMESTAMP <seq>} so
- * they only grow. The metadata of a 1:1 row ({@code kind}, {@code members}, {@code created_ms}) is written
- * with the fixed timestamp 1: it never changes, so rewriting it is harmless (on a tie the larger
- * {@code created_ms} wins, so racing creators converge). Never write any of these cells with a normal
- * (current-time) timestamp and never delete these rows: that would stick or shadow them for good.
+ * Reads the {@code conversations} table: one row per conversation with its members, the log's seal and two
+ * max-registers ({@code last_seq}, {@code projected_seq}). The router's write path writes it
+ * ({@code dev.messenger.router.log.ConversationWrites}).
  */
-final class ConversationTable {
-  private static final long FIXED_TIMESTAMP = 1;
-
+public final class ConversationTable {
   private final CqlSession session;
   private final HistoryConfig config;
-  private final PreparedStatement insertDirect;
   private final PreparedStatement select;
-  private final PreparedStatement seal;
-  private final PreparedStatement updateProgress;
 
-  ConversationTable(CqlSession session, HistoryConfig config) {
+  public ConversationTable(CqlSession session, HistoryConfig config) {
     this.session = session;
     this.config = config;
     String table = config.table("conversations");
-    this.insertDirect =
-        session.prepare(
-            "INSERT INTO " + table + " (conversation_id, kind, members, created_ms) VALUES (?, ?, ?, ?) "
-                + "USING TIMESTAMP " + FIXED_TIMESTAMP);
     this.select =
         session.prepare(
             "SELECT kind, members, title, created_ms, last_seq, projected_seq, sealed_epoch, sealed_head FROM "
                 + table + " WHERE conversation_id = ?");
-    this.seal =
-        session.prepare(
-            "UPDATE " + table + " USING TIMESTAMP ? SET sealed_epoch = ?, sealed_head = ? WHERE conversation_id = ?");
-    this.updateProgress =
-        session.prepare(
-            "UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ?, projected_seq = ? WHERE conversation_id = ?");
   }
 
-  CompletionStage<Void> ensureDirect(String conversationId, String userA, String userB, long nowMs) {
-    String expected = ConversationIds.direct(userA, userB);
-    if (!expected.equals(conversationId)) {
-      throw new IllegalArgumentException(conversationId + " is not the conversation of " + userA + " and " + userB);
-    }
-    return session
-        .executeAsync(
-            insertDirect
-                .bind(
-                    conversationId,
-                    ConversationKind.CONVERSATION_KIND_DIRECT.getNumber(),
-                    Set.of(userA, userB),
-                    nowMs)
-                .setConsistencyLevel(config.consistency())
-                .setIdempotent(true))
-        .thenApply(rs -> null);
-  }
-
-  CompletionStage<Optional<ConversationInfo>> find(String conversationId) {
+  /** The conversation's row; empty when it is unknown. */
+  public CompletionStage<Optional<ConversationInfo>> find(String conversationId) {
     return session
         .executeAsync(select.bind(conversationId).setConsistencyLevel(config.consistency()).setIdempotent(true))
         .thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> toInfo(conversationId, row)));
   }
 
   /** The members, or empty when the conversation is unknown (no row, or no members recorded). */
-  CompletionStage<Optional<Set<String>>> members(String conversationId) {
+  public CompletionStage<Optional<Set<String>>> members(String conversationId) {
     return find(conversationId)
         .thenApply(info -> info.map(ConversationInfo::members).filter(m -> !m.isEmpty()));
-  }
-
-  /**
-   * Records that the owner holding {@code epoch} loaded the log with {@code head} as its last committed seq,
-   * with the epoch as write timestamp so that a later owner's seal wins (see {@link MessageLog#seal}).
-   */
-  CompletionStage<Void> seal(String conversationId, long epoch, long head) {
-    return session
-        .executeAsync(seal.bind(epoch, epoch, head, conversationId).setConsistencyLevel(config.consistency())
-            .setIdempotent(true))
-        .thenApply(rs -> null);
-  }
-
-  /** The write that raises {@code last_seq} and {@code projected_seq} to {@code seq} (never lowers them). */
-  BoundStatement projectedRow(String conversationId, long seq) {
-    return updateProgress.bind(seq, seq, seq, conversationId);
   }
 
   private static ConversationInfo toInfo(String conversationId, Row row) {

@@ -82,7 +82,7 @@ public record HistoryConfig(
   }
 
   /** {@code keyspace.table}, for statement text. */
-  String table(String name) {
+  public String table(String name) {
     return keyspace + "." + name;
   }
 

@@ -72,30 +72,30 @@ public final class HistoryMetrics {
   }
 
   /** Times an asynchronous write; {@code op} must be a fixed name. */
-  <T> CompletionStage<T> write(String op, Supplier<CompletionStage<T>> action) {
+  public <T> CompletionStage<T> write(String op, Supplier<CompletionStage<T>> action) {
     return timed(writes, op, action);
   }
 
   /** Times an asynchronous read; {@code op} must be a fixed name. */
-  <T> CompletionStage<T> read(String op, Supplier<CompletionStage<T>> action) {
+  public <T> CompletionStage<T> read(String op, Supplier<CompletionStage<T>> action) {
     return timed(reads, op, action);
   }
 
   /** Log rows written: counted per write, so a repeated write counts again (the commit is the router's count). */
-  void logRowsWritten(int messages) {
+  public void logRowsWritten(int messages) {
     rowsWritten("conversation_log", messages);
   }
 
-  void fencedRowsSkipped() {
+  public void fencedRowsSkipped() {
     fencedRowsSkipped.inc();
   }
 
-  void projectionRequests(int requests) {
+  public void projectionRequests(int requests) {
     projectionRequests.inc(requests);
   }
 
   /** Rows written to {@code table}, a fixed name. */
-  void rowsWritten(String table, int rows) {
+  public void rowsWritten(String table, int rows) {
     rowsWritten.labelValues(table).inc(rows);
   }
 

@@ -27,6 +27,7 @@ public final class HistoryReader {
   private final HistoryConfig config;
   private final HistoryMetrics metrics;
   private final ConversationTable conversations;
+  private final GroupTable groups;
   private final UserMessages copies;
   private final UserChanges changes;
   private final java.time.Clock clock;
@@ -40,6 +41,7 @@ public final class HistoryReader {
     this.clock = clock;
     this.changes = new UserChanges(session, config);
     this.conversations = new ConversationTable(session, config);
+    this.groups = new GroupTable(session, config);
     this.copies = new UserMessages(session, config);
     String table = config.table("user_conversations");
     this.selectConversations =
@@ -68,6 +70,22 @@ public final class HistoryReader {
             .map(ConversationRow::from)
             .sorted(ConversationRow.NEWEST_FIRST)
             .toList());
+  }
+
+  /** The members of a conversation; empty when it is unknown. */
+  public CompletionStage<Optional<java.util.Set<String>>> members(String conversationId) {
+    return metrics.read("members", () -> conversations.members(conversationId));
+  }
+
+  /** The group as projected (members, roles, title, version); empty when it was never created. */
+  public CompletionStage<Optional<StoredGroup>> group(String conversationId) {
+    return metrics.read("group", () -> groups.find(conversationId));
+  }
+
+  /** Every message of the conversation up to this seq is projected (0 when none). */
+  public CompletionStage<Long> projectedSeq(String conversationId) {
+    return metrics.read("conversation", () -> conversations.find(conversationId))
+        .thenApply(info -> info.map(ConversationInfo::projectedSeq).orElse(0L));
   }
 
   /**

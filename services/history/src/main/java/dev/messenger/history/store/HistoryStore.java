@@ -7,17 +7,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 
 /**
- * The history store's parts over one shared {@link CqlSession}, with one set of metrics. The session stays
+ * The read side of the history store (the router module holds the write path) over one shared {@link CqlSession}, with one set of metrics. The session stays
  * the caller's: it is opened before and closed after the store. The schema must exist
  * ({@link HistorySchema#create}).
  */
 public final class HistoryStore {
-  private final MessageLog log;
   private final HistoryReader reader;
   private final ReceiptStore receipts;
 
-  private HistoryStore(MessageLog log, HistoryReader reader, ReceiptStore receipts) {
-    this.log = log;
+  private HistoryStore(HistoryReader reader, ReceiptStore receipts) {
     this.reader = reader;
     this.receipts = receipts;
   }
@@ -31,8 +29,7 @@ public final class HistoryStore {
     requireNonNull(config, "config");
     HistoryMetrics metrics = HistoryMetrics.of(requireNonNull(registry, "registry"));
     return new HistoryStore(
-        new MessageLog(session, config, metrics, requireNonNull(clock, "clock")),
-        new HistoryReader(session, config, metrics, clock),
+        new HistoryReader(session, config, metrics, requireNonNull(clock, "clock")),
         new ReceiptStore(session, config, metrics));
   }
 
@@ -42,10 +39,19 @@ public final class HistoryStore {
    */
   public static HistoryStore openWhenReady(CqlSession session, HistoryConfig config, PrometheusRegistry registry,
       Clock clock, java.time.Duration timeout) throws InterruptedException {
+    return whenSchemaReady(config, timeout, () -> open(session, config, registry, clock));
+  }
+
+  /**
+   * Calls {@code open} (which prepares statements on the store's tables) until the schema exists, retrying
+   * until {@code timeout}: routers and session servers start in any order but never create the schema.
+   */
+  public static <T> T whenSchemaReady(HistoryConfig config, java.time.Duration timeout,
+      java.util.function.Supplier<T> open) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
-        return open(session, config, registry, clock);
+        return open.get();
       } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException missingSchema) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the history schema in keyspace " + config.keyspace()
@@ -54,11 +60,6 @@ public final class HistoryStore {
         Thread.sleep(500);
       }
     }
-  }
-
-  /** The router's write path. */
-  public MessageLog log() {
-    return log;
   }
 
   /** Conversation lists, pages and catch-up. */

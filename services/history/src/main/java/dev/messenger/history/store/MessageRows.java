@@ -7,21 +7,21 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessageKind;
 
 /** The message columns shared by {@code conversation_log} and {@code user_messages}, and their mapping. */
-final class MessageRows {
+public final class MessageRows {
   /** Columns to select, in the order {@link #toMessage} reads them by name. */
-  static final String COLUMNS =
+  public static final String COLUMNS =
       "conversation_id, seq, message_id, sender_user_id, sender_device_id, client_message_id, body, "
           + "server_time_ms, kind, group_change";
   /** Value columns to write after the key columns, as named bind markers. */
-  static final String VALUE_COLUMNS =
+  public static final String VALUE_COLUMNS =
       "message_id, sender_user_id, sender_device_id, client_message_id, body, server_time_ms, kind, group_change";
-  static final String VALUE_MARKERS =
+  public static final String VALUE_MARKERS =
       ":message_id, :sender_user_id, :sender_device_id, :client_message_id, :body, :server_time_ms, :kind, "
           + ":group_change";
 
   private MessageRows() {}
 
-  static Message toMessage(Row row) {
+  public static Message toMessage(Row row) {
     MessageKind kind = MessageKind.forNumber(row.getInt("kind"));
     Message.Builder message = Message.newBuilder();
     java.nio.ByteBuffer change = row.getByteBuffer("group_change");
@@ -46,7 +46,7 @@ final class MessageRows {
   }
 
   /** Binds the value columns of {@code message} (key columns are the caller's). */
-  static BoundStatementBuilder bindValues(BoundStatementBuilder builder, Message message) {
+  public static BoundStatementBuilder bindValues(BoundStatementBuilder builder, Message message) {
     if (message.hasGroupChange()) {
       builder.setByteBuffer("group_change", java.nio.ByteBuffer.wrap(message.getGroupChange().toByteArray()));
     }

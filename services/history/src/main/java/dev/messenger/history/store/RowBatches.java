@@ -22,30 +22,30 @@ import java.util.function.Supplier;
  * alone, as a single-partition batch, which those limits do not apply to. A 1:1 message's projection then
  * takes three requests instead of eight: requests, not rows, are most of a small write's cost in the store.
  */
-final class RowBatches {
+public final class RowBatches {
   static final int MAX_SHARED_BYTES = 4 * 1024;
   static final int MAX_SHARED_PARTITIONS = 10;
 
   private RowBatches() {}
 
   /** Writes to one partition of {@code table}; {@code bytes} estimates their size. */
-  record Rows(String table, List<BatchableStatement<?>> statements, int bytes) {
-    Rows {
+  public record Rows(String table, List<BatchableStatement<?>> statements, int bytes) {
+    public Rows {
       statements = List.copyOf(statements);
       if (statements.isEmpty()) {
         throw new IllegalArgumentException("no statement");
       }
     }
 
-    static Rows of(String table, BatchableStatement<?> statement, int bytes) {
+    public static Rows of(String table, BatchableStatement<?> statement, int bytes) {
       return new Rows(table, List.of(statement), bytes);
     }
   }
 
   /** One request and the rows it writes per table. */
-  record Request(Statement<?> statement, Map<String, Integer> rowsByTable) {}
+  public record Request(Statement<?> statement, Map<String, Integer> rowsByTable) {}
 
-  static List<Request> pack(List<Rows> all) {
+  public static List<Request> pack(List<Rows> all) {
     List<Request> requests = new ArrayList<>();
     List<Rows> shared = new ArrayList<>();
     int sharedBytes = 0;
@@ -72,7 +72,7 @@ final class RowBatches {
    * Sends the requests (at most {@link AsyncCql#MAX_IN_FLIGHT} at once), idempotent at {@code consistency};
    * {@code written} hears of each one done.
    */
-  static CompletionStage<Void> send(CqlSession session, ConsistencyLevel consistency, List<Request> requests,
+  public static CompletionStage<Void> send(CqlSession session, ConsistencyLevel consistency, List<Request> requests,
       Consumer<Request> written) {
     List<Supplier<CompletionStage<?>>> tasks = new ArrayList<>(requests.size());
     for (Request request : requests) {

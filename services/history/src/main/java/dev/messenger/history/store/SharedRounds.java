@@ -19,7 +19,7 @@ import java.util.function.Function;
  * for (receipts) may also wait a short {@code linger} for company before a round starts: at a steady rate a
  * round rarely finds another one busy, so without it each such write is a request of its own.
  */
-final class SharedRounds {
+public final class SharedRounds {
   private final int maxRounds;
   private final Function<List<RowBatches.Rows>, CompletionStage<Void>> send;
   private final Executor lingering;
@@ -30,12 +30,12 @@ final class SharedRounds {
   private record Waiting(List<RowBatches.Rows> rows, CompletableFuture<Void> done) {}
 
   /** {@code send} writes rows of any partitions, packed, and completes when all are written. */
-  SharedRounds(int maxRounds, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
+  public SharedRounds(int maxRounds, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
     this(maxRounds, Duration.ZERO, send);
   }
 
   /** As above, and a round that could start at once first gathers rows for {@code linger}. */
-  SharedRounds(int maxRounds, Duration linger, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
+  public SharedRounds(int maxRounds, Duration linger, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
     if (maxRounds < 1) {
       throw new IllegalArgumentException("at least one round in flight");
     }
@@ -46,7 +46,7 @@ final class SharedRounds {
   }
 
   /** Completes when the round carrying these rows is written; fails when it failed. */
-  CompletionStage<Void> write(List<RowBatches.Rows> rows) {
+  public CompletionStage<Void> write(List<RowBatches.Rows> rows) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     List<Waiting> round = null;
     boolean gather = false;

@@ -1,7 +1,6 @@
 package dev.messenger.history.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -14,14 +13,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * The {@code user_changes} table: per member and hour, the conversations whose history changed in that
- * hour, with their last seq. Written by the projection with the member's conversation row, in the hour the
- * projection runs (so a change projected late still lands after any sync that missed it); read by
- * catch-up to look only at what changed since the device's last complete sync, one small partition per
- * hour. A device away for more than {@link #INCREMENTAL} examines every conversation instead; rows expire
+ * Reads the {@code user_changes} table: per member and hour, the conversations whose history changed in that
+ * hour, with their last seq. Written by the projection (the router's {@code UserChangeRows}) with the
+ * member's conversation row, in the hour the projection runs; read by catch-up to look only at what changed
+ * since the device's last complete sync, one small partition per hour. A device away for more than {@link #INCREMENTAL} examines every conversation instead; rows expire
  * a day after that.
  */
-final class UserChanges {
+public final class UserChanges {
   static final Duration INCREMENTAL = Duration.ofDays(7);
   static final Duration KEPT = INCREMENTAL.plusDays(1);
   /** Covers projection lag and clocks that differ between the projecting and the reading host. */
@@ -30,15 +28,12 @@ final class UserChanges {
 
   private final CqlSession session;
   private final HistoryConfig config;
-  private final PreparedStatement update;
   private final PreparedStatement select;
 
   UserChanges(CqlSession session, HistoryConfig config) {
     this.session = session;
     this.config = config;
     String table = config.table("user_changes");
-    this.update = session.prepare("UPDATE " + table + " USING TIMESTAMP ? SET last_seq = ? "
-        + "WHERE user_id = ? AND hour = ? AND conversation_id = ?");
     this.select = session.prepare("SELECT conversation_id, last_seq FROM " + table + " WHERE user_id = ? AND hour = ?");
   }
 
@@ -47,14 +42,15 @@ final class UserChanges {
     return syncedAtMs > 0 && nowMs - syncedAtMs < INCREMENTAL.toMillis();
   }
 
-  BoundStatement record(String userId, String conversationId, long lastSeq, long nowMs) {
-    return update.bind(lastSeq, lastSeq, userId, nowMs / HOUR_MS, conversationId);
+  /** The partition ({@code hour}) of a change recorded at {@code nowMs}. */
+  public static long hourOf(long nowMs) {
+    return nowMs / HOUR_MS;
   }
 
   /** The user's conversations changed since {@code sinceMs} (minus the margin), with their highest last seq. */
   CompletionStage<Map<String, Long>> since(String userId, long sinceMs, long nowMs) {
     List<Supplier<CompletionStage<List<Row>>>> hours = new ArrayList<>();
-    for (long hour = (sinceMs - MARGIN.toMillis()) / HOUR_MS; hour <= nowMs / HOUR_MS; hour++) {
+    for (long hour = hourOf(sinceMs - MARGIN.toMillis()); hour <= hourOf(nowMs); hour++) {
       Statement<?> statement = select.bind(userId, hour).setConsistencyLevel(config.consistency()).setIdempotent(true);
       hours.add(() -> AsyncCql.allRows(session.executeAsync(statement)));
     }

@@ -1,4 +1,4 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
+import dev.messenger.history.store.Buckets;
 import dev.messenger.api.v1.Message;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
+import dev.messenger.history.store.AsyncCql;
+import dev.messenger.history.store.HistoryConfig;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -13,13 +15,13 @@ import java.util.concurrent.CompletionStage;
  * shard had. An owner marks a conversation before its first commit in an hour, and marks again in the new
  * hour whatever is still unprojected.
  */
-final class ProjectionMarks {
+final class ProjectionMarkTable {
   private final CqlSession session;
   private final HistoryConfig config;
   private final PreparedStatement insert;
   private final PreparedStatement select;
 
-  ProjectionMarks(CqlSession session, HistoryConfig config) {
+  ProjectionMarkTable(CqlSession session, HistoryConfig config) {
     this.session = session;
     this.config = config;
     String table = config.table("projection_marks");

@@ -1,5 +1,6 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
+import dev.messenger.history.store.HistoryConfig;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;

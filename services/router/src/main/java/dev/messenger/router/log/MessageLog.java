@@ -1,4 +1,4 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -10,6 +10,17 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.messenger.api.v1.Message;
+import dev.messenger.history.store.AsyncCql;
+import dev.messenger.history.store.Buckets;
+import dev.messenger.history.store.ConversationInfo;
+import dev.messenger.history.store.ConversationTable;
+import dev.messenger.history.store.GroupTable;
+import dev.messenger.history.store.HistoryConfig;
+import dev.messenger.history.store.HistoryMetrics;
+import dev.messenger.history.store.HistoryStore;
+import dev.messenger.history.store.MessageRows;
+import dev.messenger.history.store.StoredGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,15 +58,28 @@ public final class MessageLog {
   private final HistoryMetrics metrics;
   private final Clock clock;
   private final ConversationTable conversations;
+  private final ConversationWrites conversationWrites;
   private final ProjectionWriter projection;
   private final PreparedStatement selectHeadInBucket;
   private final PreparedStatement selectTopInBucket;
   private final PreparedStatement insertLog;
   private final PreparedStatement selectLog;
   private final ClientIdTable clientIds;
-  private final ProjectionMarks marks;
+  private final ProjectionMarkTable marks;
   private final ShardEpochs epochs;
   private final GroupTable groups;
+  private final GroupWrites groupWrites;
+
+  /** Prepares every statement (blocking, once at start); the schema must exist. */
+  public static MessageLog open(CqlSession session, HistoryConfig config, PrometheusRegistry registry, Clock clock) {
+    return new MessageLog(session, config, HistoryMetrics.of(registry), clock);
+  }
+
+  /** {@link #open} once the history service has created the schema, retrying until {@code timeout}. */
+  public static MessageLog openWhenReady(CqlSession session, HistoryConfig config, PrometheusRegistry registry,
+      Clock clock, java.time.Duration timeout) throws InterruptedException {
+    return HistoryStore.whenSchemaReady(config, timeout, () -> open(session, config, registry, clock));
+  }
 
   public MessageLog(CqlSession session, HistoryConfig config, HistoryMetrics metrics, Clock clock) {
     this.session = session;
@@ -63,9 +87,10 @@ public final class MessageLog {
     this.metrics = metrics;
     this.clock = clock;
     this.conversations = new ConversationTable(session, config);
+    this.conversationWrites = new ConversationWrites(session, config);
     this.clientIds = new ClientIdTable(session, config);
-    this.projection = new ProjectionWriter(session, config, metrics, conversations, clientIds,
-        new UserChanges(session, config), clock);
+    this.projection = new ProjectionWriter(session, config, metrics, conversationWrites, clientIds,
+        new UserChangeRows(session, config), clock);
     String log = config.table("conversation_log");
     this.selectHeadInBucket =
         session.prepare(
@@ -83,9 +108,10 @@ public final class MessageLog {
         session.prepare(
             "SELECT " + MessageRows.COLUMNS + " FROM " + log
                 + " WHERE conversation_id = ? AND bucket = ? AND seq > ? LIMIT ?");
-    this.marks = new ProjectionMarks(session, config);
+    this.marks = new ProjectionMarkTable(session, config);
     this.epochs = new ShardEpochs(session, config);
     this.groups = new GroupTable(session, config);
+    this.groupWrites = new GroupWrites(session, config, groups);
   }
 
   /**
@@ -122,7 +148,7 @@ public final class MessageLog {
    * written with its epoch or a newer one count.
    */
   public CompletionStage<Void> seal(String conversationId, long epoch, long head) {
-    return metrics.write("seal", () -> conversations.seal(conversationId, epoch, head));
+    return metrics.write("seal", () -> conversationWrites.seal(conversationId, epoch, head));
   }
 
   /** The last seal of a conversation's log: rows past {@code head} written before {@code epoch} never counted. */
@@ -281,8 +307,8 @@ public final class MessageLog {
       Message change = messages.get(i);
       if (change.hasGroupChange()) {
         int next = i + 1;
-        return groups.apply(change)
-            .thenCompose(done -> groups.applyTitles(change, members))
+        return groupWrites.apply(change)
+            .thenCompose(done -> groupWrites.applyTitles(change, members))
             .thenCompose(done -> applyGroupChanges(members, messages, next));
       }
     }
@@ -326,7 +352,7 @@ public final class MessageLog {
    */
   public CompletionStage<Void> ensureDirectConversation(String conversationId, String userA, String userB) {
     return metrics.write(
-        "conversation", () -> conversations.ensureDirect(conversationId, userA, userB, clock.millis()));
+        "conversation", () -> conversationWrites.ensureDirect(conversationId, userA, userB, clock.millis()));
   }
 
   /** The members of a conversation; empty when it is unknown. */

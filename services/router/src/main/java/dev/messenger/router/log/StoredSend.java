@@ -1,4 +1,4 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
 /** What was stored for a sender's client message id: enough to answer a retried send with the original ack. */
 public record StoredSend(

@@ -1,4 +1,4 @@
-package dev.messenger.history.store;
+package dev.messenger.router.log;
 
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -8,6 +8,12 @@ import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.Message;
+import dev.messenger.history.store.Buckets;
+import dev.messenger.history.store.HistoryConfig;
+import dev.messenger.history.store.HistoryMetrics;
+import dev.messenger.history.store.MessageRows;
+import dev.messenger.history.store.RowBatches;
+import dev.messenger.history.store.SharedRounds;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +58,9 @@ final class ProjectionWriter {
   private final CqlSession session;
   private final HistoryConfig config;
   private final HistoryMetrics metrics;
-  private final ConversationTable conversations;
+  private final ConversationWrites conversations;
   private final ClientIdTable clientIds;
-  private final UserChanges changes;
+  private final UserChangeRows changes;
   private final java.time.Clock clock;
   private final PreparedStatement insertCopy;
   private final PreparedStatement updateLast;
@@ -64,8 +70,8 @@ final class ProjectionWriter {
   private final SharedRounds rowRounds = new SharedRounds(ROUNDS, NEXT_STEP_LINGER, this::write);
   private final SharedRounds checkpointRounds = new SharedRounds(ROUNDS, NEXT_STEP_LINGER, this::write);
 
-  ProjectionWriter(CqlSession session, HistoryConfig config, HistoryMetrics metrics, ConversationTable conversations,
-      ClientIdTable clientIds, UserChanges changes, java.time.Clock clock) {
+  ProjectionWriter(CqlSession session, HistoryConfig config, HistoryMetrics metrics, ConversationWrites conversations,
+      ClientIdTable clientIds, UserChangeRows changes, java.time.Clock clock) {
     this.session = session;
     this.config = config;
     this.metrics = metrics;
