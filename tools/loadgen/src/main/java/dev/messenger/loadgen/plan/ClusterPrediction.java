@@ -174,6 +174,13 @@ public final class ClusterPrediction {
           n(total.perMessageMillis()), n(held.budgetCores()), n(held.budgetCores()), n(total.idleCores()),
           n(total.perMessageMillis()), held.describeRate());
     }
+    if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
+      HeldRatePrediction.Sensitivity s = held.sensitivity();
+      String error = n(HeldRatePrediction.CPU_ERROR * 100);
+      say("  sensitivity: with the cluster's CPU %s%% above this line %s, %s%% below it %s (the idle CPU takes %s of "
+          + "the %s cores)", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
+          n(total.idleCores()), n(held.budgetCores()));
+    }
   }
 
   private void sayComparisons() {
@@ -251,6 +258,14 @@ public final class ClusterPrediction {
     return kinds;
   }
 
+  private static Double finiteOrNull(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  private static String rateOrNone(double rate) {
+    return Double.isNaN(rate) ? "no rate" : Double.isInfinite(rate) ? "any rate" : n(rate) + " msg/s";
+  }
+
   private Map<String, Object> heldMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("outcome", held.outcome().name().toLowerCase(Locale.ROOT));
@@ -259,6 +274,9 @@ public final class ClusterPrediction {
     map.put("one_node_run", held.basis().map(RunCpu::source).orElse(null));
     map.put("budget_cores", held.basis().isPresent() ? held.budgetCores() : null);
     map.put("share_of_machine", held.basis().isPresent() ? held.share() : null);
+    map.put("cpu_error_for_sensitivity", HeldRatePrediction.CPU_ERROR);
+    map.put("rate_if_cpu_higher", finiteOrNull(held.sensitivity().ifCpuHigher()));
+    map.put("rate_if_cpu_lower", finiteOrNull(held.sensitivity().ifCpuLower()));
     return map;
   }
 

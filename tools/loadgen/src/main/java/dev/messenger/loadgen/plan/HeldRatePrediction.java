@@ -18,9 +18,25 @@ import java.util.OptionalDouble;
  * @param budgetCores the share times the cores: the CPU-seconds per second the cluster may use
  * @param share the basis's CPU over the machine's cores
  * @param lowerBound every one-node run held, so the one node may hold more: the share and the rate are lower bounds
+ * @param sensitivity the rates had the cluster used {@link #CPU_ERROR} more or less CPU than the model says
  */
 public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> basis, double budgetCores,
-    double share, boolean lowerBound) {
+    double share, boolean lowerBound, Sensitivity sensitivity) {
+  /**
+   * The error in the cluster's CPU the sensitivity is given for. On one machine the cluster's idle CPU takes most
+   * of the budget, so a small error in the CPU is a large one in the rate.
+   */
+  public static final double CPU_ERROR = 0.10;
+
+  /** The predicted rate were the cluster's CPU {@link #CPU_ERROR} above or below the model; NaN for no rate. */
+  public record Sensitivity(double ifCpuHigher, double ifCpuLower) {
+    static final Sensitivity NONE = new Sensitivity(Double.NaN, Double.NaN);
+
+    static Sensitivity of(ClusterModel model, double budgetCores) {
+      return new Sensitivity(model.rateAt(budgetCores / (1 + CPU_ERROR)).orElse(Double.NaN),
+          model.rateAt(budgetCores / (1 - CPU_ERROR)).orElse(Double.NaN));
+    }
+  }
 
   /** Why there is or is not a predicted rate. */
   public enum Outcome {
@@ -37,13 +53,14 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
     Optional<RunCpu> basis = oneNodeRuns.stream().filter(run -> run.held(p99BoundMillis))
         .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
     if (basis.isEmpty()) {
-      return new HeldRatePrediction(Outcome.NO_PREDICTION, Double.NaN, basis, Double.NaN, Double.NaN, false);
+      return new HeldRatePrediction(Outcome.NO_PREDICTION, Double.NaN, basis, Double.NaN, Double.NaN, false,
+          Sensitivity.NONE);
     }
     double budget = basis.get().totalCores();
     boolean lowerBound = oneNodeRuns.stream().allMatch(run -> run.held(p99BoundMillis));
     OptionalDouble rate = model.rateAt(budget);
     return new HeldRatePrediction(rate.isPresent() ? Outcome.RATE : Outcome.NO_RATE, rate.orElse(Double.NaN), basis,
-        budget, budget / cores, lowerBound);
+        budget, budget / cores, lowerBound, Sensitivity.of(model, budget));
   }
 
   /** The predicted rate in words: "16.2 msg/s", or any rate when the model has no CPU per message. */

@@ -100,6 +100,40 @@ class ClusterPredictionTest {
   }
 
   @Test
+  void should_say_how_far_a_tenth_more_or_less_cluster_cpu_moves_the_predicted_rate() {
+    // Budget 0.37 cores, cluster 0.16 + 5 ms x r: r = (0.37 / 1.1 - 0.16) / 0.005 = 35.3 with a tenth more CPU,
+    // (0.37 / 0.9 - 0.16) / 0.005 = 50.2 with a tenth less, around the 42 predicted.
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+
+    ClusterPrediction prediction = predict(oneNode, List.of());
+
+    HeldRatePrediction.Sensitivity sensitivity = prediction.heldRate().sensitivity();
+    assertThat(sensitivity.ifCpuHigher()).isCloseTo((0.37 / 1.1 - 0.16) / 0.005, offset(1e-9));
+    assertThat(sensitivity.ifCpuLower()).isCloseTo((0.37 / 0.9 - 0.16) / 0.005, offset(1e-9));
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("sensitivity: with the cluster's CPU 10% above this line 35.3 msg/s, 10% below it 50.2 msg/s");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
+    assertThat((Double) held.get("rate_if_cpu_higher")).isCloseTo(35.27, offset(0.01));
+    assertThat((Double) held.get("rate_if_cpu_lower")).isCloseTo(50.22, offset(0.01));
+  }
+
+  @Test
+  void should_give_no_rate_for_a_tenth_more_cpu_when_the_idle_cpu_then_fills_the_budget() {
+    // Budget 0.37, idle 0.36: with a tenth more CPU the idle alone (0.396) is past the budget.
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    ClusterModel model = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
+
+    HeldRatePrediction.Sensitivity sensitivity =
+        HeldRatePrediction.Sensitivity.of(model, model.clusterTotal().idleCores() * 1.05);
+
+    assertThat(sensitivity.ifCpuHigher()).isNaN();
+    assertThat(sensitivity.ifCpuLower()).isPositive();
+  }
+
+  @Test
   void should_find_a_prediction_outside_the_tolerance() {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
