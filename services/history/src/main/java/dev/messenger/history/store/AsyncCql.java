@@ -36,7 +36,7 @@ public final class AsyncCql {
    * Runs the tasks with at most {@code maxInFlight} running at once; completes with their results in task
    * order, or with the first failure (tasks not yet started are then not started).
    */
-  public static <T> CompletionStage<List<T>> inParallel(List<Supplier<CompletionStage<T>>> tasks, int maxInFlight) {
+  static <T> CompletionStage<List<T>> inParallel(List<Supplier<CompletionStage<T>>> tasks, int maxInFlight) {
     CompletableFuture<List<T>> done = new CompletableFuture<>();
     if (tasks.isEmpty()) {
       done.complete(List.of());

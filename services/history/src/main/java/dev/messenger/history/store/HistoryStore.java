@@ -7,9 +7,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 
 /**
- * The read side of the history store (the router module holds the write path) over one shared {@link CqlSession}, with one set of metrics. The session stays
- * the caller's: it is opened before and closed after the store. The schema must exist
- * ({@link HistorySchema#create}).
+ * The read side of the history store (the router module holds the write path) over one shared
+ * {@link CqlSession}, with one set of metrics. The session stays the caller's: it is opened before and closed
+ * after the store. The schema must exist ({@link HistorySchema#create}).
  */
 public final class HistoryStore {
   private final HistoryReader reader;
@@ -34,8 +34,8 @@ public final class HistoryStore {
   }
 
   /**
-   * Opens the store once the history service has created the schema, retrying until {@code timeout}: routers
-   * and session servers start in any order but never create the schema themselves.
+   * Opens the store once the history service has created the schema, retrying until {@code timeout}: session
+   * servers start in any order but never create the schema themselves.
    */
   public static HistoryStore openWhenReady(CqlSession session, HistoryConfig config, PrometheusRegistry registry,
       Clock clock, java.time.Duration timeout) throws InterruptedException {

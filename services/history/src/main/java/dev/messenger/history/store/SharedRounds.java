@@ -30,7 +30,7 @@ public final class SharedRounds {
   private record Waiting(List<RowBatches.Rows> rows, CompletableFuture<Void> done) {}
 
   /** {@code send} writes rows of any partitions, packed, and completes when all are written. */
-  public SharedRounds(int maxRounds, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
+  SharedRounds(int maxRounds, Function<List<RowBatches.Rows>, CompletionStage<Void>> send) {
     this(maxRounds, Duration.ZERO, send);
   }
 

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * Reads the {@code user_changes} table: per member and hour, the conversations whose history changed in that
  * hour, with their last seq. Written by the projection (the router's {@code UserChangeRows}) with the
  * member's conversation row, in the hour the projection runs; read by catch-up to look only at what changed
- * since the device's last complete sync, one small partition per hour. A device away for more than {@link #INCREMENTAL} examines every conversation instead; rows expire
- * a day after that.
+ * since the device's last complete sync, one small partition per hour. A device away for more than
+ * {@link #INCREMENTAL} examines every conversation instead; rows expire a day after that.
  */
 public final class UserChanges {
   static final Duration INCREMENTAL = Duration.ofDays(7);

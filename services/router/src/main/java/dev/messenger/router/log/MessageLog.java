@@ -1,5 +1,7 @@
 package dev.messenger.router.log;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.messenger.common.ConversationIds;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -72,7 +74,8 @@ public final class MessageLog {
 
   /** Prepares every statement (blocking, once at start); the schema must exist. */
   public static MessageLog open(CqlSession session, HistoryConfig config, PrometheusRegistry registry, Clock clock) {
-    return new MessageLog(session, config, HistoryMetrics.of(registry), clock);
+    return new MessageLog(requireNonNull(session, "session"), requireNonNull(config, "config"),
+        HistoryMetrics.of(requireNonNull(registry, "registry")), requireNonNull(clock, "clock"));
   }
 
   /** {@link #open} once the history service has created the schema, retrying until {@code timeout}. */

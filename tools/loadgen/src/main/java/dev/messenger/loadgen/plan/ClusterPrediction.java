@@ -177,9 +177,9 @@ public final class ClusterPrediction {
     if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       HeldRatePrediction.Sensitivity s = held.sensitivity();
       String error = n(HeldRatePrediction.CPU_ERROR * 100);
-      say("  sensitivity: with the cluster's CPU %s%% above this line %s, %s%% below it %s (the idle CPU takes %s of "
-          + "the %s cores)", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
-          n(total.idleCores()), n(held.budgetCores()));
+      say("  sensitivity: with the cluster's CPU %s%% above this line %s, %s%% below it %s (idle %s cores against a "
+          + "budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
+          n(total.idleCores()), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
     }
   }
 

@@ -75,7 +75,12 @@ class ClusterPredictionTest {
     assertThat(String.join("\n", prediction.lines()))
         .contains("every one-node run held it: the one node may hold more, so this share is a lower bound")
         .contains("no rate: the cluster's idle CPU alone (0.831 cores) exceeds 0.615 cores")
+        .contains("sensitivity: with the cluster's CPU 10% above this line no rate, 10% below it no rate (idle 0.831 "
+            + "cores against a budget of 0.615); lower bounds, as the rate")
         .contains("they agree, but that is not a check of the model's accuracy");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
+    assertThat(held).containsEntry("rate_if_cpu_higher", null).containsEntry("rate_if_cpu_lower", null);
   }
 
   @Test
@@ -121,7 +126,8 @@ class ClusterPredictionTest {
 
   @Test
   void should_give_no_rate_for_a_tenth_more_cpu_when_the_idle_cpu_then_fills_the_budget() {
-    // Budget 0.37, idle 0.36: with a tenth more CPU the idle alone (0.396) is past the budget.
+    // Idle 0.16 + 5 ms x r, budget 0.168: with a tenth more CPU the line reaches 0.168 below the idle (0.153 <
+    // 0.16), no rate; with a tenth less at (0.168 / 0.9 - 0.16) / 0.005 = 5.33 msg/s.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
     ClusterModel model = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
@@ -130,7 +136,7 @@ class ClusterPredictionTest {
         HeldRatePrediction.Sensitivity.of(model, model.clusterTotal().idleCores() * 1.05);
 
     assertThat(sensitivity.ifCpuHigher()).isNaN();
-    assertThat(sensitivity.ifCpuLower()).isPositive();
+    assertThat(sensitivity.ifCpuLower()).isCloseTo((0.16 * 1.05 / 0.9 - 0.16) / 0.005, offset(1e-9));
   }
 
   @Test
@@ -166,7 +172,8 @@ class ClusterPredictionTest {
     ClusterPrediction prediction = predict(oneNode, List.of());
 
     assertThat(prediction.heldRate().outcome()).isEqualTo(HeldRatePrediction.Outcome.NO_PREDICTION);
-    assertThat(prediction.lines()).anyMatch(l -> l.contains("no prediction can be made"));
+    assertThat(prediction.lines()).anyMatch(l -> l.contains("no prediction can be made"))
+        .noneMatch(l -> l.contains("sensitivity"));
     assertThat(prediction.toMap()).containsEntry("within_tolerance", null);
   }
 
