@@ -38,7 +38,7 @@ class PlanClusterCommandTest {
     Path b = report("b.json", 100, 35, 2.6, 1.3);
 
     assertThat(run("plan-cluster", "--one-node", a + "," + b)).isEqualTo(2);
-    assertThat(err.toString()).contains("loadgen: a line per process kind needs one-node runs at two distinct "
+    assertThat(err.toString()).contains("loadgen: a curve per process kind needs one-node runs at two distinct "
         + "rates at least; the 2 run(s) given all acknowledged 100 msg/s: add a run at another --total-rate");
   }
 
@@ -84,7 +84,8 @@ class PlanClusterCommandTest {
     // At 40 msg/s: session 0.1 + 0.08 = 0.18, cassandra 0.06 + 0.12 = 0.18; measured 0.16 and 0.15.
     assertThat(out.toString())
         .contains("one-node runs: 2 at 100, 200 acked msg/s")
-        .contains("cassandra  idle x3 (each of 3 store nodes idles), per message x3")
+        .contains("cassandra  3 x cassandra(r): 3 store nodes; each of the 3 replicas (RF 3) applies every write")
+        .contains("session    2 x session(r x 1 / 2): 2 instances; the instances share the messages")
         .contains("at 40 msg/s: 0.360 cores")
         .contains("using 0.370 cores = 18.5% of 2 cores")
         .contains("    total      measured 0.310, predicted 0.360 cores (+16.1%; 18.6 and 21.6 CPU-s a minute)")
@@ -100,7 +101,7 @@ class PlanClusterCommandTest {
     String runs = syncReport("a.json", 100, 1.2, 0.4) + "," + syncReport("b.json", 200, 2.2, 0.7);
 
     assertThat(storeSync(runs)).isEqualTo("periodic");
-    assertThat(out.toString()).contains("cassandra-commit-log-sync idle x0");
+    assertThat(out.toString()).contains("cassandra-commit-log-sync none: cluster nodes sync their commit log");
     assertThat(storeSync(runs, "--store-syncs-each-write")).isEqualTo("each_write");
     assertThat(storeSync(runs, "--store-nodes", "1", "--replication", "1")).as("a lone node syncs before it answers")
         .isEqualTo("each_write");

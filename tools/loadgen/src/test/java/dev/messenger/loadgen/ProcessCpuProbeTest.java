@@ -2,6 +2,8 @@ package dev.messenger.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -17,9 +19,14 @@ class ProcessCpuProbeTest {
     CountDownLatch spun = new CountDownLatch(1);
     CountDownLatch read = new CountDownLatch(1);
     Thread spinner = new Thread(() -> {
-      long spin = System.nanoTime() + 300_000_000L;
-      while (System.nanoTime() < spin) {
-        sink[0] += Math.sqrt(sink[0] + 1);
+      // Spins until this thread has had 0.3 s of CPU, not of wall time: on a busy machine the latter can be a
+      // small share of a core (a benchmark ran beside it once: under 0.1 s).
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long start = threads.getCurrentThreadCpuTime();
+      while (threads.getCurrentThreadCpuTime() - start < 300_000_000L) {
+        for (int i = 0; i < 10_000; i++) {
+          sink[0] += Math.sqrt(sink[0] + 1);
+        }
       }
       spun.countDown();
       awaitQuietly(read); // alive when the window ends: an ended thread's ticks are in no reading

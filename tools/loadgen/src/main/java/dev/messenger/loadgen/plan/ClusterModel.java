@@ -13,34 +13,32 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The CPU of a clustered deployment predicted from one-node runs: a least-squares line per process kind
- * (idle + CPU per acknowledged message, {@link CpuLine#fit}), each scaled by the cluster's factors for that kind
- * ({@link ClusterShape#scaling}), summed over the kinds. The store's commit-log sync is a kind of its own when
- * every run lists it ({@link StoreCommitLogSync}).
+ * The CPU of a clustered deployment predicted from one-node runs: a curve per process kind through the runs'
+ * CPU at their acknowledged rates ({@link CpuCurve#fit}), and in the cluster each process of a kind on that curve
+ * at its share of the rate ({@link ClusterShape.Scaling#coresAt}), summed over the processes and kinds. The
+ * store's commit-log sync is a kind of its own when every run lists it ({@link StoreCommitLogSync}).
  */
 public final class ClusterModel {
+  /** Bisection steps for the rate at a budget: far below a thousandth of a message per second. */
+  private static final int BISECTION_STEPS = 100;
+  /** Above this the cluster is taken to hold any rate: its CPU does not grow with the rate. */
+  private static final double UNBOUNDED_RATE = 1e9;
+
   private final ClusterShape shape;
   private final List<RunCpu> fittedRuns;
-  private final Map<String, CpuLine> oneNode;
-  private final Map<String, CpuLine> cluster;
+  private final Map<String, CpuCurve> oneNode;
   private final List<String> notes;
 
-  private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuLine> oneNode,
+  private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuCurve> oneNode,
       List<String> notes) {
     this.shape = shape;
     this.notes = List.copyOf(notes);
     this.fittedRuns = List.copyOf(fittedRuns);
     this.oneNode = Collections.unmodifiableMap(new TreeMap<>(oneNode));
-    Map<String, CpuLine> scaled = new TreeMap<>();
-    oneNode.forEach((kind, line) -> {
-      ClusterShape.Scaling scaling = shape.scaling(kind);
-      scaled.put(kind, line.times(scaling.idleFactor(), scaling.perMessageFactor()));
-    });
-    this.cluster = Collections.unmodifiableMap(scaled);
   }
 
   /**
-   * Fits the lines. Every run must have measured process CPU ({@code run --cpu-pids}) of the same process
+   * Fits the curves. Every run must have measured process CPU ({@code run --cpu-pids}) of the same process
    * kinds, and the runs at least two distinct acknowledged rates.
    */
   public static ClusterModel fit(List<RunCpu> oneNodeRuns, ClusterShape shape) {
@@ -56,7 +54,7 @@ public final class ClusterModel {
     TreeSet<Double> rates = oneNodeRuns.stream().map(RunCpu::ackedPerSecond)
         .collect(Collectors.toCollection(TreeSet::new));
     if (rates.size() < 2) {
-      throw new IllegalArgumentException("a line per process kind needs one-node runs at two distinct rates at "
+      throw new IllegalArgumentException("a curve per process kind needs one-node runs at two distinct rates at "
           + "least; the " + oneNodeRuns.size() + " run(s) given all acknowledged " + n(rates.first())
           + " msg/s: add a run at another --total-rate");
     }
@@ -64,7 +62,7 @@ public final class ClusterModel {
     List<RunCpu> runs = withSyncAlike(oneNodeRuns, shape, notes);
     TreeSet<String> kinds = new TreeSet<>();
     runs.forEach(run -> kinds.addAll(run.coresByKind().keySet()));
-    Map<String, CpuLine> lines = new LinkedHashMap<>();
+    Map<String, CpuCurve> curves = new LinkedHashMap<>();
     for (String kind : kinds) {
       double[] x = new double[runs.size()];
       double[] y = new double[runs.size()];
@@ -79,9 +77,9 @@ public final class ClusterModel {
         x[i] = run.ackedPerSecond();
         y[i] = cores;
       }
-      lines.put(kind, CpuLine.fit(x, y));
+      curves.put(kind, CpuCurve.fit(x, y));
     }
-    return new ClusterModel(shape, runs, lines, notes);
+    return new ClusterModel(shape, runs, curves, notes);
   }
 
   /**
@@ -112,45 +110,53 @@ public final class ClusterModel {
     return shape;
   }
 
-  /** The one-node runs the lines were fitted over, as fitted (the store's sync folded in when not in all). */
+  /** The one-node runs the curves go through, as fitted (the store's sync folded in when not in all). */
   public List<RunCpu> fittedRuns() {
     return fittedRuns;
   }
 
-  /** The fitted one-node line of each process kind, by kind. */
-  public Map<String, CpuLine> oneNodeLines() {
+  /** The one-node curve of each process kind, by kind. */
+  public Map<String, CpuCurve> oneNodeCurves() {
     return oneNode;
-  }
-
-  /** The one-node lines scaled to the cluster, by kind. */
-  public Map<String, CpuLine> clusterLines() {
-    return cluster;
-  }
-
-  /** The cluster's whole line: the sum of its kinds'. */
-  public CpuLine clusterTotal() {
-    double idle = cluster.values().stream().mapToDouble(CpuLine::idleCores).sum();
-    double perMessage = cluster.values().stream().mapToDouble(CpuLine::perMessageSeconds).sum();
-    return new CpuLine(idle, perMessage);
   }
 
   /** Predicted CPU-seconds per second of each kind on the cluster at {@code rate}, the store's sync apart. */
   public Map<String, Double> clusterCoresAt(double rate) {
     Map<String, Double> cores = new TreeMap<>();
-    cluster.forEach((kind, line) -> cores.put(kind, line.at(rate)));
+    oneNode.forEach((kind, curve) -> cores.put(kind, shape.scaling(kind).coresAt(curve, rate)));
     return cores;
   }
 
+  /** Predicted CPU-seconds per second of the whole cluster at {@code rate}. */
+  public double clusterTotalAt(double rate) {
+    return clusterCoresAt(rate).values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
   /**
-   * The rate at which the cluster's predicted CPU reaches {@code budgetCores}; empty when its idle CPU alone
-   * exceeds it, infinite when the model has no CPU per message.
+   * The rate at which the cluster's predicted CPU reaches {@code budgetCores}; empty when its CPU with no
+   * messages already exceeds it, infinite when its CPU stops growing below the budget. Every curve is
+   * non-decreasing, so the cluster's is, and bisection finds the one crossing.
    */
   public OptionalDouble rateAt(double budgetCores) {
-    CpuLine total = clusterTotal();
-    if (total.idleCores() > budgetCores) {
+    if (clusterTotalAt(0) > budgetCores) {
       return OptionalDouble.empty();
     }
-    return OptionalDouble.of(total.perMessageSeconds() == 0 ? Double.POSITIVE_INFINITY
-        : (budgetCores - total.idleCores()) / total.perMessageSeconds());
+    double high = 1;
+    while (clusterTotalAt(high) < budgetCores) {
+      high *= 2;
+      if (high > UNBOUNDED_RATE) {
+        return OptionalDouble.of(Double.POSITIVE_INFINITY);
+      }
+    }
+    double low = 0;
+    for (int step = 0; step < BISECTION_STEPS && high - low > 1e-9; step++) {
+      double middle = (low + high) / 2;
+      if (clusterTotalAt(middle) < budgetCores) {
+        low = middle;
+      } else {
+        high = middle;
+      }
+    }
+    return OptionalDouble.of((low + high) / 2);
   }
 }

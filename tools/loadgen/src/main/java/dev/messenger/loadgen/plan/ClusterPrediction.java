@@ -16,14 +16,13 @@ import java.util.stream.Collectors;
  * the same machine, with the arithmetic shown, and checked against measured cluster runs when given.
  *
  * <ol>
- *   <li>Per process kind, a least-squares line of CPU-seconds per second over the acknowledged rate r of the
- *       one-node runs up to the highest rate held ({@link UnsaturatedRuns}): idle + CPU per message x r
- *       ({@link CpuLine#fit}; a negative coefficient is held at 0).
- *   <li>Each line scaled to the cluster ({@link ClusterShape#scaling}): the store's idle x its nodes and its CPU
- *       per message x the replication factor, its commit-log sync left out where the cluster's nodes sync
- *       periodically ({@link StoreCommitLogSync}); NATS's idle x its servers and per message x 2 (one route hop);
- *       etcd's both x its members; a service's idle x its instances, per message x 1 (they share the messages).
- *   <li>The cluster's CPU at a rate: the sum of the scaled lines.
+ *   <li>Per process kind, a curve of CPU-seconds per second over the acknowledged rate r through the one-node
+ *       runs up to the highest rate held ({@link UnsaturatedRuns}, {@link CpuCurve#fit}).
+ *   <li>Each kind's processes in the cluster ({@link ClusterShape#scaling}), each on that curve at its share of
+ *       the work: a store node at r x the replication factor / the nodes, its commit-log sync left out where the
+ *       cluster's nodes sync periodically ({@link StoreCommitLogSync}); a NATS server at r x 2 (one route hop) /
+ *       the servers; an etcd member at r; a service's instance at r / the instances (they share the messages).
+ *   <li>The cluster's CPU at a rate: the sum over its processes.
  *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the
  *       machine; the cluster is predicted to hold the bound up to the rate where its CPU reaches that share.
  *   <li>Against measured cluster runs: CPU predicted / measured - 1 per run and kind, and the held rates.
@@ -91,7 +90,7 @@ public final class ClusterPrediction {
     map.put("shape", model.shape().toMap());
     map.put("one_node_runs", oneNodeRuns.stream().map(RunCpu::toMap).collect(Collectors.toList()));
     map.put("kinds", kinds());
-    map.put("cluster_line", line(model.clusterTotal()));
+    map.put("cluster_cores_without_messages", model.clusterTotalAt(0));
     map.put("predictions", predictions);
     map.put("held_rate", heldMap());
     map.put("cluster_runs", comparisons);
@@ -107,13 +106,12 @@ public final class ClusterPrediction {
         model.shape().describe());
     say("");
     List<RunCpu> fitted = model.fittedRuns();
-    say("1. one node, a line per process kind: CPU-s per second = idle + CPU per message x acked msg/s "
-        + "(least squares over the %d runs%s)", fitted.size(), fitted.size() == oneNodeRuns.size() ? ""
-        : " up to the highest rate held, " + rateList(fitted) + " msg/s: past it the one node is short of CPU");
-    model.oneNodeLines().forEach((kind, line) -> {
-      say("  %-10s %s", kind, describe(line));
-      line.clamped().ifPresent(why -> warn("%s: %s", kind, why));
-    });
+    say("1. one node, a curve per process kind: CPU-s per second at each acked msg/s, through the %d runs%s; "
+        + "runs within %s%% of a rate are one point, and a fall from one point to the next is pooled (more messages "
+        + "cannot take less CPU)", fitted.size(), fitted.size() == oneNodeRuns.size() ? ""
+        : " up to the highest rate held, " + rateList(fitted) + " msg/s: past it the one node is short of CPU",
+        n(CpuCurve.SAME_RATE * 100));
+    model.oneNodeCurves().forEach((kind, curve) -> say("  %-10s %s", kind, curve.describe()));
     model.notes().forEach(note -> warn("%s", note));
     oneNodeRuns.stream().filter(run -> !run.unreadable().isEmpty())
         .forEach(run -> warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable()));
@@ -121,16 +119,21 @@ public final class ClusterPrediction {
 
   private void sayScaling() {
     say("");
-    say("2. scaled to the cluster");
-    model.clusterLines().forEach((kind, line) -> {
+    say("2. scaled to the cluster: each process of a kind on the one node's curve at its share of the rate r");
+    model.oneNodeCurves().keySet().forEach(kind -> {
       ClusterShape.Scaling s = model.shape().scaling(kind);
-      say("  %-10s idle x%s (%s), per message x%s (%s) = %s", kind, n(s.idleFactor()), s.idleReason(),
-          n(s.perMessageFactor()), s.perMessageReason(), describe(line));
+      if (s.processes() == 0) {
+        say("  %-10s none: %s", kind, s.processesReason());
+      } else {
+        String share = s.workFactor() == s.processes() ? "r" : "r x " + n(s.workFactor()) + " / " + n(s.processes());
+        say("  %-10s %s x %s(%s): %s", kind, n(s.processes()), kind, share, s.processesReason().equals(s.workReason())
+            ? s.processesReason() : s.processesReason() + "; " + s.workReason());
+      }
       if (!s.known()) {
         warn("%s is no process kind of the cluster shape: counted once, as on one node", kind);
       }
     });
-    say("  %-10s %s", "cluster", describe(model.clusterTotal()));
+    say("  %-10s %s cores with no messages", "cluster", n(model.clusterTotalAt(0)));
   }
 
   private void sayPredictions(List<Double> rates) {
@@ -138,7 +141,7 @@ public final class ClusterPrediction {
     say("3. predicted cluster CPU");
     for (double rate : rates) {
       Map<String, Double> byKind = model.clusterCoresAt(rate);
-      double total = model.clusterTotal().at(rate);
+      double total = model.clusterTotalAt(rate);
       say("  at %s msg/s: %s cores (%s CPU-s a minute) = %s", n(rate), n(total), n(total * 60), byKind.entrySet()
           .stream().map(e -> e.getKey() + " " + n(e.getValue())).collect(Collectors.joining(" + ")));
       Map<String, Object> prediction = new LinkedHashMap<>();
@@ -165,21 +168,20 @@ public final class ClusterPrediction {
       say("  every one-node run held it: the one node may hold more, so this share is a lower bound, and so is the "
           + "rate below");
     }
-    CpuLine total = model.clusterTotal();
+    double idle = model.clusterTotalAt(0);
     if (held.outcome() == HeldRatePrediction.Outcome.NO_RATE) {
-      say("  => no rate: the cluster's idle CPU alone (%s cores) exceeds %s cores", n(total.idleCores()),
+      say("  => no rate: the cluster's CPU with no messages (%s cores) exceeds %s cores", n(idle),
           n(held.budgetCores()));
     } else {
-      say("  cluster: %s + %s ms x r = %s cores  =>  r = (%s - %s) / %s ms = %s", n(total.idleCores()),
-          n(total.perMessageMillis()), n(held.budgetCores()), n(held.budgetCores()), n(total.idleCores()),
-          n(total.perMessageMillis()), held.describeRate());
+      say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(idle),
+          n(held.budgetCores()), held.describeRate());
     }
     if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       HeldRatePrediction.Sensitivity s = held.sensitivity();
       String error = n(HeldRatePrediction.CPU_ERROR * 100);
-      say("  sensitivity: with the cluster's CPU %s%% above this line %s, %s%% below it %s (idle %s cores against a "
-          + "budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
-          n(total.idleCores()), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
+      say("  sensitivity: with the cluster's CPU %s%% above the model %s, %s%% below it %s (%s cores with no messages "
+          + "against a budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
+          n(idle), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
     }
   }
 
@@ -241,18 +243,18 @@ public final class ClusterPrediction {
 
   private Map<String, Object> kinds() {
     Map<String, Object> kinds = new LinkedHashMap<>();
-    model.oneNodeLines().forEach((kind, line) -> {
+    model.oneNodeCurves().forEach((kind, curve) -> {
       ClusterShape.Scaling s = model.shape().scaling(kind);
       Map<String, Object> map = new LinkedHashMap<>();
-      Map<String, Object> oneNode = line(line);
-      oneNode.put("clamped", line.clamped().orElse(null));
-      map.put("one_node", oneNode);
-      map.put("idle_factor", s.idleFactor());
-      map.put("idle_reason", s.idleReason());
-      map.put("per_message_factor", s.perMessageFactor());
-      map.put("per_message_reason", s.perMessageReason());
+      map.put("one_node_points", curve.points().stream().map(p -> Map.of("acked_per_s", p.rate(), "cores",
+          p.cores(), "runs", p.runs())).collect(Collectors.toList()));
+      map.put("one_node_cpu_ms_per_message_beyond_points", curve.line().perMessageMillis());
+      map.put("processes", s.processes());
+      map.put("processes_reason", s.processesReason());
+      map.put("work_factor", s.workFactor());
+      map.put("work_reason", s.workReason());
       map.put("known_kind", s.known());
-      map.put("cluster", line(model.clusterLines().get(kind)));
+      map.put("cluster_cores_without_messages", s.coresAt(curve, 0));
       kinds.put(kind, map);
     });
     return kinds;
@@ -296,23 +298,12 @@ public final class ClusterPrediction {
     return runs.stream().map(RunCpu::ackedPerSecond).distinct().sorted().collect(Collectors.toList());
   }
 
-  private static Map<String, Object> line(CpuLine line) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("idle_cores", line.idleCores());
-    map.put("cpu_ms_per_message", line.perMessageMillis());
-    return map;
-  }
-
   private static String error(CpuComparison.Figures figures) {
     return Double.isNaN(figures.error()) ? "nothing measured" : percent(figures.error());
   }
 
   private static String rateList(List<RunCpu> runs) {
     return runs.stream().map(run -> n(run.ackedPerSecond())).collect(Collectors.joining(", "));
-  }
-
-  private static String describe(CpuLine line) {
-    return n(line.idleCores()) + " cores idle + " + n(line.perMessageMillis()) + " ms per message";
   }
 
   private void warn(String format, Object... args) {

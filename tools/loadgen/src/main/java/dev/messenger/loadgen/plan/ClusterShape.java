@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The processes of a clustered deployment, and how each process kind's one-node CPU line scales to it.
+ * The processes of a clustered deployment, and how each process kind's one-node CPU curve scales to it.
  *
  * @param storeNodes CQL store nodes
  * @param natsServers NATS servers joined by routes
@@ -54,33 +54,33 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     return STORE_KINDS.contains(kind);
   }
 
-  /** How a process kind's one-node line becomes the cluster's, and why. */
+  /** How a process kind's one-node curve becomes the cluster's, and why. */
   public Scaling scaling(String kind) {
     if (StoreCommitLogSync.is(kind)) {
       return storeSync == StoreSync.EACH_WRITE
-          ? new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
+          ? new Scaling(storeNodes, replication, storeNodes + " store nodes",
               "each of the " + replication + " replicas syncs every write before it answers", true)
           : new Scaling(0, 0, "cluster nodes sync their commit log every few seconds (periodic), not before "
               + "each answer", "a write is on a quorum of nodes before it is answered, unsynced", true);
     }
     if (isStore(kind)) {
-      return new Scaling(storeNodes, replication, "each of " + storeNodes + " store nodes idles",
+      return new Scaling(storeNodes, replication, storeNodes + " store nodes",
           "each of the " + replication + " replicas (RF " + replication + ") applies every write", true);
     }
     if (kind.equals("nats")) {
       return natsServers > 1
-          ? new Scaling(natsServers, 2, "each of " + natsServers + " NATS servers idles",
+          ? new Scaling(natsServers, 2, natsServers + " NATS servers",
               "a message published on one server and delivered to a subscriber on another crosses one route hop",
               true)
           : new Scaling(1, 1, "one NATS server", "one server, no route hop", true);
     }
     if (kind.equals("etcd")) {
-      return new Scaling(etcdMembers, etcdMembers, "each of " + etcdMembers + " members idles",
+      return new Scaling(etcdMembers, etcdMembers, etcdMembers + " members",
           "every member applies every write to its log", true);
     }
     Integer instances = serviceInstances.get(kind);
     if (instances != null) {
-      return new Scaling(instances, 1, instances == 1 ? "one instance" : "each of " + instances + " instances idles",
+      return new Scaling(instances, 1, instances == 1 ? "one instance" : instances + " instances",
           instances == 1 ? "one instance" : "the instances share the messages", true);
     }
     return new Scaling(1, 1, "unknown process kind, counted as on one node", "unknown process kind, as on one node",
@@ -121,14 +121,26 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   }
 
   /**
-   * Factors applied to a one-node line.
+   * How many processes of a kind the cluster runs, and how much of the one node's work each does: the cluster
+   * does {@code workFactor} times the one node's work per message, shared by {@code processes}, so each runs at
+   * {@code workFactor / processes} of the cluster's rate on the one node's curve.
    *
-   * @param idleFactor multiplies the idle CPU
-   * @param perMessageFactor multiplies the CPU per message
-   * @param idleReason why the idle factor
-   * @param perMessageReason why the per-message factor
+   * @param processes processes of the kind in the cluster (0: the kind does not run there)
+   * @param workFactor the one node's work per message the cluster does, in all its processes of the kind
+   * @param processesReason why that many processes
+   * @param workReason why that much work
    * @param known false for a process kind the shape does not know
    */
-  public record Scaling(double idleFactor, double perMessageFactor, String idleReason, String perMessageReason,
-      boolean known) {}
+  public record Scaling(double processes, double workFactor, String processesReason, String workReason,
+      boolean known) {
+    /** The rate on the one node's curve each process of the kind runs at when the cluster acknowledges {@code rate}. */
+    public double ratePerProcess(double rate) {
+      return processes == 0 ? 0 : rate * workFactor / processes;
+    }
+
+    /** The kind's CPU-seconds per second in the cluster at {@code rate}: each process on the one node's curve. */
+    public double coresAt(CpuCurve oneNode, double rate) {
+      return processes == 0 ? 0 : processes * oneNode.at(ratePerProcess(rate));
+    }
+  }
 }

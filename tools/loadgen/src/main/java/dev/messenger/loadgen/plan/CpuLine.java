@@ -66,11 +66,6 @@ public record CpuLine(double idleCores, double perMessageSeconds, Optional<Strin
     return idleCores + perMessageSeconds * rate;
   }
 
-  /** The line with its idle and its per-message cost multiplied by the two factors. */
-  public CpuLine times(double idleFactor, double perMessageFactor) {
-    return new CpuLine(idleCores * idleFactor, perMessageSeconds * perMessageFactor);
-  }
-
   public double perMessageMillis() {
     return perMessageSeconds * 1000;
   }

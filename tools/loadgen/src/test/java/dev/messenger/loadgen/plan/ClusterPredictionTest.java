@@ -39,11 +39,12 @@ class ClusterPredictionTest {
     //   session:   5.0 idle x2 + 0.06;  router: 5.1 x2 + 0.055: 22.5, 24.8
     //   history 1.2, presence 1.0, web 0.1 as measured; push's -0.005 per msg/s held at 0, so its mean 1.85: 4.15
     //   total:                                                   65.95, 82.05 (docs/measurements.md by hand: 65.6, 82.4)
-    assertThat(model.clusterTotal().at(20) * 60).isCloseTo(65.95, offset(1e-9));
-    assertThat(model.clusterTotal().at(40) * 60).isCloseTo(82.05, offset(1e-9));
+    assertThat(model.clusterTotalAt(20) * 60).isCloseTo(65.95, offset(1e-9));
+    assertThat(model.clusterTotalAt(40) * 60).isCloseTo(82.05, offset(1e-9));
     assertThat(model.clusterCoresAt(20).get("cassandra") * 60).isCloseTo(29.1, offset(1e-9));
     assertThat(model.clusterCoresAt(40).get("nats") * 60).isCloseTo(7.8, offset(1e-9));
-    assertThat(model.oneNodeLines().get("push").clamped()).isPresent();
+    assertThat(model.oneNodeCurves().get("push").points()).extracting(CpuCurve.Point::cores)
+        .allSatisfy(cores -> assertThat(cores).isCloseTo(1.85 / 60, offset(1e-12)));
   }
 
   @Test
@@ -74,9 +75,9 @@ class ClusterPredictionTest {
     assertThat(prediction.toMap()).containsEntry("within_tolerance", null);
     assertThat(String.join("\n", prediction.lines()))
         .contains("every one-node run held it: the one node may hold more, so this share is a lower bound")
-        .contains("no rate: the cluster's idle CPU alone (0.831 cores) exceeds 0.615 cores")
-        .contains("sensitivity: with the cluster's CPU 10% above this line no rate, 10% below it no rate (idle 0.831 "
-            + "cores against a budget of 0.615); lower bounds, as the rate")
+        .contains("no rate: the cluster's CPU with no messages (0.831 cores) exceeds 0.615 cores")
+        .contains("sensitivity: with the cluster's CPU 10% above the model no rate, 10% below it no rate (0.831 "
+            + "cores with no messages against a budget of 0.615); lower bounds, as the rate")
         .contains("they agree, but that is not a check of the model's accuracy");
     @SuppressWarnings("unchecked")
     Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
@@ -117,7 +118,7 @@ class ClusterPredictionTest {
     assertThat(sensitivity.ifCpuHigher()).isCloseTo((0.37 / 1.1 - 0.16) / 0.005, offset(1e-9));
     assertThat(sensitivity.ifCpuLower()).isCloseTo((0.37 / 0.9 - 0.16) / 0.005, offset(1e-9));
     assertThat(String.join("\n", prediction.lines()))
-        .contains("sensitivity: with the cluster's CPU 10% above this line 35.3 msg/s, 10% below it 50.2 msg/s");
+        .contains("sensitivity: with the cluster's CPU 10% above the model 35.3 msg/s, 10% below it 50.2 msg/s");
     @SuppressWarnings("unchecked")
     Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
     assertThat((Double) held.get("rate_if_cpu_higher")).isCloseTo(35.27, offset(0.01));
@@ -133,7 +134,7 @@ class ClusterPredictionTest {
     ClusterModel model = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
 
     HeldRatePrediction.Sensitivity sensitivity =
-        HeldRatePrediction.Sensitivity.of(model, model.clusterTotal().idleCores() * 1.05);
+        HeldRatePrediction.Sensitivity.of(model, model.clusterTotalAt(0) * 1.05);
 
     assertThat(sensitivity.ifCpuHigher()).isNaN();
     assertThat(sensitivity.ifCpuLower()).isCloseTo((0.16 * 1.05 / 0.9 - 0.16) / 0.005, offset(1e-9));
@@ -183,7 +184,7 @@ class ClusterPredictionTest {
 
     assertThatThrownBy(() -> ClusterModel.fit(oneRate, ClusterShape.LOCAL_CLUSTER))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a line per process kind needs one-node runs at two distinct rates at least; the 2 run(s) "
+        .hasMessage("a curve per process kind needs one-node runs at two distinct rates at least; the 2 run(s) "
             + "given all acknowledged 100 msg/s: add a run at another --total-rate");
   }
 

@@ -63,6 +63,6 @@ class ClusterShapeTest {
   }
 
   private static double[] factors(ClusterShape.Scaling scaling) {
-    return new double[] {scaling.idleFactor(), scaling.perMessageFactor()};
+    return new double[] {scaling.processes(), scaling.workFactor()};
   }
 }
