@@ -14,9 +14,10 @@
 #   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10)
 # Start ONE_RATES low (10 to 50 msg/s): a cluster process runs at a fraction of the cluster's rate (a router at
 # half), below the one node's steps, and under the lowest step the curve is extrapolated (session 29's steps
-# from 150 msg/s: 63.7 predicted against 120 held; session 30's from 10: the model's cluster CPU within -11 to
-# +7 % at every step, 154 against 160 held and 139 against 100 in two runs). A longer warm-up
-# (WARM_JIT_PERCENT=3, 13 and 16 rounds) did not raise the cluster's held rate (120 msg/s; 140 at 8 %).
+# from 300 msg/s and two warm-up rounds at 150: 48.8 predicted against 120 held; session 30's from 10: the
+# model's cluster CPU within -11 to +7 % at every step, 154 against 160 held and 139 against 100 in two runs).
+# A longer warm-up (WARM_JIT_PERCENT=3, 13 and 16 rounds) did not raise the cluster's held rate (120 msg/s;
+# 140 at 8 %).
 # The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
 {
 set -euo pipefail

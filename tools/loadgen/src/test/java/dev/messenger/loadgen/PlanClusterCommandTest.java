@@ -85,7 +85,7 @@ class PlanClusterCommandTest {
     assertThat(out.toString())
         .contains("one-node runs: 2 at 100, 200 acked msg/s")
         .contains("cassandra  3 x cassandra(r): 3 store nodes; each of the 3 replicas (RF 3) applies every write")
-        .contains("session    2 x session(r x 1 / 2): 2 instances; the instances share the messages")
+        .contains("session    2 x session(r / 2): 2 instances; the instances share the messages")
         .contains("at 40 msg/s: 0.360 cores")
         .contains("using 0.370 cores = 18.5% of 2 cores")
         .contains("    total      measured 0.310, predicted 0.360 cores (+16.1%; 18.6 and 21.6 CPU-s a minute)")
@@ -94,6 +94,14 @@ class PlanClusterCommandTest {
     Map<String, Object> written = Json.parseObject(Files.readString(json));
     assertThat(written).containsEntry("kind", "plan_cluster").containsEntry("within_tolerance", true);
     assertThat(JsonPaths.object(written, "kinds")).containsOnlyKeys("cassandra", "session");
+    Map<String, Object> session = JsonPaths.object(written, "kinds.session");
+    assertThat(session).containsEntry("processes", 2L).containsEntry("work_factor", 1L);
+    assertThat((double) session.get("cluster_cores_without_messages")).as("two sessions at 0.05 cores")
+        .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> points = (List<Map<String, Object>>) session.get("one_node_points");
+    assertThat(points).hasSize(2);
+    assertThat(points.get(0).keySet()).containsExactly("acked_per_s", "cores", "runs");
   }
 
   @Test

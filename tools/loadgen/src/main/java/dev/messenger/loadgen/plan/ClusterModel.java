@@ -79,6 +79,12 @@ public final class ClusterModel {
       }
       curves.put(kind, CpuCurve.fit(x, y));
     }
+    int points = curves.values().iterator().next().points().size();
+    if (points < 2) {
+      throw new IllegalArgumentException("a curve per process kind needs one-node runs at two rates at least "
+          + n(CpuCurve.SAME_RATE * 100) + "% apart; the rates given, " + rates + " msg/s, are one point: add a run "
+          + "at another --total-rate");
+    }
     return new ClusterModel(shape, runs, curves, notes);
   }
 

@@ -125,8 +125,7 @@ public final class ClusterPrediction {
       if (s.processes() == 0) {
         say("  %-10s none: %s", kind, s.processesReason());
       } else {
-        String share = s.workFactor() == s.processes() ? "r" : "r x " + n(s.workFactor()) + " / " + n(s.processes());
-        say("  %-10s %s x %s(%s): %s", kind, n(s.processes()), kind, share, s.processesReason().equals(s.workReason())
+        say("  %-10s %d x %s(%s): %s", kind, s.processes(), kind, share(s), s.processesReason().equals(s.workReason())
             ? s.processesReason() : s.processesReason() + "; " + s.workReason());
       }
       if (!s.known()) {
@@ -168,12 +167,12 @@ public final class ClusterPrediction {
       say("  every one-node run held it: the one node may hold more, so this share is a lower bound, and so is the "
           + "rate below");
     }
-    double idle = model.clusterTotalAt(0);
+    double withoutMessages = model.clusterTotalAt(0);
     if (held.outcome() == HeldRatePrediction.Outcome.NO_RATE) {
-      say("  => no rate: the cluster's CPU with no messages (%s cores) exceeds %s cores", n(idle),
+      say("  => no rate: the cluster's CPU with no messages (%s cores) exceeds %s cores", n(withoutMessages),
           n(held.budgetCores()));
     } else {
-      say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(idle),
+      say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(withoutMessages),
           n(held.budgetCores()), held.describeRate());
     }
     if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
@@ -181,7 +180,7 @@ public final class ClusterPrediction {
       String error = n(HeldRatePrediction.CPU_ERROR * 100);
       say("  sensitivity: with the cluster's CPU %s%% above the model %s, %s%% below it %s (%s cores with no messages "
           + "against a budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
-          n(idle), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
+          n(withoutMessages), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
     }
   }
 
@@ -246,9 +245,8 @@ public final class ClusterPrediction {
     model.oneNodeCurves().forEach((kind, curve) -> {
       ClusterShape.Scaling s = model.shape().scaling(kind);
       Map<String, Object> map = new LinkedHashMap<>();
-      map.put("one_node_points", curve.points().stream().map(p -> Map.of("acked_per_s", p.rate(), "cores",
-          p.cores(), "runs", p.runs())).collect(Collectors.toList()));
-      map.put("one_node_cpu_ms_per_message_beyond_points", curve.line().perMessageMillis());
+      map.put("one_node_points", curve.points().stream().map(ClusterPrediction::point).collect(Collectors.toList()));
+      map.put("one_node_cpu_ms_per_message_beyond_points", curve.slopeBeyond() * 1000);
       map.put("processes", s.processes());
       map.put("processes_reason", s.processesReason());
       map.put("work_factor", s.workFactor());
@@ -258,6 +256,22 @@ public final class ClusterPrediction {
       kinds.put(kind, map);
     });
     return kinds;
+  }
+
+  /** A process's rate in the cluster's r: "r", "r / 2", "r x 2 / 3". */
+  private static String share(ClusterShape.Scaling s) {
+    if (s.workFactor() == s.processes()) {
+      return "r";
+    }
+    return (s.workFactor() == 1 ? "r" : "r x " + n(s.workFactor())) + " / " + s.processes();
+  }
+
+  private static Map<String, Object> point(CpuCurve.Point point) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("acked_per_s", point.rate());
+    map.put("cores", point.cores());
+    map.put("runs", point.runs());
+    return map;
   }
 
   private static Double finiteOrNull(double value) {

@@ -58,13 +58,13 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   public Scaling scaling(String kind) {
     if (StoreCommitLogSync.is(kind)) {
       return storeSync == StoreSync.EACH_WRITE
-          ? new Scaling(storeNodes, replication, storeNodes + " store nodes",
+          ? new Scaling(storeNodes, replication, storeNodesInWords(),
               "each of the " + replication + " replicas syncs every write before it answers", true)
           : new Scaling(0, 0, "cluster nodes sync their commit log every few seconds (periodic), not before "
               + "each answer", "a write is on a quorum of nodes before it is answered, unsynced", true);
     }
     if (isStore(kind)) {
-      return new Scaling(storeNodes, replication, storeNodes + " store nodes",
+      return new Scaling(storeNodes, replication, storeNodesInWords(),
           "each of the " + replication + " replicas (RF " + replication + ") applies every write", true);
     }
     if (kind.equals("nats")) {
@@ -85,6 +85,10 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     }
     return new Scaling(1, 1, "unknown process kind, counted as on one node", "unknown process kind, as on one node",
         false);
+  }
+
+  private String storeNodesInWords() {
+    return storeNodes == 1 ? "one store node" : storeNodes + " store nodes";
   }
 
   Map<String, Object> toMap() {
@@ -131,10 +135,10 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
    * @param workReason why that much work
    * @param known false for a process kind the shape does not know
    */
-  public record Scaling(double processes, double workFactor, String processesReason, String workReason,
+  public record Scaling(int processes, double workFactor, String processesReason, String workReason,
       boolean known) {
     /** The rate on the one node's curve each process of the kind runs at when the cluster acknowledges {@code rate}. */
-    public double ratePerProcess(double rate) {
+    double ratePerProcess(double rate) {
       return processes == 0 ? 0 : rate * workFactor / processes;
     }
 

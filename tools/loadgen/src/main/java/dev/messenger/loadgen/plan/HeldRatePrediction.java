@@ -23,8 +23,8 @@ import java.util.OptionalDouble;
 public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> basis, double budgetCores,
     double share, boolean lowerBound, Sensitivity sensitivity) {
   /**
-   * The error in the cluster's CPU the sensitivity is given for. On one machine the cluster's idle CPU takes most
-   * of the budget, so a small error in the CPU is a large one in the rate.
+   * The error in the cluster's CPU the sensitivity is given for. Where the cluster's CPU with no messages takes
+   * most of the budget, as on one small machine, a small error in the CPU is a large one in the rate.
    */
   public static final double CPU_ERROR = 0.10;
 
@@ -40,9 +40,9 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
 
   /** Why there is or is not a predicted rate. */
   public enum Outcome {
-    /** The cluster's CPU line reaches the budget at {@code rate}. */
+    /** The cluster's predicted CPU reaches the budget at {@code rate}. */
     RATE,
-    /** The cluster's idle CPU alone exceeds the budget. */
+    /** The cluster's CPU with no messages already exceeds the budget. */
     NO_RATE,
     /** No one-node run held the bound: there is no share to start from. */
     NO_PREDICTION
@@ -63,8 +63,8 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
         budget, budget / cores, lowerBound, Sensitivity.of(model, budget));
   }
 
-  /** The predicted rate in words: "16.2 msg/s", or any rate when the model has no CPU per message. */
+  /** The predicted rate in words: "16.2 msg/s", or any rate when the cluster's CPU stops growing below the budget. */
   public String describeRate() {
-    return Double.isInfinite(rate) ? "any rate (the model has no CPU per message)" : n(rate) + " msg/s";
+    return Double.isInfinite(rate) ? "any rate (the cluster's CPU stops growing below the budget)" : n(rate) + " msg/s";
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one-node runs the CPU lines are fitted over: those up to the highest rate that held the delivery p99
+ * The one-node runs the CPU curves go through: those up to the highest rate that held the delivery p99
  * bound with its checks passed. Past that rate the one node is short of CPU and its CPU stops growing with the
  * rate (session 26: 67.7, 75.1, 77.5 and 80.9 CPU-s a minute at 400, 500, 600 and 800 msg/s); lines fitted
  * through those runs came out flatter and with more idle CPU, and put the cluster's held rate at 32 msg/s

@@ -32,7 +32,8 @@ class ClusterPredictionTest {
   void should_predict_the_cluster_of_the_readme_from_its_two_one_node_runs() {
     ClusterModel model = ClusterModel.fit(SESSION_21_ONE_NODE, ClusterShape.LOCAL_CLUSTER);
 
-    // By hand, CPU-s a minute at 20 and 40 msg/s:
+    // By hand, CPU-s a minute at 20 and 40 msg/s (two runs: each curve is the line through them, "idle" its value
+    // at 0 msg/s, so n processes at r x w / n give n x idle + w x the cost per msg/s):
     //   cassandra: 5.5 idle + 0.21 per msg/s, both x3:          29.1, 41.7
     //   nats:      1.8 idle x3 + 0.03 x2 per msg/s:            6.6,  7.8
     //   etcd:      1.2 idle x3, no cost per message:            3.6,  3.6
