@@ -3,10 +3,10 @@ package dev.messenger.loadgen.plan;
 import static dev.messenger.loadgen.plan.PlanNumbers.n;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
  * CPU-seconds per second of a process kind as a function of the acknowledged rate, through the measured points
@@ -58,18 +58,15 @@ public record CpuCurve(List<Point> points, double slopeBeyond) {
   }
 
   private static double leastSquaresSlope(double[] rates, double[] cores) {
-    double meanRate = Arrays.stream(rates).average().orElseThrow();
-    double meanCores = Arrays.stream(cores).average().orElseThrow();
-    double covariance = 0;
-    double variance = 0;
+    SimpleRegression regression = new SimpleRegression();
     for (int i = 0; i < rates.length; i++) {
-      covariance += (rates[i] - meanRate) * (cores[i] - meanCores);
-      variance += (rates[i] - meanRate) * (rates[i] - meanRate);
+      regression.addData(rates[i], cores[i]);
     }
-    if (variance == 0) {
+    double slope = regression.getSlope();
+    if (Double.isNaN(slope)) {
       throw new IllegalArgumentException("a curve needs two distinct rates");
     }
-    return Math.max(0, covariance / variance);
+    return Math.max(0, slope);
   }
 
   private static List<Point> sameRatesMerged(List<Point> sorted) {
