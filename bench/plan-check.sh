@@ -12,6 +12,11 @@
 # (README): run it more than once all the same.
 # Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
 #   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10)
+#   ONE_NODE_FROM: an earlier run's one-node directory (its ONE_RATES steps) instead of measuring the one node
+#   again, to measure the cluster at other steps
+# The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
+# only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a fifth below the
+# prediction to a quarter above it.
 # Start ONE_RATES low (10 to 50 msg/s): a cluster process runs at a fraction of the cluster's rate (a router at
 # half), below the one node's steps, and under the lowest step the curve is extrapolated (session 29's steps
 # from 300 msg/s and two warm-up rounds at 150: 48.8 predicted against 120 held; session 30's from 10: the
@@ -26,7 +31,10 @@ cd "$ROOT"
 
 USERS="${USERS:-500}"
 DURATION="${DURATION:-60s}"
-WARMUP="${WARMUP:-15s}"
+# Each step connects its USERS devices afresh: the three-node cluster took 13 to 42 s to settle from that at 120
+# to 250 msg/s (session 30), so a 15 s warm-up charged the connects and catch-ups to the rate. plan-cluster warns
+# of a step whose window began before it settled.
+WARMUP="${WARMUP:-45s}"
 ONE_RATES="${ONE_RATES:-20,40,100,200,300,400,500,600,800}"
 CLUSTER_RATES="${CLUSTER_RATES:-20,40,60,80,100,120,140,160,180,200,250,300}"
 BASE_PORT="${BASE_PORT:-17000}"
@@ -133,13 +141,20 @@ measure() {
   stop_stack
 }
 
-measure one-node "$ONE_RATES"
-measure cluster "$CLUSTER_RATES" --cluster
 # The reports of the steps that wrote one (a run that crashed wrote none).
 reports() { local dir="$1" rates="$2" r list=""
   for r in ${rates//,/ }; do [ -f "$dir/$r/report.json" ] && list="$list,$dir/$r/report.json"; done
   echo "${list#,}"; }
-loadgen plan-cluster --one-node "$(reports "$OUT/one-node" "$ONE_RATES")" \
+if [ -n "${ONE_NODE_FROM:-}" ]; then
+  ONE_NODE_REPORTS="$(reports "$ONE_NODE_FROM" "$ONE_RATES")"
+  [ -n "$ONE_NODE_REPORTS" ] || { say "no one-node reports for $ONE_RATES in $ONE_NODE_FROM"; exit 1; }
+  say "one-node: the reports in $ONE_NODE_FROM, not measured again"
+else
+  measure one-node "$ONE_RATES"
+  ONE_NODE_REPORTS="$(reports "$OUT/one-node" "$ONE_RATES")"
+fi
+measure cluster "$CLUSTER_RATES" --cluster
+loadgen plan-cluster --one-node "$ONE_NODE_REPORTS" \
   --cluster "$(reports "$OUT/cluster" "$CLUSTER_RATES")" --out "$OUT/plan-cluster.json" | tee "$OUT/plan-cluster.txt"
 say "done: $OUT/plan-cluster.txt"
 exit 0

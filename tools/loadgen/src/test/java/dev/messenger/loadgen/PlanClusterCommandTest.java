@@ -75,9 +75,10 @@ class PlanClusterCommandTest {
         Map.of("offered_per_s", 100, "report", "report-100.json"),
         Map.of("offered_per_s", 200, "report", "report-200.json")))));
     Path cluster = report("cluster-40.json", 40, 45, 1.6, 1.5);
+    Path missed = report("cluster-50.json", 50, 70, 1.8, 1.7);
     Path json = dir.resolve("plan-cluster.json");
 
-    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster.toString(), "--cores", "2",
+    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster + "," + missed, "--cores", "2",
         "--out", json.toString());
 
     assertThat(code).isZero();
@@ -89,7 +90,8 @@ class PlanClusterCommandTest {
         .contains("at 40 msg/s: 0.360 cores")
         .contains("using 0.370 cores = 18.5% of 2 cores")
         .contains("    total      measured 0.310, predicted 0.360 cores (+16.1%; 18.6 and 21.6 CPU-s a minute)")
-        .contains("against 40 measured: +5.0%, within ±20%")
+        .contains("against 40 measured (held at 40 msg/s and missed at 50): +5.0%, within ±20% (35.0 to 52.5 "
+            + "msg/s)")
         .contains("within ±20%: yes");
     Map<String, Object> written = Json.parseObject(Files.readString(json));
     assertThat(written).containsEntry("kind", "plan_cluster").containsEntry("within_tolerance", true);

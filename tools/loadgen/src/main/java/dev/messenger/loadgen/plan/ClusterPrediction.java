@@ -88,7 +88,7 @@ public final class ClusterPrediction {
     map.put("cores", cores);
     map.put("tolerance", tolerance);
     map.put("shape", model.shape().toMap());
-    map.put("one_node_runs", oneNodeRuns.stream().map(RunCpu::toMap).collect(Collectors.toList()));
+    map.put("one_node_runs", oneNodeRuns.stream().map(this::runMap).collect(Collectors.toList()));
     map.put("kinds", kinds());
     map.put("cluster_cores_without_messages", model.clusterTotalAt(0));
     map.put("predictions", predictions);
@@ -115,6 +115,24 @@ public final class ClusterPrediction {
     model.notes().forEach(note -> warn("%s", note));
     oneNodeRuns.stream().filter(run -> !run.unreadable().isEmpty())
         .forEach(run -> warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable()));
+    oneNodeRuns.forEach(this::warnIfStartInWindow);
+  }
+
+  /** A window that took in part of its run's start charges the connects and catch-ups to the rate. */
+  private void warnIfStartInWindow(RunCpu run) {
+    if (run.start().spillsIntoWindow(p99BoundMillis)) {
+      warn("%s %s: its p99 counts part of its start (connects, catch-ups), not the rate alone; give it a longer "
+          + "--warmup", run.source(), run.start().describe(p99BoundMillis));
+    }
+  }
+
+  /** The run's figures with when it settled from its start. */
+  private Map<String, Object> runMap(RunCpu run) {
+    Map<String, Object> map = run.toMap();
+    map.put("settled_at_s", run.start().settledAt(p99BoundMillis).stream().boxed().findFirst().orElse(null));
+    map.put("window_start_s", run.start().windowStart() < 0 ? null : run.start().windowStart() + 1);
+    map.put("start_in_window", run.start().spillsIntoWindow(p99BoundMillis));
+    return map;
   }
 
   private void sayScaling() {
@@ -202,7 +220,9 @@ public final class ClusterPrediction {
       case NO_RATE -> "no rate";
       case NO_PREDICTION -> "nothing";
     };
-    say("  held at p99 <= %s ms: measured %s; predicted %s", n(p99BoundMillis), measured, predicted);
+    String missed = result.missedAbove().map(run -> "; missed at " + n(run.ackedPerSecond()) + " msg/s ("
+        + run.source() + ")").orElse("");
+    say("  held at p99 <= %s ms: measured %s%s; predicted %s", n(p99BoundMillis), measured, missed, predicted);
     result.caveats().forEach(caveat -> say("  note: %s", caveat));
     say("  => %s", result.verdict());
     say("  within %s: %s", "±" + n(tolerance * 100) + "%", result.withinTolerance() == null ? "not decided"
@@ -210,9 +230,10 @@ public final class ClusterPrediction {
   }
 
   private Map<String, Object> compareRun(RunCpu run) {
-    Map<String, Object> map = run.toMap();
+    Map<String, Object> map = runMap(run);
     say("  %s at %s acked msg/s (p99 %s ms, checks %s):", run.source(), n(run.ackedPerSecond()),
         n(run.deliveryP99Millis()), run.checksPassed() ? "passed" : "FAILED");
+    warnIfStartInWindow(run);
     if (!run.unreadable().isEmpty()) {
       warn("%s: CPU of %s unreadable, left out", run.source(), run.unreadable());
     }
@@ -300,6 +321,8 @@ public final class ClusterPrediction {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("measured_rate", result.measured().map(RunCpu::ackedPerSecond).orElse(null));
     map.put("measured_run", result.measured().map(RunCpu::source).orElse(null));
+    map.put("missed_above_rate", result.missedAbove().map(RunCpu::ackedPerSecond).orElse(null));
+    map.put("missed_above_run", result.missedAbove().map(RunCpu::source).orElse(null));
     map.put("error", result.error().orElse(null));
     map.put("within_tolerance", result.withinTolerance());
     map.put("verdict", result.verdict());

@@ -9,17 +9,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The predicted held rate against the one the measured cluster runs held (the highest acknowledged rate among
- * them with delivery p99 within the bound and checks passed).
+ * The predicted held rate against the one the measured cluster runs held. The cluster held the bound at its
+ * highest-rate run within it (checks passed) and missed it at every run above; its held rate lies from that run
+ * up to the slowest run above it, and the steps between the runs decide how closely it is known. The prediction
+ * is within the tolerance when every rate in that bracket is (predicted / rate - 1 within it), outside when none
+ * is, and not decided otherwise: then only steps inside the bracket can tell.
  *
  * @param measured the cluster run that held at the highest rate, if any held
+ * @param missedAbove the slowest run above {@code measured} (each of which missed the bound), if any
  * @param error predicted / measured - 1, when both are rates
  * @param withinTolerance whether the prediction is within the tolerance; null when the figures cannot tell
  * @param verdict the comparison in words
  * @param caveats what makes either figure a bound rather than a value
  */
-public record HeldRateCheck(Optional<RunCpu> measured, Optional<Double> error, Boolean withinTolerance,
-    String verdict, List<String> caveats) {
+public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAbove, Optional<Double> error,
+    Boolean withinTolerance, String verdict, List<String> caveats) {
 
   public HeldRateCheck {
     caveats = List.copyOf(caveats);
@@ -29,46 +33,59 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<Double> error, B
       double tolerance) {
     Optional<RunCpu> measured = clusterRuns.stream().filter(run -> run.held(p99BoundMillis))
         .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
+    Optional<RunCpu> missedAbove = measured.flatMap(held -> clusterRuns.stream()
+        .filter(run -> run.ackedPerSecond() > held.ackedPerSecond())
+        .min(Comparator.comparingDouble(RunCpu::ackedPerSecond)));
     List<String> caveats = new ArrayList<>();
     if (predicted.lowerBound() && predicted.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       caveats.add("the prediction is a lower bound (every one-node run held)");
     }
-    double highestTried = clusterRuns.stream().mapToDouble(RunCpu::ackedPerSecond).max().orElse(0);
-    if (measured.isPresent() && measured.get().ackedPerSecond() >= highestTried) {
+    if (measured.isPresent() && missedAbove.isEmpty()) {
       caveats.add("the fastest cluster run held: the measured rate is a lower bound");
     }
     String band = "±" + n(tolerance * 100) + "%";
     if (predicted.outcome() == HeldRatePrediction.Outcome.NO_PREDICTION) {
-      return new HeldRateCheck(measured, Optional.empty(), null,
+      return new HeldRateCheck(measured, missedAbove, Optional.empty(), null,
           "no prediction (no one-node run held the bound): nothing to compare", caveats);
     }
     if (predicted.outcome() == HeldRatePrediction.Outcome.NO_RATE) {
       return measured.isEmpty()
-          ? new HeldRateCheck(measured, Optional.empty(), null, "the model predicts no rate and the cluster held "
-              + "none: they agree, but that is not a check of the model's accuracy", caveats)
-          : new HeldRateCheck(measured, Optional.empty(), false, "the model predicts no rate, the cluster held "
-              + n(measured.get().ackedPerSecond()) + " msg/s: outside " + band, caveats);
+          ? new HeldRateCheck(measured, missedAbove, Optional.empty(), null, "the model predicts no rate and the "
+              + "cluster held none: they agree, but that is not a check of the model's accuracy", caveats)
+          : new HeldRateCheck(measured, missedAbove, Optional.empty(), false, "the model predicts no rate, the "
+              + "cluster held " + n(measured.get().ackedPerSecond()) + " msg/s: outside " + band, caveats);
     }
     double rate = predicted.rate();
     String prediction = "predicted " + predicted.describeRate();
     if (measured.isPresent()) {
-      double error = rate / measured.get().ackedPerSecond() - 1;
-      boolean within = Math.abs(error) <= tolerance;
-      return new HeldRateCheck(measured, Optional.of(error), within, prediction + " against "
-          + n(measured.get().ackedPerSecond()) + " measured: " + percent(error) + ", "
-          + (within ? "within " : "outside ") + band, caveats);
+      double held = measured.get().ackedPerSecond();
+      double missed = missedAbove.map(RunCpu::ackedPerSecond).orElse(Double.POSITIVE_INFINITY);
+      // The measured rates the prediction is within the tolerance of: predicted / rate - 1 in [-tol, +tol].
+      double lowest = rate / (1 + tolerance);
+      double highest = rate / (1 - tolerance);
+      Boolean within = held >= lowest && missed <= highest ? Boolean.TRUE
+          : held > highest || missed < lowest ? Boolean.FALSE : null;
+      String bracket = missedAbove.isPresent() ? "held at " + n(held) + " msg/s and missed at " + n(missed)
+          : "held at " + n(held) + " msg/s, its fastest run";
+      String outcome = within == null ? "not decided: within " + band + " needs the held rate from " + n(lowest)
+          + " to " + n(highest) + " msg/s, and " + (missedAbove.isPresent() ? "steps between " + n(held) + " and "
+          + n(missed) : "steps above " + n(held)) + " can tell"
+          : (within ? "within " : "outside ") + band + " (" + n(lowest) + " to " + n(highest) + " msg/s)";
+      return new HeldRateCheck(measured, missedAbove, Optional.of(rate / held - 1), within, prediction
+          + " against " + n(held) + " measured (" + bracket + "): " + percent(rate / held - 1) + ", " + outcome,
+          caveats);
     }
-    // No cluster run held: only a run failing well below the prediction shows the prediction too high.
-    double lowEnd = rate * (1 - tolerance);
+    // No cluster run held: only a run failing below every rate within the tolerance shows the prediction too high.
+    double lowEnd = rate / (1 + tolerance);
     Optional<RunCpu> failedLow = clusterRuns.stream().filter(run -> run.ackedPerSecond() <= lowEnd)
         .min(Comparator.comparingDouble(RunCpu::ackedPerSecond));
     if (failedLow.isPresent()) {
-      return new HeldRateCheck(measured, Optional.empty(), false, prediction + ", but the cluster did not hold even "
-          + n(failedLow.get().ackedPerSecond()) + " msg/s (below the prediction less " + n(tolerance * 100)
-          + "%): outside " + band, caveats);
+      return new HeldRateCheck(measured, missedAbove, Optional.empty(), false, prediction + ", but the cluster did "
+          + "not hold even " + n(failedLow.get().ackedPerSecond()) + " msg/s (at or below " + n(lowEnd)
+          + ", the lowest rate within " + band + "): outside " + band, caveats);
     }
-    return new HeldRateCheck(measured, Optional.empty(), null, prediction + "; the cluster held none of its runs, "
-        + "but none was at or below " + n(lowEnd) + " msg/s (the prediction less " + n(tolerance * 100)
-        + "%): not decided, measure the cluster there", caveats);
+    return new HeldRateCheck(measured, missedAbove, Optional.empty(), null, prediction + "; the cluster held none "
+        + "of its runs, but none was at or below " + n(lowEnd) + " msg/s (the lowest rate within " + band
+        + "): not decided, measure the cluster there", caveats);
   }
 }

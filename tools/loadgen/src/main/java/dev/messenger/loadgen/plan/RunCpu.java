@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -22,13 +23,15 @@ import java.util.TreeMap;
  * @param checksPassed whether nothing was lost, duplicated or out of order
  * @param coresByKind CPU-seconds per second of each process kind, empty when the run measured no process CPU
  * @param unreadable processes whose CPU could not be read, left out of {@code coresByKind}
+ * @param start when the run settled from its own start, against when its measured window began
  */
 public record RunCpu(String source, double ackedPerSecond, double offeredPerSecond, double deliveryP99Millis,
-    boolean checksPassed, Map<String, Double> coresByKind, List<String> unreadable) {
+    boolean checksPassed, Map<String, Double> coresByKind, List<String> unreadable, StartBacklog start) {
 
   public RunCpu {
     coresByKind = Map.copyOf(coresByKind);
     unreadable = List.copyOf(unreadable);
+    Objects.requireNonNull(start, "start");
   }
 
   /** Reads a run report; a report without process CPU has empty {@code coresByKind}. */
@@ -67,7 +70,7 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
         JsonPaths.numberOr(report, "scenario.total_rate").orElse(0.0),
         number(source, report, "latency_ms.delivery.p99"),
         Boolean.TRUE.equals(JsonPaths.find(report, "checks.passed").orElse(false)),
-        coresByKind, unreadable);
+        coresByKind, unreadable, StartBacklog.of(report));
   }
 
   private static double number(String source, Map<String, Object> report, String path) {
@@ -84,7 +87,7 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
   /** This run with the store's commit-log sync counted in the store again. */
   public RunCpu withSyncFolded() {
     return new RunCpu(source, ackedPerSecond, offeredPerSecond, deliveryP99Millis, checksPassed,
-        StoreCommitLogSync.folded(coresByKind), unreadable);
+        StoreCommitLogSync.folded(coresByKind), unreadable, start);
   }
 
   /** Whether the store's commit-log sync is a kind of its own in this run. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ class ClusterPredictionTest {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
     List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 48, 0.2, 0.2),
-        synthetic("c-60", 60, 90, 0.2, 0.2));
+        synthetic("c-60", 60, 90, 0.2, 0.2), synthetic("c-50", 50, 70, 0.2, 0.2));
 
     ClusterPrediction prediction = predict(oneNode, cluster);
 
@@ -100,10 +101,15 @@ class ClusterPredictionTest {
     assertThat(prediction.heldRate().lowerBound()).isFalse();
     HeldRateCheck check = prediction.check().orElseThrow();
     assertThat(check.measured().orElseThrow().source()).isEqualTo("c-45");
+    assertThat(check.missedAbove().orElseThrow().source()).isEqualTo("c-50");
     assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(42.0 / 45 - 1, offset(1e-9)));
     assertThat(check.withinTolerance()).isTrue();
     assertThat(prediction.toMap()).containsEntry("within_tolerance", true);
-    assertThat(String.join("\n", prediction.lines())).contains("against 45 measured: -6.7%, within ±20%");
+    // Held at 45, missed at 50: every rate between is within 20% of 42 (35.0 to 52.5 msg/s).
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("held at p99 <= 50 ms: measured 45 msg/s (c-45); missed at 50 msg/s (c-50); predicted 42.0 msg/s")
+        .contains("against 45 measured (held at 45 msg/s and missed at 50): -6.7%, within ±20% (35.0 to 52.5 msg/s)");
+    assertThat(object(prediction.toMap(), "held_rate_check")).containsEntry("missed_above_rate", 50.0);
   }
 
   @Test
@@ -145,13 +151,38 @@ class ClusterPredictionTest {
   void should_find_a_prediction_outside_the_tolerance() {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
+    // 42 predicted: within 20% of it are 35 to 52.5 msg/s. Held at 25 and missed at 30: below them all.
+    List<RunCpu> cluster = List.of(synthetic("c-25", 25, 40, 0.2, 0.2), synthetic("c-30", 30, 60, 0.2, 0.2));
+
+    HeldRateCheck check = predict(oneNode, cluster).check().orElseThrow();
+
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(42.0 / 25 - 1, offset(1e-9)));
+    assertThat(check.withinTolerance()).isFalse();
+    // Held at 60, its fastest run: above them all, whatever it would hold beyond.
+    HeldRateCheck above = predict(oneNode, List.of(synthetic("c-60", 60, 40, 0.2, 0.2))).check().orElseThrow();
+    assertThat(above.withinTolerance()).isFalse();
+    assertThat(above.caveats()).contains("the fastest cluster run held: the measured rate is a lower bound");
+  }
+
+  @Test
+  void should_not_decide_when_the_held_rate_may_lie_on_either_side_of_the_tolerance() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    // Held at 30 and missed at 45: the held rate may be 31 (outside) or 44 (within) of 42 predicted.
     List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 60, 0.2, 0.2));
 
     HeldRateCheck check = predict(oneNode, cluster).check().orElseThrow();
 
-    // 42 against 30: +40%.
+    assertThat(check.withinTolerance()).isNull();
     assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(0.4, offset(1e-9)));
-    assertThat(check.withinTolerance()).isFalse();
+    assertThat(check.verdict()).isEqualTo("predicted 42.0 msg/s against 30 measured (held at 30 msg/s and missed "
+        + "at 45): +40.0%, not decided: within ±20% needs the held rate from 35.0 to 52.5 msg/s, and steps between "
+        + "30 and 45 can tell");
+    // Held at 40, its fastest run: it may hold 50 (within) or 90 (outside).
+    HeldRateCheck fastestHeld = predict(oneNode, List.of(synthetic("c-40", 40, 40, 0.2, 0.2))).check().orElseThrow();
+    assertThat(fastestHeld.withinTolerance()).isNull();
+    assertThat(fastestHeld.verdict()).endsWith("(held at 40 msg/s, its fastest run): +5.0%, not decided: within "
+        + "±20% needs the held rate from 35.0 to 52.5 msg/s, and steps above 40 can tell");
   }
 
   @Test
@@ -159,7 +190,8 @@ class ClusterPredictionTest {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
 
-    // 42 predicted: a failure at 40 is within 20% of it, a failure at 30 is not.
+    // 42 predicted, within 20% of it 35 to 52.5 msg/s: a failure at 40 leaves the held rate possibly in there, a
+    // failure at 30 does not.
     assertThat(predict(oneNode, List.of(synthetic("c-40", 40, 60, 0.2, 0.2))).check().orElseThrow()
         .withinTolerance()).isNull();
     assertThat(predict(oneNode, List.of(synthetic("c-30", 30, 60, 0.2, 0.2))).check().orElseThrow()
@@ -196,6 +228,30 @@ class ClusterPredictionTest {
 
     assertThatThrownBy(() -> ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("process kind cassandra is missing from b");
+  }
+
+  @Test
+  void should_warn_of_a_run_whose_window_took_in_part_of_its_start() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    List<Double> calm = Collections.nCopies(10, 20.0);
+    RunCpu settled = RunCpu.from("c-30", RunReports.withSeries(RunReports.run(30, 40, true,
+        Map.of("session-1", 2.0, "cassandra-1", 2.0), 10), calm, calm));
+    List<Double> backlog = Collections.nCopies(10, 3000.0);
+    RunCpu spilled = RunCpu.from("c-45", RunReports.withSeries(RunReports.run(45, 70, true,
+        Map.of("session-1", 2.0, "cassandra-1", 2.0), 10), backlog, List.of(900.0, 20.0, 20.0, 20.0, 20.0, 20.0)));
+
+    ClusterPrediction prediction = predict(oneNode, List.of(settled, spilled));
+
+    assertThat(warnings(prediction)).filteredOn(warning -> warning.contains("settled")).containsExactly("c-45 "
+        + "settled only at second 12 (per-second delivery p99 within 100 ms for 5 s in a row); its measured window "
+        + "began at second 11: its p99 counts part of its start (connects, catch-ups), not the rate alone; give it "
+        + "a longer --warmup");
+    assertThat(runs(prediction).get(0)).containsEntry("settled_at_s", 1).containsEntry("window_start_s", 11)
+        .containsEntry("start_in_window", false);
+    assertThat(runs(prediction).get(1)).containsEntry("settled_at_s", 12).containsEntry("start_in_window", true);
+    assertThat(oneNodeRuns(prediction).get(0)).containsEntry("settled_at_s", null)
+        .containsEntry("start_in_window", false);
   }
 
   private static ClusterPrediction predict(List<RunCpu> oneNode, List<RunCpu> cluster) {
@@ -236,6 +292,16 @@ class ClusterPredictionTest {
       }
     });
     return RunReports.perMinute(source, rate, p99, cpu);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> warnings(ClusterPrediction prediction) {
+    return (List<String>) prediction.toMap().get("warnings");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> oneNodeRuns(ClusterPrediction prediction) {
+    return (List<Map<String, Object>>) prediction.toMap().get("one_node_runs");
   }
 
   @SuppressWarnings("unchecked")

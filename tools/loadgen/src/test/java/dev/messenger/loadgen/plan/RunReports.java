@@ -1,6 +1,8 @@
 package dev.messenger.loadgen.plan;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Run reports shaped like report.json, with only what the cluster prediction reads. */
@@ -31,6 +33,26 @@ public final class RunReports {
     Map<String, Object> copy = new LinkedHashMap<>(report);
     copy.put("server", Map.of("metrics_over_window", Map.of("process_cpu", cpu)));
     return copy;
+  }
+
+  /**
+   * {@link #run} with a per-second series as report.json has it: the warm-up's and then the window's delivery p99
+   * per second (ms), and a drain second after them.
+   */
+  public static Map<String, Object> withSeries(Map<String, Object> report, List<Double> warmupP99s,
+      List<Double> windowP99s) {
+    List<Object> series = new ArrayList<>();
+    warmupP99s.forEach(p99 -> series.add(second(series.size() + 1, "warmup", p99)));
+    windowP99s.forEach(p99 -> series.add(second(series.size() + 1, "measure", p99)));
+    series.add(second(series.size() + 1, "drain", 0));
+    Map<String, Object> copy = new LinkedHashMap<>(report);
+    copy.put("series", series);
+    return copy;
+  }
+
+  private static Map<String, Object> second(int t, String phase, double p99) {
+    return Map.of("t", t, "phase", phase, "delivered", 100, "delivery_p50_ms", Math.min(p99, 5),
+        "delivery_p99_ms", p99);
   }
 
   @SuppressWarnings("unchecked")

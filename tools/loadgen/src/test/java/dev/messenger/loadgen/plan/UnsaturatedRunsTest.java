@@ -40,13 +40,15 @@ class UnsaturatedRunsTest {
 
   @Test
   void should_leave_out_a_run_that_collapsed_below_the_rate_held() {
-    RunCpu collapsed = new RunCpu("r-800", 350, 800, 9000, true, Map.of("cassandra", 0.8), List.of());
+    RunCpu collapsed = new RunCpu("r-800", 350, 800, 9000, true, Map.of("cassandra", 0.8), List.of(),
+        StartBacklog.UNKNOWN);
     List<RunCpu> runs = List.of(run(100, 9.4, true), run(400, 37.4, true), collapsed);
 
     assertThat(UnsaturatedRuns.of(runs, 50)).extracting(RunCpu::source).containsExactly("r-100.0", "r-400.0");
   }
 
   private static RunCpu run(double rate, double p99, boolean checksPassed) {
-    return new RunCpu("r-" + rate, rate, rate, p99, checksPassed, Map.of("cassandra", rate / 1000), List.of());
+    return new RunCpu("r-" + rate, rate, rate, p99, checksPassed, Map.of("cassandra", rate / 1000), List.of(),
+        StartBacklog.UNKNOWN);
   }
 }
