@@ -15,7 +15,7 @@
 #   ONE_NODE_FROM: an earlier run's one-node directory (its ONE_RATES steps) instead of measuring the one node
 #   again, to measure the cluster at other steps
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
-# only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a fifth below the
+# only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a sixth below the
 # prediction to a quarter above it.
 # Start ONE_RATES low (10 to 50 msg/s): a cluster process runs at a fraction of the cluster's rate (a router at
 # half), below the one node's steps, and under the lowest step the curve is extrapolated (session 29's steps
@@ -27,13 +27,14 @@
 {
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -n "${ONE_NODE_FROM:-}" ] && [ -d "$ONE_NODE_FROM" ]; then ONE_NODE_FROM="$(cd "$ONE_NODE_FROM" && pwd)"; fi
 cd "$ROOT"
 
 USERS="${USERS:-500}"
 DURATION="${DURATION:-60s}"
-# Each step connects its USERS devices afresh: the three-node cluster took 13 to 42 s to settle from that at 120
-# to 250 msg/s (session 30), so a 15 s warm-up charged the connects and catch-ups to the rate. plan-cluster warns
-# of a step whose window began before it settled.
+# Each step starts a fresh population, whose first seconds of sending see sends refused and retried: the
+# three-node cluster took 9 to 42 s to settle from that at 120 to 250 msg/s (session 30), so a 15 s warm-up
+# charged the start to the rate. plan-cluster warns of a step whose window began before it settled.
 WARMUP="${WARMUP:-45s}"
 ONE_RATES="${ONE_RATES:-20,40,100,200,300,400,500,600,800}"
 CLUSTER_RATES="${CLUSTER_RATES:-20,40,60,80,100,120,140,160,180,200,250,300}"
@@ -146,6 +147,10 @@ reports() { local dir="$1" rates="$2" r list=""
   for r in ${rates//,/ }; do [ -f "$dir/$r/report.json" ] && list="$list,$dir/$r/report.json"; done
   echo "${list#,}"; }
 if [ -n "${ONE_NODE_FROM:-}" ]; then
+  [ -d "$ONE_NODE_FROM" ] || { say "ONE_NODE_FROM: no directory $ONE_NODE_FROM"; exit 1; }
+  for rate in ${ONE_RATES//,/ }; do
+    [ -f "$ONE_NODE_FROM/$rate/report.json" ] || say "one-node: no report for $rate msg/s in $ONE_NODE_FROM"
+  done
   ONE_NODE_REPORTS="$(reports "$ONE_NODE_FROM" "$ONE_RATES")"
   [ -n "$ONE_NODE_REPORTS" ] || { say "no one-node reports for $ONE_RATES in $ONE_NODE_FROM"; exit 1; }
   say "one-node: the reports in $ONE_NODE_FROM, not measured again"

@@ -118,10 +118,10 @@ public final class ClusterPrediction {
     oneNodeRuns.forEach(this::warnIfStartInWindow);
   }
 
-  /** A window that took in part of its run's start charges the connects and catch-ups to the rate. */
+  /** A window that took in part of its run's start charges the start's refusals and queues to the rate. */
   private void warnIfStartInWindow(RunCpu run) {
     if (run.start().spillsIntoWindow(p99BoundMillis)) {
-      warn("%s %s: its p99 counts part of its start (connects, catch-ups), not the rate alone; give it a longer "
+      warn("%s %s: its p99 counts part of its start (refused sends, queued deliveries), not the rate alone; give it a longer "
           + "--warmup", run.source(), run.start().describe(p99BoundMillis));
     }
   }

@@ -63,17 +63,26 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
       // The measured rates the prediction is within the tolerance of: predicted / rate - 1 in [-tol, +tol].
       double lowest = rate / (1 + tolerance);
       double highest = rate / (1 - tolerance);
-      Boolean within = held >= lowest && missed <= highest ? Boolean.TRUE
-          : held > highest || missed < lowest ? Boolean.FALSE : null;
+      // A lower-bound prediction may be higher: only a bracket below its band shows it wrong.
+      boolean lowerBound = predicted.lowerBound();
+      boolean inBand = held >= lowest && missed <= highest;
+      Boolean within = missedAbove.isPresent() && missed <= lowest ? Boolean.FALSE
+          : held > highest ? (lowerBound ? null : Boolean.FALSE)
+          : inBand ? (lowerBound ? null : Boolean.TRUE) : null;
       String bracket = missedAbove.isPresent() ? "held at " + n(held) + " msg/s and missed at " + n(missed)
           : "held at " + n(held) + " msg/s, its fastest run";
-      String outcome = within == null ? "not decided: within " + band + " needs the held rate from " + n(lowest)
-          + " to " + n(highest) + " msg/s, and " + (missedAbove.isPresent() ? "steps between " + n(held) + " and "
-          + n(missed) : "steps above " + n(held)) + " can tell"
-          : (within ? "within " : "outside ") + band + " (" + n(lowest) + " to " + n(highest) + " msg/s)";
-      return new HeldRateCheck(measured, missedAbove, Optional.of(rate / held - 1), within, prediction
-          + " against " + n(held) + " measured (" + bracket + "): " + percent(rate / held - 1) + ", " + outcome,
-          caveats);
+      // An infinite prediction (the cluster's CPU stops growing below the budget) has no finite rate within it.
+      String range = Double.isFinite(rate) ? n(lowest) + " to " + n(highest) + " msg/s" : "no finite rate";
+      String outcome = within != null ? (within ? "within " : "outside ") + band + " (" + range + ")"
+          : !Double.isFinite(rate) ? "not decided: only a run that misses the bound can show it wrong"
+          : lowerBound && (inBand || held > highest) ? "not decided: the prediction is only a lower bound, and the "
+              + "held rate is not below " + range
+          : "not decided: within " + band + " needs the held rate from " + range + ", and "
+              + (missedAbove.isPresent() ? "steps between " + n(held) + " and " + n(missed)
+              : "steps above " + n(held)) + " can tell";
+      Optional<Double> error = Double.isFinite(rate) ? Optional.of(rate / held - 1) : Optional.empty();
+      return new HeldRateCheck(measured, missedAbove, error, within, prediction + " against " + n(held)
+          + " measured (" + bracket + ")" + error.map(e -> ": " + percent(e)).orElse("") + ", " + outcome, caveats);
     }
     // No cluster run held: only a run failing below every rate within the tolerance shows the prediction too high.
     double lowEnd = rate / (1 + tolerance);
@@ -81,8 +90,8 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
         .min(Comparator.comparingDouble(RunCpu::ackedPerSecond));
     if (failedLow.isPresent()) {
       return new HeldRateCheck(measured, missedAbove, Optional.empty(), false, prediction + ", but the cluster did "
-          + "not hold even " + n(failedLow.get().ackedPerSecond()) + " msg/s (at or below " + n(lowEnd)
-          + ", the lowest rate within " + band + "): outside " + band, caveats);
+          + "not hold even " + n(failedLow.get().ackedPerSecond()) + " msg/s" + (Double.isFinite(rate) ? " (at or "
+          + "below " + n(lowEnd) + ", the lowest rate within " + band + ")" : "") + ": outside " + band, caveats);
     }
     return new HeldRateCheck(measured, missedAbove, Optional.empty(), null, prediction + "; the cluster held none "
         + "of its runs, but none was at or below " + n(lowEnd) + " msg/s (the lowest rate within " + band

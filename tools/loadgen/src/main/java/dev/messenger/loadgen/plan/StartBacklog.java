@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * When a run came back from the backlog its own start makes: every device connecting and catching up while the
- * first messages go out. The run has settled from the first second after which its per-second delivery p99 stays
- * within {@link #SETTLED_FACTOR} x the bound for {@link #SETTLED_SECONDS} seconds in a row. A run whose measured
- * window began before that counts part of its start in its p99: session 30's three-node cluster took 13 to 42 s to
- * settle at 120 to 250 msg/s, and the 15 s warm-up it was measured with then charged the start to the rate.
+ * When a run came back from its own start: a fresh population's first seconds of sending, when sends were
+ * refused and retried and deliveries queued. The run has settled from the first of {@link #SETTLED_SECONDS}
+ * seconds in a row (seconds that delivered nothing left out) with per-second delivery p99 within
+ * {@link #SETTLED_FACTOR} x the bound. A run whose measured window began before that counts part of its start in
+ * its p99: session 30's three-node cluster took 9 to 42 s to settle at 120 to 250 msg/s, and the 15 s warm-up
+ * it was measured with then charged the start to the rate.
  *
- * @param p99BySecond the per-second delivery p99 of the warm-up and the window, in order (ms)
+ * @param p99BySecond the per-second delivery p99 of the warm-up and the window, second 1 first (ms); NaN for a
+ *     second that delivered nothing
  * @param windowStart the index in {@code p99BySecond} of the window's first second; -1 when the report has no
  *     per-second series
  */
@@ -30,20 +32,26 @@ public record StartBacklog(List<Double> p99BySecond, int windowStart) {
     }
   }
 
-  /** From a run report's {@code series}; {@link #UNKNOWN} when it has none or no measured second. */
+  /** From a run report's {@code series}, placed by each second's {@code t}; {@link #UNKNOWN} without one. */
   public static StartBacklog of(Map<String, Object> report) {
     List<Double> p99s = new ArrayList<>();
     int windowStart = -1;
     for (Object entry : JsonPaths.list(report, "series")) {
-      if (!(entry instanceof Map<?, ?> second) || !(second.get("delivery_p99_ms") instanceof Number p99)) {
+      if (!(entry instanceof Map<?, ?> second) || !(second.get("t") instanceof Number t)
+          || !(second.get("delivery_p99_ms") instanceof Number p99)) {
         continue;
       }
       Object phase = second.get("phase");
-      if ("measure".equals(phase) && windowStart < 0) {
-        windowStart = p99s.size();
+      if (t.intValue() < 1 || !("warmup".equals(phase) || "measure".equals(phase))) {
+        continue;
       }
-      if ("warmup".equals(phase) || "measure".equals(phase)) {
-        p99s.add(p99.doubleValue());
+      while (p99s.size() < t.intValue()) {
+        p99s.add(Double.NaN);
+      }
+      boolean delivered = !(second.get("delivered") instanceof Number count) || count.longValue() > 0;
+      p99s.set(t.intValue() - 1, delivered ? p99.doubleValue() : Double.NaN);
+      if ("measure".equals(phase) && (windowStart < 0 || t.intValue() - 1 < windowStart)) {
+        windowStart = t.intValue() - 1;
       }
     }
     return windowStart < 0 ? UNKNOWN : new StartBacklog(p99s, windowStart);
@@ -53,10 +61,21 @@ public record StartBacklog(List<Double> p99BySecond, int windowStart) {
   public OptionalInt settledAt(double p99BoundMillis) {
     double limit = SETTLED_FACTOR * p99BoundMillis;
     int calm = 0;
+    int firstCalm = -1;
     for (int i = 0; i < p99BySecond.size(); i++) {
-      calm = p99BySecond.get(i) <= limit ? calm + 1 : 0;
+      double p99 = p99BySecond.get(i);
+      if (Double.isNaN(p99)) {
+        continue;
+      }
+      if (p99 > limit) {
+        calm = 0;
+        continue;
+      }
+      if (calm++ == 0) {
+        firstCalm = i;
+      }
       if (calm == SETTLED_SECONDS) {
-        return OptionalInt.of(i - SETTLED_SECONDS + 2);
+        return OptionalInt.of(firstCalm + 1);
       }
     }
     return OptionalInt.empty();

@@ -245,8 +245,8 @@ class ClusterPredictionTest {
 
     assertThat(warnings(prediction)).filteredOn(warning -> warning.contains("settled")).containsExactly("c-45 "
         + "settled only at second 12 (per-second delivery p99 within 100 ms for 5 s in a row); its measured window "
-        + "began at second 11: its p99 counts part of its start (connects, catch-ups), not the rate alone; give it "
-        + "a longer --warmup");
+        + "began at second 11: its p99 counts part of its start (refused sends, queued deliveries), not the rate "
+        + "alone; give it a longer --warmup");
     assertThat(runs(prediction).get(0)).containsEntry("settled_at_s", 1).containsEntry("window_start_s", 11)
         .containsEntry("start_in_window", false);
     assertThat(runs(prediction).get(1)).containsEntry("settled_at_s", 12).containsEntry("start_in_window", true);

@@ -26,7 +26,7 @@ class StartBacklogTest {
 
   @Test
   void should_spill_when_the_backlog_outlasts_the_warm_up_as_on_session_30s_cluster_at_180_msg_s() {
-    // Its last warm-up seconds (9.3 to 13.2 s p99) and first window seconds, from /tmp/plan30c/cluster/180.
+    // Its last warm-up seconds (9.3 to 13.2 s p99) and first two window seconds are session 30's run 2 at 180 msg/s.
     List<Double> warmup = Stream.concat(Collections.nCopies(10, 4000.0).stream(),
         seconds(9282.0, 10977.0, 10822.0, 11944.0, 13197.0).stream()).toList();
     StartBacklog start = StartBacklog.of(report(warmup, seconds(14361.0, 15565.0, 17.0, 30.0, 12.0, 40.0, 60.0,
@@ -66,6 +66,28 @@ class StartBacklogTest {
   }
 
   @Test
+  void should_leave_out_seconds_that_delivered_nothing_and_place_seconds_by_their_t() {
+    Map<String, Object> report = new java.util.LinkedHashMap<>(RunReports.run(1, 20, true, Map.of(), 60));
+    List<Object> series = new java.util.ArrayList<>();
+    series.add(second(1, "warmup", 900, 5));
+    for (int t = 2; t <= 4; t++) {
+      series.add(second(t, "warmup", 0, 0)); // nothing delivered: no p99, neither calm nor not
+    }
+    series.add(second(6, "warmup", 20, 5)); // second 5 missing from the series
+    series.add(second(7, "warmup", 20, 5));
+    series.add(second(8, "measure", 20, 5));
+    series.add(second(9, "measure", 20, 5));
+    series.add(second(10, "measure", 20, 5));
+    report.put("series", series);
+
+    StartBacklog start = StartBacklog.of(report);
+
+    assertThat(start.windowStart()).isEqualTo(7);
+    assertThat(start.settledAt(BOUND)).hasValue(6);
+    assertThat(start.spillsIntoWindow(BOUND)).isFalse();
+  }
+
+  @Test
   void should_tell_nothing_for_a_report_without_a_series() {
     StartBacklog start = StartBacklog.of(RunReports.run(100, 20, true, Map.of(), 60));
 
@@ -78,6 +100,10 @@ class StartBacklogTest {
   void should_refuse_a_window_start_outside_its_seconds() {
     assertThatThrownBy(() -> new StartBacklog(List.of(20.0, 20.0), 2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window start 2");
+  }
+
+  private static Map<String, Object> second(int t, String phase, double p99, int delivered) {
+    return Map.of("t", t, "phase", phase, "delivered", delivered, "delivery_p99_ms", p99);
   }
 
   private static List<Double> seconds(Double... p99s) {

@@ -1,0 +1,74 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class HeldRateCheckTest {
+  /** The cluster's CPU stops growing below the budget: the model says it holds any rate. */
+  private static final HeldRatePrediction ANY_RATE = new HeldRatePrediction(HeldRatePrediction.Outcome.RATE,
+      Double.POSITIVE_INFINITY, Optional.empty(), 1.0, 0.5, false, HeldRatePrediction.Sensitivity.NONE);
+
+  @Test
+  void should_call_a_prediction_of_any_rate_outside_once_a_cluster_run_misses() {
+    HeldRateCheck check = HeldRateCheck.of(ANY_RATE, List.of(run(100, 30), run(150, 80)), 50, 0.2);
+
+    assertThat(check.withinTolerance()).isFalse();
+    assertThat(check.error()).isEmpty();
+    assertThat(check.verdict()).isEqualTo("predicted any rate (the cluster's CPU stops growing below the budget) "
+        + "against 100 measured (held at 100 msg/s and missed at 150), outside ±20% (no finite rate)");
+    assertThat(HeldRateCheck.of(ANY_RATE, List.of(run(150, 80)), 50, 0.2).verdict())
+        .endsWith("but the cluster did not hold even 150 msg/s: outside ±20%");
+  }
+
+  @Test
+  void should_not_decide_a_prediction_of_any_rate_while_every_cluster_run_held() {
+    HeldRateCheck check = HeldRateCheck.of(ANY_RATE, List.of(run(100, 30), run(150, 40)), 50, 0.2);
+
+    assertThat(check.withinTolerance()).isNull();
+    assertThat(check.missedAbove()).isEmpty();
+    assertThat(check.verdict()).endsWith("(held at 150 msg/s, its fastest run), not decided: only a run that misses "
+        + "the bound can show it wrong");
+  }
+
+  @Test
+  void should_decide_only_on_the_low_side_for_a_prediction_that_is_a_lower_bound() {
+    // 42 predicted, within ±20% of it 35 to 52.5 msg/s; every one-node run held, so it may be higher.
+    HeldRatePrediction lowerBound = predicted(42, true);
+
+    assertThat(HeldRateCheck.of(lowerBound, List.of(run(40, 30), run(50, 80)), 50, 0.2).verdict())
+        .endsWith("not decided: the prediction is only a lower bound, and the held rate is not below 35 to 52.5 "
+            + "msg/s");
+    assertThat(HeldRateCheck.of(lowerBound, List.of(run(60, 30), run(70, 80)), 50, 0.2).withinTolerance()).isNull();
+    assertThat(HeldRateCheck.of(lowerBound, List.of(run(30, 30), run(35, 80)), 50, 0.2).withinTolerance())
+        .isFalse();
+    assertThat(HeldRateCheck.of(predicted(42, false), List.of(run(40, 30), run(50, 80)), 50, 0.2)
+        .withinTolerance()).isTrue();
+  }
+
+  @Test
+  void should_find_a_bracket_ending_at_the_lowest_rate_within_the_tolerance_outside_it() {
+    // Missed at 35 = 42 / 1.2: whatever the cluster holds is below 35.
+    assertThat(HeldRateCheck.of(predicted(42, false), List.of(run(30, 30), run(35, 80)), 50, 0.2)
+        .withinTolerance()).isFalse();
+    // No run held, one missed at 34: below 35 as well (the prediction less 20%, 33.6, said not decided).
+    HeldRateCheck noneHeld = HeldRateCheck.of(predicted(42, false), List.of(run(34, 80)), 50, 0.2);
+    assertThat(noneHeld.withinTolerance()).isFalse();
+    assertThat(noneHeld.verdict()).contains("did not hold even 34 msg/s (at or below 35, the lowest rate within "
+        + "±20%): outside ±20%");
+  }
+
+  private static HeldRatePrediction predicted(double rate, boolean lowerBound) {
+    return new HeldRatePrediction(HeldRatePrediction.Outcome.RATE, rate, Optional.empty(), 1.0, 0.5, lowerBound,
+        HeldRatePrediction.Sensitivity.NONE);
+  }
+
+  private static RunCpu run(double rate, double p99) {
+    return RunCpu.from("c-" + rate, RunReports.run(rate, p99, true, Map.of("router-1", 1.0), 10));
+  }
+}
