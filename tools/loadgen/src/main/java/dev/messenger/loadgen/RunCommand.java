@@ -71,12 +71,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--cpu-pids", split = ",", paramLabel = "NAME=PID",
       description = "Processes of the deployment on this machine, as NAME=PID: reports their CPU time over the "
-          + "measurement window and the whole system's CPU per acknowledged message.")
+          + "measurement window and the whole system's CPU per acknowledged message, with the machine's speed then "
+          + "(the CPU time of a fixed job before the run).")
   Map<String, Long> cpuPids = new LinkedHashMap<>();
 
   private WindowProbe windowProbe() {
-    WindowProbe scraper = metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics);
-    return cpuPids.isEmpty() ? scraper : WindowProbe.both(scraper, new ProcessCpuProbe(cpuPids));
+    return DeploymentProbes.of(metrics, cpuPids);
   }
 
   @Option(names = "--run-id", hidden = true, description = "Run id (children of a multi-process run).")

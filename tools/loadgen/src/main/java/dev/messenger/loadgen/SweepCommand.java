@@ -73,8 +73,7 @@ final class SweepCommand implements Callable<Integer> {
   Map<String, Long> cpuPids = new LinkedHashMap<>();
 
   private WindowProbe windowProbe() {
-    WindowProbe scraper = metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics);
-    return cpuPids.isEmpty() ? scraper : WindowProbe.both(scraper, new ProcessCpuProbe(cpuPids));
+    return DeploymentProbes.of(metrics, cpuPids);
   }
 
   @Override

@@ -28,9 +28,14 @@ public final class ClusterModel {
   private final List<RunCpu> fittedRuns;
   private final Map<String, CpuCurve> oneNode;
   private final List<String> notes;
+  private final double speedFactor;
 
   private ClusterModel(ClusterShape shape, List<RunCpu> fittedRuns, Map<String, CpuCurve> oneNode,
-      List<String> notes) {
+      List<String> notes, double speedFactor) {
+    if (!(speedFactor > 0) || Double.isInfinite(speedFactor)) {
+      throw new IllegalArgumentException("the machine's speed factor must be a positive number, not " + speedFactor);
+    }
+    this.speedFactor = speedFactor;
     this.shape = shape;
     this.notes = List.copyOf(notes);
     this.fittedRuns = List.copyOf(fittedRuns);
@@ -85,7 +90,20 @@ public final class ClusterModel {
           + n(CpuCurve.SAME_RATE * 100) + "% apart; the rates given, " + rates + " msg/s, are one point: add a run "
           + "at another --total-rate");
     }
-    return new ClusterModel(shape, runs, curves, notes);
+    return new ClusterModel(shape, runs, curves, notes, 1);
+  }
+
+  /**
+   * The same model on a machine {@code factor} times slower than during the one-node runs ({@link SpeedRatio}):
+   * every process's CPU times the factor.
+   */
+  public ClusterModel atSpeed(double factor) {
+    return new ClusterModel(shape, fittedRuns, oneNode, notes, factor);
+  }
+
+  /** How much slower than during the one-node runs this model's machine is: 1 as fitted. */
+  public double speedFactor() {
+    return speedFactor;
   }
 
   /**
@@ -126,10 +144,13 @@ public final class ClusterModel {
     return oneNode;
   }
 
-  /** Predicted CPU-seconds per second of each kind on the cluster at {@code rate}, the store's sync apart. */
+  /**
+   * Predicted CPU-seconds per second of each kind on the cluster at {@code rate}, the store's sync apart, at this
+   * model's machine speed.
+   */
   public Map<String, Double> clusterCoresAt(double rate) {
     Map<String, Double> cores = new TreeMap<>();
-    oneNode.forEach((kind, curve) -> cores.put(kind, shape.scaling(kind).coresAt(curve, rate)));
+    oneNode.forEach((kind, curve) -> cores.put(kind, speedFactor * shape.scaling(kind).coresAt(curve, rate)));
     return cores;
   }
 

@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  */
 public final class ClusterPrediction {
   private final ClusterModel model;
+  private final SpeedRatio speed;
+  private final HeldRatePrediction heldAtOneNodeSpeed;
   private final List<RunCpu> oneNodeRuns;
   private final List<RunCpu> clusterRuns;
   private final double p99BoundMillis;
@@ -52,13 +54,15 @@ public final class ClusterPrediction {
       throw new IllegalArgumentException("cores (" + cores + "), the p99 bound (" + p99BoundMillis
           + " ms) and the tolerance (" + tolerance + ") must be positive");
     }
-    this.model = model;
+    this.speed = SpeedRatio.of(oneNodeRuns, clusterRuns);
+    this.model = model.atSpeed(speed.factor());
+    this.heldAtOneNodeSpeed = HeldRatePrediction.of(model, oneNodeRuns, p99BoundMillis, cores);
     this.oneNodeRuns = List.copyOf(oneNodeRuns);
     this.clusterRuns = List.copyOf(clusterRuns);
     this.p99BoundMillis = p99BoundMillis;
     this.cores = cores;
     this.tolerance = tolerance;
-    this.held = HeldRatePrediction.of(model, oneNodeRuns, p99BoundMillis, cores);
+    this.held = HeldRatePrediction.of(this.model, oneNodeRuns, p99BoundMillis, cores);
     this.check = clusterRuns.isEmpty() ? Optional.empty()
         : Optional.of(HeldRateCheck.of(held, clusterRuns, p99BoundMillis, tolerance));
     sayFits();
@@ -88,6 +92,7 @@ public final class ClusterPrediction {
     map.put("cores", cores);
     map.put("tolerance", tolerance);
     map.put("shape", model.shape().toMap());
+    map.put("machine_speed", speed.toMap());
     map.put("one_node_runs", oneNodeRuns.stream().map(this::runMap).collect(Collectors.toList()));
     map.put("kinds", kinds());
     map.put("cluster_cores_without_messages", model.clusterTotalAt(0));
@@ -150,6 +155,7 @@ public final class ClusterPrediction {
         warn("%s is no process kind of the cluster shape: counted once, as on one node", kind);
       }
     });
+    say("  %-10s %s", "speed", speed.reason());
     say("  %-10s %s cores with no messages", "cluster", n(model.clusterTotalAt(0)));
   }
 
@@ -192,6 +198,10 @@ public final class ClusterPrediction {
     } else {
       say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(withoutMessages),
           n(held.budgetCores()), held.describeRate());
+      if (speed.factor() != 1 && heldAtOneNodeSpeed.outcome() == HeldRatePrediction.Outcome.RATE) {
+        say("  (at the one-node runs' machine speed, x 1 instead of %s: r = %s)", speed.describeFactor(),
+            heldAtOneNodeSpeed.describeRate());
+      }
     }
     if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       HeldRatePrediction.Sensitivity s = held.sensitivity();
@@ -273,7 +283,7 @@ public final class ClusterPrediction {
       map.put("work_factor", s.workFactor());
       map.put("work_reason", s.workReason());
       map.put("known_kind", s.known());
-      map.put("cluster_cores_without_messages", s.coresAt(curve, 0));
+      map.put("cluster_cores_without_messages", model.speedFactor() * s.coresAt(curve, 0));
       kinds.put(kind, map);
     });
     return kinds;
@@ -307,6 +317,8 @@ public final class ClusterPrediction {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("outcome", held.outcome().name().toLowerCase(Locale.ROOT));
     map.put("predicted_rate", held.outcome() == HeldRatePrediction.Outcome.RATE ? held.rate() : null);
+    map.put("predicted_rate_at_one_node_speed", heldAtOneNodeSpeed.outcome() == HeldRatePrediction.Outcome.RATE
+        ? finiteOrNull(heldAtOneNodeSpeed.rate()) : null);
     map.put("lower_bound", held.lowerBound());
     map.put("one_node_run", held.basis().map(RunCpu::source).orElse(null));
     map.put("budget_cores", held.basis().isPresent() ? held.budgetCores() : null);

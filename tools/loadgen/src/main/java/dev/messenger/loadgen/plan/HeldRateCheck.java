@@ -43,6 +43,16 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
     if (measured.isPresent() && missedAbove.isEmpty()) {
       caveats.add("the fastest cluster run held: the measured rate is a lower bound");
     }
+    measured.ifPresent(held -> {
+      List<String> missedBelow = clusterRuns.stream()
+          .filter(run -> run.ackedPerSecond() < held.ackedPerSecond() && !run.held(p99BoundMillis))
+          .sorted(Comparator.comparingDouble(RunCpu::ackedPerSecond)).map(run -> n(run.ackedPerSecond())).toList();
+      if (!missedBelow.isEmpty()) {
+        caveats.add("the cluster also missed the bound at " + String.join(", ", missedBelow) + " msg/s, below its "
+            + "highest run held: it did not hold every rate up to " + n(held.ackedPerSecond()) + " (a run measured "
+            + "while it still warmed up, or a stall)");
+      }
+    });
     String band = "±" + n(tolerance * 100) + "%";
     if (predicted.outcome() == HeldRatePrediction.Outcome.NO_PREDICTION) {
       return new HeldRateCheck(measured, missedAbove, Optional.empty(), null,
@@ -63,27 +73,55 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
       // The measured rates the prediction is within the tolerance of: predicted / rate - 1 in [-tol, +tol].
       double lowest = rate / (1 + tolerance);
       double highest = rate / (1 - tolerance);
-      // A lower-bound prediction may be higher: only a bracket below its band shows it wrong.
       boolean lowerBound = predicted.lowerBound();
+      boolean missedBelowBand = missedAbove.isPresent() && missed <= lowest;
       boolean inBand = held >= lowest && missed <= highest;
-      Boolean within = missedAbove.isPresent() && missed <= lowest ? Boolean.FALSE
-          : held > highest ? (lowerBound ? null : Boolean.FALSE)
-          : inBand ? (lowerBound ? null : Boolean.TRUE) : null;
+      boolean heldAboveBand = held > highest;
+      Boolean within = decide(missedBelowBand, inBand, heldAboveBand, lowerBound);
       String bracket = missedAbove.isPresent() ? "held at " + n(held) + " msg/s and missed at " + n(missed)
           : "held at " + n(held) + " msg/s, its fastest run";
       // An infinite prediction (the cluster's CPU stops growing below the budget) has no finite rate within it.
       String range = Double.isFinite(rate) ? n(lowest) + " to " + n(highest) + " msg/s" : "no finite rate";
-      String outcome = within != null ? (within ? "within " : "outside ") + band + " (" + range + ")"
-          : !Double.isFinite(rate) ? "not decided: only a run that misses the bound can show it wrong"
-          : lowerBound && (inBand || held > highest) ? "not decided: the prediction is only a lower bound, and the "
-              + "held rate is not below " + range
-          : "not decided: within " + band + " needs the held rate from " + range + ", and "
-              + (missedAbove.isPresent() ? "steps between " + n(held) + " and " + n(missed)
-              : "steps above " + n(held)) + " can tell";
+      String outcome;
+      if (within != null) {
+        outcome = (within ? "within " : "outside ") + band + " (" + range + ")";
+      } else if (!Double.isFinite(rate)) {
+        outcome = "not decided: only a run that misses the bound can show it wrong";
+      } else if (lowerBound && (inBand || heldAboveBand)) {
+        outcome = "not decided: the prediction is only a lower bound, and the held rate is not below " + range;
+      } else {
+        outcome = "not decided: within " + band + " needs the held rate from " + range + ", and "
+            + (missedAbove.isPresent() ? "steps between " + n(held) + " and " + n(missed) : "steps above " + n(held))
+            + " can tell";
+      }
       Optional<Double> error = Double.isFinite(rate) ? Optional.of(rate / held - 1) : Optional.empty();
       return new HeldRateCheck(measured, missedAbove, error, within, prediction + " against " + n(held)
           + " measured (" + bracket + ")" + error.map(e -> ": " + percent(e)).orElse("") + ", " + outcome, caveats);
     }
+    return noneHeld(predicted, clusterRuns, tolerance, band, caveats);
+  }
+
+  /**
+   * Within (true), outside (false) or not decided (null): the bracket from the held run to the missed one lies
+   * below the band of rates the prediction is within the tolerance of, inside it, or starts above it.
+   */
+  private static Boolean decide(boolean missedBelowBand, boolean inBand, boolean heldAboveBand, boolean lowerBound) {
+    if (missedBelowBand) {
+      return false;
+    }
+    if (inBand || heldAboveBand) {
+      // A lower-bound prediction may be higher: only a bracket below its band shows it wrong.
+      return lowerBound ? null : inBand;
+    }
+    return null;
+  }
+
+  private static HeldRateCheck noneHeld(HeldRatePrediction predicted, List<RunCpu> clusterRuns, double tolerance,
+      String band, List<String> caveats) {
+    double rate = predicted.rate();
+    String prediction = "predicted " + predicted.describeRate();
+    Optional<RunCpu> measured = Optional.empty();
+    Optional<RunCpu> missedAbove = Optional.empty();
     // No cluster run held: only a run failing below every rate within the tolerance shows the prediction too high.
     double lowEnd = rate / (1 + tolerance);
     Optional<RunCpu> failedLow = clusterRuns.stream().filter(run -> run.ackedPerSecond() <= lowEnd)

@@ -24,14 +24,17 @@ import java.util.TreeMap;
  * @param coresByKind CPU-seconds per second of each process kind, empty when the run measured no process CPU
  * @param unreadable processes whose CPU could not be read, left out of {@code coresByKind}
  * @param start when the run settled from its own start, against when its measured window began
+ * @param speed how fast the machine ran meanwhile, when the report measured it
  */
 public record RunCpu(String source, double ackedPerSecond, double offeredPerSecond, double deliveryP99Millis,
-    boolean checksPassed, Map<String, Double> coresByKind, List<String> unreadable, StartBacklog start) {
+    boolean checksPassed, Map<String, Double> coresByKind, List<String> unreadable, StartBacklog start,
+    Optional<MachineSpeed> speed) {
 
   public RunCpu {
     coresByKind = Map.copyOf(coresByKind);
     unreadable = List.copyOf(unreadable);
     Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(speed, "speed");
   }
 
   /** Reads a run report; a report without process CPU has empty {@code coresByKind}. */
@@ -70,7 +73,7 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
         JsonPaths.numberOr(report, "scenario.total_rate").orElse(0.0),
         number(source, report, "latency_ms.delivery.p99"),
         Boolean.TRUE.equals(JsonPaths.find(report, "checks.passed").orElse(false)),
-        coresByKind, unreadable, StartBacklog.of(report));
+        coresByKind, unreadable, StartBacklog.of(report), MachineSpeed.of(report));
   }
 
   private static double number(String source, Map<String, Object> report, String path) {
@@ -87,7 +90,7 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
   /** This run with the store's commit-log sync counted in the store again. */
   public RunCpu withSyncFolded() {
     return new RunCpu(source, ackedPerSecond, offeredPerSecond, deliveryP99Millis, checksPassed,
-        StoreCommitLogSync.folded(coresByKind), unreadable, start);
+        StoreCommitLogSync.folded(coresByKind), unreadable, start, speed);
   }
 
   /** Whether the store's commit-log sync is a kind of its own in this run. */
@@ -117,6 +120,7 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
     if (!unreadable.isEmpty()) {
       map.put("unreadable_processes", unreadable);
     }
+    speed.ifPresent(s -> map.put("job_cpu_us_before_run", s.beforeRunJobMicros()));
     return map;
   }
 }

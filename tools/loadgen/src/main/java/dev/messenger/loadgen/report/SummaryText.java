@@ -135,6 +135,11 @@ public final class SummaryText {
         }
       });
     }
+    Map<String, Object> speed = JsonPaths.object(metrics, "machine_speed");
+    if (!speed.isEmpty()) {
+      out.append(String.format(Locale.ROOT, "machine      a fixed job took %.1f us of CPU before the run (median; more is a "
+          + "slower machine)%n", d(speed, "before_run_job_cpu_us")));
+    }
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));
     out.append("checks       ").append(passed ? "PASSED (every device connected; 0 lost, 0 duplicated, 0 out of order,"

@@ -1,6 +1,7 @@
 package dev.messenger.loadgen.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
@@ -27,6 +28,20 @@ class ClusterModelTest {
     assertThat(eachWrite.clusterTotalAt(0)).isCloseTo(3 * 0.11, offset(1e-9));
     assertThat(perMessageMillis(eachWrite)).isCloseTo(3 * 0.9, offset(1e-9));
     assertThat(periodic.notes()).isEmpty();
+  }
+
+  @Test
+  void should_scale_every_process_by_the_machines_speed() {
+    ClusterModel fitted = ClusterModel.fit(STORE_WITH_SYNC, ClusterShape.LOCAL_CLUSTER);
+    ClusterModel slower = fitted.atSpeed(1.25);
+
+    assertThat(slower.clusterTotalAt(200)).isCloseTo(1.25 * fitted.clusterTotalAt(200), offset(1e-12));
+    assertThat(slower.clusterCoresAt(0).get("cassandra")).isCloseTo(1.25 * 3 * 0.1, offset(1e-12));
+    assertThat(slower.rateAt(1.25 * 0.9).orElseThrow()).isCloseTo(fitted.rateAt(0.9).orElseThrow(), offset(1e-6));
+    assertThat(fitted.speedFactor()).isEqualTo(1.0);
+    assertThatThrownBy(() -> fitted.atSpeed(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive number");
+    assertThatThrownBy(() -> fitted.atSpeed(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -252,6 +253,42 @@ class ClusterPredictionTest {
     assertThat(runs(prediction).get(1)).containsEntry("settled_at_s", 12).containsEntry("start_in_window", true);
     assertThat(oneNodeRuns(prediction).get(0)).containsEntry("settled_at_s", null)
         .containsEntry("start_in_window", false);
+  }
+
+  @Test
+  void should_predict_the_cluster_at_the_machine_speed_measured_before_its_runs() {
+    // One node: session 0.1 + 1 ms a message, cassandra 0.05 + 0.5 ms; held 50 ms at 200 msg/s on 0.45 cores.
+    List<RunCpu> oneNode = List.of(timed(synthetic("one-100", 100, 30, 0.2, 0.1), 800),
+        timed(synthetic("one-200", 200, 40, 0.3, 0.15), 800), timed(synthetic("one-300", 300, 90, 0.4, 0.2), 800));
+    List<RunCpu> sameSpeed = List.of(timed(synthetic("c-100", 100, 30, 0.3, 0.3), 800));
+    List<RunCpu> slower = List.of(timed(synthetic("c-100", 100, 30, 0.33, 0.33), 880));
+
+    ClusterPrediction atOneSpeed = predict(oneNode, sameSpeed);
+    ClusterPrediction atSlower = predict(oneNode, slower);
+
+    // The cluster: 2 sessions at r / 2 and 3 store nodes at r, 0.2 + 0.15 cores idle and 1 + 1.5 ms a message:
+    // 0.35 + 0.0025 r = 0.45 at r = 40 msg/s; 10 % slower, 1.1 x (0.35 + 0.0025 r) = 0.45 at r = 23.6.
+    assertThat(atOneSpeed.heldRate().rate()).isCloseTo(40, offset(1e-6));
+    assertThat(atSlower.heldRate().rate()).isCloseTo((0.45 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+    assertThat(atSlower.heldRate().budgetCores()).as("the one node's budget in cores").isCloseTo(0.45, offset(1e-9));
+    assertThat((double) object(runs(atSlower).get(0), "compared").get("error")).as("the run 10 % slower, as the job")
+        .isCloseTo(0, offset(1e-9));
+    assertThat((double) object(runs(atOneSpeed).get(0), "compared").get("error")).isCloseTo(0, offset(1e-9));
+    assertThat(object(atSlower.toMap(), "machine_speed")).containsEntry("one_node_job_cpu_us", 800.0)
+        .containsEntry("cluster_job_cpu_us", 880.0);
+    assertThat((double) object(atSlower.toMap(), "held_rate").get("predicted_rate_at_one_node_speed"))
+        .isCloseTo(40, offset(1e-6));
+    assertThat(String.join("\n", atSlower.lines()))
+        .contains("speed      a fixed job took 880 us of CPU before the cluster runs against 800 us before the one-node "
+            + "runs (medians): the cluster's CPU is predicted x 1.100")
+        .contains("(at the one-node runs' machine speed, x 1 instead of x 1.100: r = 40.0 msg/s)");
+    assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("instead of");
+  }
+
+  private static RunCpu timed(RunCpu run, double jobMicros) {
+    return new RunCpu(run.source(), run.ackedPerSecond(), run.offeredPerSecond(), run.deliveryP99Millis(),
+        run.checksPassed(), run.coresByKind(), run.unreadable(), run.start(),
+        Optional.of(new MachineSpeed(jobMicros)));
   }
 
   private static ClusterPrediction predict(List<RunCpu> oneNode, List<RunCpu> cluster) {

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class HeldRateCheckTest {
   /** The cluster's CPU stops growing below the budget: the model says it holds any rate. */
-  private static final HeldRatePrediction ANY_RATE = new HeldRatePrediction(HeldRatePrediction.Outcome.RATE,
-      Double.POSITIVE_INFINITY, Optional.empty(), 1.0, 0.5, false, HeldRatePrediction.Sensitivity.NONE);
+  private static final HeldRatePrediction ANY_RATE = predicted(Double.POSITIVE_INFINITY, false);
 
   @Test
   void should_call_a_prediction_of_any_rate_outside_once_a_cluster_run_misses() {
@@ -61,6 +60,19 @@ class HeldRateCheckTest {
     assertThat(noneHeld.withinTolerance()).isFalse();
     assertThat(noneHeld.verdict()).contains("did not hold even 34 msg/s (at or below 35, the lowest rate within "
         + "±20%): outside ±20%");
+  }
+
+  @Test
+  void should_name_the_runs_that_missed_below_the_highest_run_held() {
+    HeldRateCheck check = HeldRateCheck.of(predicted(150, false),
+        List.of(run(120, 100.7), run(130, 60.8), run(140, 32), run(150, 26.1), run(160, 69.4)), 50, 0.2);
+    HeldRateCheck steady = HeldRateCheck.of(predicted(150, false),
+        List.of(run(120, 30), run(130, 40), run(140, 32), run(150, 26.1), run(160, 69.4)), 50, 0.2);
+
+    assertThat(check.withinTolerance()).as("decided by the bracket from 150 to 160 all the same").isTrue();
+    assertThat(check.caveats()).containsExactly("the cluster also missed the bound at 120, 130 msg/s, below its "
+        + "highest run held: it did not hold every rate up to 150 (a run measured while it still warmed up, or a stall)");
+    assertThat(steady.caveats()).isEmpty();
   }
 
   private static HeldRatePrediction predicted(double rate, boolean lowerBound) {

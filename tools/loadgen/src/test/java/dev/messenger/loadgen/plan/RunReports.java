@@ -55,6 +55,17 @@ public final class RunReports {
         "delivery_p99_ms", p99);
   }
 
+  /** {@link #run} (with or without thread groups) with the machine's speed before it: the fixed job's CPU time. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> withSpeed(Map<String, Object> report, double beforeRunJobMicros) {
+    Map<String, Object> server = (Map<String, Object>) report.get("server");
+    Map<String, Object> window = new LinkedHashMap<>((Map<String, Object>) server.get("metrics_over_window"));
+    window.put("machine_speed", Map.of("before_run_job_cpu_us", beforeRunJobMicros, "before_run_jobs", 500));
+    Map<String, Object> copy = new LinkedHashMap<>(report);
+    copy.put("server", Map.of("metrics_over_window", window));
+    return copy;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> process(Map<String, Object> report) {
     Map<String, Object> server = (Map<String, Object>) report.get("server");

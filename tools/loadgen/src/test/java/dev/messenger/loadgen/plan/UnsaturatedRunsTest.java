@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class UnsaturatedRunsTest {
@@ -41,7 +42,7 @@ class UnsaturatedRunsTest {
   @Test
   void should_leave_out_a_run_that_collapsed_below_the_rate_held() {
     RunCpu collapsed = new RunCpu("r-800", 350, 800, 9000, true, Map.of("cassandra", 0.8), List.of(),
-        StartBacklog.UNKNOWN);
+        StartBacklog.UNKNOWN, Optional.empty());
     List<RunCpu> runs = List.of(run(100, 9.4, true), run(400, 37.4, true), collapsed);
 
     assertThat(UnsaturatedRuns.of(runs, 50)).extracting(RunCpu::source).containsExactly("r-100.0", "r-400.0");
@@ -49,6 +50,6 @@ class UnsaturatedRunsTest {
 
   private static RunCpu run(double rate, double p99, boolean checksPassed) {
     return new RunCpu("r-" + rate, rate, rate, p99, checksPassed, Map.of("cassandra", rate / 1000), List.of(),
-        StartBacklog.UNKNOWN);
+        StartBacklog.UNKNOWN, Optional.empty());
   }
 }

@@ -101,6 +101,17 @@ class RunReportTest {
   }
 
   @Test
+  void should_say_how_fast_the_machine_ran_the_fixed_job() {
+    Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+    report.put("server", Map.of("metrics_over_window", Map.of("machine_speed",
+        Map.of("before_run_job_cpu_us", 845.25, "before_run_jobs", 500))));
+
+    assertThat(SummaryText.of(report)).contains("machine      a fixed job took 845.3 us of CPU before the run");
+    assertThat(SummaryText.of(RunReport.toJson(part("0/1", 100, 0), false, Optional.empty())))
+        .doesNotContain("a fixed job");
+  }
+
+  @Test
   void should_say_how_much_of_the_cpu_the_jit_compilers_and_the_garbage_collector_took() {
     Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
     report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",

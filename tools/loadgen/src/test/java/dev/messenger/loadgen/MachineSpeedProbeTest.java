@@ -1,0 +1,24 @@
+package dev.messenger.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class MachineSpeedProbeTest {
+  @Test
+  void should_report_the_fixed_jobs_cpu_time_measured_before_the_run() {
+    MachineSpeedProbe probe = MachineSpeedProbe.measuredNow();
+
+    probe.windowStarts();
+    Map<String, Object> result = probe.windowEnds();
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> speed = (Map<String, Object>) result.get(MachineSpeedProbe.KEY);
+    assertThat(speed).containsEntry("job", ReferenceWork.DESCRIPTION).containsEntry("before_run_jobs", 500);
+    // About 0.85 ms on this project's machines; a job of under 10 us would be one optimised away.
+    assertThat((Double) speed.get("before_run_job_cpu_us")).isBetween(10.0, 1_000_000.0);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.messenger.loadgen.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class SpeedRatioTest {
+  @Test
+  void should_divide_the_cluster_runs_median_job_time_by_the_one_node_runs() {
+    List<RunCpu> oneNode = List.of(run("one-10", 10, 800), run("one-50", 50, 840), run("one-100", 100, 1_500));
+    List<RunCpu> cluster = List.of(run("c-20", 20, 900), run("c-60", 60, 860), run("c-90", 90, 960),
+        run("c-100", 100, 2_000));
+
+    SpeedRatio ratio = SpeedRatio.of(oneNode, cluster);
+
+    // Medians: 840 of three; (900 + 960) / 2 = 930 of four. One slow run moves neither.
+    assertThat(ratio.oneNodeJobMicros()).hasValue(840);
+    assertThat(ratio.clusterJobMicros()).hasValue(930);
+    assertThat(ratio.factor()).isCloseTo(930.0 / 840, offset(1e-12));
+    assertThat(ratio.reason()).contains("930 us of CPU before the cluster runs against 840 us before the one-node runs")
+        .contains("x 1.107");
+  }
+
+  @Test
+  void should_take_one_speed_when_a_run_measured_none_or_there_is_no_cluster_run() {
+    List<RunCpu> oneNode = List.of(run("one-10", 10, 800), run("one-50", 50, 840));
+    RunCpu old = RunCpu.from("c-old", RunReports.run(20, 30, true, Map.of("session-1", 1.0), 10));
+
+    SpeedRatio withOld = SpeedRatio.of(oneNode, List.of(run("c-20", 20, 1_000), old));
+    SpeedRatio planOnly = SpeedRatio.of(oneNode, List.of());
+
+    assertThat(withOld.factor()).isEqualTo(1.0);
+    assertThat(withOld.clusterJobMicros()).isEmpty();
+    assertThat(withOld.reason()).startsWith("1 of the 4 runs measured no machine speed");
+    assertThat(planOnly.factor()).isEqualTo(1.0);
+    assertThat(planOnly.oneNodeJobMicros()).hasValue(820);
+    assertThat(planOnly.reason()).contains("at the one-node runs' machine speed");
+  }
+
+  private static RunCpu run(String source, double rate, double jobMicros) {
+    return RunCpu.from(source, RunReports.withSpeed(RunReports.run(rate, 30, true, Map.of("session-1", 1.0), 10),
+        jobMicros));
+  }
+}
