@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * How much a CPU-second does on this machine at the time of a run: the median CPU time of
- * {@link ReferenceWork}'s job, measured before the run, with nothing sent yet. Two runs' CPU per message compare
+ * {@link ReferenceWork}'s job, measured before the run, with nothing sent yet by it. Two runs' CPU per message compare
  * only at the same speed: {@code loadgen plan-cluster} scales one by the other. Not measured in the window: there
  * the job's CPU time grows with the run's own load (five times at 150 msg/s on one node, as the run's threads
  * take its caches), which is the model's to predict, not the machine's speed.
@@ -25,7 +25,7 @@ final class MachineSpeedProbe implements WindowProbe {
     this.result = result;
   }
 
-  /** Measures the speed now, before the run: about half a second of one core. */
+  /** Measures the speed now, before the run: about 0.7 s of one core. */
   static MachineSpeedProbe measuredNow() {
     ReferenceWork work = new ReferenceWork();
     if (!work.measurable()) {

@@ -21,15 +21,15 @@ final class ReferenceWork {
   private static final int HASHED_BYTES = 64 * 1024;
   private static final int HASH_ROUNDS = 4;
   private static final int MAP_ENTRIES = 4_000;
-  static final String DESCRIPTION = "40,000 dependent reads over 4 MiB, SHA-256 of 256 KiB, 4,000 map entries "
-      + "put and read";
+  static final String DESCRIPTION = "40,000 dependent reads at random places in 4 MiB (the same path each time), "
+      + "SHA-256 of 256 KiB, 4,000 map entries put and read";
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final int[] ring = new int[RING_INTS];
   private final byte[] hashed = new byte[HASHED_BYTES];
   private final MessageDigest sha256;
   /** Written with every job's results, so that the work cannot be optimised away. */
-  private long sink;
+  private volatile long sink;
 
   ReferenceWork() {
     SplittableRandom random = new SplittableRandom(42);
@@ -57,9 +57,9 @@ final class ReferenceWork {
     }
   }
 
-  /** Whether this JVM can measure a thread's CPU time; without it the work tells nothing. */
+  /** Whether this JVM measures a thread's CPU time; without it the work tells nothing. */
   boolean measurable() {
-    return threads.isCurrentThreadCpuTimeSupported();
+    return threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
   }
 
   /** Does the work once on the calling thread; the CPU nanoseconds it took. */

@@ -18,7 +18,8 @@ class MachineSpeedProbeTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> speed = (Map<String, Object>) result.get(MachineSpeedProbe.KEY);
     assertThat(speed).containsEntry("job", ReferenceWork.DESCRIPTION).containsEntry("before_run_jobs", 500);
-    // About 0.85 ms on this project's machines; a job of under 10 us would be one optimised away.
-    assertThat((Double) speed.get("before_run_job_cpu_us")).isBetween(10.0, 1_000_000.0);
+    // About 0.82 ms on this project's machines, which differ by 2x from day to day; under 0.2 ms, a part of the
+    // job was optimised away (its hashing alone takes over 0.1 ms).
+    assertThat((Double) speed.get("before_run_job_cpu_us")).isBetween(200.0, 1_000_000.0);
   }
 }

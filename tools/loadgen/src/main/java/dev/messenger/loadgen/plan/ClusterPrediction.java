@@ -198,10 +198,11 @@ public final class ClusterPrediction {
     } else {
       say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(withoutMessages),
           n(held.budgetCores()), held.describeRate());
-      if (speed.factor() != 1 && heldAtOneNodeSpeed.outcome() == HeldRatePrediction.Outcome.RATE) {
-        say("  (at the one-node runs' machine speed, x 1 instead of %s: r = %s)", speed.describeFactor(),
-            heldAtOneNodeSpeed.describeRate());
-      }
+    }
+    if (speed.factor() != 1) {
+      say("  (at the one-node runs' machine speed, x 1 instead of %s: %s)", speed.describeFactor(),
+          heldAtOneNodeSpeed.outcome() == HeldRatePrediction.Outcome.RATE ? "r = " + heldAtOneNodeSpeed.describeRate()
+          : "no rate");
     }
     if (held.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       HeldRatePrediction.Sensitivity s = held.sensitivity();
@@ -318,7 +319,7 @@ public final class ClusterPrediction {
     map.put("outcome", held.outcome().name().toLowerCase(Locale.ROOT));
     map.put("predicted_rate", held.outcome() == HeldRatePrediction.Outcome.RATE ? held.rate() : null);
     map.put("predicted_rate_at_one_node_speed", heldAtOneNodeSpeed.outcome() == HeldRatePrediction.Outcome.RATE
-        ? finiteOrNull(heldAtOneNodeSpeed.rate()) : null);
+        ? heldAtOneNodeSpeed.rate() : null);
     map.put("lower_bound", held.lowerBound());
     map.put("one_node_run", held.basis().map(RunCpu::source).orElse(null));
     map.put("budget_cores", held.basis().isPresent() ? held.budgetCores() : null);

@@ -34,8 +34,8 @@ public record SpeedRatio(double factor, OptionalDouble oneNodeJobMicros, Optiona
       long without = oneNodeRuns.stream().filter(run -> run.speed().isEmpty()).count()
           + clusterRuns.stream().filter(run -> run.speed().isEmpty()).count();
       return new SpeedRatio(1, oneNode, cluster, without + " of the " + (oneNodeRuns.size() + clusterRuns.size())
-          + " runs measured no machine speed (reports from before session 32): the machine is taken to have run "
-          + "at one speed throughout");
+          + " runs measured no machine speed (reports from before session 32, or runs without --cpu-pids): the "
+          + "machine is taken to have run at one speed throughout");
     }
     double factor = cluster.getAsDouble() / oneNode.getAsDouble();
     return new SpeedRatio(factor, oneNode, cluster, "a fixed job took " + n(cluster.getAsDouble())

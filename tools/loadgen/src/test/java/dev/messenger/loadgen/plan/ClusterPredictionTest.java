@@ -271,6 +271,10 @@ class ClusterPredictionTest {
     assertThat(atOneSpeed.heldRate().rate()).isCloseTo(40, offset(1e-6));
     assertThat(atSlower.heldRate().rate()).isCloseTo((0.45 / 1.1 - 0.35) / 0.0025, offset(1e-6));
     assertThat(atSlower.heldRate().budgetCores()).as("the one node's budget in cores").isCloseTo(0.45, offset(1e-9));
+    assertThat(atSlower.heldRate().sensitivity().ifCpuHigher()).as("10 % above the slower machine's CPU")
+        .isCloseTo((0.45 / 1.1 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+    assertThat((double) object(object(atSlower.toMap(), "kinds"), "session").get("cluster_cores_without_messages"))
+        .isCloseTo(1.1 * 2 * 0.1, offset(1e-9));
     assertThat((double) object(runs(atSlower).get(0), "compared").get("error")).as("the run 10 % slower, as the job")
         .isCloseTo(0, offset(1e-9));
     assertThat((double) object(runs(atOneSpeed).get(0), "compared").get("error")).isCloseTo(0, offset(1e-9));
