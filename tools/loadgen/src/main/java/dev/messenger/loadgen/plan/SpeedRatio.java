@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 /**
  * How much slower the machine ran the cluster runs than the one-node runs: the median of the cluster runs' fixed
@@ -48,10 +49,8 @@ public record SpeedRatio(double factor, OptionalDouble oneNodeJobMicros, Optiona
     if (runs.isEmpty() || runs.stream().anyMatch(run -> run.speed().isEmpty())) {
       return OptionalDouble.empty();
     }
-    double[] micros = runs.stream().map(RunCpu::speed).map(Optional::orElseThrow)
-        .mapToDouble(MachineSpeed::beforeRunJobMicros).sorted().toArray();
-    int middle = micros.length / 2;
-    return OptionalDouble.of(micros.length % 2 == 1 ? micros[middle] : (micros[middle - 1] + micros[middle]) / 2);
+    return OptionalDouble.of(new Median().evaluate(runs.stream().map(RunCpu::speed).map(Optional::orElseThrow)
+        .mapToDouble(MachineSpeed::beforeRunJobMicros).toArray()));
   }
 
   /** The factor as the plan prints it: "x 1.107". */
