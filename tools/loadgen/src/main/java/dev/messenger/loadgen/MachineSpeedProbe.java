@@ -2,22 +2,32 @@ package dev.messenger.loadgen;
 
 import dev.messenger.loadgen.run.WindowProbe;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * How much a CPU-second does on this machine at the time of a run: the median CPU time of
- * {@link ReferenceWork}'s job, measured before the run, with nothing sent yet by it. Two runs' CPU per message compare
- * only at the same speed: {@code loadgen plan-cluster} scales one by the other. Not measured in the window: there
- * the job's CPU time grows with the run's own load (five times at 150 msg/s on one node, as the run's threads
- * take its caches), which is the model's to predict, not the machine's speed.
+ * {@link ReferenceWork}'s job, measured before the run, with nothing sent yet by it, first alone on one core, then
+ * on every core at once. Two runs' CPU per message compare only at the same speed: {@code loadgen plan-cluster}
+ * scales one by the other. The second figure is the one that matters under load: a virtual machine's cores may
+ * share a physical core's execution units with each other or with another tenant, so that each does less when all
+ * are busy, which one core alone does not show. Not measured in the window: there the job's CPU time grows with
+ * the run's own load (five times at 150 msg/s on one node, as the run's threads take its caches), which is the
+ * model's to predict, not the machine's speed.
  */
 final class MachineSpeedProbe implements WindowProbe {
   /** The key of its result among the window's measurements. */
   static final String KEY = "machine_speed";
-  private static final int WARM_UP_JOBS = 300;
+  private static final int WARM_UP_JOBS = 1_000;
   private static final int MEASURED_JOBS = 500;
+  private static final int MEASURED_JOBS_PER_CORE = 250;
 
   private final Map<String, Object> result;
 
@@ -25,25 +35,76 @@ final class MachineSpeedProbe implements WindowProbe {
     this.result = result;
   }
 
-  /** Measures the speed now, before the run: about 0.7 s of one core. */
+  /**
+   * Measures the speed now, before the run: about 1.2 s of one core, then about 0.5 s of every core. The first
+   * thousand jobs warm the JIT up: after 300, a new JVM's job still took a quarter longer than after 1,000.
+   */
   static MachineSpeedProbe measuredNow() {
     ReferenceWork work = new ReferenceWork();
     if (!work.measurable()) {
       return new MachineSpeedProbe(Map.of());
     }
-    for (int i = 0; i < WARM_UP_JOBS; i++) {
-      work.cpuNanosOfOneJob();
-    }
-    List<Long> jobs = new ArrayList<>();
-    for (int i = 0; i < MEASURED_JOBS; i++) {
-      jobs.add(work.cpuNanosOfOneJob());
-    }
-    jobs.sort(null);
+    int cores = Runtime.getRuntime().availableProcessors();
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("job", ReferenceWork.DESCRIPTION);
-    speed.put("before_run_job_cpu_us", Math.round(jobs.get(jobs.size() / 2) / 100.0) / 10.0);
+    speed.put("before_run_job_cpu_us", medianMicros(jobs(work, WARM_UP_JOBS, MEASURED_JOBS)));
     speed.put("before_run_jobs", MEASURED_JOBS);
+    speed.put("all_cores_job_cpu_us", medianMicros(jobsOnEveryCore(cores)));
+    speed.put("all_cores_threads", cores);
+    speed.put("all_cores_jobs", cores * MEASURED_JOBS_PER_CORE);
     return new MachineSpeedProbe(Map.of(KEY, speed));
+  }
+
+  private static List<Long> jobs(ReferenceWork work, int warmUps, int measured) {
+    for (int i = 0; i < warmUps; i++) {
+      work.cpuNanosOfOneJob();
+    }
+    List<Long> nanos = new ArrayList<>(measured);
+    for (int i = 0; i < measured; i++) {
+      nanos.add(work.cpuNanosOfOneJob());
+    }
+    return nanos;
+  }
+
+  /** The job on one thread per core, each with its own working set, measured while all of them run. */
+  private static List<Long> jobsOnEveryCore(int cores) {
+    CyclicBarrier together = new CyclicBarrier(cores);
+    ExecutorService threads = Executors.newFixedThreadPool(cores, runnable -> {
+      Thread thread = new Thread(runnable, "machine-speed-job");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<List<Long>>> perCore = new ArrayList<>();
+      for (int i = 0; i < cores; i++) {
+        perCore.add(threads.submit(() -> {
+          ReferenceWork own = new ReferenceWork();
+          together.await();
+          jobs(own, WARM_UP_JOBS / 2, 0);
+          together.await();
+          return jobs(own, 0, MEASURED_JOBS_PER_CORE);
+        }));
+      }
+      List<Long> nanos = new ArrayList<>();
+      for (Future<List<Long>> core : perCore) {
+        nanos.addAll(core.get());
+      }
+      return nanos;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while timing the machine's speed", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("timing the machine's speed on every core failed", e.getCause());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** The upper median, in microseconds to one decimal. */
+  private static double medianMicros(List<Long> nanos) {
+    List<Long> sorted = new ArrayList<>(nanos);
+    Collections.sort(sorted);
+    return Math.round(sorted.get(sorted.size() / 2) / 100.0) / 10.0;
   }
 
   @Override

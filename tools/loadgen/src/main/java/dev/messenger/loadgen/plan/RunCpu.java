@@ -120,7 +120,10 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
     if (!unreadable.isEmpty()) {
       map.put("unreadable_processes", unreadable);
     }
-    speed.ifPresent(s -> map.put("job_cpu_us_before_run", s.beforeRunJobMicros()));
+    speed.ifPresent(s -> {
+      map.put("job_cpu_us_before_run", s.beforeRunJobMicros());
+      s.allCoresJobMicros().ifPresent(micros -> map.put("job_cpu_us_before_run_on_every_core", micros));
+    });
     return map;
   }
 }

@@ -137,8 +137,11 @@ public final class SummaryText {
     }
     Map<String, Object> speed = JsonPaths.object(metrics, "machine_speed");
     if (!speed.isEmpty()) {
-      out.append(String.format(Locale.ROOT, "machine      a fixed job took %.1f us of CPU before the run (median; more is a "
-          + "slower machine)%n", d(speed, "before_run_job_cpu_us")));
+      String allCores = speed.containsKey("all_cores_job_cpu_us") ? String.format(Locale.ROOT,
+          ", %.1f us on each of %d cores at once", d(speed, "all_cores_job_cpu_us"), (int) d(speed, "all_cores_threads"))
+          : "";
+      out.append(String.format(Locale.ROOT, "machine      a fixed job took %.1f us of CPU before the run alone on one "
+          + "core%s (medians; more is a slower machine)%n", d(speed, "before_run_job_cpu_us"), allCores));
     }
     Map<String, Object> checks = JsonPaths.object(r, "checks");
     boolean passed = Boolean.TRUE.equals(checks.get("passed"));

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -279,12 +280,12 @@ class ClusterPredictionTest {
         .isCloseTo(0, offset(1e-9));
     assertThat((double) object(runs(atOneSpeed).get(0), "compared").get("error")).isCloseTo(0, offset(1e-9));
     assertThat(object(atSlower.toMap(), "machine_speed")).containsEntry("one_node_job_cpu_us", 800.0)
-        .containsEntry("cluster_job_cpu_us", 880.0);
+        .containsEntry("cluster_job_cpu_us", 880.0).containsEntry("job_timed", "alone on one core");
     assertThat((double) object(atSlower.toMap(), "held_rate").get("predicted_rate_at_one_node_speed"))
         .isCloseTo(40, offset(1e-6));
     assertThat(String.join("\n", atSlower.lines()))
-        .contains("speed      a fixed job took 880 us of CPU before the cluster runs against 800 us before the one-node "
-            + "runs (medians): the cluster's CPU is predicted x 1.100")
+        .contains("speed      a fixed job alone on one core took 880 us of CPU before the cluster runs against 800 us "
+            + "before the one-node runs (medians): the cluster's CPU is predicted x 1.100")
         .contains("(at the one-node runs' machine speed, x 1 instead of x 1.100: r = 40.0 msg/s)");
     assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("instead of");
   }
@@ -292,7 +293,7 @@ class ClusterPredictionTest {
   private static RunCpu timed(RunCpu run, double jobMicros) {
     return new RunCpu(run.source(), run.ackedPerSecond(), run.offeredPerSecond(), run.deliveryP99Millis(),
         run.checksPassed(), run.coresByKind(), run.unreadable(), run.start(),
-        Optional.of(new MachineSpeed(jobMicros)));
+        Optional.of(new MachineSpeed(jobMicros, OptionalDouble.empty())));
   }
 
   private static ClusterPrediction predict(List<RunCpu> oneNode, List<RunCpu> cluster) {

@@ -58,9 +58,21 @@ public final class RunReports {
   /** {@link #run} (with or without thread groups) with the machine's speed before it: the fixed job's CPU time. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> withSpeed(Map<String, Object> report, double beforeRunJobMicros) {
+    return withMachineSpeed(report, Map.of("before_run_job_cpu_us", beforeRunJobMicros, "before_run_jobs", 500));
+  }
+
+  /** The report with the fixed job's time alone on one core and on each of two cores at once. */
+  public static Map<String, Object> withSpeeds(Map<String, Object> report, double oneCoreMicros,
+      double allCoresMicros) {
+    return withMachineSpeed(report, Map.of("before_run_job_cpu_us", oneCoreMicros, "before_run_jobs", 500,
+        "all_cores_job_cpu_us", allCoresMicros, "all_cores_threads", 2, "all_cores_jobs", 500));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withMachineSpeed(Map<String, Object> report, Map<String, Object> speed) {
     Map<String, Object> server = (Map<String, Object>) report.get("server");
     Map<String, Object> window = new LinkedHashMap<>((Map<String, Object>) server.get("metrics_over_window"));
-    window.put("machine_speed", Map.of("before_run_job_cpu_us", beforeRunJobMicros, "before_run_jobs", 500));
+    window.put("machine_speed", speed);
     Map<String, Object> copy = new LinkedHashMap<>(report);
     copy.put("server", Map.of("metrics_over_window", window));
     return copy;

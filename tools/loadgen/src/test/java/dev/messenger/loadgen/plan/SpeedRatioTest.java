@@ -27,6 +27,27 @@ class SpeedRatioTest {
   }
 
   @Test
+  void should_compare_the_job_timed_on_every_core_at_once_when_every_run_has_it() {
+    // The cluster's cores slowed each other down by a third, which one core alone hardly shows.
+    List<RunCpu> oneNode = List.of(both("one-10", 10, 820, 830), both("one-50", 50, 830, 850));
+    List<RunCpu> cluster = List.of(both("c-20", 20, 840, 1_120), both("c-60", 60, 850, 1_140));
+    List<RunCpu> oneClusterRunOlder = List.of(both("c-20", 20, 840, 1_120), run("c-60", 60, 850));
+
+    SpeedRatio allCores = SpeedRatio.of(oneNode, cluster);
+    SpeedRatio mixed = SpeedRatio.of(oneNode, oneClusterRunOlder);
+
+    assertThat(allCores.factor()).isCloseTo(1_130.0 / 840, offset(1e-12));
+    assertThat(allCores.measure()).isEqualTo("on every core at once");
+    assertThat(allCores.reason()).contains("a fixed job on every core at once took 1,130 us of CPU before the "
+        + "cluster runs against 840 us before the one-node runs (medians; alone on one core: 845 against 825, "
+        + "x 1.024)").endsWith("x 1.345");
+    assertThat(mixed.factor()).isCloseTo(845.0 / 825, offset(1e-12));
+    assertThat(mixed.measure()).isEqualTo("alone on one core");
+    assertThat(mixed.reason()).contains("(medians; 1 of the 4 runs timed it on one core only, reports from before "
+        + "session 33)");
+  }
+
+  @Test
   void should_take_one_speed_when_a_run_measured_none_or_there_is_no_cluster_run() {
     List<RunCpu> oneNode = List.of(run("one-10", 10, 800), run("one-50", 50, 840));
     RunCpu old = RunCpu.from("c-old", RunReports.run(20, 30, true, Map.of("session-1", 1.0), 10));
@@ -41,6 +62,11 @@ class SpeedRatioTest {
     assertThat(planOnly.factor()).isEqualTo(1.0);
     assertThat(planOnly.oneNodeJobMicros()).hasValue(820);
     assertThat(planOnly.reason()).contains("at the one-node runs' machine speed");
+  }
+
+  private static RunCpu both(String source, double rate, double oneCoreMicros, double allCoresMicros) {
+    return RunCpu.from(source, RunReports.withSpeeds(RunReports.run(rate, 30, true, Map.of("session-1", 1.0), 10),
+        oneCoreMicros, allCoresMicros));
   }
 
   private static RunCpu run(String source, double rate, double jobMicros) {

@@ -104,9 +104,16 @@ class RunReportTest {
   void should_say_how_fast_the_machine_ran_the_fixed_job() {
     Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
     report.put("server", Map.of("metrics_over_window", Map.of("machine_speed",
+        Map.of("before_run_job_cpu_us", 845.25, "before_run_jobs", 500, "all_cores_job_cpu_us", 1_190.0,
+            "all_cores_threads", 2))));
+    Map<String, Object> older = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+    older.put("server", Map.of("metrics_over_window", Map.of("machine_speed",
         Map.of("before_run_job_cpu_us", 845.25, "before_run_jobs", 500))));
 
-    assertThat(SummaryText.of(report)).contains("machine      a fixed job took 845.3 us of CPU before the run");
+    assertThat(SummaryText.of(report)).contains("machine      a fixed job took 845.3 us of CPU before the run alone on "
+        + "one core, 1190.0 us on each of 2 cores at once (medians");
+    assertThat(SummaryText.of(older)).contains("845.3 us of CPU before the run alone on one core (medians")
+        .doesNotContain("at once");
     assertThat(SummaryText.of(RunReport.toJson(part("0/1", 100, 0), false, Optional.empty())))
         .doesNotContain("a fixed job");
   }
