@@ -6,11 +6,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How much a CPU-second does on this machine at the time of a run: the median CPU time of
@@ -36,22 +38,26 @@ final class MachineSpeedProbe implements WindowProbe {
   }
 
   /**
-   * Measures the speed now, before the run: about 1.2 s of one core, then about 0.5 s of every core. The first
-   * thousand jobs warm the JIT up: after 300, a new JVM's job still took a quarter longer than after 1,000.
+   * Measures the speed now, before the run: about 1.2 s of one core, then under a second of every core. The first
+   * thousand jobs warm the JIT up: after 300, a new JVM's job still took a quarter longer than after 1,000. Should
+   * the job on every core fail, the one-core figure is kept alone.
    */
   static MachineSpeedProbe measuredNow() {
     ReferenceWork work = new ReferenceWork();
     if (!work.measurable()) {
       return new MachineSpeedProbe(Map.of());
     }
-    int cores = Runtime.getRuntime().availableProcessors();
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("job", ReferenceWork.DESCRIPTION);
     speed.put("before_run_job_cpu_us", medianMicros(jobs(work, WARM_UP_JOBS, MEASURED_JOBS)));
     speed.put("before_run_jobs", MEASURED_JOBS);
-    speed.put("all_cores_job_cpu_us", medianMicros(jobsOnEveryCore(cores)));
-    speed.put("all_cores_threads", cores);
-    speed.put("all_cores_jobs", cores * MEASURED_JOBS_PER_CORE);
+    speed.put("before_run_warm_up_jobs", WARM_UP_JOBS);
+    int cores = Runtime.getRuntime().availableProcessors();
+    jobsOnEveryCore(cores).ifPresent(nanos -> {
+      speed.put("all_cores_job_cpu_us", medianMicros(nanos));
+      speed.put("all_cores_threads", cores);
+      speed.put("all_cores_jobs", nanos.size());
+    });
     return new MachineSpeedProbe(Map.of(KEY, speed));
   }
 
@@ -66,35 +72,47 @@ final class MachineSpeedProbe implements WindowProbe {
     return nanos;
   }
 
-  /** The job on one thread per core, each with its own working set, measured while all of them run. */
-  private static List<Long> jobsOnEveryCore(int cores) {
+  /**
+   * The job on one thread per core, each with its own working set, all starting their measured runs together
+   * (the last runs of the slowest thread may run alone); empty if a thread failed or this one was interrupted.
+   */
+  private static Optional<List<Long>> jobsOnEveryCore(int cores) {
+    List<ReferenceWork> works = new ArrayList<>();
+    for (int i = 0; i < cores; i++) {
+      works.add(new ReferenceWork());
+    }
     CyclicBarrier together = new CyclicBarrier(cores);
+    AtomicInteger numbers = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(cores, runnable -> {
-      Thread thread = new Thread(runnable, "machine-speed-job");
+      Thread thread = new Thread(runnable, "machine-speed-job-" + numbers.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
     try {
       List<Future<List<Long>>> perCore = new ArrayList<>();
-      for (int i = 0; i < cores; i++) {
+      for (ReferenceWork own : works) {
         perCore.add(threads.submit(() -> {
-          ReferenceWork own = new ReferenceWork();
-          together.await();
-          jobs(own, WARM_UP_JOBS / 2, 0);
-          together.await();
-          return jobs(own, 0, MEASURED_JOBS_PER_CORE);
+          try {
+            together.await();
+            jobs(own, WARM_UP_JOBS / 2, 0);
+            together.await();
+            return jobs(own, 0, MEASURED_JOBS_PER_CORE);
+          } catch (Throwable e) {
+            together.reset(); // so that no other thread waits for this one for ever
+            throw e;
+          }
         }));
       }
       List<Long> nanos = new ArrayList<>();
       for (Future<List<Long>> core : perCore) {
         nanos.addAll(core.get());
       }
-      return nanos;
+      return Optional.of(nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while timing the machine's speed", e);
+      return Optional.empty();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("timing the machine's speed on every core failed", e.getCause());
+      return Optional.empty();
     } finally {
       threads.shutdownNow();
     }

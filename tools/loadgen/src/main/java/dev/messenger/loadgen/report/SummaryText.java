@@ -137,8 +137,8 @@ public final class SummaryText {
     }
     Map<String, Object> speed = JsonPaths.object(metrics, "machine_speed");
     if (!speed.isEmpty()) {
-      String allCores = speed.containsKey("all_cores_job_cpu_us") ? String.format(Locale.ROOT,
-          ", %.1f us on each of %d cores at once", d(speed, "all_cores_job_cpu_us"), (int) d(speed, "all_cores_threads"))
+      String allCores = d(speed, "all_cores_job_cpu_us") > 0 ? String.format(Locale.ROOT,
+          ", %.1f us on each of %.0f cores at once", d(speed, "all_cores_job_cpu_us"), d(speed, "all_cores_threads"))
           : "";
       out.append(String.format(Locale.ROOT, "machine      a fixed job took %.1f us of CPU before the run alone on one "
           + "core%s (medians; more is a slower machine)%n", d(speed, "before_run_job_cpu_us"), allCores));

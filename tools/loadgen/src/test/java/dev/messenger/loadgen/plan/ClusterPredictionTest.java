@@ -290,10 +290,34 @@ class ClusterPredictionTest {
     assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("instead of");
   }
 
+  @Test
+  void should_predict_the_cluster_at_the_speed_of_every_core_at_once_when_one_core_alone_shows_none() {
+    List<RunCpu> oneNode = List.of(timed(synthetic("one-100", 100, 30, 0.2, 0.1), 800, 800),
+        timed(synthetic("one-200", 200, 40, 0.3, 0.15), 800, 800), timed(synthetic("one-300", 300, 90, 0.4, 0.2),
+            800, 800));
+    List<RunCpu> coresSlowingEachOther = List.of(timed(synthetic("c-100", 100, 30, 0.33, 0.33), 800, 880));
+
+    ClusterPrediction prediction = predict(oneNode, coresSlowingEachOther);
+
+    assertThat(prediction.heldRate().rate()).isCloseTo((0.45 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+    assertThat(object(prediction.toMap(), "machine_speed")).containsEntry("job_timed", "on every core at once")
+        .containsEntry("cluster_job_cpu_us", 880.0);
+    assertThat(String.join("\n", prediction.lines())).contains("a fixed job on every core at once took 880 us of "
+        + "CPU before the cluster runs against 800 us before the one-node runs (medians; alone on one core: 800 "
+        + "against 800, x 1.000): the cluster's CPU is predicted x 1.100");
+  }
+
   private static RunCpu timed(RunCpu run, double jobMicros) {
+    return withSpeed(run, new MachineSpeed(jobMicros, OptionalDouble.empty()));
+  }
+
+  private static RunCpu timed(RunCpu run, double oneCoreMicros, double allCoresMicros) {
+    return withSpeed(run, new MachineSpeed(oneCoreMicros, OptionalDouble.of(allCoresMicros)));
+  }
+
+  private static RunCpu withSpeed(RunCpu run, MachineSpeed speed) {
     return new RunCpu(run.source(), run.ackedPerSecond(), run.offeredPerSecond(), run.deliveryP99Millis(),
-        run.checksPassed(), run.coresByKind(), run.unreadable(), run.start(),
-        Optional.of(new MachineSpeed(jobMicros, OptionalDouble.empty())));
+        run.checksPassed(), run.coresByKind(), run.unreadable(), run.start(), Optional.of(speed));
   }
 
   private static ClusterPrediction predict(List<RunCpu> oneNode, List<RunCpu> cluster) {
