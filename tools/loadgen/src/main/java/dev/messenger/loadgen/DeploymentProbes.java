@@ -10,12 +10,15 @@ final class DeploymentProbes {
   private DeploymentProbes() {}
 
   /**
-   * The services' metrics when endpoints are given; with processes named, their CPU and, timed now before the run
-   * starts, the machine's speed.
+   * The services' metrics when endpoints are given; with processes named, their CPU, how their threads were
+   * scheduled and, timed now before the run starts, the machine's speed.
    */
   static WindowProbe of(List<URI> metrics, Map<String, Long> cpuPids) {
     WindowProbe scraper = metrics.isEmpty() ? WindowProbe.NONE : new MetricsScraper(metrics);
-    return cpuPids.isEmpty() ? scraper : WindowProbe.both(scraper,
-        WindowProbe.both(new ProcessCpuProbe(cpuPids), MachineSpeedProbe.measuredNow()));
+    if (cpuPids.isEmpty()) {
+      return scraper;
+    }
+    WindowProbe processes = WindowProbe.both(new ProcessCpuProbe(cpuPids), new SchedulingProbe(cpuPids));
+    return WindowProbe.both(scraper, WindowProbe.both(processes, MachineSpeedProbe.measuredNow()));
   }
 }

@@ -135,6 +135,14 @@ public final class SummaryText {
         }
       });
     }
+    Map<String, Object> scheduling = JsonPaths.object(metrics, "scheduling");
+    if (!scheduling.isEmpty()) {
+      long acked = l(JsonPaths.object(r, "throughput"), "acked_in_window");
+      out.append(String.format(Locale.ROOT, "scheduling   %,d voluntary context switches (%.1f per acknowledged message), "
+          + "%,d involuntary; threads waited %.2f s for a core%n", l(scheduling, "total_voluntary_switches"),
+          acked == 0 ? 0.0 : (double) l(scheduling, "total_voluntary_switches") / acked,
+          l(scheduling, "total_involuntary_switches"), d(scheduling, "total_run_queue_wait_s")));
+    }
     Map<String, Object> speed = JsonPaths.object(metrics, "machine_speed");
     if (!speed.isEmpty()) {
       String allCores = d(speed, "all_cores_job_cpu_us") > 0 ? String.format(Locale.ROOT,

@@ -101,6 +101,17 @@ class RunReportTest {
   }
 
   @Test
+  void should_say_how_the_deployments_threads_were_scheduled() {
+    Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
+    report.put("server", Map.of("metrics_over_window", Map.of("scheduling", Map.of("total_voluntary_switches", 250L,
+        "total_involuntary_switches", 12L, "total_run_queue_wait_s", 0.37))));
+
+    // 100 acknowledged in the window, as the server CPU test's 5.00 ms a message of 0.5 CPU-s says.
+    assertThat(SummaryText.of(report)).contains("scheduling   250 voluntary context switches (2.5 per acknowledged "
+        + "message), 12 involuntary; threads waited 0.37 s for a core");
+  }
+
+  @Test
   void should_say_how_fast_the_machine_ran_the_fixed_job() {
     Map<String, Object> report = RunReport.toJson(part("0/1", 100, 0), false, Optional.empty());
     report.put("server", Map.of("metrics_over_window", Map.of("machine_speed",
