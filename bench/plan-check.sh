@@ -17,9 +17,10 @@
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
 # only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a sixth below the
 # prediction to a quarter above it, after a few lower steps (a fresh cluster's first steps cost more CPU:
-# session 32's second start missed at 120 and 130 msg/s, then held 150). Every step times a fixed job before
-# it starts (machine_speed in its report): plan-cluster predicts the cluster at the speed measured before its
-# steps, the one-node curves times the ratio of the medians.
+# session 32's second start missed at 120 and 130 msg/s, then held 150), and past the held rate of each stack
+# (a run that holds at its fastest steps cannot be decided). Every step times a fixed job before it starts, on
+# one core and on every core at once (machine_speed in its report): plan-cluster predicts the cluster at the
+# speed measured before its steps, the one-node curves times the ratio of the medians.
 # Start ONE_RATES low (10 to 50 msg/s): a cluster process runs at a fraction of the cluster's rate (a router at
 # half), below the one node's steps, and under the lowest step the curve is extrapolated (session 29's steps
 # from 300 msg/s and two warm-up rounds at 150: 48.8 predicted against 120 held; session 30's from 10: the
