@@ -49,7 +49,8 @@ final class MachineSpeedProbe implements WindowProbe {
     }
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("job", ReferenceWork.DESCRIPTION);
-    speed.put("before_run_job_cpu_us", medianMicros(jobs(work, WARM_UP_JOBS, MEASURED_JOBS)));
+    warmUp(work, WARM_UP_JOBS);
+    speed.put("before_run_job_cpu_us", medianMicros(jobs(work, MEASURED_JOBS)));
     speed.put("before_run_jobs", MEASURED_JOBS);
     speed.put("before_run_warm_up_jobs", WARM_UP_JOBS);
     int cores = Runtime.getRuntime().availableProcessors();
@@ -61,10 +62,13 @@ final class MachineSpeedProbe implements WindowProbe {
     return new MachineSpeedProbe(Map.of(KEY, speed));
   }
 
-  private static List<Long> jobs(ReferenceWork work, int warmUps, int measured) {
-    for (int i = 0; i < warmUps; i++) {
+  private static void warmUp(ReferenceWork work, int jobs) {
+    for (int i = 0; i < jobs; i++) {
       work.cpuNanosOfOneJob();
     }
+  }
+
+  private static List<Long> jobs(ReferenceWork work, int measured) {
     List<Long> nanos = new ArrayList<>(measured);
     for (int i = 0; i < measured; i++) {
       nanos.add(work.cpuNanosOfOneJob());
@@ -94,9 +98,9 @@ final class MachineSpeedProbe implements WindowProbe {
         perCore.add(threads.submit(() -> {
           try {
             together.await();
-            jobs(own, WARM_UP_JOBS / 2, 0);
+            warmUp(own, WARM_UP_JOBS / 2);
             together.await();
-            return jobs(own, 0, MEASURED_JOBS_PER_CORE);
+            return jobs(own, MEASURED_JOBS_PER_CORE);
           } catch (Throwable e) {
             together.reset(); // so that no other thread waits for this one for ever
             throw e;

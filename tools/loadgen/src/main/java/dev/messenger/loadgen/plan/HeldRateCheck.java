@@ -49,8 +49,8 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
           .sorted(Comparator.comparingDouble(RunCpu::ackedPerSecond)).map(run -> n(run.ackedPerSecond())).toList();
       if (!missedBelow.isEmpty()) {
         caveats.add("the cluster also missed the bound or failed its checks at " + String.join(", ", missedBelow)
-            + " msg/s, below its highest run held: it did not hold every rate up to " + n(held.ackedPerSecond()) + " (a run measured "
-            + "while it still warmed up, or a stall)");
+            + " msg/s, below its highest run held: it did not hold every rate up to " + n(held.ackedPerSecond())
+            + " (a run measured while it still warmed up, or a stall)");
       }
     });
     String band = "±" + n(tolerance * 100) + "%";

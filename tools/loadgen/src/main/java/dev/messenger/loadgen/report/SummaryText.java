@@ -117,8 +117,8 @@ public final class SummaryText {
       }
     });
     Map<String, Object> cpu = JsonPaths.object(metrics, "process_cpu");
+    long acked = l(JsonPaths.object(r, "throughput"), "acked_in_window");
     if (!cpu.isEmpty()) {
-      long acked = l(JsonPaths.object(r, "throughput"), "acked_in_window");
       out.append(String.format(Locale.ROOT, "server CPU   %.1f CPU-s over the %s s window, %.2f ms per acknowledged message %s%n",
           d(cpu, "total_cpu_s"), trim(d(cpu, "window_s")), acked == 0 ? 0.0 : d(cpu, "total_cpu_s") * 1000 / acked,
           JsonPaths.object(cpu, "cpu_s")));
@@ -137,7 +137,6 @@ public final class SummaryText {
     }
     Map<String, Object> scheduling = JsonPaths.object(metrics, "scheduling");
     if (!scheduling.isEmpty()) {
-      long acked = l(JsonPaths.object(r, "throughput"), "acked_in_window");
       out.append(String.format(Locale.ROOT, "scheduling   %,d voluntary context switches (%.1f per acknowledged message), "
           + "%,d involuntary; threads waited %.2f s for a core%n", l(scheduling, "total_voluntary_switches"),
           acked == 0 ? 0.0 : (double) l(scheduling, "total_voluntary_switches") / acked,
