@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +31,8 @@ final class MachineSpeedProbe implements WindowProbe {
   private static final int WARM_UP_JOBS = 1_000;
   private static final int MEASURED_JOBS = 500;
   private static final int MEASURED_JOBS_PER_CORE = 250;
+  /** Far above the 250 jobs (about 0.2 s) a thread may still have to time. */
+  private static final int STOP_WAIT_SECONDS = 10;
 
   private final Map<String, Object> result;
 
@@ -119,6 +122,16 @@ final class MachineSpeedProbe implements WindowProbe {
       return Optional.empty();
     } finally {
       threads.shutdownNow();
+      awaitStopped(threads);
+    }
+  }
+
+  /** A thread still timing jobs after another failed would run into the measured run: wait for it to stop. */
+  private static void awaitStopped(ExecutorService threads) {
+    try {
+      threads.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
