@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  *   <li>The cluster's CPU at a rate: the sum over its processes.
  *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the
  *       machine; the cluster is predicted to hold the bound up to the rate where its CPU reaches that share.
+ *       Beside it, the rates with the cluster's CPU a tenth, and the one-node runs' own scatter about their
+ *       curves ({@link OneNodeScatter}), above or below the model.
  *   <li>Against measured cluster runs: CPU predicted / measured - 1 per run and kind, and the held rates.
  * </ol>
  */
@@ -38,6 +40,8 @@ public final class ClusterPrediction {
   private final int cores;
   private final double tolerance;
   private final HeldRatePrediction held;
+  private final OneNodeScatter scatter;
+  private final HeldRatePrediction.Sensitivity atScatter;
   private final Optional<HeldRateCheck> check;
   private final List<String> lines = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -63,6 +67,10 @@ public final class ClusterPrediction {
     this.cores = cores;
     this.tolerance = tolerance;
     this.held = HeldRatePrediction.of(this.model, oneNodeRuns, p99BoundMillis, cores);
+    this.scatter = OneNodeScatter.of(model);
+    this.atScatter = held.basis().isPresent() && scatter.rootMeanSquare().orElse(1) < 1
+        ? HeldRatePrediction.Sensitivity.of(this.model, held.budgetCores(), scatter.rootMeanSquare().getAsDouble())
+        : HeldRatePrediction.Sensitivity.NONE;
     this.check = clusterRuns.isEmpty() ? Optional.empty()
         : Optional.of(HeldRateCheck.of(held, clusterRuns, p99BoundMillis, tolerance));
     sayFits();
@@ -210,6 +218,9 @@ public final class ClusterPrediction {
       say("  sensitivity: with the cluster's CPU %s%% above the model %s, %s%% below it %s (%s cores with no messages "
           + "against a budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
           n(withoutMessages), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
+      say("  the one-node runs about their curves: %s%s", scatter.describe(), scatter.rootMeanSquare().isEmpty() ? ""
+          : "; with the cluster's CPU that far above the model " + rateOrNone(atScatter.ifCpuHigher())
+          + ", below it " + rateOrNone(atScatter.ifCpuLower()));
     }
   }
 
@@ -236,8 +247,28 @@ public final class ClusterPrediction {
     say("  held at p99 <= %s ms: measured %s%s; predicted %s", n(p99BoundMillis), measured, missed, predicted);
     result.caveats().forEach(caveat -> say("  note: %s", caveat));
     say("  => %s", result.verdict());
+    scatterBeyondTolerance().ifPresent(note -> say("  note: %s", note));
     say("  within %s: %s", "±" + n(tolerance * 100) + "%", result.withinTolerance() == null ? "not decided"
         : result.withinTolerance() ? "yes" : "no");
+  }
+
+  /**
+   * When the one-node runs' own scatter moves the prediction further than the tolerance: then one check says as
+   * much about that noise as about the model.
+   */
+  private Optional<String> scatterBeyondTolerance() {
+    if (held.outcome() != HeldRatePrediction.Outcome.RATE || !Double.isFinite(held.rate())) {
+      return Optional.empty();
+    }
+    double low = atScatter.ifCpuHigher() / held.rate() - 1;
+    double high = atScatter.ifCpuLower() / held.rate() - 1;
+    if (!(low < -tolerance || high > tolerance || Double.isNaN(atScatter.ifCpuHigher()))) {
+      return Optional.empty();
+    }
+    return Optional.of("the one-node runs' scatter about their curves alone moves the prediction from "
+        + rateOrNone(atScatter.ifCpuHigher()) + " to " + rateOrNone(atScatter.ifCpuLower()) + (Double.isFinite(low)
+        && Double.isFinite(high) ? " (" + percent(low) + " to " + percent(high) + ")" : "") + ", further than ±"
+        + n(tolerance * 100) + "%: one check cannot tell the model's error from that noise");
   }
 
   private Map<String, Object> compareRun(RunCpu run) {
@@ -327,6 +358,10 @@ public final class ClusterPrediction {
     map.put("cpu_error_for_sensitivity", HeldRatePrediction.CPU_ERROR);
     map.put("rate_if_cpu_higher", finiteOrNull(held.sensitivity().ifCpuHigher()));
     map.put("rate_if_cpu_lower", finiteOrNull(held.sensitivity().ifCpuLower()));
+    map.put("one_node_scatter", scatter.rootMeanSquare().isPresent() ? scatter.rootMeanSquare().getAsDouble() : null);
+    map.put("one_node_runs_left_out", scatter.runsLeftOut());
+    map.put("rate_if_cpu_higher_by_scatter", finiteOrNull(atScatter.ifCpuHigher()));
+    map.put("rate_if_cpu_lower_by_scatter", finiteOrNull(atScatter.ifCpuLower()));
     return map;
   }
 

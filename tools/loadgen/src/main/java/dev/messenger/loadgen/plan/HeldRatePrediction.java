@@ -33,8 +33,13 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
     static final Sensitivity NONE = new Sensitivity(Double.NaN, Double.NaN);
 
     static Sensitivity of(ClusterModel model, double budgetCores) {
-      return new Sensitivity(model.rateAt(budgetCores / (1 + CPU_ERROR)).orElse(Double.NaN),
-          model.rateAt(budgetCores / (1 - CPU_ERROR)).orElse(Double.NaN));
+      return of(model, budgetCores, CPU_ERROR);
+    }
+
+    /** The rates were the cluster's CPU {@code error} (a share below 1) above or below the model. */
+    static Sensitivity of(ClusterModel model, double budgetCores, double error) {
+      return new Sensitivity(model.rateAt(budgetCores / (1 + error)).orElse(Double.NaN),
+          model.rateAt(budgetCores / (1 - error)).orElse(Double.NaN));
     }
   }
 
