@@ -31,7 +31,7 @@ final class MachineSpeedProbe implements WindowProbe {
   private static final int WARM_UP_JOBS = 1_000;
   private static final int MEASURED_JOBS = 500;
   private static final int MEASURED_JOBS_PER_CORE = 250;
-  /** Far above the 250 jobs (about 0.2 s) a thread may still have to time. */
+  /** Far above the 500 warm-up and 250 measured jobs (under a second) a thread may still have to run. */
   private static final int STOP_WAIT_SECONDS = 10;
 
   private final Map<String, Object> result;

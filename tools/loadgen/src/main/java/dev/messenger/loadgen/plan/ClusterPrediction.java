@@ -67,8 +67,8 @@ public final class ClusterPrediction {
     this.cores = cores;
     this.tolerance = tolerance;
     this.held = HeldRatePrediction.of(this.model, oneNodeRuns, p99BoundMillis, cores);
-    this.scatter = OneNodeScatter.of(model);
-    this.atScatter = held.basis().isPresent() && scatter.rootMeanSquare().orElse(1) < 1
+    this.scatter = OneNodeScatter.of(this.model);
+    this.atScatter = held.basis().isPresent() && scatter.rootMeanSquare().isPresent()
         ? HeldRatePrediction.Sensitivity.of(this.model, held.budgetCores(), scatter.rootMeanSquare().getAsDouble())
         : HeldRatePrediction.Sensitivity.NONE;
     this.check = clusterRuns.isEmpty() ? Optional.empty()
@@ -257,7 +257,8 @@ public final class ClusterPrediction {
    * much about that noise as about the model.
    */
   private Optional<String> scatterBeyondTolerance() {
-    if (held.outcome() != HeldRatePrediction.Outcome.RATE || !Double.isFinite(held.rate())) {
+    if (held.outcome() != HeldRatePrediction.Outcome.RATE || !Double.isFinite(held.rate())
+        || scatter.rootMeanSquare().isEmpty()) {
       return Optional.empty();
     }
     double low = atScatter.ifCpuHigher() / held.rate() - 1;

@@ -36,10 +36,13 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
       return of(model, budgetCores, CPU_ERROR);
     }
 
-    /** The rates were the cluster's CPU {@code error} (a share below 1) above or below the model. */
+    /**
+     * The rates were the cluster's CPU the share {@code error} above or below the model; any rate below it when
+     * the error is the whole CPU or more.
+     */
     static Sensitivity of(ClusterModel model, double budgetCores, double error) {
-      return new Sensitivity(model.rateAt(budgetCores / (1 + error)).orElse(Double.NaN),
-          model.rateAt(budgetCores / (1 - error)).orElse(Double.NaN));
+      return new Sensitivity(model.rateAt(budgetCores / (1 + error)).orElse(Double.NaN), error >= 1
+          ? Double.POSITIVE_INFINITY : model.rateAt(budgetCores / (1 - error)).orElse(Double.NaN));
     }
   }
 

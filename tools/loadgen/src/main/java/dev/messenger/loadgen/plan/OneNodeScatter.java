@@ -10,9 +10,10 @@ import java.util.OptionalDouble;
  * How far the one-node runs lie from the curves the others give: each run between the lowest and the highest
  * rate is left out in turn, the curves are fitted through the rest, and its CPU is predicted at its rate. The
  * curves pass through every run, so they carry each run's noise into the prediction: twelve 60-second runs of
- * one fresh one-node stack at 100 to 111 msg/s took from 23.4 to 33.1 CPU-s a minute (session 34, a tenth either
- * side of their mean, one run to the next). The root mean square of the relative errors is that noise as the
- * curves see it at rates no run measured, as every cluster process is.
+ * one one-node stack at 100 to 111 msg/s took from 23.4 to 33.1 CPU-s a minute (session 34; standard deviation
+ * 10.7 % of the mean, with no trend from the first six to the last six). The root mean square of the relative
+ * errors is that noise, with the curves' own error over a gap twice as wide, at rates no run measured, as every
+ * cluster process's is.
  *
  * @param rootMeanSquare of predicted / measured - 1 over the runs left out; empty with no run between the lowest
  *     and highest rate
@@ -21,7 +22,7 @@ import java.util.OptionalDouble;
 public record OneNodeScatter(OptionalDouble rootMeanSquare, int runsLeftOut) {
   static final OneNodeScatter NONE = new OneNodeScatter(OptionalDouble.empty(), 0);
 
-  /** Of the runs {@code model} was fitted through, with its cluster shape. */
+  /** Of the runs {@code model} was fitted through: three rates or more give a figure. */
   public static OneNodeScatter of(ClusterModel model) {
     List<RunCpu> runs = model.fittedRuns();
     double lowest = runs.stream().mapToDouble(RunCpu::ackedPerSecond).min().orElse(Double.NaN);

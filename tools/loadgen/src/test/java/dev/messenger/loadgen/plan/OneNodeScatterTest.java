@@ -52,6 +52,20 @@ class OneNodeScatterTest {
   }
 
   @Test
+  void should_predict_a_run_left_out_from_another_at_its_rate() {
+    // Two runs at 200 msg/s: either left out, the other is the curve's point there.
+    List<RunCpu> runs = List.of(router(100, 0.10), router(200, 0.20), router(200, 0.25), router(300, 0.30));
+
+    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+
+    double first = 0.25 / 0.20 - 1;
+    double second = 0.20 / 0.25 - 1;
+    assertThat(scatter.runsLeftOut()).isEqualTo(2);
+    assertThat(scatter.rootMeanSquare()).hasValueCloseTo(Math.sqrt((first * first + second * second) / 2),
+        offset(1e-12));
+  }
+
+  @Test
   void should_have_no_figure_without_a_run_between_the_lowest_and_the_highest_rate() {
     List<RunCpu> runs = List.of(run(100, 0.10, 0.05), run(200, 0.22, 0.10), run(200, 0.24, 0.11));
 
