@@ -16,7 +16,7 @@ class OneNodeScatterTest {
     List<RunCpu> runs = List.of(run(10, 0.02, 0.025), run(50, 0.06, 0.045), run(100, 0.11, 0.07),
         run(200, 0.21, 0.12));
 
-    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+    OneNodeScatter scatter = scatterOf(runs);
 
     assertThat(scatter.runsLeftOut()).as("the runs at 50 and 100 msg/s; 10 and 200 are the ends").isEqualTo(2);
     assertThat(scatter.rootMeanSquare()).hasValueCloseTo(0.0, offset(1e-12));
@@ -27,7 +27,7 @@ class OneNodeScatterTest {
     // Without the run at 200 msg/s the curves give router 0.2 and NATS 0.1 there: 0.30 cores against 0.33.
     List<RunCpu> runs = List.of(run(100, 0.10, 0.05), run(200, 0.23, 0.10), run(300, 0.30, 0.15));
 
-    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+    OneNodeScatter scatter = scatterOf(runs);
 
     assertThat(scatter.runsLeftOut()).isEqualTo(1);
     assertThat(scatter.rootMeanSquare()).hasValueCloseTo(1 - 0.30 / 0.33, offset(1e-12));
@@ -42,12 +42,10 @@ class OneNodeScatterTest {
     // against 0.27.
     List<RunCpu> runs = List.of(router(100, 0.10), router(200, 0.22), router(300, 0.27), router(400, 0.40));
 
-    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+    OneNodeScatter scatter = scatterOf(runs);
 
-    double at200 = 0.185 / 0.22 - 1;
-    double at300 = 0.31 / 0.27 - 1;
     assertThat(scatter.runsLeftOut()).isEqualTo(2);
-    assertThat(scatter.rootMeanSquare()).hasValueCloseTo(Math.sqrt((at200 * at200 + at300 * at300) / 2),
+    assertThat(scatter.rootMeanSquare()).hasValueCloseTo(rootMeanSquare(0.185 / 0.22 - 1, 0.31 / 0.27 - 1),
         offset(1e-12));
   }
 
@@ -56,12 +54,10 @@ class OneNodeScatterTest {
     // Two runs at 200 msg/s: either left out, the other is the curve's point there.
     List<RunCpu> runs = List.of(router(100, 0.10), router(200, 0.20), router(200, 0.25), router(300, 0.30));
 
-    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+    OneNodeScatter scatter = scatterOf(runs);
 
-    double first = 0.25 / 0.20 - 1;
-    double second = 0.20 / 0.25 - 1;
     assertThat(scatter.runsLeftOut()).isEqualTo(2);
-    assertThat(scatter.rootMeanSquare()).hasValueCloseTo(Math.sqrt((first * first + second * second) / 2),
+    assertThat(scatter.rootMeanSquare()).hasValueCloseTo(rootMeanSquare(0.25 / 0.20 - 1, 0.20 / 0.25 - 1),
         offset(1e-12));
   }
 
@@ -69,11 +65,19 @@ class OneNodeScatterTest {
   void should_have_no_figure_without_a_run_between_the_lowest_and_the_highest_rate() {
     List<RunCpu> runs = List.of(run(100, 0.10, 0.05), run(200, 0.22, 0.10), run(200, 0.24, 0.11));
 
-    OneNodeScatter scatter = OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
+    OneNodeScatter scatter = scatterOf(runs);
 
     assertThat(scatter.rootMeanSquare()).isEmpty();
     assertThat(scatter.runsLeftOut()).isZero();
     assertThat(scatter.describe()).startsWith("not known");
+  }
+
+  private static double rootMeanSquare(double first, double second) {
+    return Math.sqrt((first * first + second * second) / 2);
+  }
+
+  private static OneNodeScatter scatterOf(List<RunCpu> runs) {
+    return OneNodeScatter.of(ClusterModel.fit(runs, ClusterShape.LOCAL_CLUSTER));
   }
 
   private static RunCpu run(double rate, double routerCores, double natsCores) {
