@@ -31,8 +31,9 @@ class ClusterShapeTest {
   }
 
   @Test
-  void should_count_one_route_hop_per_message_on_a_nats_cluster_and_none_on_one_server() {
-    assertThat(factors(CLUSTER.scaling("nats"))).containsExactly(3.0, 2.0);
+  void should_put_every_server_of_a_nats_cluster_at_the_whole_rate_and_a_lone_server_as_measured() {
+    assertThat(factors(CLUSTER.scaling("nats"))).containsExactly(3.0, 3.0);
+    assertThat(CLUSTER.scaling("nats").workReason()).contains("JetStream keeps the push queues on three replicas");
     ClusterShape oneNatsServer = new ClusterShape(3, 1, 3, 3, ClusterShape.StoreSync.PERIODIC, Map.of());
     assertThat(factors(oneNatsServer.scaling("nats"))).containsExactly(1.0, 1.0);
   }
