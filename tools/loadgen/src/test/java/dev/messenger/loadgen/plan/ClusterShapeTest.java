@@ -33,7 +33,11 @@ class ClusterShapeTest {
   @Test
   void should_put_every_server_of_a_nats_cluster_at_the_whole_rate_and_a_lone_server_as_measured() {
     assertThat(factors(CLUSTER.scaling("nats"))).containsExactly(3.0, 3.0);
-    assertThat(CLUSTER.scaling("nats").workReason()).contains("JetStream keeps the push queues on three replicas");
+    assertThat(CLUSTER.scaling("nats").workReason()).contains("JetStream keeps the push queues on three replicas")
+        .doesNotContain("measured on three servers only");
+    ClusterShape fiveNatsServers = new ClusterShape(3, 5, 3, 3, ClusterShape.StoreSync.PERIODIC, Map.of());
+    assertThat(factors(fiveNatsServers.scaling("nats"))).containsExactly(5.0, 5.0);
+    assertThat(fiveNatsServers.scaling("nats").workReason()).endsWith("measured on three servers only, not on 5");
     ClusterShape oneNatsServer = new ClusterShape(3, 1, 3, 3, ClusterShape.StoreSync.PERIODIC, Map.of());
     assertThat(factors(oneNatsServer.scaling("nats"))).containsExactly(1.0, 1.0);
   }
