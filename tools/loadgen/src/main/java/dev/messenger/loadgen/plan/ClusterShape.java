@@ -32,10 +32,11 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
   /**
    * Why each server of a NATS cluster sits on the lone server's curve at the cluster's whole rate, not at
    * r x 2 / servers (one route hop a delivery, up to session 34): in session 35 the three servers together passed
-   * 2.5 to 3.0 times the lone server's messages in and out for each acknowledged message, routes counted, and
-   * took 2.9 to 3.7 times its CPU, at 100 to 190 msg/s; with the route hop alone the model's NATS was 0.017 to
-   * 0.046 cores short in all seven checks of sessions 32 to 34 (docs/measurements.md, session 35). What the
-   * messages carry was not split; the push queues' three JetStream replicas and their Raft traffic are likely.
+   * 2.1 to 3.0 times the lone server's messages in and out for each acknowledged message, routes counted (two
+   * starts: which server each service joins is random), and took 2.7 to 3.7 times its CPU, at 100 to 190
+   * msg/s; with the route hop alone the model's NATS was 0.017 to 0.046 cores short in all seven checks of
+   * sessions 32 to 34 (docs/measurements.md, session 35). What the messages carry was not split; the push
+   * queues' three JetStream replicas and their Raft traffic are likely.
    */
   private static final String NATS_CLUSTER_WORK = "each server passes about as many messages as the lone server "
       + "(counted on three servers, routes included: deliveries cross routes, and JetStream keeps the push queues "
