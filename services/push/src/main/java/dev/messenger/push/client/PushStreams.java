@@ -27,6 +27,8 @@ public record PushStreams(Subjects subjects) {
   private static final Logger log = LoggerFactory.getLogger(PushStreams.class);
   private static final int STREAM_NOT_FOUND = 10059;
   private static final int NOT_AVAILABLE = 10008;
+  /** "No suitable peers for placement": a starting cluster whose servers have not all joined JetStream yet. */
+  private static final int NO_PEERS_YET = 10005;
   private static final int CLUSTER_REPLICAS = 3;
   // Placing a stream on three servers waits for the cluster's JetStream leader: on a busy or just restarted
   // cluster one request took longer than jnats's 2 s default (ClusterInfrastructureIT, session 26), and while
@@ -79,8 +81,8 @@ public record PushStreams(Subjects subjects) {
   }
 
   /**
-   * Runs {@code step} until it succeeds while its failures are passing ones: a request unanswered in time, or
-   * JetStream electing its leader. Any other failure (a refused configuration, JetStream not enabled) at once.
+   * Runs {@code step} until it succeeds while its failures are passing ones: a request unanswered in time,
+   * JetStream electing its leader, or a cluster's servers still joining it. Any other failure (a refused configuration, JetStream not enabled) at once.
    */
   public static void untilReady(StartStep step) throws IOException {
     ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, step);
@@ -107,9 +109,13 @@ public record PushStreams(Subjects subjects) {
     }
   }
 
-  /** A failure of the request itself, or JetStream's "temporarily unavailable" while it elects a leader. */
+  /**
+   * A failure of the request itself, JetStream's "temporarily unavailable" while it elects a leader, or its "no
+   * suitable peers" while a starting cluster's servers still join (fatal only if it lasts past the deadline).
+   */
   static boolean passing(IOException failure) {
-    return !(failure.getCause() instanceof JetStreamApiException api) || api.getApiErrorCode() == NOT_AVAILABLE;
+    return !(failure.getCause() instanceof JetStreamApiException api) || api.getApiErrorCode() == NOT_AVAILABLE
+        || api.getApiErrorCode() == NO_PEERS_YET;
   }
 
   /** 3 when the server is one of a cluster (JetStream needs three servers for that), 1 alone. */

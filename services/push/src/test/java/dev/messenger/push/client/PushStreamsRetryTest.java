@@ -35,6 +35,26 @@ class PushStreamsRetryTest {
   }
 
   @Test
+  void should_try_again_while_a_starting_cluster_has_too_few_jetstream_peers() throws IOException {
+    AtomicInteger tries = new AtomicInteger();
+    IOException noPeersYet = new IOException("cannot create stream s: no suitable peers for placement",
+        new JetStreamApiException(Error.JsBadRequestErr) {
+          @Override
+          public int getApiErrorCode() {
+            return 10005;
+          }
+        });
+
+    PushStreams.ensureWithin(Duration.ofSeconds(5), Duration.ofMillis(1), () -> {
+      if (tries.incrementAndGet() < 3) {
+        throw noPeersYet;
+      }
+    });
+
+    assertThat(tries).hasValue(3);
+  }
+
+  @Test
   void should_not_wait_for_a_failure_jetstream_itself_reported() {
     AtomicInteger tries = new AtomicInteger();
     IOException refused = new IOException("cannot create stream s: bad request",
