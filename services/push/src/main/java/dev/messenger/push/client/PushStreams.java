@@ -82,7 +82,8 @@ public record PushStreams(Subjects subjects) {
 
   /**
    * Runs {@code step} until it succeeds while its failures are passing ones: a request unanswered in time,
-   * JetStream electing its leader, or a cluster's servers still joining it. Any other failure (a refused configuration, JetStream not enabled) at once.
+   * JetStream electing its leader, or a cluster's servers still joining it. Any other failure (a refused
+   * configuration, JetStream not enabled) at once.
    */
   public static void untilReady(StartStep step) throws IOException {
     ensureWithin(ENSURE_DEADLINE, ENSURE_PAUSE, step);

@@ -83,9 +83,7 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     }
     if (kind.equals("nats")) {
       return natsServers > 1
-          ? new Scaling(natsServers, natsServers, natsServers + " NATS servers", natsServers == NATS_SERVERS_MEASURED
-              ? NATS_CLUSTER_WORK : NATS_CLUSTER_WORK + "; measured on three servers only, not on " + natsServers,
-              true)
+          ? new Scaling(natsServers, natsServers, natsServers + " NATS servers", natsClusterWork(), true)
           : new Scaling(1, 1, "one NATS server", "one server, no route hop", true);
     }
     if (kind.equals("etcd")) {
@@ -99,6 +97,11 @@ public record ClusterShape(int storeNodes, int natsServers, int etcdMembers, int
     }
     return new Scaling(1, 1, "unknown process kind, counted as on one node", "unknown process kind, as on one node",
         false);
+  }
+
+  private String natsClusterWork() {
+    return natsServers == NATS_SERVERS_MEASURED
+        ? NATS_CLUSTER_WORK : NATS_CLUSTER_WORK + "; measured on three servers only, not on " + natsServers;
   }
 
   private String storeNodesInWords() {
