@@ -11,7 +11,7 @@
 # Cold starts of the same cluster differed by half in the rate they held; warm, session 28's three held the same
 # (README): run it more than once all the same.
 # Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
-#   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10)
+#   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10) ONE_REFINE (3) REFINE_GAP (10)
 #   ONE_NODE_FROM: an earlier run's one-node directory (its ONE_RATES steps) instead of measuring the one node
 #   again, to measure the cluster at other steps
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
@@ -27,6 +27,11 @@
 # model's cluster CPU within -11 to +7 % at every step, 154 against 160 held and 139 against 100 in two runs).
 # A longer warm-up (WARM_JIT_PERCENT=3, 13 and 16 rounds) did not raise the cluster's held rate (120 msg/s;
 # 140 at 8 %).
+# After the ONE_RATES steps, up to ONE_REFINE more steps bisect between the one node's highest step held and
+# the slowest step above it, which missed (`loadgen limit-step`), until the two are within 2 x REFINE_GAP msg/s:
+# plan-cluster's budget is the CPU of the highest step held, and one step up can jump from far below the bound
+# into overload (session 35's run b: 18 ms on 0.97 cores at 500 msg/s, 842 ms on 1.22 cores at 600; the
+# cluster held 205 msg/s on 1.15 cores, and the budget of 0.97 predicted 107).
 # The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
 {
 set -euo pipefail
@@ -46,10 +51,14 @@ BASE_PORT="${BASE_PORT:-17000}"
 WARM_RATE="${WARM_RATE:-150}"
 WARM_JIT_PERCENT="${WARM_JIT_PERCENT:-8}"
 WARM_MAX_ROUNDS="${WARM_MAX_ROUNDS:-10}"
-for knob in WARM_RATE WARM_JIT_PERCENT WARM_MAX_ROUNDS; do
+ONE_REFINE="${ONE_REFINE:-3}"
+REFINE_GAP="${REFINE_GAP:-10}"
+for knob in WARM_RATE WARM_JIT_PERCENT WARM_MAX_ROUNDS REFINE_GAP; do
   [[ "${!knob}" =~ ^[1-9][0-9]*$ ]] || { echo "[plan-check] $knob must be a whole number from 1, not '${!knob}'" >&2
     exit 1; }
 done
+[[ "$ONE_REFINE" =~ ^[0-9]+$ ]] || { echo "[plan-check] ONE_REFINE must be a whole number, not '$ONE_REFINE'" >&2
+  exit 1; }
 OUT="${OUT:-bench/results/plan-check-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -95,9 +104,12 @@ stop_stack() {
 }
 trap stop_stack EXIT
 
-# measure NAME [stack args]: starts a stack, warms it up, runs every rate of RATES into $OUT/NAME/<rate>/.
+# measure NAME RATES REFINE [stack args]: starts a stack, warms it up, runs every rate of RATES into
+# $OUT/NAME/<rate>/, then up to REFINE steps between its highest step held and the step above (limit-step);
+# every rate measured, in order, in MEASURED.
+MEASURED=""
 measure() {
-  local name="$1" rates="$2"; shift 2
+  local name="$1" rates="$2" refine="$3"; shift 3
   local dir="$OUT/$name"
   mkdir -p "$dir"
   say "$name: starting the stack ($*), log in $dir/stack.log"
@@ -137,13 +149,30 @@ measure() {
       say "$name: still ${jit}% after $WARM_MAX_ROUNDS warm-up rounds: measuring anyway"
     fi
   done
+  MEASURED=""
+  local rate next i
   for rate in ${rates//,/ }; do
-    say "$name: $rate msg/s"
-    loadgen "${run[@]}" --total-rate "$rate" --out "$dir/$rate" > "$dir/$rate.log" 2>&1 \
-      || say "$name: the $rate msg/s run reported failed checks (see $rate.log)"
-    grep -E "^  send>deliv|^checks" "$dir/$rate/report.txt" | tee -a "$LOG" >&2 || true
+    step "$rate"
+  done
+  for i in $(seq 1 "$refine"); do
+    next="$(loadgen limit-step --runs "$(reports "$dir" "$MEASURED")" --smallest-gap "$REFINE_GAP")" \
+      || { say "$name: limit-step failed: not refining"; break; }
+    [ -n "$next" ] || { say "$name: its limit is bracketed within $((2 * REFINE_GAP)) msg/s, or not at all"; break; }
+    if [[ ",$MEASURED," == *",$next,"* ]]; then say "$name: $next msg/s was measured already"; break; fi
+    say "$name: refining its limit, step $i of $refine"
+    step "$next"
   done
   stop_stack
+}
+
+# step RATE: one measured run of the stack measure() started, at RATE into $dir/RATE/.
+step() {
+  local rate="$1"
+  say "$name: $rate msg/s"
+  loadgen "${run[@]}" --total-rate "$rate" --out "$dir/$rate" > "$dir/$rate.log" 2>&1 \
+    || say "$name: the $rate msg/s run reported failed checks (see $rate.log)"
+  grep -E "^  send>deliv|^checks" "$dir/$rate/report.txt" | tee -a "$LOG" >&2 || true
+  MEASURED="${MEASURED:+$MEASURED,}$rate"
 }
 
 # The reports of the steps that wrote one (a run that crashed wrote none).
@@ -159,12 +188,12 @@ if [ -n "${ONE_NODE_FROM:-}" ]; then
   [ -n "$ONE_NODE_REPORTS" ] || { say "no one-node reports for $ONE_RATES in $ONE_NODE_FROM"; exit 1; }
   say "one-node: the reports in $ONE_NODE_FROM, not measured again"
 else
-  measure one-node "$ONE_RATES"
-  ONE_NODE_REPORTS="$(reports "$OUT/one-node" "$ONE_RATES")"
+  measure one-node "$ONE_RATES" "$ONE_REFINE"
+  ONE_NODE_REPORTS="$(reports "$OUT/one-node" "$MEASURED")"
 fi
-measure cluster "$CLUSTER_RATES" --cluster
+measure cluster "$CLUSTER_RATES" 0 --cluster
 loadgen plan-cluster --one-node "$ONE_NODE_REPORTS" \
-  --cluster "$(reports "$OUT/cluster" "$CLUSTER_RATES")" --out "$OUT/plan-cluster.json" | tee "$OUT/plan-cluster.txt"
+  --cluster "$(reports "$OUT/cluster" "$MEASURED")" --out "$OUT/plan-cluster.json" | tee "$OUT/plan-cluster.txt"
 say "done: $OUT/plan-cluster.txt"
 exit 0
 }

@@ -105,7 +105,7 @@ final class PlanClusterCommand implements Callable<Integer> {
   }
 
   /** The runs of run reports and of every step of sweeps. */
-  private static List<RunCpu> runs(List<Path> files) {
+  static List<RunCpu> runs(List<Path> files) {
     List<RunCpu> runs = new ArrayList<>();
     for (Path file : files) {
       Map<String, Object> report = ReportFiles.read(file);

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  *   <li>The held rate: the highest-rate one-node run within the bound (checks passed) used a share of the
  *       machine; the cluster is predicted to hold the bound up to the rate where its CPU reaches that share.
  *       Beside it, the rates with the cluster's CPU a tenth, and the one-node runs' own scatter about their
- *       curves ({@link OneNodeScatter}), above or below the model.
+ *       curves ({@link OneNodeScatter}), above or below the model, and with the CPU of the one node's next run,
+ *       which missed, as the budget ({@link BudgetBracket}).
  *   <li>Against measured cluster runs: CPU predicted / measured - 1 per run and kind, and the held rates.
  * </ol>
  */
@@ -43,6 +44,7 @@ public final class ClusterPrediction {
   private final HeldRatePrediction held;
   private final OneNodeScatter scatter;
   private final HeldRatePrediction.Sensitivity atScatter;
+  private final BudgetBracket budgetBracket;
   private final Optional<HeldRateCheck> check;
   private final List<String> lines = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -72,6 +74,7 @@ public final class ClusterPrediction {
     this.atScatter = held.basis().isPresent() && scatter.rootMeanSquare().isPresent()
         ? HeldRatePrediction.Sensitivity.of(this.model, held.budgetCores(), scatter.rootMeanSquare().getAsDouble())
         : HeldRatePrediction.Sensitivity.NONE;
+    this.budgetBracket = BudgetBracket.of(this.model, OneNodeLimit.of(oneNodeRuns, p99BoundMillis), held);
     this.check = clusterRuns.isEmpty() ? Optional.empty()
         : Optional.of(HeldRateCheck.of(held, clusterRuns, p99BoundMillis, tolerance));
     sayFits();
@@ -196,6 +199,7 @@ public final class ClusterPrediction {
     say("  one node held it up to %s acked msg/s (%s: p99 %s ms) using %s cores = %s%% of %d cores", n(
         basis.ackedPerSecond()), basis.source(), n(basis.deliveryP99Millis()), n(held.budgetCores()),
         n(held.share() * 100), cores);
+    budgetBracket.describe(held).ifPresent(line -> say("  %s", line));
     if (held.lowerBound()) {
       say("  every one-node run held it: the one node may hold more, so this share is a lower bound, and so is the "
           + "rate below");
@@ -249,6 +253,7 @@ public final class ClusterPrediction {
     result.caveats().forEach(caveat -> say("  note: %s", caveat));
     say("  => %s", result.verdict());
     scatterBeyondTolerance().ifPresent(note -> say("  note: %s", note));
+    budgetBracket.beyondTolerance(held, tolerance).ifPresent(note -> say("  note: %s", note));
     say("  within %s: %s", "±" + n(tolerance * 100) + "%", result.withinTolerance() == null ? "not decided"
         : result.withinTolerance() ? "yes" : "no");
   }
@@ -364,6 +369,7 @@ public final class ClusterPrediction {
     map.put("one_node_runs_left_out", scatter.runsLeftOut());
     map.put("rate_if_cpu_higher_by_scatter", finiteOrNull(atScatter.ifCpuHigher()));
     map.put("rate_if_cpu_lower_by_scatter", finiteOrNull(atScatter.ifCpuLower()));
+    map.putAll(budgetBracket.toMap());
     return map;
   }
 

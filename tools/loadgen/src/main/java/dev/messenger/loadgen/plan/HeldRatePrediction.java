@@ -2,7 +2,6 @@ package dev.messenger.loadgen.plan;
 
 import static dev.messenger.loadgen.plan.PlanNumbers.n;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -58,8 +57,7 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
 
   public static HeldRatePrediction of(ClusterModel model, List<RunCpu> oneNodeRuns, double p99BoundMillis,
       int cores) {
-    Optional<RunCpu> basis = oneNodeRuns.stream().filter(run -> run.held(p99BoundMillis))
-        .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
+    Optional<RunCpu> basis = OneNodeLimit.of(oneNodeRuns, p99BoundMillis).held();
     if (basis.isEmpty()) {
       return new HeldRatePrediction(Outcome.NO_PREDICTION, Double.NaN, basis, Double.NaN, Double.NaN, false,
           Sensitivity.NONE);

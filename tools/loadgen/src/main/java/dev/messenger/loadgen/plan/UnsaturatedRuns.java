@@ -16,17 +16,12 @@ public final class UnsaturatedRuns {
 
   public static List<RunCpu> of(List<RunCpu> runs, double p99BoundMillis) {
     Optional<Double> highestHeld = runs.stream().filter(run -> run.held(p99BoundMillis))
-        .map(UnsaturatedRuns::offered).max(Comparator.naturalOrder());
+        .map(OneNodeLimit::offered).max(Comparator.naturalOrder());
     if (highestHeld.isEmpty()) {
       return List.copyOf(runs);
     }
-    List<RunCpu> below = runs.stream().filter(run -> offered(run) <= highestHeld.get()).toList();
+    List<RunCpu> below = runs.stream().filter(run -> OneNodeLimit.offered(run) <= highestHeld.get()).toList();
     long rates = below.stream().map(RunCpu::ackedPerSecond).distinct().count();
     return rates < 2 ? List.copyOf(runs) : below;
-  }
-
-  /** By the rate offered: a run that collapsed may acknowledge less than a lower one that held. */
-  private static double offered(RunCpu run) {
-    return run.offeredPerSecond() > 0 ? run.offeredPerSecond() : run.ackedPerSecond();
   }
 }

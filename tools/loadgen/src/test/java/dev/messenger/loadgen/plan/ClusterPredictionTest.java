@@ -155,6 +155,51 @@ class ClusterPredictionTest {
   }
 
   @Test
+  void should_say_what_the_cpu_of_the_one_node_run_that_missed_above_the_held_one_does_to_the_rate() {
+    // Budget 0.37 cores (100 msg/s held); the 200 msg/s run missed on 0.67. Cluster 0.16 + 5 ms x r: 42 msg/s on
+    // the budget, (0.67 - 0.16) / 0.005 = 102 on the missed run's CPU, +143 %: the limit is not known closely.
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    List<RunCpu> cluster = List.of(synthetic("c-40", 40, 45, 0.2, 0.2), synthetic("c-50", 50, 70, 0.2, 0.2));
+
+    ClusterPrediction prediction = predict(oneNode, cluster);
+
+    Map<String, Object> held = object(prediction.toMap(), "held_rate");
+    assertThat(held).containsEntry("one_node_missed_above_run", "one-200");
+    assertThat((Double) held.get("one_node_missed_above_cores")).isCloseTo(0.67, offset(1e-9));
+    assertThat((Double) held.get("rate_if_budget_at_missed_run")).isCloseTo(102, offset(1e-6));
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("the one node's next run, 200 msg/s offered (one-200: p99 80 ms), missed it on 0.670 cores: the "
+            + "limit lies between, and with that run's CPU as the budget the cluster would hold up to 102 msg/s "
+            + "(+143%)")
+        .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s (0.370 to 0.670 "
+            + "cores), which moves the prediction from 42.0 msg/s to 102 msg/s, further than ±20%: measure the one "
+            + "node between the two");
+    assertThat(prediction.check().orElseThrow().withinTolerance()).as("the verdict stays the point's").isTrue();
+
+    // Held at 150 on 0.65 cores, missed at 200 on 0.67: 98 msg/s and, past 100 where the cluster climbs 7.55 ms a
+    // message from 0.66 cores, 100 + 0.01 / 0.00755 = 101.3 (+3.4 %): close enough, no note.
+    List<RunCpu> closer = List.of(oneNode.get(0), synthetic("one-150", 150, 35, 0.35 * 1.25, 0.17 * 1.25),
+        oneNode.get(1));
+    ClusterPrediction close = predict(closer, List.of(synthetic("c-90", 90, 40, 0.2, 0.2)));
+    assertThat((Double) object(close.toMap(), "held_rate").get("rate_if_budget_at_missed_run"))
+        .isCloseTo(100 + 0.01 / 0.00755, offset(1e-6));
+    assertThat(String.join("\n", close.lines())).contains("(+3.4%)").doesNotContain("limit is known only");
+  }
+
+  @Test
+  void should_say_when_the_run_above_the_held_one_took_no_more_cpu() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 20, 0.45, 0.22), synthetic("one-300", 300, 900, 0.40, 0.20));
+
+    ClusterPrediction prediction = predict(oneNode, List.of());
+
+    assertThat(object(prediction.toMap(), "held_rate")).containsEntry("rate_if_budget_at_missed_run", null);
+    assertThat(String.join("\n", prediction.lines())).contains("missed it on 0.600 cores, no more than the held "
+        + "run's: the budget is not bracketed from above");
+  }
+
+  @Test
   void should_say_how_far_a_tenth_more_or_less_cluster_cpu_moves_the_predicted_rate() {
     // Budget 0.37 cores, cluster 0.16 + 5 ms x r: r = (0.37 / 1.1 - 0.16) / 0.005 = 35.3 with a tenth more CPU,
     // (0.37 / 0.9 - 0.16) / 0.005 = 50.2 with a tenth less, around the 42 predicted.
