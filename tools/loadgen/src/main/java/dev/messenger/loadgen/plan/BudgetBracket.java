@@ -1,5 +1,6 @@
 package dev.messenger.loadgen.plan;
 
+import static dev.messenger.loadgen.plan.PlanNumbers.cores;
 import static dev.messenger.loadgen.plan.PlanNumbers.n;
 import static dev.messenger.loadgen.plan.PlanNumbers.percent;
 
@@ -34,7 +35,7 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
     return limit.missedAbove().map(missed -> {
       String step = "the one node's next run, " + n(OneNodeLimit.offered(missed)) + " msg/s offered ("
           + missed.source() + ": p99 " + n(missed.deliveryP99Millis()) + " ms" + (missed.checksPassed() ? ""
-          : ", checks FAILED") + "), missed it on " + n(missedCores) + " cores";
+          : ", checks FAILED") + "), missed it on " + cores(missedCores) + " cores";
       if (Double.isNaN(rateIfMissedCores)) {
         return step + (missedCores > held.budgetCores() ? "" : ", no more than the held run's: the budget is not "
             + "bracketed from above");
@@ -57,7 +58,7 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
     RunCpu low = limit.held().orElseThrow();
     RunCpu high = limit.missedAbove().orElseThrow();
     return Optional.of("the one node's limit is known only to lie between " + n(OneNodeLimit.offered(low))
-        + " and " + n(OneNodeLimit.offered(high)) + " msg/s (" + n(held.budgetCores()) + " to " + n(missedCores)
+        + " and " + n(OneNodeLimit.offered(high)) + " msg/s (" + cores(held.budgetCores()) + " to " + cores(missedCores)
         + " cores), which moves the prediction from " + rate(held.rate()) + " to " + rate(rateIfMissedCores)
         + ", further than ±" + n(tolerance * 100) + "%: measure the one node between the two (bench/plan-check.sh "
         + "does, ONE_REFINE)");

@@ -1,5 +1,6 @@
 package dev.messenger.loadgen.plan;
 
+import static dev.messenger.loadgen.plan.PlanNumbers.cores;
 import static dev.messenger.loadgen.plan.PlanNumbers.n;
 import static dev.messenger.loadgen.plan.PlanNumbers.percent;
 
@@ -197,7 +198,7 @@ public final class ClusterPrediction {
     }
     RunCpu basis = held.basis().orElseThrow();
     say("  one node held it up to %s acked msg/s (%s: p99 %s ms) using %s cores = %s%% of %d cores", n(
-        basis.ackedPerSecond()), basis.source(), n(basis.deliveryP99Millis()), n(held.budgetCores()),
+        basis.ackedPerSecond()), basis.source(), n(basis.deliveryP99Millis()), cores(held.budgetCores()),
         n(held.share() * 100), cores);
     budgetBracket.describe(held).ifPresent(line -> say("  %s", line));
     if (held.lowerBound()) {
@@ -206,11 +207,11 @@ public final class ClusterPrediction {
     }
     double withoutMessages = model.clusterTotalAt(0);
     if (held.outcome() == HeldRatePrediction.Outcome.NO_RATE) {
-      say("  => no rate: the cluster's CPU with no messages (%s cores) exceeds %s cores", n(withoutMessages),
-          n(held.budgetCores()));
+      say("  => no rate: the cluster's CPU with no messages (%s cores) exceeds %s cores", cores(withoutMessages),
+          cores(held.budgetCores()));
     } else {
-      say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", n(withoutMessages),
-          n(held.budgetCores()), held.describeRate());
+      say("  cluster: its CPU, %s cores with no messages, reaches %s cores at r = %s", cores(withoutMessages),
+          cores(held.budgetCores()), held.describeRate());
     }
     if (speed.factor() != 1) {
       say("  (at the one-node runs' machine speed, x 1 instead of %s: %s)", speed.describeFactor(),
@@ -222,7 +223,7 @@ public final class ClusterPrediction {
       String error = n(HeldRatePrediction.CPU_ERROR * 100);
       say("  sensitivity: with the cluster's CPU %s%% above the model %s, %s%% below it %s (%s cores with no messages "
           + "against a budget of %s)%s", error, rateOrNone(s.ifCpuHigher()), error, rateOrNone(s.ifCpuLower()),
-          n(withoutMessages), n(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
+          cores(withoutMessages), cores(held.budgetCores()), held.lowerBound() ? "; lower bounds, as the rate" : "");
       say("  the one-node runs about their curves: %s%s", scatter.describe(), scatter.rootMeanSquare().isEmpty() ? ""
           : "; with the cluster's CPU that far above the model " + rateOrNone(atScatter.ifCpuHigher())
           + ", below it " + rateOrNone(atScatter.ifCpuLower()));

@@ -17,6 +17,11 @@ final class PlanNumbers {
     return Math.abs(v) >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3f", v);
   }
 
+  /** CPU-seconds per second to a thousandth, as budgets differ by a few hundredths: 1.054, 0.370. */
+  static String cores(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : n(v);
+  }
+
   /** A relative error as a signed percentage: +22.4%, -7.0%. */
   static String percent(double error) {
     return (error >= 0 ? "+" : "") + n(error * 100) + "%";
