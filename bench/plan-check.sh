@@ -12,8 +12,8 @@
 # (README): run it more than once all the same.
 # Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
 #   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10) ONE_REFINE (3) REFINE_GAP (10)
-#   ONE_NODE_FROM: an earlier run's one-node directory (its ONE_RATES steps) instead of measuring the one node
-#   again, to measure the cluster at other steps
+#   ONE_NODE_FROM: an earlier run's one-node directory (every step it measured) instead of measuring the one
+#   node again, to measure the cluster at other steps
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
 # only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a sixth below the
 # prediction to a quarter above it, after a few lower steps (a fresh cluster's first steps cost more CPU:
@@ -154,10 +154,18 @@ measure() {
   for rate in ${rates//,/ }; do
     step "$rate"
   done
+  local measured
   for i in $(seq 1 "$refine"); do
-    next="$(loadgen limit-step --runs "$(reports "$dir" "$MEASURED")" --smallest-gap "$REFINE_GAP")" \
+    measured="$(reports "$dir" "$MEASURED")"
+    [ -n "$measured" ] || { say "$name: no step wrote a report: nothing to refine"; break; }
+    next="$(loadgen limit-step --runs "$measured" --smallest-gap "$REFINE_GAP")" \
       || { say "$name: limit-step failed: not refining"; break; }
-    [ -n "$next" ] || { say "$name: its limit is bracketed within $((2 * REFINE_GAP)) msg/s, or not at all"; break; }
+    if [ -z "$next" ]; then
+      say "$name: no step to add: its highest step held and the step above are within $((2 * REFINE_GAP)) msg/s," \
+        "or every step held (give ONE_RATES higher steps), or none did (lower ones)"
+      break
+    fi
+    [[ "$next" =~ ^[0-9]+$ ]] || { say "$name: limit-step printed '$next', not a rate: not refining"; break; }
     if [[ ",$MEASURED," == *",$next,"* ]]; then say "$name: $next msg/s was measured already"; break; fi
     say "$name: refining its limit, step $i of $refine"
     step "$next"
@@ -165,7 +173,9 @@ measure() {
   stop_stack
 }
 
-# step RATE: one measured run of the stack measure() started, at RATE into $dir/RATE/.
+# step RATE: one measured run of the stack measure() started, at RATE into $dir/RATE/. Called from measure()
+# only: it reads measure()'s locals name, dir and run. The bisected steps come right after the highest
+# ONE_RATES steps, which overload the one node; each step's 45 s warm-up lets it settle first.
 step() {
   local rate="$1"
   say "$name: $rate msg/s"
@@ -181,12 +191,11 @@ reports() { local dir="$1" rates="$2" r list=""
   echo "${list#,}"; }
 if [ -n "${ONE_NODE_FROM:-}" ]; then
   [ -d "$ONE_NODE_FROM" ] || { say "ONE_NODE_FROM: no directory $ONE_NODE_FROM"; exit 1; }
-  for rate in ${ONE_RATES//,/ }; do
-    [ -f "$ONE_NODE_FROM/$rate/report.json" ] || say "one-node: no report for $rate msg/s in $ONE_NODE_FROM"
-  done
-  ONE_NODE_REPORTS="$(reports "$ONE_NODE_FROM" "$ONE_RATES")"
-  [ -n "$ONE_NODE_REPORTS" ] || { say "no one-node reports for $ONE_RATES in $ONE_NODE_FROM"; exit 1; }
-  say "one-node: the reports in $ONE_NODE_FROM, not measured again"
+  # Every step it measured, its bisected ones included (warm-up rounds are not steps).
+  ONE_NODE_REPORTS="$(cd "$ONE_NODE_FROM" && for f in [0-9]*/report.json; do
+    if [ -f "$f" ]; then echo "$PWD/$f"; fi; done | sort -V | paste -sd, -)"
+  [ -n "$ONE_NODE_REPORTS" ] || { say "no one-node step reports in $ONE_NODE_FROM"; exit 1; }
+  say "one-node: the reports of every step in $ONE_NODE_FROM, not measured again"
 else
   measure one-node "$ONE_RATES" "$ONE_REFINE"
   ONE_NODE_REPORTS="$(reports "$OUT/one-node" "$MEASURED")"

@@ -40,8 +40,9 @@ final class LimitStepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!(smallestGap > 0)) {
-      throw new IllegalArgumentException("--smallest-gap must be positive, not " + smallestGap);
+    if (!(smallestGap > 0) || !(p99Millis > 0)) {
+      throw new IllegalArgumentException("--smallest-gap and --p99-ms must be positive, not " + smallestGap + " and "
+          + p99Millis);
     }
     List<RunCpu> runs = PlanClusterCommand.runs(reports);
     OptionalLong next = OneNodeLimit.of(runs, p99Millis).nextRate(smallestGap);

@@ -42,9 +42,13 @@ class LimitStepCommandTest {
   }
 
   @Test
-  void should_refuse_a_gap_that_is_not_positive() throws Exception {
-    assertThat(run("limit-step", "--runs", report("500", 500, 18).toString(), "--smallest-gap", "0")).isEqualTo(2);
-    assertThat(err.toString()).contains("--smallest-gap must be positive, not 0.0");
+  void should_refuse_a_gap_or_a_bound_that_is_not_positive() throws Exception {
+    String runs = report("500", 500, 18).toString();
+
+    assertThat(run("limit-step", "--runs", runs, "--smallest-gap", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--smallest-gap and --p99-ms must be positive, not 0.0 and 50.0");
+    assertThat(run("limit-step", "--runs", runs, "--p99-ms", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("not 10.0 and 0.0");
   }
 
   private int run(String... args) {

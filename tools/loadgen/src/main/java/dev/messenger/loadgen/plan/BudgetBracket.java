@@ -15,62 +15,81 @@ import java.util.Optional;
  * that run.
  *
  * @param limit the one node's held run and the run above it that missed
- * @param missedCores the CPU of the missed run, NaN when none missed above the held run
- * @param rateIfMissedCores the cluster's rate at {@code missedCores}, NaN when there is none or it took no more
- *     CPU than the held run
+ * @param missedCores the CPU of the missed run; NaN when none missed above the held run or it measured no CPU
+ * @param rateIfMissedCores the cluster's rate at {@code missedCores}: NaN when there is none, it took no more CPU
+ *     than the held run, or the cluster's CPU with no messages exceeds even it; infinite when the cluster's CPU
+ *     stops growing below it
  */
 public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateIfMissedCores) {
 
   static BudgetBracket of(ClusterModel model, OneNodeLimit limit, HeldRatePrediction held) {
-    if (held.basis().isEmpty() || limit.missedAbove().isEmpty()) {
+    Optional<RunCpu> missed = limit.missedAbove().filter(run -> !run.coresByKind().isEmpty());
+    if (held.basis().isEmpty() || missed.isEmpty()) {
       return new BudgetBracket(limit, Double.NaN, Double.NaN);
     }
-    double missed = limit.missedAbove().get().totalCores();
-    double rate = missed > held.budgetCores() ? model.rateAt(missed).orElse(Double.NaN) : Double.NaN;
-    return new BudgetBracket(limit, missed, rate);
+    double cores = missed.get().totalCores();
+    double rate = cores > held.budgetCores() ? model.rateAt(cores).orElse(Double.NaN) : Double.NaN;
+    return new BudgetBracket(limit, cores, rate);
   }
 
   /** The line for the printed arithmetic, when a run above the held one missed the bound. */
   Optional<String> describe(HeldRatePrediction held) {
     return limit.missedAbove().map(missed -> {
-      String step = "the one node's next run, " + n(OneNodeLimit.offered(missed)) + " msg/s offered ("
-          + missed.source() + ": p99 " + n(missed.deliveryP99Millis()) + " ms" + (missed.checksPassed() ? ""
-          : ", checks FAILED") + "), missed it on " + cores(missedCores) + " cores";
-      if (Double.isNaN(rateIfMissedCores)) {
-        return step + (missedCores > held.budgetCores() ? "" : ", no more than the held run's: the budget is not "
-            + "bracketed from above");
+      String run = "the slowest run above it, " + n(missed.offeredOrAcked()) + " msg/s offered (" + missed.source()
+          + ": p99 " + n(missed.deliveryP99Millis()) + " ms" + (missed.checksPassed() ? "" : ", checks FAILED")
+          + "), missed it";
+      if (Double.isNaN(missedCores)) {
+        return run + "; it measured no CPU, so the budget is not bracketed from above";
       }
-      return step + ": the limit lies between, and with that run's CPU as the budget the cluster would hold up "
-          + "to " + rate(rateIfMissedCores) + (Double.isFinite(held.rate()) && Double.isFinite(rateIfMissedCores)
-          ? " (" + percent(rateIfMissedCores / held.rate() - 1) + ")" : "");
+      run += " on " + cores(missedCores) + " cores";
+      if (!(missedCores > held.budgetCores())) {
+        return run + ", no more than the held run's: the budget is not bracketed from above";
+      }
+      if (Double.isNaN(rateIfMissedCores)) {
+        return run + ": with that as the budget there is still no rate (the cluster's CPU with no messages exceeds "
+            + "it)";
+      }
+      return run + ": the limit lies between, and with that run's CPU as the budget the cluster would hold up to "
+          + rate(rateIfMissedCores) + change(held).map(c -> " (" + c + ")").orElse("");
     });
   }
 
   /**
-   * When the budget's bracket alone moves the prediction further than the tolerance: the one node's limit is not
-   * known closely enough for one check to test the model.
+   * When the budget's bracket alone moves the prediction further than the tolerance, or from no rate to one: the
+   * one node's limit is not known closely enough for one check to test the model.
    */
   Optional<String> beyondTolerance(HeldRatePrediction held, double tolerance) {
-    if (held.outcome() != HeldRatePrediction.Outcome.RATE || !Double.isFinite(held.rate())
-        || Double.isNaN(rateIfMissedCores) || rateIfMissedCores / held.rate() - 1 <= tolerance) {
+    if (Double.isNaN(rateIfMissedCores) || held.outcome() == HeldRatePrediction.Outcome.NO_PREDICTION) {
+      return Optional.empty();
+    }
+    boolean fromNoRate = held.outcome() == HeldRatePrediction.Outcome.NO_RATE;
+    if (!fromNoRate && !(Double.isFinite(held.rate()) && held.rate() > 0
+        && rateIfMissedCores / held.rate() - 1 > tolerance)) {
       return Optional.empty();
     }
     RunCpu low = limit.held().orElseThrow();
     RunCpu high = limit.missedAbove().orElseThrow();
-    return Optional.of("the one node's limit is known only to lie between " + n(OneNodeLimit.offered(low))
-        + " and " + n(OneNodeLimit.offered(high)) + " msg/s (" + cores(held.budgetCores()) + " to " + cores(missedCores)
-        + " cores), which moves the prediction from " + rate(held.rate()) + " to " + rate(rateIfMissedCores)
-        + ", further than ±" + n(tolerance * 100) + "%: measure the one node between the two (bench/plan-check.sh "
-        + "does, ONE_REFINE)");
+    return Optional.of("the one node's limit is known only to lie between " + n(low.offeredOrAcked()) + " and "
+        + n(high.offeredOrAcked()) + " msg/s (" + cores(held.budgetCores()) + " to " + cores(missedCores)
+        + " cores), which moves the prediction from " + (fromNoRate ? "no rate" : rate(held.rate())) + " to "
+        + rate(rateIfMissedCores) + (fromNoRate ? "" : ", further than ±" + n(tolerance * 100) + "%")
+        + ": measure the one node between the two (bench/plan-check.sh does, ONE_REFINE)");
   }
 
   Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("one_node_missed_above_run", limit.missedAbove().map(RunCpu::source).orElse(null));
-    map.put("one_node_missed_above_offered", limit.missedAbove().map(OneNodeLimit::offered).orElse(null));
+    map.put("one_node_missed_above_offered", limit.missedAbove().map(RunCpu::offeredOrAcked).orElse(null));
     map.put("one_node_missed_above_cores", Double.isNaN(missedCores) ? null : missedCores);
     map.put("rate_if_budget_at_missed_run", Double.isFinite(rateIfMissedCores) ? rateIfMissedCores : null);
     return map;
+  }
+
+  /** The move from the predicted rate, when both are finite and the prediction is above 0. */
+  private Optional<String> change(HeldRatePrediction held) {
+    return held.outcome() == HeldRatePrediction.Outcome.RATE && Double.isFinite(held.rate()) && held.rate() > 0
+        && Double.isFinite(rateIfMissedCores) ? Optional.of(percent(rateIfMissedCores / held.rate() - 1))
+        : Optional.empty();
   }
 
   private static String rate(double rate) {

@@ -228,6 +228,7 @@ public final class ClusterPrediction {
           : "; with the cluster's CPU that far above the model " + rateOrNone(atScatter.ifCpuHigher())
           + ", below it " + rateOrNone(atScatter.ifCpuLower()));
     }
+    budgetBracket.beyondTolerance(held, tolerance).ifPresent(note -> say("  note: %s", note));
   }
 
   private void sayComparisons() {
@@ -254,7 +255,6 @@ public final class ClusterPrediction {
     result.caveats().forEach(caveat -> say("  note: %s", caveat));
     say("  => %s", result.verdict());
     scatterBeyondTolerance().ifPresent(note -> say("  note: %s", note));
-    budgetBracket.beyondTolerance(held, tolerance).ifPresent(note -> say("  note: %s", note));
     say("  within %s: %s", "±" + n(tolerance * 100) + "%", result.withinTolerance() == null ? "not decided"
         : result.withinTolerance() ? "yes" : "no");
   }

@@ -21,26 +21,24 @@ public record OneNodeLimit(Optional<RunCpu> held, Optional<RunCpu> missedAbove) 
     Optional<RunCpu> held = runs.stream().filter(run -> run.held(p99BoundMillis))
         .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
     Optional<RunCpu> missedAbove = held.flatMap(basis -> runs.stream()
-        .filter(run -> offered(run) > offered(basis) && !run.held(p99BoundMillis))
-        .min(Comparator.comparingDouble(OneNodeLimit::offered)));
+        .filter(run -> run.offeredOrAcked() > basis.offeredOrAcked() && !run.held(p99BoundMillis))
+        .min(Comparator.comparingDouble(RunCpu::offeredOrAcked)));
     return new OneNodeLimit(held, missedAbove);
   }
 
   /**
    * The whole rate halfway between the held run's and the missed run's offered rates, when they are more than
-   * twice {@code smallestGap} apart; empty when nothing held, nothing above it missed, or they are close enough.
+   * twice {@code smallestGap} apart; empty when nothing held, nothing above it missed, they are close enough, or
+   * no whole rate lies between them.
    */
   public OptionalLong nextRate(double smallestGap) {
     if (held.isEmpty() || missedAbove.isEmpty()) {
       return OptionalLong.empty();
     }
-    double low = offered(held.get());
-    double high = offered(missedAbove.get());
-    return high - low > 2 * smallestGap ? OptionalLong.of(Math.round((low + high) / 2)) : OptionalLong.empty();
-  }
-
-  /** By the rate offered: a run that collapsed may acknowledge less than a lower one that held. */
-  static double offered(RunCpu run) {
-    return run.offeredPerSecond() > 0 ? run.offeredPerSecond() : run.ackedPerSecond();
+    double low = held.get().offeredOrAcked();
+    double high = missedAbove.get().offeredOrAcked();
+    long middle = Math.round((low + high) / 2);
+    return high - low > 2 * smallestGap && middle > low && middle < high ? OptionalLong.of(middle)
+        : OptionalLong.empty();
   }
 }

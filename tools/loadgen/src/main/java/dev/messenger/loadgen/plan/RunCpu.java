@@ -98,6 +98,14 @@ public record RunCpu(String source, double ackedPerSecond, double offeredPerSeco
     return coresByKind.keySet().stream().anyMatch(StoreCommitLogSync::is);
   }
 
+  /**
+   * The rate offered, or the acknowledged one when the report gave none: a run that collapsed may acknowledge
+   * less than a lower one that held, so runs are ordered by what they were offered.
+   */
+  public double offeredOrAcked() {
+    return offeredPerSecond > 0 ? offeredPerSecond : ackedPerSecond;
+  }
+
   /** CPU-seconds per second of every process measured. */
   public double totalCores() {
     return coresByKind.values().stream().mapToDouble(Double::doubleValue).sum();

@@ -16,11 +16,11 @@ public final class UnsaturatedRuns {
 
   public static List<RunCpu> of(List<RunCpu> runs, double p99BoundMillis) {
     Optional<Double> highestHeld = runs.stream().filter(run -> run.held(p99BoundMillis))
-        .map(OneNodeLimit::offered).max(Comparator.naturalOrder());
+        .map(RunCpu::offeredOrAcked).max(Comparator.naturalOrder());
     if (highestHeld.isEmpty()) {
       return List.copyOf(runs);
     }
-    List<RunCpu> below = runs.stream().filter(run -> OneNodeLimit.offered(run) <= highestHeld.get()).toList();
+    List<RunCpu> below = runs.stream().filter(run -> run.offeredOrAcked() <= highestHeld.get()).toList();
     long rates = below.stream().map(RunCpu::ackedPerSecond).distinct().count();
     return rates < 2 ? List.copyOf(runs) : below;
   }

@@ -169,7 +169,7 @@ class ClusterPredictionTest {
     assertThat((Double) held.get("one_node_missed_above_cores")).isCloseTo(0.67, offset(1e-9));
     assertThat((Double) held.get("rate_if_budget_at_missed_run")).isCloseTo(102, offset(1e-6));
     assertThat(String.join("\n", prediction.lines()))
-        .contains("the one node's next run, 200 msg/s offered (one-200: p99 80 ms), missed it on 0.670 cores: the "
+        .contains("the slowest run above it, 200 msg/s offered (one-200: p99 80 ms), missed it on 0.670 cores: the "
             + "limit lies between, and with that run's CPU as the budget the cluster would hold up to 102 msg/s "
             + "(+143%)")
         .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s (0.370 to 0.670 "
@@ -197,6 +197,25 @@ class ClusterPredictionTest {
     assertThat(object(prediction.toMap(), "held_rate")).containsEntry("rate_if_budget_at_missed_run", null);
     assertThat(String.join("\n", prediction.lines())).contains("missed it on 0.600 cores, no more than the held "
         + "run's: the budget is not bracketed from above");
+  }
+
+  @Test
+  void should_note_the_bracket_without_cluster_runs_and_when_it_moves_no_rate_to_one() {
+    // Budget 0.37 cores (100 msg/s held), the 200 msg/s run missed on 0.67; the cluster 0.16 cores idle + 5 ms a
+    // message: 42 and 102 msg/s. With a budget below the cluster's idle CPU (0.15 cores at 100 msg/s, 0.67 above
+    // it) there is no rate, and the missed run's CPU gives 102.
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-200", 200, 80, 0.45, 0.22));
+    assertThat(String.join("\n", predict(oneNode, List.of()).lines())).as("no cluster run given")
+        .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s");
+
+    ClusterModel model = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
+    List<RunCpu> starved = List.of(synthetic("one-100", 100, 30, 0.10, 0.05), oneNode.get(1));
+    ClusterPrediction noRate = new ClusterPrediction(model, starved, List.of(), List.of(), 50, 2, 0.2);
+    assertThat(noRate.heldRate().outcome()).isEqualTo(HeldRatePrediction.Outcome.NO_RATE);
+    assertThat(String.join("\n", noRate.lines())).contains("note: the one node's limit is known only to lie "
+        + "between 100 and 200 msg/s (0.150 to 0.670 cores), which moves the prediction from no rate to 102 msg/s: "
+        + "measure the one node between the two");
   }
 
   @Test

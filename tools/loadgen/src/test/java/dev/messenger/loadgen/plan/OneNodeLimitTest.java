@@ -30,6 +30,13 @@ class OneNodeLimitTest {
   }
 
   @Test
+  void should_give_no_next_rate_that_is_one_of_the_two_runs() {
+    List<RunCpu> runs = List.of(run(500, 500, 18, true), run(501, 501, 70, true));
+
+    assertThat(OneNodeLimit.of(runs, 50).nextRate(0.2)).as("500.5 rounds to 501, the missed run").isEmpty();
+  }
+
+  @Test
   void should_take_a_run_offered_more_as_above_even_when_it_collapsed_below_the_rate_held() {
     List<RunCpu> runs = List.of(run(400, 400, 20, true), run(350, 800, 9000, true), run(900, 900, 9000, true));
 
