@@ -10,15 +10,17 @@
 #      delivery p99 <= 50 ms, the rate measured and the error (plan-cluster.txt, plan-cluster.json).
 # Cold starts of the same cluster differed by half in the rate they held; warm, session 28's three held the same
 # (README): run it more than once all the same.
-# Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES BASE_PORT OUT MESSENGER_SKIP_BUILD
+# Knobs (environment): USERS DURATION WARMUP ONE_RATES CLUSTER_RATES (auto) BASE_PORT OUT MESSENGER_SKIP_BUILD
 #   WARM_RATE (150) WARM_JIT_PERCENT (8) WARM_MAX_ROUNDS (10) ONE_REFINE (3) REFINE_GAP (10)
 #   ONE_NODE_FROM: an earlier run's one-node directory (every step it measured) instead of measuring the one
 #   node again, to measure the cluster at other steps
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
-# only when that whole bracket is): give CLUSTER_RATES steps of 10 to 15 msg/s from a sixth below the
-# prediction to a quarter above it, after a few lower steps (a fresh cluster's first steps cost more CPU:
-# session 32's second start missed at 120 and 130 msg/s, then held 150), and past the held rate of each stack
-# (a run that holds at its fastest steps cannot be decided). Every step times a fixed job before it starts, on
+# only when that whole bracket is). CLUSTER_RATES=auto (the default) has `loadgen cluster-steps` choose them
+# from the one-node runs' prediction (plan-one-node.txt): two low steps (a fresh cluster's first steps cost
+# more CPU: session 32's second start missed at 120 and 130 msg/s, then held 150), then steps a tenth apart
+# from two below the rates within ±20 % of the prediction to two above them. Give CLUSTER_RATES yourself to
+# measure other steps; past the held rate of each stack all the same (a run that holds at its fastest steps
+# cannot be decided). Every step times a fixed job before it starts, on
 # one core and on every core at once (machine_speed in its report): plan-cluster predicts the cluster at the
 # speed measured before its steps, the one-node curves times the ratio of the medians.
 # Start ONE_RATES low (10 to 50 msg/s): a cluster process runs at a fraction of the cluster's rate (a router at
@@ -29,9 +31,10 @@
 # 140 at 8 %).
 # After the ONE_RATES steps, up to ONE_REFINE more steps bisect between the one node's highest step held and
 # the slowest step above it, which missed (`loadgen limit-step`), until the two are within 2 x REFINE_GAP msg/s:
-# plan-cluster's budget is the CPU of the highest step held, and one step up can jump from far below the bound
-# into overload (session 35's run b: 18 ms on 0.97 cores at 500 msg/s, 842 ms on 1.22 cores at 600; the
-# cluster held 205 msg/s on 1.15 cores, and the budget of 0.97 predicted 107).
+# plan-cluster's budget lies halfway between the most CPU a step within the bound used and the CPU of the step
+# above, which missed, and one step up can jump from far below the bound into overload (session 35's run b:
+# 18 ms on 0.97 cores at 500 msg/s, 842 ms on 1.22 cores at 600; the cluster held 205 msg/s on 1.15 cores,
+# and a budget of 0.97 predicted 107).
 # The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
 {
 set -euo pipefail
@@ -46,7 +49,7 @@ DURATION="${DURATION:-60s}"
 # charged the start to the rate. plan-cluster warns of a step whose window began before it settled.
 WARMUP="${WARMUP:-45s}"
 ONE_RATES="${ONE_RATES:-20,40,100,200,300,400,500,600,800}"
-CLUSTER_RATES="${CLUSTER_RATES:-20,40,60,80,100,120,140,160,180,200,250,300}"
+CLUSTER_RATES="${CLUSTER_RATES:-auto}"
 BASE_PORT="${BASE_PORT:-17000}"
 WARM_RATE="${WARM_RATE:-150}"
 WARM_JIT_PERCENT="${WARM_JIT_PERCENT:-8}"
@@ -57,6 +60,9 @@ for knob in WARM_RATE WARM_JIT_PERCENT WARM_MAX_ROUNDS REFINE_GAP; do
   [[ "${!knob}" =~ ^[1-9][0-9]*$ ]] || { echo "[plan-check] $knob must be a whole number from 1, not '${!knob}'" >&2
     exit 1; }
 done
+[[ "$CLUSTER_RATES" == auto || "$CLUSTER_RATES" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || {
+  echo "[plan-check] CLUSTER_RATES must be auto or whole rates from 1, comma-separated, not '$CLUSTER_RATES'" >&2
+  exit 1; }
 [[ "$ONE_REFINE" =~ ^[0-9]+$ ]] || { echo "[plan-check] ONE_REFINE must be a whole number, not '$ONE_REFINE'" >&2
   exit 1; }
 OUT="${OUT:-bench/results/plan-check-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -90,7 +96,9 @@ loadgen() {
 }
 
 STACK_PID=""
+VMSTAT_PID=""
 stop_stack() {
+  if [ -n "$VMSTAT_PID" ]; then kill "$VMSTAT_PID" 2>/dev/null || true; VMSTAT_PID=""; fi
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
     say "stopping the stack"
     kill -TERM "$STACK_PID" 2>/dev/null || true
@@ -117,6 +125,9 @@ measure() {
     dev.messenger.stack.StackMain "$ROOT" --base-port="$BASE_PORT" --run-dir="$dir/stack-run" "$@" \
     > "$dir/stack.log" 2>&1 &
   STACK_PID=$!
+  # The whole machine's CPU (user, system, idle, I/O wait, stolen) each second beside the steps, to tell a
+  # stall of the stack from one of the host.
+  if command -v vmstat > /dev/null; then vmstat -t 1 > "$dir/vmstat.log" 2>&1 & VMSTAT_PID=$!; fi
   for _ in $(seq 1 420); do
     grep -qs "messenger is ready" "$dir/stack.log" && break
     kill -0 "$STACK_PID" 2>/dev/null || { say "the stack failed to start:"; tail -30 "$dir/stack.log"; exit 1; }
@@ -199,6 +210,15 @@ if [ -n "${ONE_NODE_FROM:-}" ]; then
 else
   measure one-node "$ONE_RATES" "$ONE_REFINE"
   ONE_NODE_REPORTS="$(reports "$OUT/one-node" "$MEASURED")"
+fi
+if [ "$CLUSTER_RATES" = auto ]; then
+  loadgen plan-cluster --one-node "$ONE_NODE_REPORTS" --out "$OUT/plan-one-node.json" > "$OUT/plan-one-node.txt" \
+    || { say "plan-cluster failed on the one-node runs (see plan-one-node.txt): give CLUSTER_RATES"; exit 1; }
+  CLUSTER_RATES="$(loadgen cluster-steps --plan "$OUT/plan-one-node.json")" \
+    || { say "no steps to measure the cluster at (see plan-one-node.txt): give CLUSTER_RATES"; exit 1; }
+  [[ "$CLUSTER_RATES" =~ ^[0-9]+(,[0-9]+)*$ ]] || { say "cluster-steps printed '$CLUSTER_RATES', not rates"; exit 1; }
+  say "cluster: the one-node runs predict $(grep -o '"predicted_rate": *[0-9.]*' "$OUT/plan-one-node.json" \
+    | grep -o '[0-9.]*$') msg/s (plan-one-node.txt): measuring at $CLUSTER_RATES"
 fi
 measure cluster "$CLUSTER_RATES" 0 --cluster
 loadgen plan-cluster --one-node "$ONE_NODE_REPORTS" \

@@ -1,6 +1,6 @@
 package dev.messenger.loadgen;
 
-import dev.messenger.loadgen.plan.OneNodeLimit;
+import dev.messenger.loadgen.plan.StackLimit;
 import dev.messenger.loadgen.plan.RunCpu;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ final class LimitStepCommand implements Callable<Integer> {
           + p99Millis);
     }
     List<RunCpu> runs = PlanClusterCommand.runs(reports);
-    OptionalLong next = OneNodeLimit.of(runs, p99Millis).nextRate(smallestGap);
+    OptionalLong next = StackLimit.of(runs, p99Millis).nextRate(smallestGap);
     next.ifPresent(rate -> spec.commandLine().getOut().println(rate));
     return 0;
   }

@@ -66,8 +66,9 @@ class PlanClusterCommandTest {
 
   @Test
   void should_read_a_sweep_predict_compare_and_write_the_json() throws Exception {
-    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms; held 100 msg/s on 0.37 cores.
-    // Cluster (2 sessions, 3 store nodes at RF 3): 0.16 cores + 5 ms per message, so 42 msg/s on 0.37 cores.
+    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms; held 100 msg/s on 0.37 cores, missed 200
+    // on 0.67: a budget of 0.52. Cluster (2 sessions, 3 store nodes at RF 3): 0.16 cores + 5 ms per message, so 72
+    // msg/s on 0.52 cores.
     report("report-100.json", 100, 30, 2.5, 1.2);
     report("report-200.json", 200, 80, 4.5, 2.2);
     Path sweep = dir.resolve("sweep.json");
@@ -75,10 +76,12 @@ class PlanClusterCommandTest {
         Map.of("offered_per_s", 100, "report", "report-100.json"),
         Map.of("offered_per_s", 200, "report", "report-200.json")))));
     Path cluster = report("cluster-40.json", 40, 45, 1.6, 1.5);
-    Path missed = report("cluster-50.json", 50, 70, 1.8, 1.7);
+    Path held = report("cluster-70.json", 70, 45, 1.9, 2.0);
+    Path missed = report("cluster-80.json", 80, 70, 2.0, 2.2);
     Path json = dir.resolve("plan-cluster.json");
 
-    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster + "," + missed, "--cores", "2",
+    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster + "," + held + "," + missed,
+        "--cores", "2",
         "--out", json.toString());
 
     assertThat(code).isZero();
@@ -88,9 +91,9 @@ class PlanClusterCommandTest {
         .contains("cassandra  3 x cassandra(r): 3 store nodes; each of the 3 replicas (RF 3) applies every write")
         .contains("session    2 x session(r / 2): 2 instances; the instances share the messages")
         .contains("at 40 msg/s: 0.360 cores")
-        .contains("using 0.370 cores = 18.5% of 2 cores")
+        .contains("budget: 0.520 cores = 26% of 2 cores, halfway between 0.370 (held) and 0.670 (missed)")
         .contains("    total      measured 0.310, predicted 0.360 cores (+16.1%; 18.6 and 21.6 CPU-s a minute)")
-        .contains("against 40 measured (held at 40 msg/s and missed at 50): +5.0%, within ±20% (35.0 to 52.5 "
+        .contains("against 70 measured (held at 70 msg/s and missed at 80): +2.9%, within ±20% (60.0 to 90.0 "
             + "msg/s)")
         .contains("within ±20%: yes");
     Map<String, Object> written = Json.parseObject(Files.readString(json));

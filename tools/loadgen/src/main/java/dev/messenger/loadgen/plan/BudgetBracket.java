@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How far the budget (the CPU of the one node's highest run within the bound) may lie below the one node's real
- * limit: the slowest run offered more missed the bound, and its CPU is what the stack took once past the limit.
- * The cluster's rate with that CPU as the budget is how much higher the prediction could be, were the limit at
- * that run.
+ * Where the one node's limit lies in CPU, and so the budget ({@link StackLimit#budgetCores}): from the most CPU a
+ * run within the bound used up to the CPU of the slowest run offered more than the highest run held, which missed
+ * the bound and so took what the stack took once past the limit. The cluster's rate with that run's CPU as the
+ * budget is how much higher the prediction could be, were the limit at that run.
  *
  * @param limit the one node's held run and the run above it that missed
  * @param missedCores the CPU of the missed run; NaN when none missed above the held run or it measured no CPU
@@ -20,9 +20,9 @@ import java.util.Optional;
  *     than the held run, or the cluster's CPU with no messages exceeds even it; infinite when the cluster's CPU
  *     stops growing below it
  */
-public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateIfMissedCores) {
+public record BudgetBracket(StackLimit limit, double missedCores, double rateIfMissedCores) {
 
-  static BudgetBracket of(ClusterModel model, OneNodeLimit limit, HeldRatePrediction held) {
+  static BudgetBracket of(ClusterModel model, StackLimit limit, HeldRatePrediction held) {
     Optional<RunCpu> missed = limit.missedAbove().filter(run -> !run.coresByKind().isEmpty());
     if (held.basis().isEmpty() || missed.isEmpty()) {
       return new BudgetBracket(limit, Double.NaN, Double.NaN);
@@ -30,6 +30,23 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
     double cores = missed.get().totalCores();
     double rate = cores > held.budgetCores() ? model.rateAt(cores).orElse(Double.NaN) : Double.NaN;
     return new BudgetBracket(limit, cores, rate);
+  }
+
+  /** The line for the printed arithmetic, when a run within the bound other than the highest used more CPU. */
+  Optional<String> describeBusiest() {
+    return limit.busiestHeld().filter(busiest -> limit.held().filter(busiest::equals).isEmpty())
+        .map(busiest -> "the most CPU a run within it used: " + cores(busiest.totalCores()) + " cores, at "
+            + n(busiest.ackedPerSecond()) + " msg/s (" + busiest.source() + ": p99 " + n(busiest.deliveryP99Millis())
+            + " ms)");
+  }
+
+  /** How the budget was reached, after its figure: halfway between the two ends, or the held end alone. */
+  String describeBudget() {
+    double low = limit.heldCores();
+    if (missedCores > low) {
+      return ", halfway between " + cores(low) + " (held) and " + cores(missedCores) + " (missed)";
+    }
+    return ", the most any run within the bound used (no run above it missed on more)";
   }
 
   /** The line for the printed arithmetic, when a run above the held one missed the bound. */
@@ -42,8 +59,8 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
         return run + "; it measured no CPU, so the budget is not bracketed from above";
       }
       run += " on " + cores(missedCores) + " cores";
-      if (!(missedCores > held.budgetCores())) {
-        return run + ", no more than the held run's: the budget is not bracketed from above";
+      if (!(missedCores > limit.heldCores())) {
+        return run + ", no more than a run within it: the budget is not bracketed from above";
       }
       if (Double.isNaN(rateIfMissedCores)) {
         return run + ": with that as the budget there is still no rate (the cluster's CPU with no messages exceeds "
@@ -70,7 +87,7 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
     RunCpu low = limit.held().orElseThrow();
     RunCpu high = limit.missedAbove().orElseThrow();
     return Optional.of("the one node's limit is known only to lie between " + n(low.offeredOrAcked()) + " and "
-        + n(high.offeredOrAcked()) + " msg/s (" + cores(held.budgetCores()) + " to " + cores(missedCores)
+        + n(high.offeredOrAcked()) + " msg/s (" + cores(limit.heldCores()) + " to " + cores(missedCores)
         + " cores), which moves the prediction from " + (fromNoRate ? "no rate" : rate(held.rate())) + " to "
         + rate(rateIfMissedCores) + (fromNoRate ? "" : ", further than ±" + n(tolerance * 100) + "%")
         + ": measure the one node between the two (bench/plan-check.sh does, ONE_REFINE)");
@@ -78,6 +95,8 @@ public record BudgetBracket(OneNodeLimit limit, double missedCores, double rateI
 
   Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
+    map.put("one_node_busiest_held_run", limit.busiestHeld().map(RunCpu::source).orElse(null));
+    map.put("one_node_busiest_held_cores", limit.busiestHeld().map(RunCpu::totalCores).orElse(null));
     map.put("one_node_missed_above_run", limit.missedAbove().map(RunCpu::source).orElse(null));
     map.put("one_node_missed_above_offered", limit.missedAbove().map(RunCpu::offeredOrAcked).orElse(null));
     map.put("one_node_missed_above_cores", Double.isNaN(missedCores) ? null : missedCores);

@@ -75,7 +75,7 @@ public final class ClusterPrediction {
     this.atScatter = held.basis().isPresent() && scatter.rootMeanSquare().isPresent()
         ? HeldRatePrediction.Sensitivity.of(this.model, held.budgetCores(), scatter.rootMeanSquare().getAsDouble())
         : HeldRatePrediction.Sensitivity.NONE;
-    this.budgetBracket = BudgetBracket.of(this.model, OneNodeLimit.of(oneNodeRuns, p99BoundMillis), held);
+    this.budgetBracket = BudgetBracket.of(this.model, StackLimit.of(oneNodeRuns, p99BoundMillis), held);
     this.check = clusterRuns.isEmpty() ? Optional.empty()
         : Optional.of(HeldRateCheck.of(held, clusterRuns, p99BoundMillis, tolerance));
     sayFits();
@@ -197,10 +197,12 @@ public final class ClusterPrediction {
       return;
     }
     RunCpu basis = held.basis().orElseThrow();
-    say("  one node held it up to %s acked msg/s (%s: p99 %s ms) using %s cores = %s%% of %d cores", n(
-        basis.ackedPerSecond()), basis.source(), n(basis.deliveryP99Millis()), cores(held.budgetCores()),
-        n(held.share() * 100), cores);
+    say("  one node held it up to %s acked msg/s (%s: p99 %s ms) on %s cores", n(basis.ackedPerSecond()),
+        basis.source(), n(basis.deliveryP99Millis()), cores(basis.totalCores()));
+    budgetBracket.describeBusiest().ifPresent(line -> say("  %s", line));
     budgetBracket.describe(held).ifPresent(line -> say("  %s", line));
+    say("  budget: %s cores = %s%% of %d cores%s", cores(held.budgetCores()), n(held.share() * 100), cores,
+        budgetBracket.describeBudget());
     if (held.lowerBound()) {
       say("  every one-node run held it: the one node may hold more, so this share is a lower bound, and so is the "
           + "rate below");
@@ -249,7 +251,7 @@ public final class ClusterPrediction {
       case NO_RATE -> "no rate";
       case NO_PREDICTION -> "nothing";
     };
-    String missed = result.missedAbove().map(run -> "; missed at " + n(run.ackedPerSecond()) + " msg/s ("
+    String missed = result.missedAbove().map(run -> "; missed at " + n(run.offeredOrAcked()) + " msg/s offered ("
         + run.source() + ")").orElse("");
     say("  held at p99 <= %s ms: measured %s%s; predicted %s", n(p99BoundMillis), measured, missed, predicted);
     result.caveats().forEach(caveat -> say("  note: %s", caveat));
@@ -378,7 +380,7 @@ public final class ClusterPrediction {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("measured_rate", result.measured().map(RunCpu::ackedPerSecond).orElse(null));
     map.put("measured_run", result.measured().map(RunCpu::source).orElse(null));
-    map.put("missed_above_rate", result.missedAbove().map(RunCpu::ackedPerSecond).orElse(null));
+    map.put("missed_above_rate", result.missedAbove().map(RunCpu::offeredOrAcked).orElse(null));
     map.put("missed_above_run", result.missedAbove().map(RunCpu::source).orElse(null));
     map.put("error", result.error().orElse(null));
     map.put("within_tolerance", result.withinTolerance());

@@ -10,13 +10,14 @@ import java.util.Optional;
 
 /**
  * The predicted held rate against the one the measured cluster runs held. The cluster held the bound at its
- * highest-rate run within it (checks passed) and missed it at every run above; its held rate lies from that run
- * up to the slowest run above it, and the steps between the runs decide how closely it is known. The prediction
+ * highest-rate run within it (checks passed); its held rate lies from that run's acknowledged rate up to the rate
+ * offered to the slowest run above it that missed ({@link StackLimit}: a run that collapsed acknowledges less than
+ * it was offered), and the steps between the runs decide how closely it is known. The prediction
  * is within the tolerance when every rate in that bracket is (predicted / rate - 1 within it), outside when none
  * is, and not decided otherwise: then only steps inside the bracket can tell.
  *
  * @param measured the cluster run that held at the highest rate, if any held
- * @param missedAbove the slowest run above {@code measured} (each of which missed the bound), if any
+ * @param missedAbove the slowest run offered more than {@code measured} that missed the bound, if any
  * @param error predicted / measured - 1, when both are rates
  * @param withinTolerance whether the prediction is within the tolerance; null when the figures cannot tell
  * @param verdict the comparison in words
@@ -31,11 +32,9 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
 
   public static HeldRateCheck of(HeldRatePrediction predicted, List<RunCpu> clusterRuns, double p99BoundMillis,
       double tolerance) {
-    Optional<RunCpu> measured = clusterRuns.stream().filter(run -> run.held(p99BoundMillis))
-        .max(Comparator.comparingDouble(RunCpu::ackedPerSecond));
-    Optional<RunCpu> missedAbove = measured.flatMap(held -> clusterRuns.stream()
-        .filter(run -> run.ackedPerSecond() > held.ackedPerSecond())
-        .min(Comparator.comparingDouble(RunCpu::ackedPerSecond)));
+    StackLimit limit = StackLimit.of(clusterRuns, p99BoundMillis);
+    Optional<RunCpu> measured = limit.held();
+    Optional<RunCpu> missedAbove = limit.missedAbove();
     List<String> caveats = new ArrayList<>();
     if (predicted.lowerBound() && predicted.outcome() != HeldRatePrediction.Outcome.NO_PREDICTION) {
       caveats.add("the prediction is a lower bound (every one-node run held)");
@@ -45,8 +44,8 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
     }
     measured.ifPresent(held -> {
       List<String> missedBelow = clusterRuns.stream()
-          .filter(run -> run.ackedPerSecond() < held.ackedPerSecond() && !run.held(p99BoundMillis))
-          .sorted(Comparator.comparingDouble(RunCpu::ackedPerSecond)).map(run -> n(run.ackedPerSecond())).toList();
+          .filter(run -> run.offeredOrAcked() < held.offeredOrAcked() && !run.held(p99BoundMillis))
+          .sorted(Comparator.comparingDouble(RunCpu::offeredOrAcked)).map(run -> n(run.offeredOrAcked())).toList();
       if (!missedBelow.isEmpty()) {
         caveats.add("the cluster also missed the bound or failed its checks at " + String.join(", ", missedBelow)
             + " msg/s, below its highest run held: it did not hold every rate up to " + n(held.ackedPerSecond())
@@ -69,7 +68,7 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
     String prediction = "predicted " + predicted.describeRate();
     if (measured.isPresent()) {
       double held = measured.get().ackedPerSecond();
-      double missed = missedAbove.map(RunCpu::ackedPerSecond).orElse(Double.POSITIVE_INFINITY);
+      double missed = missedAbove.map(RunCpu::offeredOrAcked).orElse(Double.POSITIVE_INFINITY);
       // The measured rates the prediction is within the tolerance of: predicted / rate - 1 in [-tol, +tol].
       double lowest = rate / (1 + tolerance);
       double highest = rate / (1 - tolerance);
@@ -124,11 +123,11 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
     Optional<RunCpu> missedAbove = Optional.empty();
     // No cluster run held: only a run failing below every rate within the tolerance shows the prediction too high.
     double lowEnd = rate / (1 + tolerance);
-    Optional<RunCpu> failedLow = clusterRuns.stream().filter(run -> run.ackedPerSecond() <= lowEnd)
-        .min(Comparator.comparingDouble(RunCpu::ackedPerSecond));
+    Optional<RunCpu> failedLow = clusterRuns.stream().filter(run -> run.offeredOrAcked() <= lowEnd)
+        .min(Comparator.comparingDouble(RunCpu::offeredOrAcked));
     if (failedLow.isPresent()) {
       return new HeldRateCheck(measured, missedAbove, Optional.empty(), false, prediction + ", but the cluster did "
-          + "not hold even " + n(failedLow.get().ackedPerSecond()) + " msg/s" + (Double.isFinite(rate) ? " (at or "
+          + "not hold even " + n(failedLow.get().offeredOrAcked()) + " msg/s" + (Double.isFinite(rate) ? " (at or "
           + "below " + n(lowEnd) + ", the lowest rate within " + band + ")" : "") + ": outside " + band, caveats);
     }
     return new HeldRateCheck(measured, missedAbove, Optional.empty(), null, prediction + "; the cluster held none "

@@ -8,14 +8,15 @@ import java.util.OptionalDouble;
 
 /**
  * The rate the cluster is predicted to hold at a delivery p99 bound. The one node held the bound up to a share
- * of the machine's CPU (its highest-rate run that held, checks passed); the cluster is predicted to hold it up to
- * the same share, at the rate where its predicted CPU reaches that share of the cores.
+ * of the machine's CPU ({@link StackLimit#budgetCores}: between the most CPU a run within the bound used and the
+ * CPU of the run above that missed); the cluster is predicted to hold it up to the same share, at the rate where
+ * its predicted CPU reaches that share of the cores.
  *
  * @param outcome whether a rate was predicted, and if not, why
  * @param rate the predicted rate when {@code outcome} is {@link Outcome#RATE}, else NaN
- * @param basis the one-node run the share comes from, when one held
+ * @param basis the one-node run that held at the highest rate, when one held
  * @param budgetCores the share times the cores: the CPU-seconds per second the cluster may use
- * @param share the basis's CPU over the machine's cores
+ * @param share the budget over the machine's cores
  * @param lowerBound every one-node run held, so the one node may hold more: the share and the rate are lower bounds
  * @param sensitivity the rates had the cluster used {@link #CPU_ERROR} more or less CPU than the model says
  */
@@ -57,12 +58,13 @@ public record HeldRatePrediction(Outcome outcome, double rate, Optional<RunCpu> 
 
   public static HeldRatePrediction of(ClusterModel model, List<RunCpu> oneNodeRuns, double p99BoundMillis,
       int cores) {
-    Optional<RunCpu> basis = OneNodeLimit.of(oneNodeRuns, p99BoundMillis).held();
+    StackLimit limit = StackLimit.of(oneNodeRuns, p99BoundMillis);
+    Optional<RunCpu> basis = limit.held();
     if (basis.isEmpty()) {
       return new HeldRatePrediction(Outcome.NO_PREDICTION, Double.NaN, basis, Double.NaN, Double.NaN, false,
           Sensitivity.NONE);
     }
-    double budget = basis.get().totalCores();
+    double budget = limit.budgetCores();
     boolean lowerBound = oneNodeRuns.stream().allMatch(run -> run.held(p99BoundMillis));
     OptionalDouble rate = model.rateAt(budget);
     return new HeldRatePrediction(rate.isPresent() ? Outcome.RATE : Outcome.NO_RATE, rate.orElse(Double.NaN), basis,

@@ -91,59 +91,64 @@ class ClusterPredictionTest {
 
   @Test
   void should_solve_the_held_rate_and_find_it_within_the_tolerance_of_the_measured_one() {
-    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms. The 100 msg/s run held on 0.37 cores.
-    // Cluster: session idle x2, cassandra x3 both: 0.16 cores + 5 ms; r = (0.37 - 0.16) / 0.005 = 42 msg/s.
+    // One node: session 0.05 + 2 ms per message, cassandra 0.02 + 1 ms. The 100 msg/s run held on 0.37 cores, the
+    // 200 msg/s run missed on 0.67: budget 0.52, halfway. Cluster: session idle x2, cassandra x3 both: 0.16 cores
+    // + 5 ms; r = (0.52 - 0.16) / 0.005 = 72 msg/s.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
-    List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 48, 0.2, 0.2),
-        synthetic("c-60", 60, 90, 0.2, 0.2), synthetic("c-50", 50, 70, 0.2, 0.2));
+    List<RunCpu> cluster = List.of(synthetic("c-60", 60, 40, 0.2, 0.2), synthetic("c-75", 75, 48, 0.2, 0.2),
+        synthetic("c-90", 90, 90, 0.2, 0.2), synthetic("c-80", 80, 70, 0.2, 0.2));
 
     ClusterPrediction prediction = predict(oneNode, cluster);
 
-    assertThat(prediction.heldRate().rate()).isCloseTo(42, offset(1e-9));
+    assertThat(prediction.heldRate().budgetCores()).isCloseTo(0.52, offset(1e-9));
+    assertThat(prediction.heldRate().rate()).isCloseTo(72, offset(1e-6));
     assertThat(prediction.heldRate().lowerBound()).isFalse();
     HeldRateCheck check = prediction.check().orElseThrow();
-    assertThat(check.measured().orElseThrow().source()).isEqualTo("c-45");
-    assertThat(check.missedAbove().orElseThrow().source()).isEqualTo("c-50");
-    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(42.0 / 45 - 1, offset(1e-9)));
+    assertThat(check.measured().orElseThrow().source()).isEqualTo("c-75");
+    assertThat(check.missedAbove().orElseThrow().source()).isEqualTo("c-80");
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(72.0 / 75 - 1, offset(1e-6)));
     assertThat(check.withinTolerance()).isTrue();
     assertThat(prediction.toMap()).containsEntry("within_tolerance", true);
-    // Held at 45, missed at 50: every rate between is within 20% of 42 (35.0 to 52.5 msg/s).
+    // Held at 75, missed at 80: every rate between is within 20% of 72 (60.0 to 90.0 msg/s).
     assertThat(String.join("\n", prediction.lines()))
-        .contains("held at p99 <= 50 ms: measured 45 msg/s (c-45); missed at 50 msg/s (c-50); predicted 42.0 msg/s")
-        .contains("against 45 measured (held at 45 msg/s and missed at 50): -6.7%, within ±20% (35.0 to 52.5 msg/s)")
+        .contains("one node held it up to 100 acked msg/s (one-100: p99 30 ms) on 0.370 cores")
+        .contains("budget: 0.520 cores = 26% of 2 cores, halfway between 0.370 (held) and 0.670 (missed)")
+        .contains("held at p99 <= 50 ms: measured 75 msg/s (c-75); missed at 80 msg/s offered (c-80); predicted 72.0 msg/s")
+        .contains("against 75 measured (held at 75 msg/s and missed at 80): -4.0%, within ±20% (60.0 to 90.0 msg/s)")
         .as("two one-node rates: no scatter to speak of").doesNotContain("scatter about their curves alone");
-    assertThat(object(prediction.toMap(), "held_rate_check")).containsEntry("missed_above_rate", 50.0);
+    assertThat(object(prediction.toMap(), "held_rate_check")).containsEntry("missed_above_rate", 80.0);
   }
 
   @Test
   void should_say_how_far_the_one_node_runs_scatter_about_their_curves_and_what_that_does_to_the_rate() {
     // The run at 150 msg/s lies a quarter above the lines through 100 and 200 (0.52 cores there): left out, it is
-    // predicted 0.52 / 0.65 - 1 = -20 %. Budget 0.65 (the run at 150, the fastest held). Up to 100 msg/s the
-    // cluster takes 0.16 + 5 ms x r (as below), so r = 98; with 20 % more CPU 0.65 / 1.2 = 0.16 + 0.005 r: 76.3;
-    // with 20 % less 0.8125 cores, past 100 msg/s, where the store's curve climbs 1.85 ms a message from 0.12 to
-    // 0.2125 (x3) and the session's 1 ms (x2): 0.66 + 7.55 ms x (r - 100), r = 120.2.
+    // predicted 0.52 / 0.65 - 1 = -20 %. Budget 0.66, halfway between the run at 150 (the fastest held, 0.65) and
+    // the run at 200 (missed, 0.67). Up to 100 msg/s the cluster takes 0.16 + 5 ms x r (as below); past it the
+    // store's curve climbs 1.85 ms a message from 0.12 to 0.2125 (x3) and the session's 1 ms (x2): 0.66 + 7.55 ms x
+    // (r - 100), so r = 100; with 20 % more CPU 0.66 / 1.2 = 0.16 + 0.005 r: 78; with 20 % less 0.825 cores,
+    // r = 100 + 0.165 / 0.00755 = 121.9.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-150", 150, 35, 0.35 * 1.25, 0.17 * 1.25), synthetic("one-200", 200, 80, 0.45, 0.22));
     List<RunCpu> cluster = List.of(synthetic("c-90", 90, 40, 0.2, 0.2), synthetic("c-110", 110, 70, 0.2, 0.2));
 
     ClusterPrediction prediction = predict(oneNode, cluster);
 
-    assertThat(prediction.heldRate().rate()).isCloseTo(98, offset(1e-6));
+    assertThat(prediction.heldRate().rate()).isCloseTo(100, offset(1e-6));
     @SuppressWarnings("unchecked")
     Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
     assertThat((Double) held.get("one_node_scatter")).isCloseTo(0.2, offset(1e-9));
     assertThat(held).containsEntry("one_node_runs_left_out", 1);
-    assertThat((Double) held.get("rate_if_cpu_higher_by_scatter")).isCloseTo((0.65 / 1.2 - 0.16) / 0.005,
+    assertThat((Double) held.get("rate_if_cpu_higher_by_scatter")).isCloseTo((0.66 / 1.2 - 0.16) / 0.005,
         offset(1e-6));
-    assertThat((Double) held.get("rate_if_cpu_lower_by_scatter")).isCloseTo(100 + (0.8125 - 0.66) / 0.00755,
+    assertThat((Double) held.get("rate_if_cpu_lower_by_scatter")).isCloseTo(100 + (0.825 - 0.66) / 0.00755,
         offset(1e-6));
     assertThat(String.join("\n", prediction.lines()))
         .containsPattern("the one-node runs about their curves: ±20(\\.0)?% \\(root mean square; 1 run left out in "
-            + "turn and predicted from the others\\); with the cluster's CPU that far above the model 76.3 msg/s, "
-            + "below it 120 msg/s")
-        .contains("note: the one-node runs' scatter about their curves alone moves the prediction from 76.3 msg/s "
-            + "to 120 msg/s (-22.1% to +22.7%), further than ±20%: one check cannot tell the model's error from "
+            + "turn and predicted from the others\\); with the cluster's CPU that far above the model 78.0 msg/s, "
+            + "below it 122 msg/s")
+        .contains("note: the one-node runs' scatter about their curves alone moves the prediction from 78.0 msg/s "
+            + "to 122 msg/s (-22.0% to +21.9%), further than ±20%: one check cannot tell the model's error from "
             + "that noise");
     assertThat(prediction.check().orElseThrow().withinTolerance()).as("the verdict stays the bracket's").isTrue();
 
@@ -156,11 +161,12 @@ class ClusterPredictionTest {
 
   @Test
   void should_say_what_the_cpu_of_the_one_node_run_that_missed_above_the_held_one_does_to_the_rate() {
-    // Budget 0.37 cores (100 msg/s held); the 200 msg/s run missed on 0.67. Cluster 0.16 + 5 ms x r: 42 msg/s on
-    // the budget, (0.67 - 0.16) / 0.005 = 102 on the missed run's CPU, +143 %: the limit is not known closely.
+    // 100 msg/s held on 0.37 cores, the 200 msg/s run missed on 0.67: budget 0.52. Cluster 0.16 + 5 ms x r: 72
+    // msg/s on the budget, (0.67 - 0.16) / 0.005 = 102 on the missed run's CPU, +41.7 %: the limit is not known
+    // closely.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
-    List<RunCpu> cluster = List.of(synthetic("c-40", 40, 45, 0.2, 0.2), synthetic("c-50", 50, 70, 0.2, 0.2));
+    List<RunCpu> cluster = List.of(synthetic("c-70", 70, 45, 0.2, 0.2), synthetic("c-80", 80, 70, 0.2, 0.2));
 
     ClusterPrediction prediction = predict(oneNode, cluster);
 
@@ -171,20 +177,20 @@ class ClusterPredictionTest {
     assertThat(String.join("\n", prediction.lines()))
         .contains("the slowest run above it, 200 msg/s offered (one-200: p99 80 ms), missed it on 0.670 cores: the "
             + "limit lies between, and with that run's CPU as the budget the cluster would hold up to 102 msg/s "
-            + "(+143%)")
+            + "(+41.7%)")
         .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s (0.370 to 0.670 "
-            + "cores), which moves the prediction from 42.0 msg/s to 102 msg/s, further than ±20%: measure the one "
+            + "cores), which moves the prediction from 72.0 msg/s to 102 msg/s, further than ±20%: measure the one "
             + "node between the two");
     assertThat(prediction.check().orElseThrow().withinTolerance()).as("the verdict stays the point's").isTrue();
 
-    // Held at 150 on 0.65 cores, missed at 200 on 0.67: 98 msg/s and, past 100 where the cluster climbs 7.55 ms a
-    // message from 0.66 cores, 100 + 0.01 / 0.00755 = 101.3 (+3.4 %): close enough, no note.
+    // Held at 150 on 0.65 cores, missed at 200 on 0.67: budget 0.66, 100 msg/s, and, past 100 where the cluster
+    // climbs 7.55 ms a message from 0.66 cores, 100 + 0.01 / 0.00755 = 101.3 (+1.3 %): close enough, no note.
     List<RunCpu> closer = List.of(oneNode.get(0), synthetic("one-150", 150, 35, 0.35 * 1.25, 0.17 * 1.25),
         oneNode.get(1));
     ClusterPrediction close = predict(closer, List.of(synthetic("c-90", 90, 40, 0.2, 0.2)));
     assertThat((Double) object(close.toMap(), "held_rate").get("rate_if_budget_at_missed_run"))
         .isCloseTo(100 + 0.01 / 0.00755, offset(1e-6));
-    assertThat(String.join("\n", close.lines())).contains("(+3.4%)").doesNotContain("limit is known only");
+    assertThat(String.join("\n", close.lines())).contains("(+1.3%)").doesNotContain("limit is known only");
   }
 
   @Test
@@ -195,49 +201,53 @@ class ClusterPredictionTest {
     ClusterPrediction prediction = predict(oneNode, List.of());
 
     assertThat(object(prediction.toMap(), "held_rate")).containsEntry("rate_if_budget_at_missed_run", null);
-    assertThat(String.join("\n", prediction.lines())).contains("missed it on 0.600 cores, no more than the held "
-        + "run's: the budget is not bracketed from above");
+    assertThat(prediction.heldRate().budgetCores()).as("the held run's CPU alone").isCloseTo(0.67, offset(1e-9));
+    assertThat(String.join("\n", prediction.lines())).contains("missed it on 0.600 cores, no more than a run "
+        + "within it: the budget is not bracketed from above")
+        .contains("budget: 0.670 cores = 33.5% of 2 cores, the most any run within the bound used (no run above it "
+            + "missed on more)");
   }
 
   @Test
   void should_note_the_bracket_without_cluster_runs_and_when_it_moves_no_rate_to_one() {
-    // Budget 0.37 cores (100 msg/s held), the 200 msg/s run missed on 0.67; the cluster 0.16 cores idle + 5 ms a
-    // message: 42 and 102 msg/s. With a budget below the cluster's idle CPU (0.15 cores at 100 msg/s, 0.67 above
-    // it) there is no rate, and the missed run's CPU gives 102.
+    // Budget 0.52 cores (100 msg/s held on 0.37, the 200 msg/s run missed on 0.67); the cluster 0.16 cores idle +
+    // 5 ms a message: 72 and 102 msg/s. With a budget below the cluster's idle CPU (0.05 cores held at 100 msg/s,
+    // 0.25 missed above it: 0.15) there is no rate, and the missed run's CPU gives (0.25 - 0.16) / 0.005 = 18.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
     assertThat(String.join("\n", predict(oneNode, List.of()).lines())).as("no cluster run given")
         .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s");
 
     ClusterModel model = ClusterModel.fit(oneNode, ClusterShape.LOCAL_CLUSTER);
-    List<RunCpu> starved = List.of(synthetic("one-100", 100, 30, 0.10, 0.05), oneNode.get(1));
+    List<RunCpu> starved = List.of(synthetic("one-100", 100, 30, 0.03, 0.02),
+        synthetic("one-200", 200, 80, 0.15, 0.10));
     ClusterPrediction noRate = new ClusterPrediction(model, starved, List.of(), List.of(), 50, 2, 0.2);
     assertThat(noRate.heldRate().outcome()).isEqualTo(HeldRatePrediction.Outcome.NO_RATE);
     assertThat(String.join("\n", noRate.lines())).contains("note: the one node's limit is known only to lie "
-        + "between 100 and 200 msg/s (0.150 to 0.670 cores), which moves the prediction from no rate to 102 msg/s: "
+        + "between 100 and 200 msg/s (0.050 to 0.250 cores), which moves the prediction from no rate to 18.0 msg/s: "
         + "measure the one node between the two");
   }
 
   @Test
   void should_say_how_far_a_tenth_more_or_less_cluster_cpu_moves_the_predicted_rate() {
-    // Budget 0.37 cores, cluster 0.16 + 5 ms x r: r = (0.37 / 1.1 - 0.16) / 0.005 = 35.3 with a tenth more CPU,
-    // (0.37 / 0.9 - 0.16) / 0.005 = 50.2 with a tenth less, around the 42 predicted.
+    // Budget 0.52 cores, cluster 0.16 + 5 ms x r: r = (0.52 / 1.1 - 0.16) / 0.005 = 62.5 with a tenth more CPU,
+    // (0.52 / 0.9 - 0.16) / 0.005 = 83.6 with a tenth less, around the 72 predicted.
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
 
     ClusterPrediction prediction = predict(oneNode, List.of());
 
     HeldRatePrediction.Sensitivity sensitivity = prediction.heldRate().sensitivity();
-    assertThat(sensitivity.ifCpuHigher()).isCloseTo((0.37 / 1.1 - 0.16) / 0.005, offset(1e-9));
-    assertThat(sensitivity.ifCpuLower()).isCloseTo((0.37 / 0.9 - 0.16) / 0.005, offset(1e-9));
+    assertThat(sensitivity.ifCpuHigher()).isCloseTo((0.52 / 1.1 - 0.16) / 0.005, offset(1e-6));
+    assertThat(sensitivity.ifCpuLower()).isCloseTo((0.52 / 0.9 - 0.16) / 0.005, offset(1e-6));
     assertThat(String.join("\n", prediction.lines()))
-        .contains("sensitivity: with the cluster's CPU 10% above the model 35.3 msg/s, 10% below it 50.2 msg/s")
+        .contains("sensitivity: with the cluster's CPU 10% above the model 62.5 msg/s, 10% below it 83.6 msg/s")
         .contains("the one-node runs about their curves: not known: no one-node run lies between the lowest and the "
             + "highest rate");
     @SuppressWarnings("unchecked")
     Map<String, Object> held = (Map<String, Object>) prediction.toMap().get("held_rate");
-    assertThat((Double) held.get("rate_if_cpu_higher")).isCloseTo(35.27, offset(0.01));
-    assertThat((Double) held.get("rate_if_cpu_lower")).isCloseTo(50.22, offset(0.01));
+    assertThat((Double) held.get("rate_if_cpu_higher")).isCloseTo(62.55, offset(0.01));
+    assertThat((Double) held.get("rate_if_cpu_lower")).isCloseTo(83.56, offset(0.01));
   }
 
   @Test
@@ -259,15 +269,15 @@ class ClusterPredictionTest {
   void should_find_a_prediction_outside_the_tolerance() {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
-    // 42 predicted: within 20% of it are 35 to 52.5 msg/s. Held at 25 and missed at 30: below them all.
+    // 72 predicted: within 20% of it are 60 to 90 msg/s. Held at 25 and missed at 30: below them all.
     List<RunCpu> cluster = List.of(synthetic("c-25", 25, 40, 0.2, 0.2), synthetic("c-30", 30, 60, 0.2, 0.2));
 
     HeldRateCheck check = predict(oneNode, cluster).check().orElseThrow();
 
-    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(42.0 / 25 - 1, offset(1e-9)));
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(72.0 / 25 - 1, offset(1e-6)));
     assertThat(check.withinTolerance()).isFalse();
-    // Held at 60, its fastest run: above them all, whatever it would hold beyond.
-    HeldRateCheck above = predict(oneNode, List.of(synthetic("c-60", 60, 40, 0.2, 0.2))).check().orElseThrow();
+    // Held at 100, its fastest run: above them all, whatever it would hold beyond.
+    HeldRateCheck above = predict(oneNode, List.of(synthetic("c-100", 100, 40, 0.2, 0.2))).check().orElseThrow();
     assertThat(above.withinTolerance()).isFalse();
     assertThat(above.caveats()).contains("the fastest cluster run held: the measured rate is a lower bound");
   }
@@ -276,21 +286,21 @@ class ClusterPredictionTest {
   void should_not_decide_when_the_held_rate_may_lie_on_either_side_of_the_tolerance() {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
-    // Held at 30 and missed at 45: the held rate may be 31 (outside) or 44 (within) of 42 predicted.
-    List<RunCpu> cluster = List.of(synthetic("c-30", 30, 40, 0.2, 0.2), synthetic("c-45", 45, 60, 0.2, 0.2));
+    // Held at 50 and missed at 75: the held rate may be 51 (outside) or 74 (within) of 72 predicted.
+    List<RunCpu> cluster = List.of(synthetic("c-50", 50, 40, 0.2, 0.2), synthetic("c-75", 75, 60, 0.2, 0.2));
 
     HeldRateCheck check = predict(oneNode, cluster).check().orElseThrow();
 
     assertThat(check.withinTolerance()).isNull();
-    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(0.4, offset(1e-9)));
-    assertThat(check.verdict()).isEqualTo("predicted 42.0 msg/s against 30 measured (held at 30 msg/s and missed "
-        + "at 45): +40.0%, not decided: within ±20% needs the held rate from 35.0 to 52.5 msg/s, and steps between "
-        + "30 and 45 can tell");
-    // Held at 40, its fastest run: it may hold 50 (within) or 90 (outside).
-    HeldRateCheck fastestHeld = predict(oneNode, List.of(synthetic("c-40", 40, 40, 0.2, 0.2))).check().orElseThrow();
+    assertThat(check.error()).hasValueSatisfying(e -> assertThat(e).isCloseTo(0.44, offset(1e-6)));
+    assertThat(check.verdict()).isEqualTo("predicted 72.0 msg/s against 50 measured (held at 50 msg/s and missed "
+        + "at 75): +44.0%, not decided: within ±20% needs the held rate from 60.0 to 90.0 msg/s, and steps between "
+        + "50 and 75 can tell");
+    // Held at 70, its fastest run: it may hold 80 (within) or 120 (outside).
+    HeldRateCheck fastestHeld = predict(oneNode, List.of(synthetic("c-70", 70, 40, 0.2, 0.2))).check().orElseThrow();
     assertThat(fastestHeld.withinTolerance()).isNull();
-    assertThat(fastestHeld.verdict()).endsWith("(held at 40 msg/s, its fastest run): +5.0%, not decided: within "
-        + "±20% needs the held rate from 35.0 to 52.5 msg/s, and steps above 40 can tell");
+    assertThat(fastestHeld.verdict()).endsWith("(held at 70 msg/s, its fastest run): +2.9%, not decided: within "
+        + "±20% needs the held rate from 60.0 to 90.0 msg/s, and steps above 70 can tell");
   }
 
   @Test
@@ -298,11 +308,11 @@ class ClusterPredictionTest {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 80, 0.45, 0.22));
 
-    // 42 predicted, within 20% of it 35 to 52.5 msg/s: a failure at 40 leaves the held rate possibly in there, a
-    // failure at 30 does not.
-    assertThat(predict(oneNode, List.of(synthetic("c-40", 40, 60, 0.2, 0.2))).check().orElseThrow()
+    // 72 predicted, within 20% of it 60 to 90 msg/s: a failure at 65 leaves the held rate possibly in there, a
+    // failure at 55 does not.
+    assertThat(predict(oneNode, List.of(synthetic("c-65", 65, 60, 0.2, 0.2))).check().orElseThrow()
         .withinTolerance()).isNull();
-    assertThat(predict(oneNode, List.of(synthetic("c-30", 30, 60, 0.2, 0.2))).check().orElseThrow()
+    assertThat(predict(oneNode, List.of(synthetic("c-55", 55, 60, 0.2, 0.2))).check().orElseThrow()
         .withinTolerance()).isFalse();
   }
 
@@ -364,7 +374,8 @@ class ClusterPredictionTest {
 
   @Test
   void should_predict_the_cluster_at_the_machine_speed_measured_before_its_runs() {
-    // One node: session 0.1 + 1 ms a message, cassandra 0.05 + 0.5 ms; held 50 ms at 200 msg/s on 0.45 cores.
+    // One node: session 0.1 + 1 ms a message, cassandra 0.05 + 0.5 ms; held 50 ms at 200 msg/s on 0.45 cores and
+    // missed at 300 on 0.6: a budget of 0.525.
     List<RunCpu> oneNode = List.of(timed(synthetic("one-100", 100, 30, 0.2, 0.1), 800),
         timed(synthetic("one-200", 200, 40, 0.3, 0.15), 800), timed(synthetic("one-300", 300, 90, 0.4, 0.2), 800));
     List<RunCpu> sameSpeed = List.of(timed(synthetic("c-100", 100, 30, 0.3, 0.3), 800));
@@ -374,12 +385,12 @@ class ClusterPredictionTest {
     ClusterPrediction atSlower = predict(oneNode, slower);
 
     // The cluster: 2 sessions at r / 2 and 3 store nodes at r, 0.2 + 0.15 cores idle and 1 + 1.5 ms a message:
-    // 0.35 + 0.0025 r = 0.45 at r = 40 msg/s; 10 % slower, 1.1 x (0.35 + 0.0025 r) = 0.45 at r = 23.6.
-    assertThat(atOneSpeed.heldRate().rate()).isCloseTo(40, offset(1e-6));
-    assertThat(atSlower.heldRate().rate()).isCloseTo((0.45 / 1.1 - 0.35) / 0.0025, offset(1e-6));
-    assertThat(atSlower.heldRate().budgetCores()).as("the one node's budget in cores").isCloseTo(0.45, offset(1e-9));
+    // 0.35 + 0.0025 r = 0.525 at r = 70 msg/s; 10 % slower, 1.1 x (0.35 + 0.0025 r) = 0.525 at r = 50.9.
+    assertThat(atOneSpeed.heldRate().rate()).isCloseTo(70, offset(1e-6));
+    assertThat(atSlower.heldRate().rate()).isCloseTo((0.525 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+    assertThat(atSlower.heldRate().budgetCores()).as("the one node's budget in cores").isCloseTo(0.525, offset(1e-9));
     assertThat(atSlower.heldRate().sensitivity().ifCpuHigher()).as("10 % above the slower machine's CPU")
-        .isCloseTo((0.45 / 1.1 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+        .isCloseTo((0.525 / 1.1 / 1.1 - 0.35) / 0.0025, offset(1e-6));
     assertThat((double) object(object(atSlower.toMap(), "kinds"), "session").get("cluster_cores_without_messages"))
         .isCloseTo(1.1 * 2 * 0.1, offset(1e-9));
     assertThat((double) object(runs(atSlower).get(0), "compared").get("error")).as("the run 10 % slower, as the job")
@@ -388,11 +399,11 @@ class ClusterPredictionTest {
     assertThat(object(atSlower.toMap(), "machine_speed")).containsEntry("one_node_job_cpu_us", 800.0)
         .containsEntry("cluster_job_cpu_us", 880.0).containsEntry("job_timed", "alone on one core");
     assertThat((double) object(atSlower.toMap(), "held_rate").get("predicted_rate_at_one_node_speed"))
-        .isCloseTo(40, offset(1e-6));
+        .isCloseTo(70, offset(1e-6));
     assertThat(String.join("\n", atSlower.lines()))
         .contains("speed      a fixed job alone on one core took 880 us of CPU before the cluster runs against 800 us "
             + "before the one-node runs (medians): the cluster's CPU is predicted x 1.100")
-        .contains("(at the one-node runs' machine speed, x 1 instead of x 1.100: r = 40.0 msg/s)");
+        .contains("(at the one-node runs' machine speed, x 1 instead of x 1.100: r = 70.0 msg/s)");
     assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("instead of");
   }
 
@@ -405,7 +416,7 @@ class ClusterPredictionTest {
 
     ClusterPrediction prediction = predict(oneNode, coresSlowingEachOther);
 
-    assertThat(prediction.heldRate().rate()).isCloseTo((0.45 / 1.1 - 0.35) / 0.0025, offset(1e-6));
+    assertThat(prediction.heldRate().rate()).isCloseTo((0.525 / 1.1 - 0.35) / 0.0025, offset(1e-6));
     assertThat(object(prediction.toMap(), "machine_speed")).containsEntry("job_timed", "on every core at once")
         .containsEntry("cluster_job_cpu_us", 880.0);
     assertThat(String.join("\n", prediction.lines())).contains("a fixed job on every core at once took 880 us of "

@@ -75,6 +75,22 @@ class HeldRateCheckTest {
     assertThat(steady.caveats()).isEmpty();
   }
 
+  @Test
+  void should_take_a_run_offered_more_that_collapsed_as_the_missed_run_above() {
+    // Held at 60; offered 80, the cluster collapsed and acknowledged 40: its held rate lies from 60 to 80.
+    RunCpu collapsed = new RunCpu("c-80", 40, 80, 2400, true, Map.of("router-1", 1.0), List.of(),
+        StartBacklog.UNKNOWN, Optional.empty());
+
+    HeldRateCheck check = HeldRateCheck.of(predicted(70, false), List.of(run(60, 30), collapsed), 50, 0.2);
+
+    assertThat(check.missedAbove()).map(RunCpu::source).hasValue("c-80");
+    assertThat(check.caveats()).as("not a fastest run that held").isEmpty();
+    assertThat(check.withinTolerance()).as("60 to 80 lies within 58.3 to 87.5").isTrue();
+    assertThat(check.verdict()).contains("(held at 60 msg/s and missed at 80)");
+    assertThat(HeldRateCheck.of(predicted(70, false), List.of(collapsed), 50, 0.2).verdict())
+        .as("offered 80, above the lowest rate within: not decided").contains("not decided");
+  }
+
   private static HeldRatePrediction predicted(double rate, boolean lowerBound) {
     return new HeldRatePrediction(HeldRatePrediction.Outcome.RATE, rate, Optional.empty(), 1.0, 0.5, lowerBound,
         HeldRatePrediction.Sensitivity.NONE);
