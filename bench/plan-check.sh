@@ -17,8 +17,8 @@
 # The cluster's held rate lies from its highest step held to the next step (plan-cluster decides within ±20 %
 # only when that whole bracket is). CLUSTER_RATES=auto (the default) has `loadgen cluster-steps` choose them
 # from the one-node runs' prediction (plan-one-node.txt): two low steps (a fresh cluster's first steps cost
-# more CPU: session 32's second start missed at 120 and 130 msg/s, then held 150), then steps a tenth apart
-# from two below the rates within ±20 % of the prediction to two above them. Give CLUSTER_RATES yourself to
+# more CPU: session 32's second start missed at 120 and 130 msg/s, then held 150), then steps from the lowest
+# to the highest whole rate within ±20 % of the prediction, at most a tenth apart, and two beyond each. Give CLUSTER_RATES yourself to
 # measure other steps; past the held rate of each stack all the same (a run that holds at its fastest steps
 # cannot be decided). Every step times a fixed job before it starts, on
 # one core and on every core at once (machine_speed in its report): plan-cluster predicts the cluster at the
@@ -127,7 +127,7 @@ measure() {
   STACK_PID=$!
   # The whole machine's CPU (user, system, idle, I/O wait, stolen) each second beside the steps, to tell a
   # stall of the stack from one of the host.
-  if command -v vmstat > /dev/null; then vmstat -t 1 > "$dir/vmstat.log" 2>&1 & VMSTAT_PID=$!; fi
+  if command -v vmstat > /dev/null; then TZ=UTC vmstat -n -t 1 > "$dir/vmstat.log" 2>&1 & VMSTAT_PID=$!; fi
   for _ in $(seq 1 420); do
     grep -qs "messenger is ready" "$dir/stack.log" && break
     kill -0 "$STACK_PID" 2>/dev/null || { say "the stack failed to start:"; tail -30 "$dir/stack.log"; exit 1; }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 /** {@code loadgen cluster-steps}: the rates to measure the cluster at, around a plan's predicted held rate. */
 @Command(name = "cluster-steps", mixinStandardHelpOptions = true,
     description = {"From a plan-cluster prediction (its --out JSON), print the rates to measure the cluster at, "
-        + "comma-separated: two low steps (3 and 5 tenths of the predicted rate), then steps a tenth apart from "
-        + "two below the rates the prediction is within the tolerance of to two above them.",
+        + "comma-separated: two low steps (3 and 5 tenths of the predicted rate), then steps from the lowest to the "
+        + "highest whole rate the prediction is within the tolerance of, at most a tenth apart, and two steps of a "
+        + "tenth beyond each of the two.",
         "bench/plan-check.sh measures the cluster at them when CLUSTER_RATES is auto (the default)."})
 final class ClusterStepsCommand implements Callable<Integer> {
   @Spec
@@ -31,10 +32,16 @@ final class ClusterStepsCommand implements Callable<Integer> {
     if (!"plan_cluster".equals(prediction.get("kind"))) {
       throw new IllegalArgumentException(plan + " is not plan-cluster's JSON (--out)");
     }
+    String outcome = JsonPaths.string(prediction, "held_rate.outcome", "unknown");
     double predicted = JsonPaths.numberOr(prediction, "held_rate.predicted_rate").orElseThrow(() ->
-        new IllegalArgumentException(plan + " predicts no held rate (outcome "
-            + JsonPaths.string(prediction, "held_rate.outcome", "unknown") + "): give the cluster's rates yourself"));
+        new IllegalArgumentException(plan + (outcome.equals("rate") ? " predicts any rate (the cluster's CPU stops "
+            + "growing below the budget)" : " predicts no held rate (outcome " + outcome + ")")
+            + ": give the cluster's rates yourself"));
     double tolerance = JsonPaths.number(prediction, "tolerance");
+    if (Boolean.TRUE.equals(JsonPaths.find(prediction, "held_rate.lower_bound").orElse(false))) {
+      spec.commandLine().getErr().println("loadgen: every one-node run held, so " + predicted + " msg/s is only a "
+          + "lower bound and the cluster may hold past these steps: measure the one node at higher rates");
+    }
     spec.commandLine().getOut().println(ClusterSteps.around(predicted, tolerance).stream().map(String::valueOf)
         .collect(Collectors.joining(",")));
     return 0;

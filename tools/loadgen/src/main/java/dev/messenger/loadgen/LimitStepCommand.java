@@ -1,7 +1,7 @@
 package dev.messenger.loadgen;
 
-import dev.messenger.loadgen.plan.StackLimit;
 import dev.messenger.loadgen.plan.RunCpu;
+import dev.messenger.loadgen.plan.StackLimit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

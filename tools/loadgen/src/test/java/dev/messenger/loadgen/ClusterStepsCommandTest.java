@@ -38,6 +38,7 @@ class ClusterStepsCommandTest {
     assertThat(out.toString().strip()).isEqualTo(ClusterSteps.around(predicted, 0.2).stream()
         .map(String::valueOf).collect(Collectors.joining(",")))
         .startsWith("22,36,50,55,60,");
+    assertThat(err.toString()).isEmpty();
   }
 
   @Test
@@ -49,6 +50,15 @@ class ClusterStepsCommandTest {
     assertThat(err.toString()).contains("predicts no held rate (outcome no_prediction)");
     assertThat(run("cluster-steps", "--plan", report.toString())).isEqualTo(2);
     assertThat(err.toString()).contains(report + " is not plan-cluster's JSON (--out)");
+  }
+
+  @Test
+  void should_warn_that_the_steps_may_end_below_the_rate_held_when_the_prediction_is_a_lower_bound() throws Exception {
+    Path plan = plan(report("100.json", 100, 30, 2.5, 1.2), report("200.json", 200, 40, 4.5, 2.2));
+    err.getBuffer().setLength(0);
+
+    assertThat(run("cluster-steps", "--plan", plan.toString())).isZero();
+    assertThat(err.toString()).contains("every one-node run held, so").contains("is only a lower bound");
   }
 
   private Path plan(Path first, Path second) {

@@ -306,7 +306,7 @@ public final class ClusterPrediction {
       byKind.put(kind, figures.toMap());
     });
     say("    %-10s measured %s, predicted %s cores (%s; %s and %s CPU-s a minute)", "total",
-        n(c.total().measuredCores()), n(c.total().predictedCores()), error(c.total()),
+        cores(c.total().measuredCores()), cores(c.total().predictedCores()), error(c.total()),
         n(c.total().measuredCores() * 60), n(c.total().predictedCores() * 60));
     map.put("by_kind", byKind);
     map.put("compared", c.total().toMap());

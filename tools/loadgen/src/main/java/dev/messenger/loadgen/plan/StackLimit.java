@@ -7,16 +7,16 @@ import java.util.OptionalLong;
 
 /**
  * Where a stack's limit lies among its runs: its highest-rate run that held a delivery p99 bound with its checks
- * passed, and the slowest run offered more, which missed. Runs are ordered by the rate offered: one that
- * collapsed may acknowledge less than the run held. For the one node, the CPU the machine gives the stack
+ * passed, and the slowest run offered more than that, which missed. Runs above it are ordered by the rate
+ * offered: one that collapsed may acknowledge less than the run held. For the one node, the CPU the machine gives the stack
  * before its latency breaks lies between the two runs' CPU. One step up can jump from far below the bound into
  * overload (session 35: 18 ms on 0.97 cores at 500 msg/s, 842 ms on 1.22 cores at 600): then the held run's CPU
  * falls well short of the limit, and a run between the two ({@link #nextRate}) narrows it. For the cluster, its
  * held rate lies between the two ({@link HeldRateCheck}).
  *
  * @param held the run that held at the highest acknowledged rate, if any held
- * @param missedAbove the slowest run offered more than {@code held}, if any
- * @param busiestHeld the run within the bound that used the most CPU, if any held
+ * @param missedAbove the slowest run offered more than {@code held} that missed the bound, if any
+ * @param busiestHeld the run within the bound that used the most CPU, if any held with CPU figures
  */
 public record StackLimit(Optional<RunCpu> held, Optional<RunCpu> missedAbove, Optional<RunCpu> busiestHeld) {
 
@@ -26,7 +26,8 @@ public record StackLimit(Optional<RunCpu> held, Optional<RunCpu> missedAbove, Op
     Optional<RunCpu> missedAbove = held.flatMap(basis -> runs.stream()
         .filter(run -> run.offeredOrAcked() > basis.offeredOrAcked() && !run.held(p99BoundMillis))
         .min(Comparator.comparingDouble(RunCpu::offeredOrAcked)));
-    Optional<RunCpu> busiestHeld = runs.stream().filter(run -> run.held(p99BoundMillis))
+    Optional<RunCpu> busiestHeld = runs.stream()
+        .filter(run -> run.held(p99BoundMillis) && !run.coresByKind().isEmpty())
         .max(Comparator.comparingDouble(RunCpu::totalCores));
     return new StackLimit(held, missedAbove, busiestHeld);
   }
@@ -37,7 +38,7 @@ public record StackLimit(Optional<RunCpu> held, Optional<RunCpu> missedAbove, Op
    * the limit); the former alone when no run above missed or it measured no more. The held run's CPU alone is a
    * lower bound and fell short each time the cluster held above it (session 35's run b: 0.97 cores held, 1.22
    * missed, the cluster held on 1.15; session 37: 0.954 held, 1.156 missed, the cluster held on 1.04 to 1.08).
-   * NaN when no run held.
+   * NaN when no run with CPU figures held.
    */
   public double budgetCores() {
     if (busiestHeld.isEmpty()) {
@@ -48,7 +49,7 @@ public record StackLimit(Optional<RunCpu> held, Optional<RunCpu> missedAbove, Op
     return high > low ? (low + high) / 2 : low;
   }
 
-  /** The most CPU a run within the bound used; NaN when none held. */
+  /** The most CPU a run within the bound used; NaN when none with CPU figures held. */
   public double heldCores() {
     return busiestHeld.map(RunCpu::totalCores).orElse(Double.NaN);
   }

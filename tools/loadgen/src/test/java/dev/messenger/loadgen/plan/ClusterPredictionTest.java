@@ -64,7 +64,7 @@ class ClusterPredictionTest {
     assertThat((double) object(runs(prediction).get(1), "compared").get("error"))
         .isCloseTo(83.25 / 76.8 - 1, offset(1e-9));
     assertThat(String.join("\n", prediction.lines()))
-        .contains("    total      measured 0.898, predicted 1.1 cores (+23.5%; 53.9 and 66.");
+        .contains("    total      measured 0.898, predicted 1.109 cores (+23.5%; 53.9 and 66.");
   }
 
   @Test
@@ -177,10 +177,11 @@ class ClusterPredictionTest {
     assertThat(String.join("\n", prediction.lines()))
         .contains("the slowest run above it, 200 msg/s offered (one-200: p99 80 ms), missed it on 0.670 cores: the "
             + "limit lies between, and with that run's CPU as the budget the cluster would hold up to 102 msg/s "
-            + "(+41.7%)")
+            + "(+41.7%); with the most CPU held, 42.0 msg/s (-41.7%)")
         .contains("note: the one node's limit is known only to lie between 100 and 200 msg/s (0.370 to 0.670 "
-            + "cores), which moves the prediction from 72.0 msg/s to 102 msg/s, further than ±20%: measure the one "
-            + "node between the two");
+            + "cores): with either end as the budget the cluster would hold 42.0 msg/s to 102 msg/s instead of 72.0 "
+            + "msg/s, further than ±20%: measure the one node between the two");
+    assertThat((Double) held.get("rate_if_budget_at_busiest_held_run")).isCloseTo(42, offset(1e-6));
     assertThat(prediction.check().orElseThrow().withinTolerance()).as("the verdict stays the point's").isTrue();
 
     // Held at 150 on 0.65 cores, missed at 200 on 0.67: budget 0.66, 100 msg/s, and, past 100 where the cluster
@@ -194,6 +195,22 @@ class ClusterPredictionTest {
   }
 
   @Test
+  void should_name_a_run_within_the_bound_that_used_more_cpu_than_the_highest_one_held() {
+    List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
+        synthetic("one-150", 150, 30, 0.40, 0.20), synthetic("one-200", 200, 40, 0.38, 0.17));
+
+    ClusterPrediction prediction = predict(oneNode, List.of());
+
+    assertThat(prediction.heldRate().budgetCores()).isCloseTo(0.6, offset(1e-9));
+    assertThat(object(prediction.toMap(), "held_rate")).containsEntry("one_node_busiest_held_run", "one-150");
+    assertThat(String.join("\n", prediction.lines()))
+        .contains("one node held it up to 200 acked msg/s (one-200: p99 40 ms) on 0.550 cores")
+        .contains("the most CPU a run within it used: 0.600 cores, at 150 msg/s (one-150: p99 30 ms)")
+        .contains("budget: 0.600 cores = 30.0% of 2 cores, the most any run within the bound used (no run above the "
+            + "highest held missed)");
+  }
+
+  @Test
   void should_say_when_the_run_above_the_held_one_took_no_more_cpu() {
     List<RunCpu> oneNode = List.of(synthetic("one-100", 100, 30, 0.25, 0.12),
         synthetic("one-200", 200, 20, 0.45, 0.22), synthetic("one-300", 300, 900, 0.40, 0.20));
@@ -204,8 +221,8 @@ class ClusterPredictionTest {
     assertThat(prediction.heldRate().budgetCores()).as("the held run's CPU alone").isCloseTo(0.67, offset(1e-9));
     assertThat(String.join("\n", prediction.lines())).contains("missed it on 0.600 cores, no more than a run "
         + "within it: the budget is not bracketed from above")
-        .contains("budget: 0.670 cores = 33.5% of 2 cores, the most any run within the bound used (no run above it "
-            + "missed on more)");
+        .contains("budget: 0.670 cores = 33.5% of 2 cores, the most any run within the bound used (the run above it "
+            + "that missed used no more)");
   }
 
   @Test
@@ -404,7 +421,7 @@ class ClusterPredictionTest {
         .contains("speed      a fixed job alone on one core took 880 us of CPU before the cluster runs against 800 us "
             + "before the one-node runs (medians): the cluster's CPU is predicted x 1.100")
         .contains("(at the one-node runs' machine speed, x 1 instead of x 1.100: r = 70.0 msg/s)");
-    assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("instead of");
+    assertThat(String.join("\n", atOneSpeed.lines())).doesNotContain("machine speed, x 1 instead of");
   }
 
   @Test

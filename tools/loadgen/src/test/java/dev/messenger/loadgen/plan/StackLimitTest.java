@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class StackLimitTest {
   @Test
   void should_bracket_the_limit_by_the_highest_run_held_and_the_slowest_run_above_it() {
@@ -89,6 +91,19 @@ class StackLimitTest {
     assertThat(StackLimit.of(saturated, 50).budgetCores()).isCloseTo(0.9, offset(1e-12));
     assertThat(StackLimit.of(allHeld, 50).budgetCores()).isCloseTo(0.9, offset(1e-12));
     assertThat(StackLimit.of(List.of(run(100, 100, 90, true, 0.5)), 50).budgetCores()).as("none held").isNaN();
+  }
+
+  @Test
+  void should_leave_a_run_held_without_cpu_figures_out_of_the_budget() {
+    RunCpu withoutCpu = new RunCpu("r-200", 200, 200, 30, true, Map.of(), List.of(), StartBacklog.UNKNOWN,
+        Optional.empty());
+    List<RunCpu> runs = List.of(run(100, 100, 20, true, 0.5), withoutCpu, run(300, 300, 900, true, 0.9));
+
+    StackLimit limit = StackLimit.of(runs, 50);
+
+    assertThat(limit.held()).map(RunCpu::source).hasValue("r-200");
+    assertThat(limit.busiestHeld()).map(RunCpu::source).hasValue("r-100");
+    assertThat(limit.budgetCores()).isCloseTo(0.7, offset(1e-12));
   }
 
   private static RunCpu run(double acked, double offered, double p99, boolean checksPassed, double cores) {
