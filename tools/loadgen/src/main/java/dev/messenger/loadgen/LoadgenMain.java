@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./messenger loadgen <subcommand>}: the load generator and capacity report. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "messenger-loadgen 0.1",
     subcommands = {RunCommand.class, SweepCommand.class, BaselineCommand.class, PlanCommand.class,
-        PlanClusterCommand.class, LimitStepCommand.class, ClusterStepsCommand.class,
+        PlanClusterCommand.class, LimitStepCommand.class, ClusterStepsCommand.class, ClusterStartsCommand.class,
         MergeCommand.class, ProfileCommand.class, dev.messenger.loadgen.presence.PresenceChurnCommand.class,
         PushScenarioCommand.class, ChaosCommand.class, CqlCostCommand.class,
         CommandLine.HelpCommand.class},

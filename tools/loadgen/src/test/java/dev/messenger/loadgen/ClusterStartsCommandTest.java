@@ -1,0 +1,91 @@
+package dev.messenger.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messenger.loadgen.plan.RunReports;
+import dev.messenger.loadgen.report.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(10)
+class ClusterStartsCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void should_compare_the_checks_of_two_starts_by_their_medians() throws Exception {
+    // As PlanClusterCommandTest's sweep: the one node held 100 msg/s and missed 200, the cluster is predicted to
+    // hold 72. Start a held 70 and missed 80, start b held 60 and missed 66: the median held 65 and missed 73,
+    // inside 60 to 90.
+    Path a = check("a", report("a-40.json", 40, 45, 1.6, 1.5), report("a-70.json", 70, 45, 1.9, 2.0),
+        report("a-80.json", 80, 70, 2.0, 2.2));
+    Path b = check("b", report("b-40.json", 40, 45, 1.6, 1.5), report("b-60.json", 60, 45, 1.8, 1.9),
+        report("b-66.json", 66, 70, 1.9, 2.0));
+    out.getBuffer().setLength(0);
+
+    assertThat(run("cluster-starts", "--plans", a + "," + b)).isZero();
+    assertThat(out.toString())
+        .contains(a + ": held 70 msg/s, missed 80; predicted 72")
+        .contains(b + ": held 60 msg/s, missed 66; predicted 72")
+        .contains("median of 2 starts: held 65 msg/s, missed 73")
+        .contains("=> predicted 72 msg/s (+10.8%): within ±20% (60 to 90 msg/s)");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void should_count_a_start_that_held_no_run_as_missed_at_its_slowest_and_exit_1_outside() throws Exception {
+    Path none = check("none", report("n-30.json", 30, 70, 1.5, 1.4), report("n-40.json", 40, 90, 1.6, 1.5));
+    out.getBuffer().setLength(0);
+
+    assertThat(run("cluster-starts", "--plans", none.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("one start: held 0 msg/s, missed 30")
+        .contains(": held 0 msg/s, missed 30;").contains("outside ±20% (60 to 90 msg/s)");
+  }
+
+  @Test
+  void should_refuse_a_file_that_is_no_plan_and_a_plan_without_cluster_runs() throws Exception {
+    Path report = report("100.json", 100, 30, 2.5, 1.2);
+    Path onlyOneNode = dir.resolve("one-node.json");
+    assertThat(run("plan-cluster", "--one-node", report + "," + report("200.json", 200, 80, 4.5, 2.2),
+        "--cores", "2", "--out", onlyOneNode.toString())).isZero();
+
+    assertThat(run("cluster-starts", "--plans", report.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(report + " is not plan-cluster's JSON (--out)");
+    assertThat(run("cluster-starts", "--plans", onlyOneNode.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(onlyOneNode + " has no cluster runs: give plan-cluster --cluster");
+  }
+
+  private Path check(String name, Path... clusterRuns) throws Exception {
+    Path json = dir.resolve(name + "-plan.json");
+    String cluster = String.join(",", java.util.Arrays.stream(clusterRuns).map(Path::toString).toList());
+    assertThat(run("plan-cluster", "--one-node", report(name + "-100.json", 100, 30, 2.5, 1.2) + ","
+        + report(name + "-200.json", 200, 80, 4.5, 2.2), "--cluster", cluster, "--cores", "2",
+        "--out", json.toString())).isIn(0, 1);
+    return json;
+  }
+
+  private int run(String... args) {
+    CommandLine cli = LoadgenMain.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private Path report(String name, double acked, double p99, double sessionSeconds, double cassandraSeconds)
+      throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, Json.write(RunReports.run(acked, p99, true,
+        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10)));
+    return file;
+  }
+}
