@@ -6,8 +6,6 @@ import dev.messenger.loadgen.plan.ClusterSteps;
 import dev.messenger.loadgen.plan.RunReports;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.JsonPaths;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +13,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @Timeout(10)
 class ClusterStepsCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final LoadgenCli cli = new LoadgenCli();
 
   @TempDir
   Path dir;
@@ -31,14 +27,14 @@ class ClusterStepsCommandTest {
     // hold 72.
     Path plan = plan(report("100.json", 100, 30, 2.5, 1.2), report("200.json", 200, 80, 4.5, 2.2));
     double predicted = JsonPaths.number(Json.parseObject(Files.readString(plan)), "held_rate.predicted_rate");
-    out.getBuffer().setLength(0);
+    cli.forget();
 
-    assertThat(run("cluster-steps", "--plan", plan.toString())).isZero();
+    assertThat(cli.run("cluster-steps", "--plan", plan.toString())).isZero();
     assertThat(predicted).isBetween(71.0, 73.0);
-    assertThat(out.toString().strip()).isEqualTo(ClusterSteps.around(predicted, 0.2).stream()
+    assertThat(cli.out().strip()).isEqualTo(ClusterSteps.around(predicted, 0.2).stream()
         .map(String::valueOf).collect(Collectors.joining(",")))
         .startsWith("22,36,50,55,60,");
-    assertThat(err.toString()).isEmpty();
+    assertThat(cli.err()).isEmpty();
   }
 
   @Test
@@ -46,40 +42,31 @@ class ClusterStepsCommandTest {
     Path report = report("100.json", 100, 80, 2.5, 1.2);
     Path plan = plan(report, report("200.json", 200, 90, 4.5, 2.2));
 
-    assertThat(run("cluster-steps", "--plan", plan.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("predicts no held rate (outcome no_prediction)");
-    assertThat(run("cluster-steps", "--plan", report.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains(report + " is not plan-cluster's JSON (--out)");
+    assertThat(cli.run("cluster-steps", "--plan", plan.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("predicts no held rate (outcome no_prediction)");
+    assertThat(cli.run("cluster-steps", "--plan", report.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains(report + " is not plan-cluster's JSON (--out)");
   }
 
   @Test
   void should_warn_that_the_steps_may_end_below_the_rate_held_when_the_prediction_is_a_lower_bound() throws Exception {
     Path plan = plan(report("100.json", 100, 30, 2.5, 1.2), report("200.json", 200, 40, 4.5, 2.2));
-    err.getBuffer().setLength(0);
+    cli.forget();
 
-    assertThat(run("cluster-steps", "--plan", plan.toString())).isZero();
-    assertThat(err.toString()).contains("every one-node run held, so").contains("is only a lower bound");
+    assertThat(cli.run("cluster-steps", "--plan", plan.toString())).isZero();
+    assertThat(cli.err()).contains("every one-node run held, so").contains("is only a lower bound");
   }
 
   private Path plan(Path first, Path second) {
     Path json = dir.resolve("plan.json");
-    assertThat(run("plan-cluster", "--one-node", first + "," + second, "--cores", "2", "--out", json.toString()))
+    assertThat(cli.run("plan-cluster", "--one-node", first + "," + second, "--cores", "2", "--out", json.toString()))
         .isZero();
     return json;
   }
 
-  private int run(String... args) {
-    CommandLine cli = LoadgenMain.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
-
   private Path report(String name, double acked, double p99, double sessionSeconds, double cassandraSeconds)
       throws Exception {
-    Path file = dir.resolve(name);
-    Files.writeString(file, Json.write(RunReports.run(acked, p99, true,
-        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10)));
-    return file;
+    return RunReports.written(dir.resolve(name), RunReports.run(acked, p99, true,
+        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10));
   }
 }

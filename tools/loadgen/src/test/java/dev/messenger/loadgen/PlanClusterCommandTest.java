@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.messenger.loadgen.plan.RunReports;
 import dev.messenger.loadgen.report.Json;
 import dev.messenger.loadgen.report.JsonPaths;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,30 +13,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @Timeout(10)
 class PlanClusterCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final LoadgenCli cli = new LoadgenCli();
 
   @TempDir
   Path dir;
-
-  private int run(String... args) {
-    CommandLine cli = LoadgenMain.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
 
   @Test
   void should_refuse_one_node_runs_at_a_single_rate_and_say_what_to_add() throws Exception {
     Path a = report("a.json", 100, 30, 2.5, 1.2);
     Path b = report("b.json", 100, 35, 2.6, 1.3);
 
-    assertThat(run("plan-cluster", "--one-node", a + "," + b)).isEqualTo(2);
-    assertThat(err.toString()).contains("loadgen: a curve per process kind needs one-node runs at two distinct "
+    assertThat(cli.run("plan-cluster", "--one-node", a + "," + b)).isEqualTo(2);
+    assertThat(cli.err()).contains("loadgen: a curve per process kind needs one-node runs at two distinct "
         + "rates at least; the 2 run(s) given all acknowledged 100 msg/s: add a run at another --total-rate");
   }
 
@@ -49,8 +38,8 @@ class PlanClusterCommandTest {
     Files.writeString(bare, Json.write(Map.of("kind", "run", "throughput", Map.of("acked_per_s", 200),
         "latency_ms", Map.of("delivery", Map.of("p99", 20)))));
 
-    assertThat(run("plan-cluster", "--one-node", a + "," + bare)).isEqualTo(2);
-    assertThat(err.toString()).contains(bare + " has no process CPU").contains("--cpu-pids");
+    assertThat(cli.run("plan-cluster", "--one-node", a + "," + bare)).isEqualTo(2);
+    assertThat(cli.err()).contains(bare + " has no process CPU").contains("--cpu-pids");
   }
 
   @Test
@@ -60,8 +49,8 @@ class PlanClusterCommandTest {
     Files.writeString(sweep, Json.write(Map.of("kind", "sweep", "steps", List.of(
         Map.of("offered_per_s", 100, "report", "report-100.json"), Map.of("offered_per_s", 200)))));
 
-    assertThat(run("plan-cluster", "--one-node", sweep.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains(sweep + ": step 2 names no run report");
+    assertThat(cli.run("plan-cluster", "--one-node", sweep.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains(sweep + ": step 2 names no run report");
   }
 
   @Test
@@ -80,13 +69,13 @@ class PlanClusterCommandTest {
     Path missed = report("cluster-80.json", 80, 70, 2.0, 2.2);
     Path json = dir.resolve("plan-cluster.json");
 
-    int code = run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster + "," + held + "," + missed,
+    int code = cli.run("plan-cluster", "--one-node", sweep.toString(), "--cluster", cluster + "," + held + "," + missed,
         "--cores", "2",
         "--out", json.toString());
 
     assertThat(code).isZero();
     // At 40 msg/s: session 0.1 + 0.08 = 0.18, cassandra 0.06 + 0.12 = 0.18; measured 0.16 and 0.15.
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("one-node runs: 2 at 100, 200 acked msg/s")
         .contains("cassandra  3 x cassandra(r): 3 store nodes; each of the 3 replicas (RF 3) applies every write")
         .contains("session    2 x session(r / 2): 2 instances; the instances share the messages")
@@ -114,7 +103,7 @@ class PlanClusterCommandTest {
     String runs = syncReport("a.json", 100, 1.2, 0.4) + "," + syncReport("b.json", 200, 2.2, 0.7);
 
     assertThat(storeSync(runs)).isEqualTo("periodic");
-    assertThat(out.toString()).contains("cassandra-commit-log-sync none: cluster nodes sync their commit log");
+    assertThat(cli.out()).contains("cassandra-commit-log-sync none: cluster nodes sync their commit log");
     assertThat(storeSync(runs, "--store-syncs-each-write")).isEqualTo("each_write");
     assertThat(storeSync(runs, "--store-nodes", "1", "--replication", "1")).as("a lone node syncs before it answers")
         .isEqualTo("each_write");
@@ -122,8 +111,8 @@ class PlanClusterCommandTest {
 
   @Test
   void should_be_listed_with_its_options() {
-    assertThat(run("plan-cluster", "--help")).isZero();
-    assertThat(out.toString()).contains("--one-node").contains("--cluster").contains("--rates").contains("--p99-ms")
+    assertThat(cli.run("plan-cluster", "--help")).isZero();
+    assertThat(cli.out()).contains("--one-node").contains("--cluster").contains("--rates").contains("--p99-ms")
         .contains("--cores").contains("--tolerance").contains("--instances").contains("--out");
   }
 
@@ -132,23 +121,19 @@ class PlanClusterCommandTest {
     Path json = Files.createTempFile(dir, "plan", ".json");
     List<String> args = new ArrayList<>(List.of("plan-cluster", "--one-node", runs, "--out", json.toString()));
     args.addAll(List.of(options));
-    assertThat(run(args.toArray(String[]::new))).isZero();
+    assertThat(cli.run(args.toArray(String[]::new))).isZero();
     return String.valueOf(JsonPaths.object(Json.parseObject(Files.readString(json)), "shape").get("store_sync"));
   }
 
   private Path syncReport(String name, double acked, double cassandraSeconds, double syncSeconds) throws Exception {
-    Path file = dir.resolve(name);
-    Files.writeString(file, Json.write(RunReports.withThreadGroups(RunReports.run(acked, 30, true,
+    return RunReports.written(dir.resolve(name), RunReports.withThreadGroups(RunReports.run(acked, 30, true,
         Map.of("cassandra-4343", cassandraSeconds), 10), Map.of("cassandra-4343", Map.of("COMMIT-LOG-WRIT",
-        syncSeconds)))));
-    return file;
+        syncSeconds))));
   }
 
   private Path report(String name, double acked, double p99, double sessionSeconds, double cassandraSeconds)
       throws Exception {
-    Path file = dir.resolve(name);
-    Files.writeString(file, Json.write(RunReports.run(acked, p99, true,
-        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10)));
-    return file;
+    return RunReports.written(dir.resolve(name), RunReports.run(acked, p99, true,
+        Map.of("session-4242", sessionSeconds, "cassandra-4343", cassandraSeconds), 10));
   }
 }

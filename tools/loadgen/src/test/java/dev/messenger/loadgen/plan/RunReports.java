@@ -1,5 +1,9 @@
 package dev.messenger.loadgen.plan;
 
+import dev.messenger.loadgen.report.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +28,12 @@ public final class RunReports {
     report.put("server", Map.of("metrics_over_window", Map.of("process_cpu",
         Map.of("cpu_s", new LinkedHashMap<>(cpuSeconds), "window_s", windowSeconds))));
     return report;
+  }
+
+  /** Writes {@code report} to {@code file} as report.json is written; returns the file. */
+  public static Path written(Path file, Map<String, Object> report) throws IOException {
+    Files.writeString(file, Json.write(report));
+    return file;
   }
 
   /** {@link #run} with the named processes' thread groups: process name to group to CPU-seconds. */
