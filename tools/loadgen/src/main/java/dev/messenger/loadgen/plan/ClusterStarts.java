@@ -150,15 +150,7 @@ public record ClusterStarts(List<Start> starts, double tolerance) {
     double highest = predicted / (1 - tolerance);
     double held = medianHeld();
     double missed = medianMissedAbove();
-    if (missed <= lowest) {
-      return false;
-    }
-    boolean inBand = held >= lowest && missed <= highest;
-    if (inBand || held > highest) {
-      // A lower-bound prediction may be higher: only a bracket below its band shows it wrong.
-      return lowerBound() ? null : inBand;
-    }
-    return null;
+    return HeldRateCheck.decide(missed <= lowest, held >= lowest && missed <= highest, held > highest, lowerBound());
   }
 
   private double median(ToDoubleFunction<Start> figure) {

@@ -104,7 +104,7 @@ public record HeldRateCheck(Optional<RunCpu> measured, Optional<RunCpu> missedAb
    * Within (true), outside (false) or not decided (null): the bracket from the held run to the missed one lies
    * below the band of rates the prediction is within the tolerance of, inside it, or starts above it.
    */
-  private static Boolean decide(boolean missedBelowBand, boolean inBand, boolean heldAboveBand, boolean lowerBound) {
+  static Boolean decide(boolean missedBelowBand, boolean inBand, boolean heldAboveBand, boolean lowerBound) {
     if (missedBelowBand) {
       return false;
     }
