@@ -40,6 +40,8 @@ while IFS= read -r line; do
   case "$line" in ''|'#'*) ;; *) export "${line?}" ;; esac
 done < "$OUT/stack-run/endpoints.env"
 
+# Where sessions are scheduled as groups (sched_autogroup_enabled=1) this nice does nothing against the stack,
+# which runs in a session of its own (setsid): see bench/README.md. Kept so that runs stay comparable.
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
 LOADGEN_CP="tools/loadgen/target/classes:$(cat tools/loadgen/target/runtime.classpath)"

@@ -90,8 +90,10 @@ if [ "${MESSENGER_SKIP_BUILD:-}" != "1" ]; then
   mvn -B -q -DskipTests install 2>&1 | tee -a "$LOG"
 fi
 LOADGEN_CP="tools/loadgen/target/classes:$(cat tools/loadgen/target/runtime.classpath)"
-# As in bench/run.sh: as root the load generator runs at a higher priority, so that its own scheduling delay
+# As in bench/run.sh: as root the load generator is started at a higher priority, so that its own scheduling delay
 # on the cores it shares with the stack stays out of the servers' latencies (before session 28's third run it ran without it).
+# Where sessions are scheduled as groups (sched_autogroup_enabled=1) this nice does nothing against the stack,
+# which runs in a session of its own (setsid): see bench/README.md. Kept so that runs stay comparable.
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
 loadgen() {

@@ -69,6 +69,8 @@ NATS_URL="$(awk '$1 == "nats" {print $2}' "$OUT/stack.log" | head -1)"
 CQL="$(awk '$1 == "cql" {print $2}' "$OUT/stack.log" | head -1 | tr -d '[]/')"
 export MESSENGER_NATS_URL="$NATS_URL" MESSENGER_CQL_CONTACT_POINTS="$CQL"
 
+# Where sessions are scheduled as groups (sched_autogroup_enabled=1) this nice does nothing against the stack,
+# which runs in a session of its own (setsid): see bench/README.md. Kept so that runs stay comparable.
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
 loadgen() {

@@ -66,8 +66,10 @@ snapshot_loadgen() {
   done
   LOADGEN_CP="$cp"
 }
-# The load generator shares the cores with the stack it measures: as root it runs at a higher priority, so
+# The load generator shares the cores with the stack it measures: as root it is started at a higher priority, so
 # that its own scheduling delay (reported as "loadgen lag") stays out of the servers' latencies.
+# Where sessions are scheduled as groups (sched_autogroup_enabled=1) this nice does nothing against the stack,
+# which runs in a session of its own (setsid): see bench/README.md. Kept so that runs stay comparable.
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
 loadgen() {
