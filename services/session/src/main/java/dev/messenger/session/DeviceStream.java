@@ -132,12 +132,18 @@ final class DeviceStream {
 
   /**
    * History now holds the conversation up to {@code upToSeq}. A stream that has not sent that far missed
-   * the live message (it subscribed after it was published) and reads history again.
+   * the live message (it subscribed after it was published) and reads history again, unless catch-up
+   * holds a live message of the conversation at least that far: delivering it after catch-up reads
+   * whatever is missing below it (a gap), so another round would only read the same history twice.
    */
   synchronized void onProjected(String conversationId, long upToSeq) {
-    if (!closed && upToSeq > sent.getOrDefault(conversationId, 0L)) {
-      resync();
+    if (closed || upToSeq <= sent.getOrDefault(conversationId, 0L)) {
+      return;
     }
+    if (catchingUp && holdsLive(conversationId, upToSeq)) {
+      return;
+    }
+    resync();
   }
 
   /** The highest seq this stream has written for the conversation (0 if none). */
@@ -227,6 +233,23 @@ final class DeviceStream {
       heldLive.add(message);
       heldBytes += size;
     }
+  }
+
+  /**
+   * A live message of the conversation at or past {@code seq} waits for catch-up to end, and none of the
+   * held ones opens the conversation to this user: such an entry is delivered across a gap, not read into.
+   */
+  private boolean holdsLive(String conversationId, long seq) {
+    boolean reaches = false;
+    for (Message held : heldLive) {
+      if (held.getConversationId().equals(conversationId)) {
+        if (dev.messenger.common.GroupEntries.opensFor(held, userId)) {
+          return false;
+        }
+        reaches |= held.getSeq() >= seq;
+      }
+    }
+    return reaches;
   }
 
   private void clearBuffers() {
