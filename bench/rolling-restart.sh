@@ -9,7 +9,8 @@
 #      it is SERVING again and GAP seconds more, then restarts the second one the same way,
 #   4. prints the load generator's summary: lost, duplicated and out-of-order deliveries (all must be 0),
 #      reconnects while sending and the peak reconnects/s and caught-up streams/s of the storm, and each
-#      restart's stop and start times; exits with the load generator's code (3 when a check failed).
+#      restart's stop and start times, then the session servers' catch-up rounds (history reads begun) by
+#      cause; exits with the load generator's code (3 when a check failed).
 # Knobs (environment): USERS RATE DURATION WARMUP WARM_RUN RESTART_AT GAP BASE_PORT OUT MESSENGER_SKIP_BUILD
 # The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
 {
@@ -84,6 +85,19 @@ if [ "$WARM_RUN" != "0s" ]; then
   loadgen --total-rate "$((RATE / 2))" --duration "$WARM_RUN" --warmup 0s --drain 20s --out "$OUT/warm-run" \
     > "$OUT/warm-run.log" 2>&1 || say "the warm-up run exited with $? (not counted)"
 fi
+# Catch-up rounds by cause during the measured run, summed over every session server process: the counters are
+# read as the run starts (subtracted), just before each process is restarted, and at the end for those left.
+declare -A ROUNDS=()
+declare -A METRICS_PORT=([session]=$((BASE_PORT + 2100)) [session-2]=$((BASE_PORT + 2101)))
+count_catch_up_rounds() { # metrics port, then 1 to add or -1 to subtract
+  local line cause
+  while read -r line; do
+    cause="$(sed -E 's/.*cause="([^"]*)".*/\1/' <<< "$line")"
+    ROUNDS[$cause]=$(( ${ROUNDS[$cause]:-0} + $2 * $(awk '{printf "%d", $NF}' <<< "$line") ))
+  done < <(curl -sS "http://127.0.0.1:$1/metrics" | grep '^messenger_session_catchup_rounds_total{' || true)
+}
+
+for service in session session-2; do count_catch_up_rounds "${METRICS_PORT[$service]}" -1; done
 say "load: $USERS users, $RATE msg/s, $DURATION after $WARMUP of warm-up; restarts from ${RESTART_AT}s, ${GAP}s apart"
 loadgen --total-rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --drain 30s --out "$OUT/run" \
   > "$OUT/loadgen.log" 2>&1 &
@@ -91,6 +105,7 @@ LOADGEN_PID=$!
 
 sleep "$RESTART_AT"
 for service in session session-2; do
+  count_catch_up_rounds "${METRICS_PORT[$service]}" 1
   say "restarting $service (SIGTERM, drain, start, SERVING)"
   curl -sS -X POST "$CONTROL/restart?service=$service&signal=TERM" | tee -a "$OUT/restarts.jsonl" | tee -a "$LOG" >&2
   sleep "$GAP"
@@ -102,6 +117,10 @@ CODE=$?
 LOADGEN_PID=""
 set -e
 sed -n '/^run /,$p' "$OUT/loadgen.log" | tee -a "$LOG"
+for service in session session-2; do count_catch_up_rounds "${METRICS_PORT[$service]}" 1; done
+ROUNDS_LINE=""
+for cause in $(printf '%s\n' "${!ROUNDS[@]}" | sort); do ROUNDS_LINE+="$cause=${ROUNDS[$cause]} "; done
+say "catch-up rounds over every session server process: ${ROUNDS_LINE:-none read}"
 say "restarts: $(tr '\n' ' ' < "$OUT/restarts.jsonl")"
 say "load generator exit code $CODE; results in $OUT"
 exit "$CODE"
