@@ -11,7 +11,8 @@
 #      reconnects while sending and the peak reconnects/s and caught-up streams/s of the storm, and each
 #      restart's stop and start times, then the session servers' catch-up rounds (history reads begun) by
 #      cause; exits with the load generator's code (3 when a check failed).
-# Knobs (environment): USERS RATE DURATION WARMUP WARM_RUN RESTART_AT GAP BASE_PORT OUT MESSENGER_SKIP_BUILD
+# Knobs (environment): USERS RATE DURATION WARMUP WARM_RUN RESTART_AT GAP BASE_PORT OUT MESSENGER_SKIP_BUILD, and
+# LOADGEN_ARGS: more options for both load generator runs, split on spaces (e.g. "--group-share 1 --group-size 100")
 # The whole script is one block, read before it runs: editing the file meanwhile cannot break a run.
 {
 set -euo pipefail
@@ -74,11 +75,12 @@ export MESSENGER_NATS_URL="$NATS_URL" MESSENGER_CQL_CONTACT_POINTS="$CQL"
 # which runs in a session of its own (setsid): see bench/README.md. Kept so that runs stay comparable.
 PRIORITY=()
 [ "$(id -u)" = "0" ] && PRIORITY=(nice -n -10)
+read -r -a EXTRA_LOADGEN_ARGS <<< "${LOADGEN_ARGS:-}"
 loadgen() {
   "${PRIORITY[@]}" java -Dlogback.configurationFile=loadgen-logback.xml \
     -cp "tools/loadgen/target/classes:$(cat tools/loadgen/target/runtime.classpath)" dev.messenger.loadgen.LoadgenMain run \
     --target "127.0.0.1:$((BASE_PORT + 100))" --target "127.0.0.1:$((BASE_PORT + 101))" \
-    --users "$USERS" --connect-rate 200 "$@"
+    --users "$USERS" --connect-rate 200 "${EXTRA_LOADGEN_ARGS[@]}" "$@"
 }
 if [ "$WARM_RUN" != "0s" ]; then
   say "warm-up run: $((RATE / 2)) msg/s for $WARM_RUN"
