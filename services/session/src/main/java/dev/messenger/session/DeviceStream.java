@@ -133,8 +133,9 @@ final class DeviceStream {
   /**
    * History now holds the conversation up to {@code upToSeq}. A stream that has not sent that far missed
    * the live message (it subscribed after it was published) and reads history again, unless catch-up
-   * holds a live message of the conversation at least that far: delivering it after catch-up reads
-   * whatever is missing below it (a gap), so another round would only read the same history twice.
+   * holds a live message of the conversation at least that far (and none that adds the user, see
+   * {@link #holdsLive}): delivering it after catch-up reads whatever is missing below it (a gap), so
+   * another round would only read the same history twice.
    */
   synchronized void onProjected(String conversationId, long upToSeq) {
     if (closed || upToSeq <= sent.getOrDefault(conversationId, 0L)) {
